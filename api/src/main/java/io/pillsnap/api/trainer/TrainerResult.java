@@ -1,0 +1,71 @@
+package io.pillsnap.api.trainer;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.pillsnap.api.v1alpha1.spec.Metric;
+import io.pillsnap.api.v1alpha1.status.ArtifactFile;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a finished trainer reports to the operator, as the JSON termination message of its container
+ * (at most {@value TrainerResultCodec#MAX_BYTES} bytes). Metrics are keyed by {@link Metric#key()};
+ * unknown keys are ignored so that newer trainers stay readable.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TrainerResult(
+        int schema,
+        Outcome outcome,
+        String runId,
+        Integer epochs,
+        Integer bestEpoch,
+        Map<String, Double> metrics,
+        Artifacts artifacts,
+        ExportCheck export,
+        DataSummary data,
+        String message) {
+
+    public static final int SCHEMA = 1;
+
+    public TrainerResult {
+        // nulls are kept so that the codec can name them instead of failing to parse
+        metrics =
+                metrics == null
+                        ? Map.of()
+                        : Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
+    }
+
+    /** Whether training produced an evaluated model. */
+    public enum Outcome {
+        Succeeded,
+        Failed
+    }
+
+    /** The run folder and the files of the model card. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Artifacts(String path, List<ArtifactFile> files) {}
+
+    /** The exported ONNX model against the trained one on the same validation images. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ExportCheck(
+            Double maxAbsDiff, Double top1Agreement, Integer images, Boolean passed) {}
+
+    /** Lineage of the data the model was trained on. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DataSummary(
+            String manifestSha256,
+            String classMapSha256,
+            Integer classes,
+            Integer trainImages,
+            Integer valImages,
+            Integer skipped) {}
+
+    /** The metrics this trainer knows, by enum; unknown keys are left out. */
+    public Map<Metric, Double> knownMetrics() {
+        Map<Metric, Double> known = new EnumMap<>(Metric.class);
+        metrics.forEach((key, value) -> Metric.byKey(key).ifPresent(m -> known.put(m, value)));
+        return known;
+    }
+}

@@ -1,0 +1,57 @@
+package io.pillsnap.api.v1alpha1.spec;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Arrays;
+import java.util.Optional;
+
+/** Metrics a success criterion can test; the key is the name in specs, results and status. */
+public enum Metric {
+    TOP1("top1", true),
+    TOP5("top5", true),
+    MACRO_F1("macroF1", true),
+    MAP50("mAP50", true),
+    MAP50_95("mAP50-95", true),
+    LATENCY_P95_MS("latencyP95Ms", false),
+    THROUGHPUT("throughput", false);
+
+    private final String key;
+    private final boolean fraction;
+
+    Metric(String key, boolean fraction) {
+        this.key = key;
+        this.fraction = fraction;
+    }
+
+    @JsonValue
+    public String key() {
+        return key;
+    }
+
+    /** Quality metrics are fractions in [0, 1]; latency (ms) and throughput (images/s) are not. */
+    public boolean isFraction() {
+        return fraction;
+    }
+
+    public boolean isDetection() {
+        return this == MAP50 || this == MAP50_95;
+    }
+
+    @JsonCreator
+    public static Metric fromKey(String key) {
+        return byKey(key)
+                .orElseThrow(
+                        () ->
+                                new IllegalArgumentException(
+                                        "unknown metric '"
+                                                + key
+                                                + "', expected one of "
+                                                + Arrays.stream(values())
+                                                        .map(Metric::key)
+                                                        .toList()));
+    }
+
+    public static Optional<Metric> byKey(String key) {
+        return Arrays.stream(values()).filter(m -> m.key.equals(key)).findFirst();
+    }
+}

@@ -1,0 +1,63 @@
+package io.pillsnap.api.v1alpha1.spec;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.kubernetes.api.model.Toleration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** Hardware and placement of the trainer Job. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ResourcesSpec(
+        @Min(0)
+                @Max(64)
+                @JsonPropertyDescription("GPUs per trainer pod; 0 trains on CPU. Default: 1.")
+                Integer gpus,
+        @Pattern("^([a-z0-9.-]+/)?[a-zA-Z0-9._-]+$")
+                @JsonPropertyDescription(
+                        "Extended resource name of a GPU. Default: nvidia.com/gpu.")
+                String gpuResourceName,
+        @Pattern(QUANTITY) @JsonPropertyDescription("CPU request and limit, e.g. 8. Default: 4.")
+                String cpu,
+        @Pattern(QUANTITY)
+                @JsonPropertyDescription("Memory request and limit, e.g. 64Gi. Default: 16Gi.")
+                String memory,
+        @Pattern(QUANTITY)
+                @JsonPropertyDescription(
+                        "Size of /dev/shm (memory-backed) for data-loading threads. Default:"
+                                + " 2Gi.")
+                String sharedMemory,
+        @JsonPropertyDescription("Node labels the trainer pod must run on.")
+                Map<String, String> nodeSelector,
+        @JsonPropertyDescription(
+                        "Tolerations of the trainer pod, e.g. for tainted GPU nodes. Default: a"
+                                + " toleration of the GPU resource name's taint when gpus > 0.")
+                List<Toleration> tolerations,
+        @JsonPropertyDescription("PriorityClass of the trainer pod.") String priorityClassName,
+        @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+                @JsonPropertyDescription(
+                        "Kueue LocalQueue to submit the trainer Job to (label"
+                                + " kueue.x-k8s.io/queue-name).")
+                String queueName) {
+
+    static final String QUANTITY = "^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$";
+    public static final String DEFAULT_GPU_RESOURCE = "nvidia.com/gpu";
+
+    public ResourcesSpec {
+        gpus = Objects.requireNonNullElse(gpus, 1);
+        gpuResourceName = Objects.requireNonNullElse(gpuResourceName, DEFAULT_GPU_RESOURCE);
+        cpu = Objects.requireNonNullElse(cpu, "4");
+        memory = Objects.requireNonNullElse(memory, "16Gi");
+        sharedMemory = Objects.requireNonNullElse(sharedMemory, "2Gi");
+        nodeSelector = nodeSelector == null ? Map.of() : Map.copyOf(nodeSelector);
+        tolerations = tolerations == null ? null : List.copyOf(tolerations);
+    }
+
+    public static ResourcesSpec defaults() {
+        return new ResourcesSpec(null, null, null, null, null, null, null, null, null);
+    }
+}

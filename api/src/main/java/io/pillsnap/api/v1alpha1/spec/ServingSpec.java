@@ -1,0 +1,48 @@
+package io.pillsnap.api.v1alpha1.spec;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.pillsnap.api.ApiConstants;
+import java.util.Objects;
+
+/** How the promoted model of a stage is served. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ServingSpec(
+        @JsonPropertyDescription(
+                        "Serve the promoted model with the inference server. Default: false.")
+                Boolean enabled,
+        @Min(0) @Max(100) @JsonPropertyDescription("Inference server replicas. Default: 1.")
+                Integer replicas,
+        @Pattern(ApiConstants.DNS_LABEL)
+                @JsonPropertyDescription(
+                        "Name of the stable Service clients call; stages on the same track"
+                                + " replace each other's model. Default: pillsnap.")
+                String track,
+        @Pattern(ResourcesSpec.QUANTITY)
+                @JsonPropertyDescription("CPU request and limit per replica. Default: 2.")
+                String cpu,
+        @Pattern(ResourcesSpec.QUANTITY)
+                @JsonPropertyDescription("Memory request and limit per replica. Default: 2Gi.")
+                String memory,
+        @Min(10)
+                @JsonPropertyDescription(
+                        "Seconds a new model's pods have to become Ready before the rollout is"
+                                + " abandoned and the previous model kept. Default: 600.")
+                Integer readyTimeoutSeconds) {
+
+    public ServingSpec {
+        enabled = Objects.requireNonNullElse(enabled, false);
+        replicas = Objects.requireNonNullElse(replicas, 1);
+        track = Objects.requireNonNullElse(track, "pillsnap");
+        cpu = Objects.requireNonNullElse(cpu, "2");
+        memory = Objects.requireNonNullElse(memory, "2Gi");
+        readyTimeoutSeconds = Objects.requireNonNullElse(readyTimeoutSeconds, 600);
+    }
+
+    public static ServingSpec defaults() {
+        return new ServingSpec(null, null, null, null, null, null);
+    }
+}

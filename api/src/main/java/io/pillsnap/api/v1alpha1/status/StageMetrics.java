@@ -1,0 +1,56 @@
+package io.pillsnap.api.v1alpha1.status;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.pillsnap.api.v1alpha1.spec.Metric;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** Held-out metrics of the run's best checkpoint, as the trainer reported them. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record StageMetrics(
+        @JsonPropertyDescription("Top-1 accuracy on the validation split.") Double top1,
+        @JsonPropertyDescription("Top-5 accuracy on the validation split.") Double top5,
+        @JsonPropertyDescription("Macro-averaged F1 over classes.") Double macroF1,
+        @JsonProperty("mAP50") @JsonPropertyDescription("Detection mAP at IoU 0.5.") Double mAP50,
+        @JsonProperty("mAP50-95")
+                @JsonPropertyDescription("Detection mAP averaged over IoU 0.5 to 0.95.")
+                Double mAP50to95,
+        @JsonPropertyDescription("95th percentile classification latency per image, ms.")
+                Double latencyP95Ms,
+        @JsonPropertyDescription("Evaluation throughput, images per second.") Double throughput) {
+
+    public static StageMetrics of(Map<Metric, Double> values) {
+        return new StageMetrics(
+                values.get(Metric.TOP1),
+                values.get(Metric.TOP5),
+                values.get(Metric.MACRO_F1),
+                values.get(Metric.MAP50),
+                values.get(Metric.MAP50_95),
+                values.get(Metric.LATENCY_P95_MS),
+                values.get(Metric.THROUGHPUT));
+    }
+
+    public Optional<Double> get(Metric metric) {
+        return Optional.ofNullable(
+                switch (metric) {
+                    case TOP1 -> top1;
+                    case TOP5 -> top5;
+                    case MACRO_F1 -> macroF1;
+                    case MAP50 -> mAP50;
+                    case MAP50_95 -> mAP50to95;
+                    case LATENCY_P95_MS -> latencyP95Ms;
+                    case THROUGHPUT -> throughput;
+                });
+    }
+
+    public Map<Metric, Double> asMap() {
+        Map<Metric, Double> map = new EnumMap<>(Metric.class);
+        for (Metric metric : Metric.values()) {
+            get(metric).ifPresent(value -> map.put(metric, value));
+        }
+        return map;
+    }
+}

@@ -1,0 +1,153 @@
+package io.pillsnap.api.v1alpha1;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pillsnap.api.testing.CelRuleEvaluator;
+import io.pillsnap.api.testing.CrdSchemaValidator;
+import io.pillsnap.api.testing.RepoFiles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The CRD's CEL rules, run by a CEL engine as the API server runs them. */
+class CrdRulesTest {
+
+    private static final CelRuleEvaluator RULES =
+            new CelRuleEvaluator(
+                    new CrdSchemaValidator(RepoFiles.readYaml(RepoFiles.committedCrd()))
+                            .openApiSchema());
+
+    @Test
+    void everyRuleCompiles() {
+        assertThat(RULES.compileAll()).isGreaterThanOrEqualTo(10);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"stage1.yaml", "stage2.yaml", "stage3.yaml", "stage4.yaml"})
+    void sampleStagesPassEveryRule(String file) {
+        assertThat(RULES.onCreate(RepoFiles.readYaml(RepoFiles.config(file)))).isEmpty();
+    }
+
+    @Test
+    void stageMayNotWaitForItself() {
+        ObjectNode stage = stage2();
+        spec(stage).put("after", "stage2");
+
+        assertThat(RULES.onCreate(stage))
+                .containsExactly(".spec.after: spec.after must name another stage, not this one");
+    }
+
+    @Test
+    void stageMayNotInitialiseFromItself() {
+        ObjectNode stage = stage2();
+        spec(stage).put("initFrom", "stage2");
+
+        assertThat(RULES.onCreate(stage)).singleElement().asString().startsWith(".spec.initFrom:");
+    }
+
+    @Test
+    void qualityThresholdIsAFraction() {
+        ObjectNode stage = stage2();
+        ((ObjectNode) stage.at("/spec/successCriteria/0")).put("threshold", 60.0);
+
+        assertThat(RULES.onCreate(stage))
+                .singleElement()
+                .asString()
+                .startsWith(
+                        ".spec.successCriteria[0].threshold: the threshold of a quality metric");
+    }
+
+    @Test
+    void latencyThresholdIsInMilliseconds() {
+        ObjectNode stage = stage2();
+        ((ObjectNode) stage.at("/spec/successCriteria/0"))
+                .put("metric", "latencyP95Ms")
+                .put("op", "<=")
+                .put("threshold", 30.0);
+
+        assertThat(RULES.onCreate(stage)).isEmpty();
+    }
+
+    @Test
+    void detectionCriteriaNeedTheDetectionTask() {
+        ObjectNode stage = stage2();
+        ((ObjectNode) stage.at("/spec/successCriteria/0")).put("metric", "mAP50");
+
+        assertThat(RULES.onCreate(stage))
+                .singleElement()
+                .asString()
+                .startsWith(".spec.tasks: criteria on mAP50 or mAP50-95 need 'detection'");
+    }
+
+    @Test
+    void realDatasetNeedsAClaim() {
+        ObjectNode stage = stage2();
+        ((ObjectNode) spec(stage).get("dataset")).remove("claimName");
+
+        assertThat(RULES.onCreate(stage))
+                .containsExactly(
+                        ".spec.dataset.claimName: spec.dataset.claimName is required unless"
+                                + " format is synthetic");
+    }
+
+    @Test
+    void syntheticDatasetNeedsNoClaim() {
+        ObjectNode stage = stage2();
+        ((ObjectNode) spec(stage).get("dataset")).remove("claimName");
+        ((ObjectNode) spec(stage).get("dataset")).put("format", "synthetic");
+
+        assertThat(RULES.onCreate(stage)).isEmpty();
+    }
+
+    @Test
+    void trainingSettingsAreImmutable() {
+        ObjectNode before = stage2();
+        ObjectNode after = stage2();
+        ((ObjectNode) spec(after).get("training")).put("epochs", 99);
+        ((ObjectNode) spec(after).get("dataset")).put("images", 1000);
+        spec(after).put("stage", 3);
+
+        assertThat(RULES.onUpdate(before, after))
+                .extracting(message -> message.substring(0, message.indexOf(':')))
+                .containsExactlyInAnyOrder(".spec.stage", ".spec.dataset", ".spec.training");
+        assertThat(RULES.onUpdate(before, after))
+                .allSatisfy(
+                        message ->
+                                assertThat(message)
+                                        .contains("create a new PillsnapStage")
+                                        .contains("spec.rerunNonce"));
+    }
+
+    @Test
+    void trainingSettingsCannotBeRemoved() {
+        ObjectNode before = stage2();
+        ObjectNode after = stage2();
+        spec(after).remove("model");
+
+        assertThat(RULES.onUpdate(before, after))
+                .singleElement()
+                .asString()
+                .startsWith(".spec.model:");
+    }
+
+    @Test
+    void criteriaResourcesServingAndRerunNonceMayChange() {
+        ObjectNode before = stage2();
+        ObjectNode after = stage2();
+        ((ObjectNode) after.at("/spec/successCriteria/0")).put("threshold", 0.5);
+        ((ObjectNode) spec(after).get("resources")).put("gpus", 2);
+        spec(after).put("rerunNonce", "again");
+        spec(after).put("promotion", "Manual");
+
+        assertThat(RULES.onUpdate(before, after)).isEmpty();
+    }
+
+    private static ObjectNode stage2() {
+        return (ObjectNode) RepoFiles.readYaml(RepoFiles.config("stage2.yaml"));
+    }
+
+    private static ObjectNode spec(ObjectNode stage) {
+        return (ObjectNode) stage.get("spec");
+    }
+}
