@@ -18,4 +18,8 @@ public record ArtifactStatus(
         @JsonPropertyDescription(
                         "Fraction of validation images with the same top-1 class in the trained"
                                 + " model and its ONNX export.")
-                Double exportTop1Agreement) {}
+                Double exportTop1Agreement,
+        @JsonPropertyDescription(
+                        "Whether the export passed the trainer's equivalence tolerance; absent"
+                                + " when the trainer did not check.")
+                Boolean exportPassed) {}

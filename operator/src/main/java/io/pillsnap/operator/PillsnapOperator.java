@@ -1,0 +1,125 @@
+package io.pillsnap.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.pillsnap.operator.config.OperatorConfig;
+import io.pillsnap.operator.event.EventRecorder;
+import io.pillsnap.operator.metrics.JosdkMetrics;
+import io.pillsnap.operator.metrics.OperatorMetrics;
+import io.pillsnap.operator.reconciler.PillsnapStageReconciler;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Entry point: wires the reconciler into JOSDK and serves health and metrics endpoints. */
+public final class PillsnapOperator implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(PillsnapOperator.class);
+
+    private final Operator operator;
+    private final OperatorHttpServer http;
+    private final OperatorMetrics metrics;
+
+    private PillsnapOperator(Operator operator, OperatorHttpServer http, OperatorMetrics metrics) {
+        this.operator = operator;
+        this.http = http;
+        this.metrics = metrics;
+    }
+
+    public static void main(String[] args) throws Exception {
+        OperatorConfig config;
+        try {
+            config = OperatorConfig.fromEnvironment(System.getenv());
+        } catch (IllegalArgumentException e) {
+            log.error("invalid operator configuration: {}", e.getMessage());
+            System.exit(2);
+            return;
+        }
+        PrometheusRegistry registry = PrometheusRegistry.defaultRegistry;
+        JvmMetrics.builder().register(registry);
+        KubernetesClient client = new KubernetesClientBuilder().build();
+        PillsnapOperator running = start(client, config, registry, Clock.systemUTC());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> {
+                                    running.close();
+                                    stopped.countDown();
+                                },
+                                "shutdown"));
+        log.info(
+                "pillsnap operator started: namespaces {}, trainer image {}, http port {}",
+                config.watchesAllNamespaces() ? "all" : config.watchNamespaces(),
+                config.trainerImage(),
+                running.httpPort());
+        stopped.await();
+    }
+
+    /** Starts the controller and its HTTP endpoints (port 0 picks a free port). */
+    public static PillsnapOperator start(
+            KubernetesClient client,
+            OperatorConfig config,
+            PrometheusRegistry registry,
+            Clock clock)
+            throws IOException {
+        OperatorMetrics metrics = new OperatorMetrics(registry);
+        JosdkMetrics josdkMetrics = metrics.josdk();
+        Operator operator =
+                new Operator(
+                        o -> {
+                            o.withKubernetesClient(client)
+                                    .withMetrics(josdkMetrics)
+                                    .withConcurrentReconciliationThreads(config.reconcileThreads())
+                                    .withUseSSAToPatchPrimaryResource(config.serverSideApply())
+                                    .withSSABasedCreateUpdateMatchForDependentResources(
+                                            config.serverSideApply())
+                                    .withCloseClientOnStop(true);
+                            if (config.leaderElection()) {
+                                o.withLeaderElectionConfiguration(
+                                        new LeaderElectionConfiguration(
+                                                config.leaseName(), config.leaseNamespace()));
+                            }
+                        });
+        String instance =
+                Objects.requireNonNullElse(System.getenv("POD_NAME"), "pillsnap-operator");
+        PillsnapStageReconciler reconciler =
+                new PillsnapStageReconciler(
+                        config, metrics, new EventRecorder(client, instance), clock);
+        operator.register(
+                reconciler,
+                overrider -> {
+                    if (config.watchesAllNamespaces()) {
+                        overrider.watchingAllNamespaces();
+                    } else {
+                        overrider.settingNamespaces(config.watchNamespaces());
+                    }
+                    overrider.withReconciliationMaxInterval(config.resyncInterval());
+                });
+        operator.start();
+        OperatorHttpServer http = OperatorHttpServer.start(config.httpPort(), operator, registry);
+        return new PillsnapOperator(operator, http, metrics);
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    public OperatorMetrics metrics() {
+        return metrics;
+    }
+
+    /** Stops the controller; a new instance may start on the same client's cluster. */
+    @Override
+    public void close() {
+        http.close();
+        operator.stop();
+    }
+}

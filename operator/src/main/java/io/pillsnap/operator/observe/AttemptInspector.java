@@ -1,0 +1,198 @@
+package io.pillsnap.operator.observe;
+
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.pillsnap.api.trainer.TrainerExitCode;
+import io.pillsnap.operator.desired.RunNames;
+import io.pillsnap.operator.desired.TrainerJobFactory;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reads one trainer Job and its pods into an {@link ObservedAttempt}. Pure. */
+public final class AttemptInspector {
+
+    private static final Pattern EXIT_CODE = Pattern.compile("exit code (\\d+)");
+
+    private AttemptInspector() {}
+
+    public static ObservedAttempt inspect(Job job, int attempt, Collection<Pod> podsOfJob) {
+        String jobName = job.getMetadata().getName();
+        Optional<JobCondition> complete = trueCondition(job, "Complete");
+        Optional<JobCondition> failed = trueCondition(job, "Failed");
+        if (complete.isPresent()) {
+            String message =
+                    latest(podsOfJob, "Succeeded")
+                            .flatMap(AttemptInspector::terminated)
+                            .map(ContainerStateTerminated::getMessage)
+                            .orElse(null);
+            return new ObservedAttempt(
+                    jobName, image(job), attempt, AttemptState.SUCCEEDED, null, 0, message, null);
+        }
+        if (failed.isPresent()) {
+            return failedAttempt(job, attempt, failed.get(), podsOfJob);
+        }
+        if (Boolean.TRUE.equals(job.getSpec().getSuspend())) {
+            return new ObservedAttempt(
+                    jobName,
+                    image(job),
+                    attempt,
+                    AttemptState.SUSPENDED,
+                    null,
+                    null,
+                    null,
+                    "Job is suspended");
+        }
+        boolean running =
+                podsOfJob.stream()
+                        .anyMatch(
+                                p ->
+                                        p.getStatus() != null
+                                                && "Running".equals(p.getStatus().getPhase()));
+        return new ObservedAttempt(
+                jobName,
+                image(job),
+                attempt,
+                running ? AttemptState.RUNNING : AttemptState.PENDING,
+                null,
+                null,
+                null,
+                running ? null : pendingDetail(podsOfJob));
+    }
+
+    public static boolean isFinished(Job job) {
+        return trueCondition(job, "Complete").isPresent()
+                || trueCondition(job, "Failed").isPresent();
+    }
+
+    public static boolean isDisrupted(Pod pod) {
+        return pod.getStatus() != null
+                && pod.getStatus().getConditions() != null
+                && pod.getStatus().getConditions().stream()
+                        .anyMatch(
+                                c ->
+                                        TrainerJobFactory.DISRUPTION_TARGET.equals(c.getType())
+                                                && "True".equals(c.getStatus()));
+    }
+
+    private static ObservedAttempt failedAttempt(
+            Job job, int attempt, JobCondition failed, Collection<Pod> pods) {
+        Optional<Pod> lastFailedPod = latest(pods, "Failed");
+        Optional<ContainerStateTerminated> terminated =
+                lastFailedPod.flatMap(AttemptInspector::terminated);
+        Integer exitCode =
+                terminated
+                        .map(ContainerStateTerminated::getExitCode)
+                        .orElseGet(() -> exitCodeIn(failed.getMessage()));
+        boolean disrupted = lastFailedPod.map(AttemptInspector::isDisrupted).orElse(false);
+        FailureKind kind = classify(exitCode, disrupted, failed.getReason());
+        String detail =
+                Objects.requireNonNullElse(failed.getReason(), "Failed")
+                        + (failed.getMessage() == null ? "" : ": " + failed.getMessage())
+                        + terminated
+                                .map(t -> t.getReason() == null ? "" : " (" + t.getReason() + ")")
+                                .orElse("");
+        return new ObservedAttempt(
+                job.getMetadata().getName(),
+                image(job),
+                attempt,
+                AttemptState.FAILED,
+                kind,
+                exitCode,
+                terminated.map(ContainerStateTerminated::getMessage).orElse(null),
+                detail);
+    }
+
+    private static String image(Job job) {
+        return job.getSpec().getTemplate().getSpec().getContainers().stream()
+                .filter(c -> RunNames.CONTAINER.equals(c.getName()))
+                .map(c -> c.getImage())
+                .findFirst()
+                .orElse(null);
+    }
+
+    static FailureKind classify(Integer exitCode, boolean disrupted, String jobReason) {
+        Optional<TrainerExitCode> code =
+                exitCode == null ? Optional.empty() : TrainerExitCode.of(exitCode);
+        if (code.filter(c -> c == TrainerExitCode.INVALID_CONFIGURATION).isPresent()) {
+            return FailureKind.INVALID_CONFIGURATION;
+        }
+        if (code.filter(c -> c == TrainerExitCode.INVALID_DATA).isPresent()) {
+            return FailureKind.INVALID_DATA;
+        }
+        if (disrupted) {
+            return FailureKind.DISRUPTION;
+        }
+        if ("DeadlineExceeded".equals(jobReason)) {
+            return FailureKind.DEADLINE_EXCEEDED;
+        }
+        return FailureKind.ERROR;
+    }
+
+    private static Integer exitCodeIn(String message) {
+        if (message == null) {
+            return null;
+        }
+        Matcher matcher = EXIT_CODE.matcher(message);
+        return matcher.find() ? Integer.valueOf(matcher.group(1)) : null;
+    }
+
+    private static String pendingDetail(Collection<Pod> pods) {
+        return pods.stream()
+                .flatMap(p -> containerStatuses(p).stream())
+                .filter(s -> s.getState() != null && s.getState().getWaiting() != null)
+                .map(
+                        s ->
+                                s.getState().getWaiting().getReason()
+                                        + Optional.ofNullable(
+                                                        s.getState().getWaiting().getMessage())
+                                                .map(m -> ": " + m)
+                                                .orElse(""))
+                .findFirst()
+                .orElse(pods.isEmpty() ? "no trainer pod yet" : "trainer pod is pending");
+    }
+
+    private static Optional<JobCondition> trueCondition(Job job, String type) {
+        if (job.getStatus() == null || job.getStatus().getConditions() == null) {
+            return Optional.empty();
+        }
+        return job.getStatus().getConditions().stream()
+                .filter(c -> type.equals(c.getType()) && "True".equals(c.getStatus()))
+                .findFirst();
+    }
+
+    private static Optional<Pod> latest(Collection<Pod> pods, String phase) {
+        return pods.stream()
+                .filter(p -> p.getStatus() != null && phase.equals(p.getStatus().getPhase()))
+                .max(
+                        Comparator.comparing(
+                                        (Pod p) ->
+                                                Objects.requireNonNullElse(
+                                                        p.getMetadata().getCreationTimestamp(), ""))
+                                .thenComparing(p -> p.getMetadata().getName()));
+    }
+
+    private static Optional<ContainerStateTerminated> terminated(Pod pod) {
+        return containerStatuses(pod).stream()
+                .filter(s -> RunNames.CONTAINER.equals(s.getName()))
+                .map(ContainerStatus::getState)
+                .filter(Objects::nonNull)
+                .map(s -> s.getTerminated())
+                .filter(Objects::nonNull)
+                .findFirst();
+    }
+
+    private static List<ContainerStatus> containerStatuses(Pod pod) {
+        if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+            return List.of();
+        }
+        return pod.getStatus().getContainerStatuses();
+    }
+}

@@ -1,0 +1,145 @@
+package io.pillsnap.operator.plan;
+
+import io.pillsnap.api.v1alpha1.PillsnapStageStatus;
+import io.pillsnap.api.v1alpha1.status.ArtifactStatus;
+import io.pillsnap.api.v1alpha1.status.GateStatus;
+import io.pillsnap.api.v1alpha1.status.LineageStatus;
+import io.pillsnap.api.v1alpha1.status.ProgressStatus;
+import io.pillsnap.api.v1alpha1.status.RunStatus;
+import io.pillsnap.api.v1alpha1.status.StageMetrics;
+import io.pillsnap.api.v1alpha1.status.StagePhase;
+import io.pillsnap.operator.event.EventReason;
+import io.pillsnap.operator.event.StageEvent;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the planner decided for one reconcile pass: the next phase and status content, condition
+ * changes and Events. While the phase is Queued or Training, the run's trainer Job must exist.
+ */
+public record StagePlan(
+        StagePhase phase,
+        String message,
+        RunStatus run,
+        ProgressStatus progress,
+        StageMetrics metrics,
+        GateStatus gate,
+        ArtifactStatus artifacts,
+        LineageStatus lineage,
+        List<ConditionUpdate> conditions,
+        List<StageEvent> events) {
+
+    public boolean needsTrainer() {
+        return phase != null && phase.isRunning() && run != null;
+    }
+
+    /** Starts from the current status: unchanged unless a setter says otherwise. */
+    static Builder keeping(PillsnapStageStatus status) {
+        return new Builder(status);
+    }
+
+    /** Accumulates a plan; package-private, used by {@link PhasePlanner}. */
+    static final class Builder {
+        private final StagePhase previousPhase;
+        private StagePhase phase;
+        private String message;
+        private RunStatus run;
+        private ProgressStatus progress;
+        private StageMetrics metrics;
+        private GateStatus gate;
+        private ArtifactStatus artifacts;
+        private LineageStatus lineage;
+        private final List<ConditionUpdate> conditions = new ArrayList<>();
+        private final List<StageEvent> events = new ArrayList<>();
+
+        private Builder(PillsnapStageStatus status) {
+            this.previousPhase = status.phase();
+            this.phase = status.phase();
+            this.message = status.message();
+            this.run = status.run();
+            this.progress = status.progress();
+            this.metrics = status.metrics();
+            this.gate = status.gate();
+            this.artifacts = status.artifacts();
+            this.lineage = status.lineage();
+        }
+
+        StagePhase previousPhase() {
+            return previousPhase;
+        }
+
+        Builder phase(StagePhase phase, String message) {
+            this.phase = phase;
+            this.message = message;
+            return this;
+        }
+
+        Builder run(RunStatus run) {
+            this.run = run;
+            return this;
+        }
+
+        Builder progress(ProgressStatus progress) {
+            this.progress = progress;
+            return this;
+        }
+
+        Builder metrics(StageMetrics metrics) {
+            this.metrics = metrics;
+            return this;
+        }
+
+        Builder gate(GateStatus gate) {
+            this.gate = gate;
+            return this;
+        }
+
+        Builder artifacts(ArtifactStatus artifacts) {
+            this.artifacts = artifacts;
+            return this;
+        }
+
+        Builder lineage(LineageStatus lineage) {
+            this.lineage = lineage;
+            return this;
+        }
+
+        /** Forgets the results of the previous run. */
+        Builder clearResults() {
+            return progress(null).metrics(null).gate(null).artifacts(null).lineage(null);
+        }
+
+        Builder condition(ConditionUpdate update) {
+            conditions.removeIf(c -> c.type() == update.type());
+            conditions.add(update);
+            return this;
+        }
+
+        Builder event(EventReason reason, String message) {
+            events.add(new StageEvent(reason, message));
+            return this;
+        }
+
+        /** Records the event only when the phase changes in this pass. */
+        Builder eventOnEntry(EventReason reason, String message) {
+            if (previousPhase != phase) {
+                event(reason, message);
+            }
+            return this;
+        }
+
+        StagePlan build() {
+            return new StagePlan(
+                    phase,
+                    message,
+                    run,
+                    progress,
+                    metrics,
+                    gate,
+                    artifacts,
+                    lineage,
+                    List.copyOf(conditions),
+                    List.copyOf(events));
+        }
+    }
+}

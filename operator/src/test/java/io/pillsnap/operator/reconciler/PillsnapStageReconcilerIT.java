@@ -1,0 +1,431 @@
+package io.pillsnap.operator.reconciler;
+
+import static io.pillsnap.api.v1alpha1.spec.Metric.MACRO_F1;
+import static io.pillsnap.api.v1alpha1.spec.Metric.MAP50;
+import static io.pillsnap.api.v1alpha1.spec.Metric.TOP1;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.pillsnap.api.ApiConstants;
+import io.pillsnap.api.v1alpha1.PillsnapStage;
+import io.pillsnap.api.v1alpha1.status.ConditionType;
+import io.pillsnap.api.v1alpha1.status.CriterionResult;
+import io.pillsnap.api.v1alpha1.status.GateResult;
+import io.pillsnap.api.v1alpha1.status.StagePhase;
+import io.pillsnap.operator.metrics.OperatorMetrics;
+import io.pillsnap.operator.testing.FakeKubelet;
+import io.pillsnap.operator.testing.MockCluster;
+import io.pillsnap.operator.testing.TestResults;
+import io.pillsnap.operator.testing.TestStages;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real operator against Fabric8's CRUD mock API server; Job and pod status from a fake kubelet.
+ */
+@EnableKubernetesMockClient(crud = true)
+class PillsnapStageReconcilerIT {
+
+    KubernetesMockServer server;
+    KubernetesClient client;
+
+    private MockCluster cluster;
+    private FakeKubelet kubelet;
+
+    @BeforeEach
+    void startOperator() {
+        cluster = new MockCluster(server, client).startOperator();
+        kubelet = cluster.kubelet();
+    }
+
+    @AfterEach
+    void stopOperator() {
+        cluster.close();
+    }
+
+    @Test
+    void promotedStageStartsItsSuccessorWhichIsPromotedToo() {
+        cluster.apply(TestStages.stage("stage1", 1).criterion(TOP1, 0.40).build());
+        cluster.apply(
+                TestStages.stage("stage2", 2)
+                        .after("stage1")
+                        .initFrom("stage1")
+                        .criterion(TOP1, 0.60)
+                        .criterion(MACRO_F1, 0.55)
+                        .build());
+
+        PillsnapStage waiting = cluster.awaitStage("stage2", phase(StagePhase.Waiting));
+        assertThat(waiting.getStatus().message()).contains("stage 'stage1' to be Promoted");
+        assertThat(condition(waiting, ConditionType.PredecessorsPromoted).getStatus())
+                .isEqualTo("False");
+
+        trainAndSucceed("stage1-r1-a1", Map.of(TOP1, 0.52));
+        PillsnapStage stage1 = cluster.awaitStage("stage1", phase(StagePhase.Promoted));
+        assertThat(stage1.getStatus().gate().result()).isEqualTo(GateResult.Passed);
+        assertThat(stage1.getStatus().metrics().top1()).isEqualTo(0.52);
+
+        Job job2 = kubelet.awaitJob("stage2-r1-a1");
+        assertThat(job2.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+                .contains("--init-from=/artifacts/" + stage1.getStatus().run().artifactsPath());
+        trainAndSucceed(job2, Map.of(TOP1, 0.71, MACRO_F1, 0.66));
+
+        PillsnapStage stage2 = cluster.awaitStage("stage2", phase(StagePhase.Promoted));
+        assertThat(stage2.getStatus().gate().criteria())
+                .extracting(CriterionResult::met)
+                .containsExactly(true, true);
+        assertThat(condition(stage2, ConditionType.Promoted).getStatus()).isEqualTo("True");
+        assertThat(stage2.getStatus().lineage().initFrom())
+                .isEqualTo(stage1.getStatus().run().artifactsPath());
+        assertThat(stage2.getStatus().observedGeneration())
+                .isEqualTo(stage2.getMetadata().getGeneration());
+    }
+
+    @Test
+    void failingCriterionRejectsTheStageAndItsSuccessorKeepsWaiting() {
+        cluster.apply(TestStages.stage("stage1", 1).criterion(TOP1, 0.40).build());
+        cluster.apply(TestStages.stage("stage2", 2).after("stage1").build());
+
+        trainAndSucceed("stage1-r1-a1", Map.of(TOP1, 0.31));
+
+        PillsnapStage stage1 = cluster.awaitStage("stage1", phase(StagePhase.Rejected));
+        assertThat(stage1.getStatus().gate().result()).isEqualTo(GateResult.Failed);
+        assertThat(stage1.getStatus().gate().criteria())
+                .singleElement()
+                .satisfies(
+                        row -> {
+                            assertThat(row.actual()).isEqualTo(0.31);
+                            assertThat(row.threshold()).isEqualTo(0.40);
+                            assertThat(row.met()).isFalse();
+                        });
+        assertThat(stage1.getStatus().message()).contains("top1 0.3100 is not >= 0.4000");
+        PillsnapStage stage2 =
+                cluster.awaitStage(
+                        "stage2", s -> s.getStatus().message().contains("it is Rejected"));
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(3))
+                .until(() -> kubelet.jobs("stage2").isEmpty());
+        assertThat(cluster.get("stage2").getStatus().phase()).isEqualTo(StagePhase.Waiting);
+        assertThat(condition(stage2, ConditionType.PredecessorsPromoted).getReason())
+                .isEqualTo("PredecessorNotPromotable");
+    }
+
+    @Test
+    void missingMetricMakesTheGateInconclusive() {
+        cluster.apply(
+                TestStages.stage("stage3", 3)
+                        .detection()
+                        .criterion(TOP1, 0.70)
+                        .criterion(MAP50, 0.70)
+                        .build());
+
+        trainAndSucceed("stage3-r1-a1", Map.of(TOP1, 0.80));
+
+        PillsnapStage stage = cluster.awaitStage("stage3", phase(StagePhase.Rejected));
+        assertThat(stage.getStatus().gate().result()).isEqualTo(GateResult.Inconclusive);
+        assertThat(stage.getStatus().gate().criteria())
+                .filteredOn(row -> row.metric() == MAP50)
+                .singleElement()
+                .satisfies(
+                        row -> {
+                            assertThat(row.actual()).isNull();
+                            assertThat(row.met()).isNull();
+                        });
+        assertThat(stage.getStatus().message()).contains("did not report mAP50");
+    }
+
+    @Test
+    void manualPromotionWaitsForApprovalOfTheRun() {
+        cluster.apply(TestStages.stage("stage4", 4).criterion(TOP1, 0.5).manualPromotion().build());
+        trainAndSucceed("stage4-r1-a1", Map.of(TOP1, 0.93));
+
+        PillsnapStage waiting = cluster.awaitStage("stage4", phase(StagePhase.Evaluating));
+        String runId = waiting.getStatus().run().id();
+        Condition promoted = condition(waiting, ConditionType.Promoted);
+        assertThat(promoted.getReason()).isEqualTo("AwaitingApproval");
+        assertThat(promoted.getMessage())
+                .contains("kubectl annotate ps stage4 pillsnap.io/approve=" + runId);
+
+        approve("stage4", "r9-notthisrun");
+        await().during(Duration.ofSeconds(1))
+                .atMost(Duration.ofSeconds(2))
+                .until(() -> cluster.get("stage4").getStatus().phase() == StagePhase.Evaluating);
+
+        approve("stage4", runId);
+        PillsnapStage stage = cluster.awaitStage("stage4", phase(StagePhase.Promoted));
+        assertThat(condition(stage, ConditionType.Promoted).getReason())
+                .isEqualTo("ApprovedManually");
+    }
+
+    @Test
+    void failedAttemptIsRetriedFromTheLastCheckpoint() {
+        cluster.apply(TestStages.stage("stage1", 1).maxRetries(2).build());
+        Job first = kubelet.awaitJob("stage1-r1-a1");
+        Pod pod = kubelet.startPod(first);
+        cluster.awaitStage("stage1", phase(StagePhase.Training));
+        kubelet.fail(first, pod, 1, TestResults.failed("CUDA error: an illegal memory access"));
+
+        Job second = kubelet.awaitJob("stage1-r1-a2");
+        PillsnapStage retrying = cluster.get("stage1");
+        String checkpoint = retrying.getStatus().run().artifactsPath() + "/checkpoints/last";
+        assertThat(second.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+                .contains("--resume-from=/artifacts/" + checkpoint);
+        assertThat(retrying.getStatus().run().failedAttempts()).isEqualTo(1);
+        assertThat(retrying.getStatus().run().resumeFrom()).isEqualTo(checkpoint);
+
+        trainAndSucceed(second, Map.of(TOP1, 0.6));
+        PillsnapStage stage = cluster.awaitStage("stage1", phase(StagePhase.Promoted));
+        assertThat(stage.getStatus().run().attempt()).isEqualTo(2);
+        assertThat(stage.getStatus().run().failedAttempts()).isEqualTo(1);
+        assertThat(stage.getStatus().run().retryLimit()).isEqualTo(2);
+    }
+
+    @Test
+    void exhaustedRetryBudgetFailsTheStage() {
+        cluster.apply(TestStages.stage("stage1", 1).maxRetries(1).build());
+        failAttempt("stage1-r1-a1", 1);
+        failAttempt("stage1-r1-a2", 137);
+
+        PillsnapStage stage = cluster.awaitStage("stage1", phase(StagePhase.Failed));
+        assertThat(stage.getStatus().message()).contains("no retries left");
+        assertThat(condition(stage, ConditionType.Trained).getReason())
+                .isEqualTo("RetriesExhausted");
+        assertThat(kubelet.jobs("stage1")).hasSize(2);
+    }
+
+    @Test
+    void invalidDataFailsAtOnceWithoutRetry() {
+        cluster.apply(TestStages.stage("stage1", 1).build());
+        Job job = kubelet.awaitJob("stage1-r1-a1");
+        Pod pod = kubelet.startPod(job);
+        kubelet.fail(
+                job,
+                pod,
+                3,
+                TestResults.failed("dataset path /data/x has no images under train/images/single"));
+
+        PillsnapStage stage = cluster.awaitStage("stage1", phase(StagePhase.Failed));
+        assertThat(stage.getStatus().message())
+                .startsWith("invalid data (trainer exit code 3)")
+                .contains("has no images under train/images/single");
+        assertThat(condition(stage, ConditionType.Trained).getReason()).isEqualTo("InvalidData");
+        await().during(Duration.ofSeconds(1))
+                .atMost(Duration.ofSeconds(2))
+                .until(() -> kubelet.jobs("stage1").size() == 1);
+    }
+
+    @Test
+    void preemptionDoesNotChargeTheRetryBudget() {
+        cluster.apply(TestStages.stage("stage1", 1).maxRetries(0).build());
+        Job job = kubelet.awaitJob("stage1-r1-a1");
+        Pod first = kubelet.startPod(job);
+        cluster.awaitStage("stage1", phase(StagePhase.Training));
+
+        kubelet.preempt(first);
+        cluster.awaitStage("stage1", s -> s.getStatus().run().disruptions() == 1);
+        Pod replacement = kubelet.startPod(job);
+        kubelet.succeed(job, replacement, TestResults.succeeded(Map.of(TOP1, 0.5)));
+
+        PillsnapStage stage = cluster.awaitStage("stage1", phase(StagePhase.Promoted));
+        assertThat(stage.getStatus().run().attempt()).isEqualTo(1);
+        assertThat(stage.getStatus().run().failedAttempts()).isZero();
+        assertThat(stage.getStatus().run().disruptions()).isEqualTo(1);
+    }
+
+    @Test
+    void preemptionThatFailsTheJobStartsAnAttemptWithoutChargingTheBudget() {
+        cluster.apply(TestStages.stage("stage1", 1).maxRetries(0).build());
+        Job job = kubelet.awaitJob("stage1-r1-a1");
+        kubelet.preemptAndFailJob(job, kubelet.startPod(job));
+
+        Job second = kubelet.awaitJob("stage1-r1-a2");
+        trainAndSucceed(second, Map.of(TOP1, 0.5));
+
+        PillsnapStage stage = cluster.awaitStage("stage1", phase(StagePhase.Promoted));
+        assertThat(stage.getStatus().run().failedAttempts()).isZero();
+        assertThat(stage.getStatus().run().disruptions()).isEqualTo(1);
+    }
+
+    @Test
+    void garbageTerminationMessageFailsTheRunWithAClearMessage() {
+        cluster.apply(TestStages.stage("stage1", 1).build());
+        trainAndSucceedWithMessage("stage1-r1-a1", "Segmentation fault (core dumped)");
+
+        PillsnapStage stage = cluster.awaitStage("stage1", phase(StagePhase.Failed));
+        assertThat(stage.getStatus().message())
+                .contains("result is unreadable")
+                .contains("it starts with 'Segmentation fault (core dumped)'");
+        assertThat(condition(stage, ConditionType.Trained).getReason()).isEqualTo("InvalidResult");
+        assertThat(stage.getStatus().gate().result()).isEqualTo(GateResult.Inconclusive);
+
+        String resourceVersion = stage.getMetadata().getResourceVersion();
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(3))
+                .until(
+                        () ->
+                                cluster.get("stage1")
+                                        .getMetadata()
+                                        .getResourceVersion()
+                                        .equals(resourceVersion));
+        assertThat(cluster.http("/metrics").body())
+                .doesNotContain(
+                        OperatorMetrics.RECONCILIATIONS
+                                + "_total{controller=\"pillsnapstage\",result=\"failure\"}");
+    }
+
+    @Test
+    void restartedOperatorAdoptsTheRunningJobAndFinishesTheStage() {
+        cluster.apply(TestStages.stage("stage1", 1).build());
+        Job job = kubelet.awaitJob("stage1-r1-a1");
+        Pod pod = kubelet.startPod(job);
+        cluster.awaitStage("stage1", phase(StagePhase.Training));
+
+        cluster.stopOperator();
+        cluster.startOperator();
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(3))
+                .until(() -> kubelet.jobs("stage1").size() == 1);
+
+        kubelet.succeed(job, pod, TestResults.succeeded(Map.of(TOP1, 0.5)));
+        cluster.awaitStage("stage1", phase(StagePhase.Promoted));
+        assertThat(kubelet.jobs("stage1")).hasSize(1);
+    }
+
+    @Test
+    void newRerunNonceStartsASecondRun() {
+        cluster.apply(TestStages.stage("stage1", 1).build());
+        trainAndSucceed("stage1-r1-a1", Map.of(TOP1, 0.5));
+        String firstRun =
+                cluster.awaitStage("stage1", phase(StagePhase.Promoted)).getStatus().run().id();
+
+        cluster.client()
+                .resources(PillsnapStage.class)
+                .inNamespace(MockCluster.NAMESPACE)
+                .withName("stage1")
+                .edit(
+                        s -> {
+                            s.setSpec(
+                                    TestStages.stage("stage1", 1)
+                                            .rerunNonce("again")
+                                            .build()
+                                            .getSpec());
+                            return s;
+                        });
+
+        Job second = kubelet.awaitJob("stage1-r2-a1");
+        PillsnapStage queued = cluster.awaitStage("stage1", s -> s.getStatus().run().number() == 2);
+        assertThat(queued.getStatus().metrics()).isNull();
+        trainAndSucceed(second, Map.of(TOP1, 0.55));
+
+        PillsnapStage stage = cluster.awaitStage("stage1", phase(StagePhase.Promoted));
+        assertThat(stage.getStatus().run().id()).startsWith("r2-").isNotEqualTo(firstRun);
+        assertThat(stage.getStatus().metrics().top1()).isEqualTo(0.55);
+    }
+
+    @Test
+    void rerunWhileTrainingStopsTheOldJob() {
+        cluster.apply(TestStages.stage("stage1", 1).build());
+        Job first = kubelet.awaitJob("stage1-r1-a1");
+        kubelet.startPod(first);
+        cluster.awaitStage("stage1", phase(StagePhase.Training));
+
+        cluster.client()
+                .resources(PillsnapStage.class)
+                .inNamespace(MockCluster.NAMESPACE)
+                .withName("stage1")
+                .edit(
+                        s -> {
+                            s.setSpec(
+                                    TestStages.stage("stage1", 1)
+                                            .rerunNonce("2")
+                                            .build()
+                                            .getSpec());
+                            return s;
+                        });
+
+        kubelet.awaitJob("stage1-r2-a1");
+        await().atMost(Duration.ofSeconds(10))
+                .until(
+                        () ->
+                                kubelet.jobs("stage1").stream()
+                                        .noneMatch(
+                                                j ->
+                                                        j.getMetadata()
+                                                                .getName()
+                                                                .equals("stage1-r1-a1")));
+    }
+
+    @Test
+    void metricsEndpointShowsPhasesAndQualityAfterAPromotedChain() {
+        promotedStageStartsItsSuccessorWhichIsPromotedToo();
+
+        String metrics = cluster.http("/metrics").body();
+
+        assertThat(metrics)
+                .contains("pillsnap_stages{namespace=\"pillsnap\",phase=\"Promoted\"} 2.0")
+                .contains("pillsnap_stages{namespace=\"pillsnap\",phase=\"Failed\"} 0.0")
+                .contains(
+                        "pillsnap_stage_quality{metric=\"top1\",namespace=\"pillsnap\",stage=\"stage1\"} 0.52")
+                .contains(
+                        "pillsnap_stage_quality{metric=\"macroF1\",namespace=\"pillsnap\",stage=\"stage2\"} 0.66")
+                .contains("pillsnap_stage_gate_evaluations_total{result=\"Passed\"} 2.0")
+                .contains("pillsnap_stage_phase_duration_seconds_count{phase=\"Waiting\"} 1")
+                .contains(
+                        "pillsnap_operator_reconciliations_total{controller=\"pillsnapstage\",result=\"success\"}");
+        assertThat(cluster.http("/healthz").statusCode()).isEqualTo(200);
+        assertThat(cluster.http("/readyz").statusCode()).isEqualTo(200);
+    }
+
+    private void trainAndSucceed(
+            String jobName, Map<io.pillsnap.api.v1alpha1.spec.Metric, Double> metrics) {
+        trainAndSucceed(kubelet.awaitJob(jobName), metrics);
+    }
+
+    private void trainAndSucceed(
+            Job job, Map<io.pillsnap.api.v1alpha1.spec.Metric, Double> metrics) {
+        Pod pod = kubelet.startPod(job);
+        kubelet.succeed(job, pod, TestResults.succeeded(metrics));
+    }
+
+    private void trainAndSucceedWithMessage(String jobName, String message) {
+        Job job = kubelet.awaitJob(jobName);
+        kubelet.succeed(job, kubelet.startPod(job), message);
+    }
+
+    private void failAttempt(String jobName, int exitCode) {
+        Job job = kubelet.awaitJob(jobName);
+        kubelet.fail(job, kubelet.startPod(job), exitCode, null);
+    }
+
+    private void approve(String stage, String runId) {
+        cluster.client()
+                .resources(PillsnapStage.class)
+                .inNamespace(MockCluster.NAMESPACE)
+                .withName(stage)
+                .edit(
+                        s -> {
+                            s.getMetadata()
+                                    .getAnnotations()
+                                    .put(ApiConstants.ANNOTATION_APPROVE, runId);
+                            return s;
+                        });
+    }
+
+    private static java.util.function.Predicate<PillsnapStage> phase(StagePhase phase) {
+        return stage -> stage.getStatus().phase() == phase;
+    }
+
+    private static Condition condition(PillsnapStage stage, ConditionType type) {
+        return stage.getStatus()
+                .condition(type)
+                .orElseThrow(() -> new AssertionError("no condition " + type));
+    }
+}

@@ -1,0 +1,128 @@
+package io.pillsnap.operator.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.pillsnap.api.testing.RepoFiles;
+import io.pillsnap.api.v1alpha1.PillsnapStage;
+import io.pillsnap.operator.PillsnapOperator;
+import io.pillsnap.operator.config.OperatorConfig;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Predicate;
+
+/**
+ * Fabric8's CRUD mock API server with the committed CRD installed, the real operator running
+ * against it, and helpers to read stages. One per test.
+ */
+public final class MockCluster implements AutoCloseable {
+
+    public static final String NAMESPACE = "pillsnap";
+
+    private final KubernetesMockServer server;
+    private final KubernetesClient client;
+    private PillsnapOperator operator;
+    private PrometheusRegistry registry;
+
+    public MockCluster(KubernetesMockServer server, KubernetesClient client) {
+        this.server = server;
+        this.client = client;
+        CustomResourceDefinition crd =
+                client.apiextensions()
+                        .v1()
+                        .customResourceDefinitions()
+                        .load(RepoFiles.committedCrd().toFile())
+                        .item();
+        client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+    }
+
+    /** Starts an operator process: its own client, its own metrics registry. */
+    public MockCluster startOperator() {
+        registry = new PrometheusRegistry();
+        try {
+            operator =
+                    PillsnapOperator.start(
+                            server.createClient(),
+                            OperatorConfig.forTests(),
+                            registry,
+                            Clock.systemUTC());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    public void stopOperator() {
+        if (operator != null) {
+            operator.close();
+            operator = null;
+        }
+    }
+
+    public KubernetesClient client() {
+        return client;
+    }
+
+    public FakeKubelet kubelet() {
+        return new FakeKubelet(client, NAMESPACE);
+    }
+
+    public PillsnapStage apply(PillsnapStage stage) {
+        return client.resource(stage).inNamespace(NAMESPACE).create();
+    }
+
+    public PillsnapStage get(String name) {
+        return client.resources(PillsnapStage.class).inNamespace(NAMESPACE).withName(name).get();
+    }
+
+    public PillsnapStage awaitStage(String name, Predicate<PillsnapStage> condition) {
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100))
+                .until(
+                        () -> {
+                            PillsnapStage stage = get(name);
+                            return stage != null
+                                    && stage.getStatus() != null
+                                    && condition.test(stage);
+                        });
+        return get(name);
+    }
+
+    /** GET on the running operator's HTTP port. */
+    public HttpResponse<String> http(String path) {
+        try {
+            return HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(
+                                            URI.create(
+                                                    "http://localhost:"
+                                                            + operator.httpPort()
+                                                            + path))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public void close() {
+        stopOperator();
+    }
+}
