@@ -2,6 +2,7 @@ package io.pillsnap.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.pillsnap.operator.config.OperatorConfig;
@@ -45,7 +46,14 @@ public final class PillsnapOperator implements AutoCloseable {
         PrometheusRegistry registry = PrometheusRegistry.defaultRegistry;
         JvmMetrics.builder().register(registry);
         KubernetesClient client = new KubernetesClientBuilder().build();
-        PillsnapOperator running = start(client, config, registry, Clock.systemUTC());
+        PillsnapOperator running;
+        try {
+            running = start(client, config, registry, Clock.systemUTC());
+        } catch (RuntimeException e) {
+            log.error("the operator could not start: {}", explainStartupFailure(e, client));
+            System.exit(1);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(
@@ -106,6 +114,33 @@ public final class PillsnapOperator implements AutoCloseable {
         operator.start();
         OperatorHttpServer http = OperatorHttpServer.start(config.httpPort(), operator, registry);
         return new PillsnapOperator(operator, http, metrics);
+    }
+
+    static String explainStartupFailure(Throwable failure, KubernetesClient client) {
+        String apiServer = client.getConfiguration().getMasterUrl();
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof KubernetesClientException k && k.getCode() == 404) {
+                return "the PillsnapStage CRD is not installed on "
+                        + apiServer
+                        + ": install it with the Helm chart or kubectl apply -f"
+                        + " crds/pillsnapstages.pillsnap.io-v1.yml";
+            }
+            if (cause instanceof KubernetesClientException k
+                    && (k.getCode() == 401 || k.getCode() == 403)) {
+                return "the API server "
+                        + apiServer
+                        + " refused the operator's credentials ("
+                        + k.getCode()
+                        + "): check its ServiceAccount and RBAC (the Helm chart creates both)";
+            }
+            if (cause instanceof java.net.ConnectException
+                    || cause instanceof java.nio.channels.UnresolvedAddressException) {
+                return "cannot reach the Kubernetes API server at "
+                        + apiServer
+                        + ": run the operator in a cluster, or point KUBECONFIG at one";
+            }
+        }
+        return failure.getMessage();
     }
 
     public int httpPort() {

@@ -1,0 +1,107 @@
+package io.pillsnap.operator.gate;
+
+import static io.pillsnap.api.v1alpha1.spec.Metric.LATENCY_P95_MS;
+import static io.pillsnap.api.v1alpha1.spec.Metric.MACRO_F1;
+import static io.pillsnap.api.v1alpha1.spec.Metric.MAP50;
+import static io.pillsnap.api.v1alpha1.spec.Metric.TOP1;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pillsnap.api.v1alpha1.spec.ComparisonOperator;
+import io.pillsnap.api.v1alpha1.spec.Metric;
+import io.pillsnap.api.v1alpha1.spec.SuccessCriterion;
+import io.pillsnap.api.v1alpha1.status.CriterionResult;
+import io.pillsnap.api.v1alpha1.status.GateResult;
+import io.pillsnap.api.v1alpha1.status.GateStatus;
+import io.pillsnap.api.v1alpha1.status.StageMetrics;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class GateEvaluatorTest {
+
+    private static final List<SuccessCriterion> STAGE2 =
+            List.of(SuccessCriterion.atLeast(TOP1, 0.60), SuccessCriterion.atLeast(MACRO_F1, 0.55));
+
+    @Test
+    void passesWhenEveryCriterionHolds() {
+        GateStatus gate = evaluate(STAGE2, Map.of(TOP1, 0.60, MACRO_F1, 0.70));
+
+        assertThat(gate.result()).isEqualTo(GateResult.Passed);
+        assertThat(gate.criteria()).extracting(CriterionResult::met).containsExactly(true, true);
+        assertThat(gate.summary()).isEqualTo("all 2 criteria are met");
+        assertThat(gate.observedGeneration()).isEqualTo(7L);
+    }
+
+    @Test
+    void failsAndSaysWhichCriterionMissedByHowMuch() {
+        GateStatus gate = evaluate(STAGE2, Map.of(TOP1, 0.59, MACRO_F1, 0.70));
+
+        assertThat(gate.result()).isEqualTo(GateResult.Failed);
+        assertThat(gate.summary()).isEqualTo("top1 0.5900 is not >= 0.6000");
+        assertThat(gate.criteria().get(0))
+                .isEqualTo(
+                        new CriterionResult(TOP1, ComparisonOperator.AT_LEAST, 0.60, 0.59, false));
+    }
+
+    @Test
+    void missingMetricMakesTheGateInconclusive() {
+        GateStatus gate = evaluate(STAGE2, Map.of(TOP1, 0.90));
+
+        assertThat(gate.result()).isEqualTo(GateResult.Inconclusive);
+        assertThat(gate.criteria().get(1).actual()).isNull();
+        assertThat(gate.criteria().get(1).met()).isNull();
+        assertThat(gate.summary()).startsWith("the trainer did not report macroF1");
+    }
+
+    @Test
+    void noMetricsAtAllIsInconclusive() {
+        GateStatus gate = GateEvaluator.evaluate(STAGE2, null, ExportVerdict.notReported(), 1);
+
+        assertThat(gate.result()).isEqualTo(GateResult.Inconclusive);
+    }
+
+    @Test
+    void notANumberCountsAsMissing() {
+        GateStatus gate = evaluate(STAGE2, Map.of(TOP1, Double.NaN, MACRO_F1, 0.9));
+
+        assertThat(gate.result()).isEqualTo(GateResult.Inconclusive);
+    }
+
+    @Test
+    void aDefiniteFailureOutranksAMissingMetric() {
+        GateStatus gate = evaluate(STAGE2, Map.of(TOP1, 0.1));
+
+        assertThat(gate.result()).isEqualTo(GateResult.Failed);
+    }
+
+    @Test
+    void latencyCriterionComparesMilliseconds() {
+        List<SuccessCriterion> criteria =
+                List.of(new SuccessCriterion(LATENCY_P95_MS, ComparisonOperator.AT_MOST, 30.0));
+
+        assertThat(evaluate(criteria, Map.of(LATENCY_P95_MS, 29.5)).result())
+                .isEqualTo(GateResult.Passed);
+        assertThat(evaluate(criteria, Map.of(LATENCY_P95_MS, 31.0)).summary())
+                .isEqualTo("latencyP95Ms 31 is not <= 30");
+    }
+
+    @Test
+    void failedExportCheckFailsTheGate() {
+        GateStatus gate =
+                GateEvaluator.evaluate(
+                        List.of(SuccessCriterion.atLeast(MAP50, 0.5)),
+                        StageMetrics.of(Map.of(MAP50, 0.9)),
+                        new ExportVerdict(false, 0.25, 0.97),
+                        1);
+
+        assertThat(gate.result()).isEqualTo(GateResult.Failed);
+        assertThat(gate.summary())
+                .contains("max abs logit difference 0.2500, top-1 agreement 0.9700");
+    }
+
+    private static GateStatus evaluate(
+            List<SuccessCriterion> criteria, Map<Metric, Double> metrics) {
+        return GateEvaluator.evaluate(
+                criteria, StageMetrics.of(metrics), ExportVerdict.notReported(), 7);
+    }
+}

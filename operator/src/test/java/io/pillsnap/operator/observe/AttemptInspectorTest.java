@@ -1,0 +1,94 @@
+package io.pillsnap.operator.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AttemptInspectorTest {
+
+    @Test
+    void permanentExitCodesWinOverEverythingElse() {
+        assertThat(AttemptInspector.classify(2, true, "PodFailurePolicy"))
+                .isEqualTo(FailureKind.INVALID_CONFIGURATION);
+        assertThat(AttemptInspector.classify(3, false, "BackoffLimitExceeded"))
+                .isEqualTo(FailureKind.INVALID_DATA);
+    }
+
+    @Test
+    void disruptedPodIsADisruption() {
+        assertThat(AttemptInspector.classify(137, true, "BackoffLimitExceeded"))
+                .isEqualTo(FailureKind.DISRUPTION);
+    }
+
+    @Test
+    void deadlineAndCrashesAreRetryableErrors() {
+        assertThat(AttemptInspector.classify(null, false, "DeadlineExceeded"))
+                .isEqualTo(FailureKind.DEADLINE_EXCEEDED);
+        assertThat(AttemptInspector.classify(1, false, "BackoffLimitExceeded"))
+                .isEqualTo(FailureKind.ERROR);
+        assertThat(AttemptInspector.classify(137, false, "BackoffLimitExceeded"))
+                .isEqualTo(FailureKind.ERROR);
+    }
+
+    @Test
+    void exitCodeIsReadFromTheJobWhenThePodIsGone() {
+        Job job =
+                failedJob(
+                        "PodFailurePolicy",
+                        "Container trainer for pod ns/x-1 failed with exit code 3 matching FailJob rule at index 0");
+
+        ObservedAttempt attempt = AttemptInspector.inspect(job, 1, List.of());
+
+        assertThat(attempt.state()).isEqualTo(AttemptState.FAILED);
+        assertThat(attempt.exitCode()).isEqualTo(3);
+        assertThat(attempt.failureKind()).isEqualTo(FailureKind.INVALID_DATA);
+    }
+
+    @Test
+    void jobWithoutPodsIsPending() {
+        ObservedAttempt attempt = AttemptInspector.inspect(job().build(), 1, List.of());
+
+        assertThat(attempt.state()).isEqualTo(AttemptState.PENDING);
+        assertThat(attempt.detail()).isEqualTo("no trainer pod yet");
+    }
+
+    @Test
+    void suspendedJobIsSuspended() {
+        Job job = job().editSpec().withSuspend(true).endSpec().build();
+
+        assertThat(AttemptInspector.inspect(job, 1, List.of()).state())
+                .isEqualTo(AttemptState.SUSPENDED);
+    }
+
+    private static Job failedJob(String reason, String message) {
+        return job().withNewStatus()
+                .addNewCondition()
+                .withType("Failed")
+                .withStatus("True")
+                .withReason(reason)
+                .withMessage(message)
+                .endCondition()
+                .endStatus()
+                .build();
+    }
+
+    private static JobBuilder job() {
+        return new JobBuilder()
+                .withNewMetadata()
+                .withName("x")
+                .endMetadata()
+                .withNewSpec()
+                .withNewTemplate()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("trainer")
+                .withImage("img")
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec();
+    }
+}

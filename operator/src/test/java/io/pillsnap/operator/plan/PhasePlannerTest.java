@@ -1,0 +1,482 @@
+package io.pillsnap.operator.plan;
+
+import static io.pillsnap.api.v1alpha1.spec.Metric.MAP50;
+import static io.pillsnap.api.v1alpha1.spec.Metric.TOP1;
+import static io.pillsnap.operator.testing.Snapshots.attempts;
+import static io.pillsnap.operator.testing.Snapshots.failed;
+import static io.pillsnap.operator.testing.Snapshots.running;
+import static io.pillsnap.operator.testing.Snapshots.succeeded;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pillsnap.api.ApiConstants;
+import io.pillsnap.api.v1alpha1.PillsnapStage;
+import io.pillsnap.api.v1alpha1.PillsnapStageStatus;
+import io.pillsnap.api.v1alpha1.status.ConditionType;
+import io.pillsnap.api.v1alpha1.status.GateResult;
+import io.pillsnap.api.v1alpha1.status.StagePhase;
+import io.pillsnap.operator.event.EventReason;
+import io.pillsnap.operator.event.StageEvent;
+import io.pillsnap.operator.observe.FailureKind;
+import io.pillsnap.operator.observe.ObservedRun;
+import io.pillsnap.operator.observe.PredecessorState;
+import io.pillsnap.operator.status.StageStatusAggregator;
+import io.pillsnap.operator.testing.Snapshots;
+import io.pillsnap.operator.testing.TestResults;
+import io.pillsnap.operator.testing.TestStages;
+import java.util.Map;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class PhasePlannerTest {
+
+    private static final String JOB1 = "stage2-r1-a1";
+
+    @Nested
+    class StartingARun {
+
+        @Test
+        void waitsUntilEveryPredecessorIsPromoted() {
+            StagePlan plan =
+                    plan(
+                            stage2(),
+                            ObservedRun.none(),
+                            Snapshots.inPhase("stage1", StagePhase.Training));
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Waiting);
+            assertThat(plan.message())
+                    .isEqualTo("waiting for stage 'stage1' to be Promoted (it is Training)");
+            assertThat(plan.needsTrainer()).isFalse();
+            assertThat(plan.events())
+                    .extracting(StageEvent::reason)
+                    .containsExactly(EventReason.Waiting);
+            assertThat(condition(plan, ConditionType.PredecessorsPromoted).reason())
+                    .isEqualTo("PredecessorNotPromoted");
+        }
+
+        @Test
+        void namesAMissingPredecessor() {
+            StagePlan plan = plan(stage2(), ObservedRun.none(), Snapshots.missing("stage1"));
+
+            assertThat(plan.message()).contains("it does not exist in namespace pillsnap");
+            assertThat(condition(plan, ConditionType.PredecessorsPromoted).reason())
+                    .isEqualTo("PredecessorNotFound");
+        }
+
+        @Test
+        void rejectedPredecessorNeverUnblocks() {
+            StagePlan plan =
+                    plan(
+                            stage2(),
+                            ObservedRun.none(),
+                            Snapshots.inPhase("stage1", StagePhase.Rejected));
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Waiting);
+            assertThat(plan.message())
+                    .contains("it is Rejected: run it again with a new spec.rerunNonce");
+        }
+
+        @Test
+        void startsTheFirstRunFromThePredecessorsWeights() {
+            StagePlan plan =
+                    plan(
+                            stage2(),
+                            ObservedRun.none(),
+                            Snapshots.promoted("stage1", "pillsnap/stage1/r1-aaaa"));
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Queued);
+            assertThat(plan.needsTrainer()).isTrue();
+            assertThat(plan.run().number()).isEqualTo(1);
+            assertThat(plan.run().id()).matches("r1-[0-9a-f]{8}");
+            assertThat(plan.run().attempt()).isEqualTo(1);
+            assertThat(plan.run().job()).isEqualTo(JOB1);
+            assertThat(plan.run().initFrom()).isEqualTo("pillsnap/stage1/r1-aaaa");
+            assertThat(plan.run().artifactsPath()).isEqualTo("pillsnap/stage2/" + plan.run().id());
+            assertThat(plan.run().retryLimit()).isEqualTo(3);
+            assertThat(plan.events())
+                    .extracting(StageEvent::reason)
+                    .containsExactly(EventReason.RunStarted);
+        }
+    }
+
+    @Nested
+    class FollowingAnAttempt {
+
+        @Test
+        void runningPodMeansTraining() {
+            StagePlan plan = plan(started(), attempts(running(JOB1, 1)));
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Training);
+            assertThat(plan.events())
+                    .extracting(StageEvent::reason)
+                    .containsExactly(EventReason.TrainingStarted);
+        }
+
+        @Test
+        void pendingPodStaysQueuedAndSaysWhy() {
+            StagePlan plan = plan(started(), attempts(Snapshots.pending(JOB1, 1)));
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Queued);
+            assertThat(plan.message()).contains("ImagePullBackOff");
+        }
+
+        @Test
+        void suspendedJobNamesTheKueueQueue() {
+            PillsnapStage stage =
+                    started(
+                            TestStages.stage("stage2", 2)
+                                    .resources(
+                                            new io.pillsnap.api.v1alpha1.spec.ResourcesSpec(
+                                                    null,
+                                                    null,
+                                                    null,
+                                                    null,
+                                                    null,
+                                                    null,
+                                                    null,
+                                                    null,
+                                                    "gpu-queue")));
+
+            StagePlan plan = plan(stage, attempts(Snapshots.suspended(JOB1, 1)));
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Queued);
+            assertThat(plan.message()).contains("waiting for Kueue queue 'gpu-queue' to admit it");
+        }
+
+        @Test
+        void missingJobIsQueuedForCreation() {
+            StagePlan plan = plan(started(), ObservedRun.none());
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Queued);
+            assertThat(plan.needsTrainer()).isTrue();
+        }
+
+        @Test
+        void adoptsALaterAttemptCreatedBeforeARestart() {
+            StagePlan plan =
+                    plan(
+                            started(),
+                            attempts(
+                                    failed(JOB1, 1, FailureKind.ERROR, 1),
+                                    running("stage2-r1-a2", 2)));
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Training);
+            assertThat(plan.run().attempt()).isEqualTo(2);
+            assertThat(plan.run().failedAttempts()).isEqualTo(1);
+            assertThat(plan.run().resumeFrom()).endsWith("/checkpoints/last");
+        }
+    }
+
+    @Nested
+    class Gating {
+
+        @Test
+        void passedGatePromotesAutomatically() {
+            StagePlan plan =
+                    plan(
+                            started(),
+                            attempts(
+                                    succeeded(JOB1, 1, TestResults.succeeded(Map.of(TOP1, 0.61)))));
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Promoted);
+            assertThat(plan.gate().result()).isEqualTo(GateResult.Passed);
+            assertThat(plan.metrics().top1()).isEqualTo(0.61);
+            assertThat(plan.artifacts().exportPassed()).isTrue();
+            assertThat(plan.lineage().trainerImage()).isEqualTo(Snapshots.IMAGE);
+            assertThat(plan.progress().display()).isEqualTo("3/3");
+            assertThat(condition(plan, ConditionType.Promoted).reason()).isEqualTo("Automatic");
+            assertThat(plan.needsTrainer()).isFalse();
+        }
+
+        @Test
+        void failedCriterionRejects() {
+            StagePlan plan =
+                    plan(
+                            started(),
+                            attempts(succeeded(JOB1, 1, TestResults.succeeded(Map.of(TOP1, 0.2)))));
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Rejected);
+            assertThat(plan.message()).isEqualTo("gate failed: top1 0.2000 is not >= 0.4000");
+            assertThat(plan.events())
+                    .extracting(StageEvent::reason)
+                    .containsExactly(EventReason.GateFailed);
+        }
+
+        @Test
+        void missingMetricIsInconclusiveNeverPassed() {
+            PillsnapStage stage =
+                    started(
+                            TestStages.stage("stage2", 2)
+                                    .detection()
+                                    .criterion(TOP1, 0.4)
+                                    .criterion(MAP50, 0.5));
+
+            StagePlan plan =
+                    plan(
+                            stage,
+                            attempts(succeeded(JOB1, 1, TestResults.succeeded(Map.of(TOP1, 0.9)))));
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Rejected);
+            assertThat(plan.gate().result()).isEqualTo(GateResult.Inconclusive);
+            assertThat(condition(plan, ConditionType.GatePassed).reason())
+                    .isEqualTo("Inconclusive");
+        }
+
+        @Test
+        void failedExportCheckRejectsEvenWhenCriteriaHold() {
+            StagePlan plan =
+                    plan(
+                            started(),
+                            attempts(
+                                    succeeded(
+                                            JOB1,
+                                            1,
+                                            TestResults.succeededWithFailedExport(
+                                                    Map.of(TOP1, 0.9)))));
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Rejected);
+            assertThat(plan.message())
+                    .contains("the exported ONNX model does not match the trained model");
+        }
+
+        @Test
+        void unreadableResultFailsTheRunAndNeverPasses() {
+            StagePlan plan = plan(started(), attempts(succeeded(JOB1, 1, "{\"schema\":1,\"outc")));
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Failed);
+            assertThat(plan.gate().result()).isEqualTo(GateResult.Inconclusive);
+            assertThat(condition(plan, ConditionType.Trained).reason()).isEqualTo("InvalidResult");
+            assertThat(plan.events())
+                    .extracting(StageEvent::reason)
+                    .containsExactly(EventReason.InvalidResult);
+        }
+
+        @Test
+        void trainerReportedFailureFailsTheRun() {
+            StagePlan plan =
+                    plan(
+                            started(),
+                            attempts(
+                                    succeeded(
+                                            JOB1,
+                                            1,
+                                            TestResults.failed("loss is NaN at epoch 3"))));
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Failed);
+            assertThat(plan.message()).contains("loss is NaN at epoch 3");
+        }
+
+        @Test
+        void manualPromotionWaitsWithTheApprovalCommand() {
+            PillsnapStage stage = started(TestStages.stage("stage2", 2).manualPromotion());
+
+            StagePlan plan =
+                    plan(
+                            stage,
+                            attempts(succeeded(JOB1, 1, TestResults.succeeded(Map.of(TOP1, 0.9)))));
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Evaluating);
+            assertThat(plan.message())
+                    .contains("kubectl annotate ps stage2 pillsnap.io/approve=" + plan.run().id());
+        }
+
+        @Test
+        void approvalOfThisRunPromotes() {
+            PillsnapStage stage = awaitingApproval();
+            stage.getMetadata()
+                    .setAnnotations(
+                            Map.of(ApiConstants.ANNOTATION_APPROVE, stage.getStatus().run().id()));
+
+            StagePlan plan = plan(stage, ObservedRun.none());
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Promoted);
+            assertThat(condition(plan, ConditionType.Promoted).reason())
+                    .isEqualTo("ApprovedManually");
+        }
+
+        @Test
+        void approvalOfAnotherRunIsIgnored() {
+            PillsnapStage stage = awaitingApproval();
+            stage.getMetadata().setAnnotations(Map.of(ApiConstants.ANNOTATION_APPROVE, "r7-0000"));
+
+            assertThat(plan(stage, ObservedRun.none()).phase()).isEqualTo(StagePhase.Evaluating);
+        }
+
+        @Test
+        void relaxedCriteriaPromoteARejectedRunWithoutRetraining() {
+            PillsnapStage stage = started();
+            applyPlan(
+                    stage,
+                    plan(
+                            stage,
+                            attempts(
+                                    succeeded(
+                                            JOB1, 1, TestResults.succeeded(Map.of(TOP1, 0.35))))));
+            assertThat(stage.getStatus().phase()).isEqualTo(StagePhase.Rejected);
+
+            PillsnapStage relaxed = started(TestStages.stage("stage2", 2).criterion(TOP1, 0.3));
+            relaxed.setStatus(stage.getStatus());
+            relaxed.getMetadata().setGeneration(2L);
+            StagePlan plan = plan(relaxed, ObservedRun.none());
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Promoted);
+            assertThat(plan.gate().observedGeneration()).isEqualTo(2L);
+            assertThat(plan.events())
+                    .extracting(StageEvent::reason)
+                    .containsExactly(EventReason.GateReevaluated, EventReason.Promoted);
+        }
+    }
+
+    @Nested
+    class Retrying {
+
+        @Test
+        void failedAttemptIsRetriedFromTheLastCheckpoint() {
+            StagePlan plan = plan(started(), attempts(failed(JOB1, 1, FailureKind.ERROR, 1)));
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Queued);
+            assertThat(plan.run().attempt()).isEqualTo(2);
+            assertThat(plan.run().job()).isEqualTo("stage2-r1-a2");
+            assertThat(plan.run().failedAttempts()).isEqualTo(1);
+            assertThat(plan.run().resumeFrom())
+                    .isEqualTo(plan.run().artifactsPath() + "/checkpoints/last");
+            assertThat(plan.message()).contains("(retry 1 of 3)");
+            assertThat(plan.events())
+                    .extracting(StageEvent::reason)
+                    .containsExactly(EventReason.AttemptFailed);
+        }
+
+        @Test
+        void exceededDeadlineIsChargedAndRetried() {
+            StagePlan plan =
+                    plan(started(), attempts(failed(JOB1, 1, FailureKind.DEADLINE_EXCEEDED, 143)));
+
+            assertThat(plan.run().attempt()).isEqualTo(2);
+            assertThat(plan.run().failedAttempts()).isEqualTo(1);
+        }
+
+        @Test
+        void disruptionIsRetriedWithoutCharge() {
+            StagePlan plan =
+                    plan(
+                            started(),
+                            Snapshots.attemptsWithDisruptions(
+                                    1, failed(JOB1, 1, FailureKind.DISRUPTION, 137)));
+
+            assertThat(plan.run().attempt()).isEqualTo(2);
+            assertThat(plan.run().failedAttempts()).isZero();
+            assertThat(plan.run().disruptions()).isEqualTo(1);
+            assertThat(plan.events())
+                    .extracting(StageEvent::reason)
+                    .containsExactly(EventReason.Disrupted);
+        }
+
+        @Test
+        void exhaustedBudgetFailsTheStage() {
+            PillsnapStage stage = started(TestStages.stage("stage2", 2).maxRetries(0));
+
+            StagePlan plan = plan(stage, attempts(failed(JOB1, 1, FailureKind.ERROR, 1)));
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Failed);
+            assertThat(plan.run().failedAttempts()).isEqualTo(1);
+            assertThat(condition(plan, ConditionType.Trained).reason())
+                    .isEqualTo("RetriesExhausted");
+        }
+
+        @Test
+        void invalidConfigurationIsNeverRetried() {
+            StagePlan plan =
+                    plan(
+                            started(),
+                            attempts(failed(JOB1, 1, FailureKind.INVALID_CONFIGURATION, 2)));
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Failed);
+            assertThat(plan.run().attempt()).isEqualTo(1);
+            assertThat(plan.message()).startsWith("invalid configuration (trainer exit code 2)");
+            assertThat(condition(plan, ConditionType.Trained).reason())
+                    .isEqualTo("InvalidConfiguration");
+        }
+    }
+
+    @Nested
+    class Rerunning {
+
+        @Test
+        void newNonceStartsTheNextRunAndForgetsTheOldResults() {
+            PillsnapStage stage = started();
+            applyPlan(
+                    stage,
+                    plan(
+                            stage,
+                            attempts(
+                                    succeeded(JOB1, 1, TestResults.succeeded(Map.of(TOP1, 0.5))))));
+            PillsnapStage rerun = started(TestStages.stage("stage2", 2).rerunNonce("2"));
+            rerun.setStatus(stage.getStatus());
+
+            StagePlan plan = plan(rerun, ObservedRun.none());
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Queued);
+            assertThat(plan.run().number()).isEqualTo(2);
+            assertThat(plan.run().nonce()).isEqualTo("2");
+            assertThat(plan.run().job()).isEqualTo("stage2-r2-a1");
+            assertThat(plan.metrics()).isNull();
+            assertThat(plan.gate()).isNull();
+            assertThat(plan.events())
+                    .extracting(StageEvent::reason)
+                    .containsExactly(EventReason.RerunRequested, EventReason.RunStarted);
+        }
+
+        @Test
+        void terminalPhasesStayWithoutANewNonce() {
+            PillsnapStage stage = started();
+            applyPlan(stage, plan(stage, attempts(failed(JOB1, 1, FailureKind.INVALID_DATA, 3))));
+
+            StagePlan plan = plan(stage, ObservedRun.none());
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Failed);
+            assertThat(plan.events()).isEmpty();
+        }
+    }
+
+    private static PillsnapStage stage2() {
+        return TestStages.stage("stage2", 2).after("stage1").initFrom("stage1").buildStored();
+    }
+
+    /** A stage whose first run has started (no predecessors). */
+    private static PillsnapStage started() {
+        return started(TestStages.stage("stage2", 2));
+    }
+
+    private static PillsnapStage started(TestStages.Builder builder) {
+        PillsnapStage stage = builder.buildStored();
+        applyPlan(stage, plan(stage, ObservedRun.none()));
+        return stage;
+    }
+
+    private static PillsnapStage awaitingApproval() {
+        PillsnapStage stage = started(TestStages.stage("stage2", 2).manualPromotion());
+        applyPlan(
+                stage,
+                plan(
+                        stage,
+                        attempts(succeeded(JOB1, 1, TestResults.succeeded(Map.of(TOP1, 0.9))))));
+        assertThat(stage.getStatus().phase()).isEqualTo(StagePhase.Evaluating);
+        return stage;
+    }
+
+    private static void applyPlan(PillsnapStage stage, StagePlan plan) {
+        PillsnapStageStatus previous =
+                stage.getStatus() == null ? PillsnapStageStatus.empty() : stage.getStatus();
+        stage.setStatus(
+                StageStatusAggregator.aggregate(
+                        previous, plan, stage.getMetadata().getGeneration(), Snapshots.NOW));
+    }
+
+    private static StagePlan plan(
+            PillsnapStage stage, ObservedRun run, PredecessorState... predecessors) {
+        return PhasePlanner.plan(Snapshots.of(stage, run, predecessors));
+    }
+
+    private static ConditionUpdate condition(StagePlan plan, ConditionType type) {
+        return plan.conditions().stream().filter(c -> c.type() == type).findFirst().orElseThrow();
+    }
+}

@@ -1,0 +1,100 @@
+package io.pillsnap.operator.testing;
+
+import io.pillsnap.api.v1alpha1.PillsnapStage;
+import io.pillsnap.api.v1alpha1.PillsnapStageStatus;
+import io.pillsnap.api.v1alpha1.status.StagePhase;
+import io.pillsnap.operator.observe.AttemptState;
+import io.pillsnap.operator.observe.FailureKind;
+import io.pillsnap.operator.observe.ObservedAttempt;
+import io.pillsnap.operator.observe.ObservedRun;
+import io.pillsnap.operator.observe.PredecessorState;
+import io.pillsnap.operator.observe.StageSnapshot;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Planner inputs for unit tests. */
+public final class Snapshots {
+
+    public static final Instant NOW = Instant.parse("2026-11-24T10:00:00Z");
+    public static final String IMAGE = "ghcr.io/pillsnap/pillsnap-trainer:test";
+
+    private Snapshots() {}
+
+    public static StageSnapshot of(
+            PillsnapStage stage, ObservedRun run, PredecessorState... predecessors) {
+        return new StageSnapshot(stage, run, Arrays.asList(predecessors), NOW);
+    }
+
+    public static PillsnapStage withStatus(PillsnapStage stage, PillsnapStageStatus status) {
+        stage.setStatus(status);
+        return stage;
+    }
+
+    public static ObservedRun attempts(ObservedAttempt... attempts) {
+        Map<Integer, ObservedAttempt> byNumber = new TreeMap<>();
+        for (ObservedAttempt attempt : attempts) {
+            byNumber.put(attempt.attempt(), attempt);
+        }
+        return new ObservedRun(byNumber, 0, List.of());
+    }
+
+    public static ObservedRun attemptsWithDisruptions(
+            int disruptedPods, ObservedAttempt... attempts) {
+        ObservedRun run = attempts(attempts);
+        return new ObservedRun(run.attempts(), disruptedPods, List.of());
+    }
+
+    public static ObservedAttempt running(String job, int attempt) {
+        return new ObservedAttempt(
+                job, IMAGE, attempt, AttemptState.RUNNING, null, null, null, null);
+    }
+
+    public static ObservedAttempt pending(String job, int attempt) {
+        return new ObservedAttempt(
+                job,
+                IMAGE,
+                attempt,
+                AttemptState.PENDING,
+                null,
+                null,
+                null,
+                "ImagePullBackOff: pulling");
+    }
+
+    public static ObservedAttempt suspended(String job, int attempt) {
+        return new ObservedAttempt(
+                job, IMAGE, attempt, AttemptState.SUSPENDED, null, null, null, "Job is suspended");
+    }
+
+    public static ObservedAttempt succeeded(String job, int attempt, String terminationMessage) {
+        return new ObservedAttempt(
+                job, IMAGE, attempt, AttemptState.SUCCEEDED, null, 0, terminationMessage, null);
+    }
+
+    public static ObservedAttempt failed(String job, int attempt, FailureKind kind, int exitCode) {
+        return new ObservedAttempt(
+                job,
+                IMAGE,
+                attempt,
+                AttemptState.FAILED,
+                kind,
+                exitCode,
+                null,
+                "BackoffLimitExceeded: Job has reached the specified backoff limit");
+    }
+
+    public static PredecessorState promoted(String name, String artifactsPath) {
+        return new PredecessorState(name, true, StagePhase.Promoted, artifactsPath);
+    }
+
+    public static PredecessorState inPhase(String name, StagePhase phase) {
+        return new PredecessorState(name, true, phase, null);
+    }
+
+    public static PredecessorState missing(String name) {
+        return new PredecessorState(name, false, null, null);
+    }
+}
