@@ -1,15 +1,12 @@
 package io.pillsnap.operator.dependent;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfigBuilder;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.operator.desired.TrainerConfigMapFactory;
-import io.pillsnap.operator.desired.TrainerLabels;
 
 /** The immutable ConfigMap holding the spec a run trains; one per run. */
 public class TrainerConfigMapDependentResource
@@ -18,13 +15,7 @@ public class TrainerConfigMapDependentResource
 
     public TrainerConfigMapDependentResource() {
         super(ConfigMap.class);
-        configureWith(
-                new KubernetesDependentResourceConfigBuilder<ConfigMap>()
-                        .withKubernetesDependentInformerConfig(
-                                InformerConfiguration.builder(ConfigMap.class)
-                                        .withLabelSelector(TrainerLabels.SELECTOR)
-                                        .build())
-                        .build());
+        configureWith(TrainerInformers.selecting(ConfigMap.class));
     }
 
     @Override

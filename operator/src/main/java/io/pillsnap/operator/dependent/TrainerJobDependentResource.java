@@ -1,16 +1,13 @@
 package io.pillsnap.operator.dependent;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfigBuilder;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.operator.config.OperatorConfig;
 import io.pillsnap.operator.desired.TrainerJobFactory;
-import io.pillsnap.operator.desired.TrainerLabels;
 
 /**
  * The trainer Job of the current attempt. Created, never updated (a Job's template is immutable; a
@@ -24,13 +21,7 @@ public class TrainerJobDependentResource extends KubernetesDependentResource<Job
     public TrainerJobDependentResource(OperatorConfig config) {
         super(Job.class);
         this.config = config;
-        configureWith(
-                new KubernetesDependentResourceConfigBuilder<Job>()
-                        .withKubernetesDependentInformerConfig(
-                                InformerConfiguration.builder(Job.class)
-                                        .withLabelSelector(TrainerLabels.SELECTOR)
-                                        .build())
-                        .build());
+        configureWith(TrainerInformers.selecting(Job.class));
     }
 
     @Override

@@ -162,12 +162,7 @@ class TrainerJobFactoryTest {
     void kueueQueueBecomesTheQueueLabel() {
         PillsnapStage stage =
                 started(
-                        TestStages.stage("stage3", 3)
-                                .resources(
-                                        new ResourcesSpec(
-                                                null, null, null, null, null, null, null, null,
-                                                "team-a"))
-                                .buildStored(),
+                        TestStages.stage("stage3", 3).queueName("team-a").buildStored(),
                         "pillsnap");
 
         Job job = TrainerJobFactory.create(stage, CONFIG);

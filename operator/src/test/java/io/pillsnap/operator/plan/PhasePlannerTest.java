@@ -121,20 +121,7 @@ class PhasePlannerTest {
 
         @Test
         void suspendedJobNamesTheKueueQueue() {
-            PillsnapStage stage =
-                    started(
-                            TestStages.stage("stage2", 2)
-                                    .resources(
-                                            new io.pillsnap.api.v1alpha1.spec.ResourcesSpec(
-                                                    null,
-                                                    null,
-                                                    null,
-                                                    null,
-                                                    null,
-                                                    null,
-                                                    null,
-                                                    null,
-                                                    "gpu-queue")));
+            PillsnapStage stage = started(TestStages.stage("stage2", 2).queueName("gpu-queue"));
 
             StagePlan plan = plan(stage, attempts(Snapshots.suspended(JOB1, 1)));
 

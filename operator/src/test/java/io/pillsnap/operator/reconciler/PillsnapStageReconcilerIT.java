@@ -306,19 +306,7 @@ class PillsnapStageReconcilerIT {
         String firstRun =
                 cluster.awaitStage("stage1", phase(StagePhase.Promoted)).getStatus().run().id();
 
-        cluster.client()
-                .resources(PillsnapStage.class)
-                .inNamespace(MockCluster.NAMESPACE)
-                .withName("stage1")
-                .edit(
-                        s -> {
-                            s.setSpec(
-                                    TestStages.stage("stage1", 1)
-                                            .rerunNonce("again")
-                                            .build()
-                                            .getSpec());
-                            return s;
-                        });
+        setRerunNonce("stage1", "again");
 
         Job second = kubelet.awaitJob("stage1-r2-a1");
         PillsnapStage queued = cluster.awaitStage("stage1", s -> s.getStatus().run().number() == 2);
@@ -337,19 +325,7 @@ class PillsnapStageReconcilerIT {
         kubelet.startPod(first);
         cluster.awaitStage("stage1", phase(StagePhase.Training));
 
-        cluster.client()
-                .resources(PillsnapStage.class)
-                .inNamespace(MockCluster.NAMESPACE)
-                .withName("stage1")
-                .edit(
-                        s -> {
-                            s.setSpec(
-                                    TestStages.stage("stage1", 1)
-                                            .rerunNonce("2")
-                                            .build()
-                                            .getSpec());
-                            return s;
-                        });
+        setRerunNonce("stage1", "2");
 
         kubelet.awaitJob("stage1-r2-a1");
         await().atMost(Duration.ofSeconds(10))
@@ -403,6 +379,19 @@ class PillsnapStageReconcilerIT {
     private void failAttempt(String jobName, int exitCode) {
         Job job = kubelet.awaitJob(jobName);
         kubelet.fail(job, kubelet.startPod(job), exitCode, null);
+    }
+
+    private void setRerunNonce(String stage, String nonce) {
+        cluster.client()
+                .resources(PillsnapStage.class)
+                .inNamespace(MockCluster.NAMESPACE)
+                .withName(stage)
+                .edit(
+                        s -> {
+                            s.setSpec(
+                                    TestStages.stage(stage, 1).rerunNonce(nonce).build().getSpec());
+                            return s;
+                        });
     }
 
     private void approve(String stage, String runId) {

@@ -95,6 +95,12 @@ public final class TestStages {
             return this;
         }
 
+        public Builder queueName(String queue) {
+            this.resources =
+                    new ResourcesSpec(null, null, null, null, null, null, null, null, queue);
+            return this;
+        }
+
         public Builder rerunNonce(String nonce) {
             this.rerunNonce = nonce;
             return this;
