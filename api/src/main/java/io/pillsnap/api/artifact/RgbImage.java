@@ -1,0 +1,28 @@
+package io.pillsnap.api.artifact;
+
+import java.awt.image.BufferedImage;
+
+/**
+ * An image as interleaved 8-bit RGB, whatever it was decoded as (gray, indexed, RGBA: alpha is
+ * dropped, as the reference pipeline does).
+ */
+public record RgbImage(int width, int height, byte[] pixels) {
+
+    public static RgbImage of(BufferedImage image) {
+        int width = image.getWidth();
+        int height = image.getHeight();
+        int[] argb = image.getRGB(0, 0, width, height, null, 0, width);
+        byte[] rgb = new byte[width * height * 3];
+        for (int i = 0; i < argb.length; i++) {
+            int value = argb[i];
+            rgb[i * 3] = (byte) (value >> 16);
+            rgb[i * 3 + 1] = (byte) (value >> 8);
+            rgb[i * 3 + 2] = (byte) value;
+        }
+        return new RgbImage(width, height, rgb);
+    }
+
+    public int at(int x, int y, int channel) {
+        return pixels[(y * width + x) * 3 + channel] & 0xff;
+    }
+}

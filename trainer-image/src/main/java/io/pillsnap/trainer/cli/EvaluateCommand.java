@@ -1,0 +1,68 @@
+package io.pillsnap.trainer.cli;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.pillsnap.api.trainer.TrainerExitCode;
+import io.pillsnap.trainer.config.ConfigException;
+import io.pillsnap.trainer.data.DataException;
+import io.pillsnap.trainer.train.CheckpointEvaluation;
+import io.pillsnap.trainer.train.Checkpoints;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code pillsnap-trainer evaluate}: scores a saved checkpoint of a run again. */
+@Command(
+        name = "evaluate",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Evaluate a run's checkpoint on the run's validation split (the same pictures, sampled",
+            "again with the run's stage file) and print top-1, top-5, macro-F1 and latency."
+        })
+public final class EvaluateCommand implements Callable<Integer> {
+
+    @Option(
+            names = "--run",
+            required = true,
+            paramLabel = "DIR",
+            description = "Run folder written by train")
+    Path run;
+
+    @Option(
+            names = "--data",
+            required = true,
+            paramLabel = "DIR",
+            description = "The dataset the run was trained on")
+    Path data;
+
+    @Option(
+            names = "--checkpoint",
+            defaultValue = Checkpoints.BEST,
+            paramLabel = "best|last",
+            description = "Which checkpoint (default: best)")
+    String checkpoint;
+
+    @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|gpu")
+    String device;
+
+    @Override
+    public Integer call() throws Exception {
+        try {
+            Map<String, Object> metrics = CheckpointEvaluation.run(run, data, checkpoint, device);
+            System.out.println(
+                    JsonMapper.builder()
+                            .enable(SerializationFeature.INDENT_OUTPUT)
+                            .build()
+                            .writeValueAsString(metrics));
+            return TrainerExitCode.SUCCEEDED.code();
+        } catch (ConfigException e) {
+            System.err.println("invalid configuration: " + e.getMessage());
+            return TrainerExitCode.INVALID_CONFIGURATION.code();
+        } catch (DataException e) {
+            System.err.println("invalid data: " + e.getMessage());
+            return TrainerExitCode.INVALID_DATA.code();
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package io.pillsnap.trainer.cli;
+
+import io.pillsnap.api.trainer.TrainerResult;
+import io.pillsnap.api.trainer.TrainerResultCodec;
+import io.pillsnap.api.v1alpha1.status.ArtifactFile;
+import io.pillsnap.trainer.train.TrainResult;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The trainer's result for the operator: written as the container's termination message (at most 4
+ * KB, so optional parts are dropped when needed) and as result.json in the run folder.
+ */
+final class ResultMessage {
+
+    static final Path KUBERNETES_TERMINATION_LOG = Path.of("/dev/termination-log");
+    private static final Logger log = LoggerFactory.getLogger(ResultMessage.class);
+    private static final int MAX_MESSAGE_CHARS = 1500;
+
+    private ResultMessage() {}
+
+    static TrainerResult succeeded(
+            TrainResult result, String classMapSha256, List<ArtifactFile> files) {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("top1", result.evaluation().top1());
+        metrics.put("top5", result.evaluation().top5());
+        metrics.put("macroF1", result.evaluation().macroF1());
+        if (Double.isFinite(result.latency().p95Ms())) {
+            metrics.put("latencyP95Ms", result.latency().p95Ms());
+        }
+        metrics.put("throughput", result.evaluation().imagesPerSecond());
+        TrainerResult.ExportCheck export =
+                result.exportCheck() == null
+                        ? null
+                        : new TrainerResult.ExportCheck(
+                                result.exportCheck().maxAbsDiff(),
+                                result.exportCheck().top1Agreement(),
+                                result.exportCheck().images(),
+                                result.exportCheck().passed());
+        return new TrainerResult(
+                TrainerResult.SCHEMA,
+                TrainerResult.Outcome.Succeeded,
+                result.runId(),
+                result.epochs(),
+                result.bestEpoch(),
+                metrics,
+                new TrainerResult.Artifacts(result.runDirectory().toString(), files),
+                export,
+                new TrainerResult.DataSummary(
+                        result.sample().manifestSha256(),
+                        classMapSha256,
+                        result.sample().classes().size(),
+                        result.sample().train().size(),
+                        result.sample().val().size(),
+                        result.skipped().total()),
+                "trained " + result.epochs() + " epochs, best epoch " + result.bestEpoch());
+    }
+
+    static TrainerResult failed(String runId, String message) {
+        return new TrainerResult(
+                TrainerResult.SCHEMA,
+                TrainerResult.Outcome.Failed,
+                runId,
+                null,
+                null,
+                Map.of(),
+                null,
+                null,
+                null,
+                truncate(message));
+    }
+
+    /** Writes the message where Kubernetes reads it and beside the run's other files. */
+    static void write(TrainerResult result, Path terminationLog, Path runDirectory) {
+        String json = encodeWithinLimit(result);
+        if (runDirectory != null && Files.isDirectory(runDirectory)) {
+            writeQuietly(runDirectory.resolve("result.json"), json);
+        }
+        Path target = terminationLog != null ? terminationLog : KUBERNETES_TERMINATION_LOG;
+        if (terminationLog != null || Files.isWritable(KUBERNETES_TERMINATION_LOG)) {
+            writeQuietly(target, json);
+        }
+        System.out.println("result: " + json);
+    }
+
+    static String encodeWithinLimit(TrainerResult result) {
+        try {
+            return TrainerResultCodec.encode(result);
+        } catch (IllegalArgumentException tooLong) {
+            TrainerResult compact =
+                    new TrainerResult(
+                            result.schema(),
+                            result.outcome(),
+                            result.runId(),
+                            result.epochs(),
+                            result.bestEpoch(),
+                            result.metrics(),
+                            result.artifacts() == null
+                                    ? null
+                                    : new TrainerResult.Artifacts(result.artifacts().path(), null),
+                            result.export(),
+                            result.data(),
+                            truncate(result.message()));
+            return TrainerResultCodec.encode(compact);
+        }
+    }
+
+    private static String truncate(String message) {
+        if (message == null || message.length() <= MAX_MESSAGE_CHARS) {
+            return message;
+        }
+        return message.substring(0, MAX_MESSAGE_CHARS) + "...";
+    }
+
+    private static void writeQuietly(Path file, String json) {
+        try {
+            Files.writeString(file, json, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            log.warn("cannot write the result to {}: {}", file, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.pillsnap.trainer.cli;
+
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.pillsnap.api.v1alpha1.spec.DatasetSpec;
+import io.pillsnap.trainer.config.TrainConfig;
+import io.pillsnap.trainer.config.TrainerSettings;
+import io.pillsnap.trainer.data.DatasetPreparation;
+import io.pillsnap.trainer.data.synth.Difficulty;
+import io.pillsnap.trainer.data.synth.SynthOptions;
+import io.pillsnap.trainer.data.synth.SynthReport;
+import io.pillsnap.trainer.data.synth.SyntheticDataset;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A stage with {@code dataset.format: synthetic} generates its data before training, from the
+ * stage's classes, images and seed and the trainer defaults' synthetic section. A marker file
+ * records the options, so a retry or a second run on the same folder does not generate again.
+ */
+final class SyntheticData implements DatasetPreparation.SyntheticSource {
+
+    static final String MARKER = ".pillsnap-synthetic.json";
+    private static final Logger log = LoggerFactory.getLogger(SyntheticData.class);
+
+    private final SynthOptions options;
+
+    SyntheticData(TrainConfig config) {
+        DatasetSpec dataset = config.spec().dataset();
+        TrainerSettings.Synthetic synthetic = config.settings().synthetic();
+        int classes = dataset.classes() == null ? 50 : dataset.classes();
+        int images = dataset.images() == null ? classes * 100 : dataset.images();
+        this.options =
+                new SynthOptions(
+                        classes,
+                        Math.max(1, (images + classes - 1) / classes),
+                        synthetic.combinationFraction(),
+                        0,
+                        synthetic.width(),
+                        synthetic.height(),
+                        synthetic.familySize(),
+                        dataset.seed(),
+                        Difficulty.standard(),
+                        Math.max(1, Math.min(2, config.settings().effectiveWorkers() * 2)));
+    }
+
+    @Override
+    public void ensure(Path data) {
+        Path marker = data.resolve(MARKER);
+        try {
+            String wanted = JsonMapper.builder().build().writeValueAsString(options);
+            if (Files.isRegularFile(marker) && Files.readString(marker).equals(wanted)) {
+                log.info("synthetic dataset already in {}", data);
+                return;
+            }
+            log.info("generating a synthetic dataset in {}: {}", data, options);
+            SynthReport report =
+                    SyntheticDataset.generate(
+                            options,
+                            data,
+                            new ProgressPrinter(
+                                    "synthetic pictures", SyntheticDataset.plannedImages(options)));
+            log.info("generated {}", report);
+            Files.writeString(marker, wanted);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot generate synthetic data in " + data, e);
+        }
+    }
+}

@@ -1,0 +1,230 @@
+package io.pillsnap.trainer.cli;
+
+import io.pillsnap.api.trainer.TrainerExitCode;
+import io.pillsnap.api.v1alpha1.PillsnapStage;
+import io.pillsnap.api.v1alpha1.status.ArtifactFile;
+import io.pillsnap.trainer.config.ConfigException;
+import io.pillsnap.trainer.config.TrainConfig;
+import io.pillsnap.trainer.config.TrainerDefaults;
+import io.pillsnap.trainer.config.TrainerSettings;
+import io.pillsnap.trainer.data.DataException;
+import io.pillsnap.trainer.export.ManifestWriter;
+import io.pillsnap.trainer.train.RunDirectory;
+import io.pillsnap.trainer.train.StopSignal;
+import io.pillsnap.trainer.train.StoppedException;
+import io.pillsnap.trainer.train.TrainResult;
+import io.pillsnap.trainer.train.TrainingRun;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code pillsnap-trainer train}: one run of a stage, from data to model card and result. */
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Train a stage's classifier, evaluate it on held-out data, and write the run folder:",
+            "checkpoints, metrics.json, report/, tensorboard/, manifest.json and result.json.",
+            "The result is also the container's termination message, which the operator reads.",
+            "",
+            "Example (a synthetic stage on CPU):",
+            "  pillsnap-trainer synth --output data/synth --classes 50 --images 5000",
+            "  pillsnap-trainer train --stage config/stage-synthetic.yaml --data data/synth --output runs/demo"
+        })
+public final class TrainCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(TrainCommand.class);
+
+    @Option(
+            names = "--stage",
+            required = true,
+            paramLabel = "FILE",
+            description = "PillsnapStage YAML (as applied to the cluster)")
+    Path stage;
+
+    @Option(
+            names = "--data",
+            required = true,
+            paramLabel = "DIR",
+            description = "Dataset root (the folder holding train/ for AIHub data)")
+    Path data;
+
+    @Option(
+            names = "--output",
+            required = true,
+            paramLabel = "DIR",
+            description = "Run folder to write")
+    Path output;
+
+    @Option(
+            names = "--run-id",
+            paramLabel = "ID",
+            description = "Run id recorded in the outputs (default: local-<time>)")
+    String runId;
+
+    @Option(
+            names = "--resume-from",
+            paramLabel = "DIR",
+            description = "Checkpoint folder to continue from (a missing one starts fresh)")
+    Path resumeFrom;
+
+    @Option(
+            names = "--init-from",
+            paramLabel = "DIR",
+            description = "Run folder or checkpoint whose weights start the model (warm start)")
+    Path initFrom;
+
+    @Option(
+            names = "--progress-port",
+            defaultValue = "-1",
+            paramLabel = "PORT",
+            description = "Serve /progress and /metrics here (-1: off, 0: any free port)")
+    int progressPort;
+
+    @Option(
+            names = "--termination-log",
+            paramLabel = "FILE",
+            description =
+                    "Where to write the result message (default: /dev/termination-log when present)")
+    Path terminationLog;
+
+    @Option(
+            names = "--defaults",
+            paramLabel = "FILE",
+            description =
+                    "Trainer defaults with per-stage overrides (default: the bundled config/trainer-defaults.yaml)")
+    Path defaults;
+
+    @Option(
+            names = "--device",
+            defaultValue = "auto",
+            paramLabel = "auto|cpu|gpu",
+            description = "Where to train (default: a GPU when libtorch sees one)")
+    String device;
+
+    @Option(
+            names = "--torch-threads",
+            paramLabel = "N",
+            description =
+                    "libtorch intra-op threads (default: all cores); 1 makes CPU runs bit-for-bit reproducible")
+    Integer torchThreads;
+
+    @Option(names = "--epochs", description = "Override spec.training.epochs")
+    Integer epochs;
+
+    @Option(
+            names = "--batch-size",
+            paramLabel = "auto|N",
+            description = "Override spec.training.batchSize")
+    String batchSize;
+
+    @Option(names = "--image-size", description = "Override spec.model.classifier.imageSize")
+    Integer imageSize;
+
+    @Option(
+            names = "--width-multiplier",
+            description = "Override spec.model.classifier.widthMultiplier")
+    Double widthMultiplier;
+
+    @Option(
+            names = "--depth-multiplier",
+            description = "Override spec.model.classifier.depthMultiplier")
+    Double depthMultiplier;
+
+    @Option(names = "--learning-rate", description = "Override spec.training.learningRate")
+    Double learningRate;
+
+    @Option(
+            names = "--max-batches",
+            paramLabel = "N",
+            description = "Train at most N batches per epoch (smoke runs)")
+    Integer maxBatches;
+
+    @Override
+    public Integer call() {
+        String id =
+                runId != null
+                        ? runId
+                        : "local-"
+                                + LocalDateTime.now()
+                                        .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        if (torchThreads != null) {
+            // read by DJL when libtorch starts, which is later than this
+            System.setProperty("ai.djl.pytorch.num_threads", torchThreads.toString());
+        }
+        StopSignal stop = StopSignal.onSigterm(Duration.ofSeconds(90));
+        try {
+            TrainConfig config = config(id);
+            TrainResult result = TrainingRun.run(config, stop, new SyntheticData(config));
+            RunDirectory dir = new RunDirectory(result.runDirectory());
+            List<ArtifactFile> files = new ArrayList<>();
+            ManifestWriter.write(dir, config, result, result.classMapSha256(), List.of());
+            files.add(
+                    new ArtifactFile(
+                            "manifest",
+                            "manifest.json",
+                            ManifestWriter.sha256(dir.file("manifest.json"))));
+            ResultMessage.write(
+                    ResultMessage.succeeded(result, result.classMapSha256(), files),
+                    terminationLog,
+                    output);
+            return TrainerExitCode.SUCCEEDED.code();
+        } catch (ConfigException e) {
+            return fail(
+                    id,
+                    TrainerExitCode.INVALID_CONFIGURATION,
+                    "invalid configuration: " + e.getMessage());
+        } catch (DataException e) {
+            return fail(id, TrainerExitCode.INVALID_DATA, "invalid data: " + e.getMessage());
+        } catch (StoppedException e) {
+            return fail(id, TrainerExitCode.TERMINATED, e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("training failed", e);
+            return fail(id, TrainerExitCode.FAILED, "training failed: " + e);
+        } finally {
+            stop.settle();
+        }
+    }
+
+    private TrainConfig config(String id) {
+        TrainConfig.Overrides overrides =
+                new TrainConfig.Overrides(
+                        epochs,
+                        batchSize,
+                        imageSize,
+                        widthMultiplier,
+                        depthMultiplier,
+                        learningRate);
+        PillsnapStage loaded = TrainConfig.loadStage(stage, overrides);
+        TrainerSettings settings = TrainerDefaults.forStage(defaults, loaded.getSpec().stage());
+        if (maxBatches != null && maxBatches < 1) {
+            throw new ConfigException("--max-batches must be at least 1");
+        }
+        return new TrainConfig(
+                loaded,
+                id,
+                data,
+                output,
+                resumeFrom,
+                initFrom,
+                progressPort,
+                maxBatches,
+                device,
+                settings);
+    }
+
+    private int fail(String id, TrainerExitCode code, String message) {
+        log.error(message);
+        ResultMessage.write(ResultMessage.failed(id, message), terminationLog, output);
+        return code.code();
+    }
+}

@@ -1,0 +1,90 @@
+package io.pillsnap.trainer.config;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.pillsnap.trainer.data.Augmentation;
+
+/** The trainer's own settings after the per-stage overrides of trainer-defaults.yaml. */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public record TrainerSettings(
+        int workers,
+        int prefetchBatches,
+        double cacheMemoryFraction,
+        double cacheScale,
+        int cpuBatchSize,
+        int maxGpuBatchSize,
+        int evalBatchSize,
+        int latencySamples,
+        int logEveryBatches,
+        double minLearningRateFraction,
+        Augmentation augmentation,
+        Export export,
+        Synthetic synthetic) {
+
+    /** Settings of the ONNX export and its equivalence check. */
+    public record Export(int opset, int checkImages, double maxAbsDiff) {}
+
+    /** Settings of a generated dataset. */
+    public record Synthetic(int familySize, int width, int height, double combinationFraction) {}
+
+    /** Refuses values outside their ranges, naming the key. */
+    public TrainerSettings validated() {
+        require(workers >= 0, "workers", workers, ">= 0");
+        require(prefetchBatches >= 1, "prefetchBatches", prefetchBatches, ">= 1");
+        require(
+                cacheMemoryFraction >= 0 && cacheMemoryFraction <= 0.9,
+                "cacheMemoryFraction",
+                cacheMemoryFraction,
+                "0..0.9");
+        require(cacheScale >= 1 && cacheScale <= 2, "cacheScale", cacheScale, "1..2");
+        require(cpuBatchSize >= 1, "cpuBatchSize", cpuBatchSize, ">= 1");
+        require(maxGpuBatchSize >= 1, "maxGpuBatchSize", maxGpuBatchSize, ">= 1");
+        require(evalBatchSize >= 1, "evalBatchSize", evalBatchSize, ">= 1");
+        require(latencySamples >= 0, "latencySamples", latencySamples, ">= 0");
+        require(logEveryBatches >= 1, "logEveryBatches", logEveryBatches, ">= 1");
+        require(
+                minLearningRateFraction >= 0 && minLearningRateFraction <= 1,
+                "minLearningRateFraction",
+                minLearningRateFraction,
+                "0..1");
+        require(augmentation != null, "augmentation", null, "a mapping");
+        require(
+                augmentation.minCropArea() > 0 && augmentation.minCropArea() <= 1,
+                "augmentation.minCropArea",
+                augmentation.minCropArea(),
+                "(0, 1]");
+        require(
+                augmentation.maxAspectRatio() >= 1,
+                "augmentation.maxAspectRatio",
+                augmentation.maxAspectRatio(),
+                ">= 1");
+        require(
+                export != null && export.opset() >= 17,
+                "export.opset",
+                export == null ? null : export.opset(),
+                ">= 17");
+        require(export.checkImages() >= 1, "export.checkImages", export.checkImages(), ">= 1");
+        require(export.maxAbsDiff() > 0, "export.maxAbsDiff", export.maxAbsDiff(), "> 0");
+        require(
+                synthetic != null && synthetic.familySize() >= 1,
+                "synthetic.familySize",
+                synthetic == null ? null : synthetic.familySize(),
+                ">= 1");
+        require(
+                synthetic.width() >= 32 && synthetic.height() >= 32,
+                "synthetic.width/height",
+                synthetic.width() + "x" + synthetic.height(),
+                ">= 32");
+        return this;
+    }
+
+    public int effectiveWorkers() {
+        return workers > 0 ? workers : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+    }
+
+    private static void require(boolean ok, String key, Object value, String allowed) {
+        if (!ok) {
+            throw new ConfigException(
+                    "trainer setting " + key + " = " + value + " is invalid: allowed " + allowed);
+        }
+    }
+}

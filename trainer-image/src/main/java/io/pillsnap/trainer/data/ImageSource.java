@@ -1,0 +1,161 @@
+package io.pillsnap.trainer.data;
+
+import io.pillsnap.api.artifact.ImageDecoder;
+import io.pillsnap.api.artifact.ImageDecoder.UnreadableImageException;
+import io.pillsnap.api.artifact.Resampler;
+import io.pillsnap.api.artifact.RgbImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The decoded pictures of a split after a fixed transform: for training, shrunk so that the shorter
+ * side is a little more than the model's input (room for random crops); for evaluation, the
+ * preprocessing's centre square, exactly as the inference server computes it. Held in memory when
+ * they fit the budget; otherwise decoded again on each read.
+ */
+public final class ImageSource {
+
+    private static final Logger log = LoggerFactory.getLogger(ImageSource.class);
+
+    private final List<Sample> samples;
+    private final RgbImage[] cached;
+    private final UnaryOperator<RgbImage> transform;
+
+    private ImageSource(
+            List<Sample> samples, RgbImage[] cached, UnaryOperator<RgbImage> transform) {
+        this.samples = samples;
+        this.cached = cached;
+        this.transform = transform;
+    }
+
+    /** For training: pictures whose shorter side is at most {@code side}. */
+    public static UnaryOperator<RgbImage> shrinkingTo(int side) {
+        return image -> shrink(image, side);
+    }
+
+    /**
+     * Decodes every sample once; unreadable pictures are reported to {@code skipped} and left out.
+     *
+     * @param memoryBudget bytes the cache may use; beyond it pictures are decoded on each read
+     */
+    public static ImageSource load(
+            List<Sample> samples,
+            UnaryOperator<RgbImage> transform,
+            long bytesPerImage,
+            int threads,
+            long memoryBudget,
+            SkipReport skipped,
+            IntConsumer progress) {
+        long estimate = samples.size() * bytesPerImage;
+        boolean inMemory = estimate <= memoryBudget;
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
+        AtomicInteger done = new AtomicInteger();
+        try {
+            List<Future<RgbImage>> futures = new ArrayList<>();
+            for (Sample sample : samples) {
+                futures.add(
+                        pool.submit(
+                                () -> {
+                                    RgbImage image = readOrNull(sample.image(), transform, skipped);
+                                    progress.accept(done.incrementAndGet());
+                                    return inMemory
+                                            ? image
+                                            : (image == null
+                                                    ? null
+                                                    : new RgbImage(0, 0, new byte[0]));
+                                }));
+            }
+            List<Sample> readable = new ArrayList<>();
+            List<RgbImage> images = new ArrayList<>();
+            for (int i = 0; i < samples.size(); i++) {
+                RgbImage image = futures.get(i).get();
+                if (image != null) {
+                    readable.add(samples.get(i));
+                    images.add(image);
+                }
+            }
+            if (!inMemory) {
+                log.info(
+                        "{} pictures need about {} MB, over the {} MB cache budget: decoding"
+                                + " them on every read",
+                        samples.size(),
+                        estimate >> 20,
+                        memoryBudget >> 20);
+            }
+            return new ImageSource(
+                    List.copyOf(readable),
+                    inMemory ? images.toArray(RgbImage[]::new) : null,
+                    transform);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while decoding pictures", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("decoding pictures failed", e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    public List<Sample> samples() {
+        return samples;
+    }
+
+    public int size() {
+        return samples.size();
+    }
+
+    public RgbImage image(int index) {
+        if (cached != null) {
+            return cached[index];
+        }
+        RgbImage image = readOrNull(samples.get(index).image(), transform, null);
+        if (image == null) {
+            throw new IllegalStateException(
+                    "picture became unreadable: " + samples.get(index).image());
+        }
+        return image;
+    }
+
+    public boolean inMemory() {
+        return cached != null;
+    }
+
+    private static RgbImage readOrNull(
+            Path file, UnaryOperator<RgbImage> transform, SkipReport skipped) {
+        try {
+            return transform.apply(
+                    RgbImage.of(ImageDecoder.decode(file, ImageDecoder.DEFAULT_MAX_PIXELS)));
+        } catch (UnreadableImageException e) {
+            if (skipped != null) {
+                skipped.skip(SkipReport.Reason.UNREADABLE_IMAGE, file, e.getMessage());
+            }
+            return null;
+        }
+    }
+
+    /**
+     * Area-resamples so the shorter side is {@code side}; smaller pictures are kept as they are.
+     */
+    static RgbImage shrink(RgbImage image, int side) {
+        int shorter = Math.min(image.width(), image.height());
+        if (shorter <= side) {
+            return image;
+        }
+        double scale = (double) side / shorter;
+        int width = Math.max(side, (int) Math.round(image.width() * scale));
+        int height = Math.max(side, (int) Math.round(image.height() * scale));
+        return new RgbImage(
+                width,
+                height,
+                Resampler.resample(image, 0, 0, image.width(), image.height(), width, height));
+    }
+}

@@ -1,0 +1,56 @@
+package io.pillsnap.trainer.data;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Files left out of a run and why: unreadable images and labels are counted and reported, never
+ * fatal. Thread-safe.
+ */
+public final class SkipReport {
+
+    /** Why a file was skipped. */
+    public enum Reason {
+        BAD_LABEL,
+        MISSING_IMAGE,
+        UNREADABLE_IMAGE
+    }
+
+    private static final int EXAMPLES = 20;
+
+    private final Map<Reason, Integer> counts = new TreeMap<>();
+    private final Map<Reason, List<String>> examples = new TreeMap<>();
+
+    public synchronized void skip(Reason reason, Path file, String detail) {
+        counts.merge(reason, 1, Integer::sum);
+        List<String> list = examples.computeIfAbsent(reason, r -> new ArrayList<>());
+        if (list.size() < EXAMPLES) {
+            list.add(file + (detail == null ? "" : ": " + detail));
+        }
+    }
+
+    public synchronized int count(Reason reason) {
+        return counts.getOrDefault(reason, 0);
+    }
+
+    public synchronized int total() {
+        return counts.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /** As written to report/skipped.json. */
+    public synchronized Map<String, Object> toJson() {
+        Map<String, Object> json = new TreeMap<>();
+        json.put("total", total());
+        json.put("counts", new TreeMap<>(counts));
+        json.put("examples", new TreeMap<>(examples));
+        return json;
+    }
+
+    @Override
+    public synchronized String toString() {
+        return total() == 0 ? "none" : counts.toString();
+    }
+}

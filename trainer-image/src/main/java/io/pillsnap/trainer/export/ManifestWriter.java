@@ -1,0 +1,84 @@
+package io.pillsnap.trainer.export;
+
+import io.pillsnap.api.artifact.ArtifactManifest;
+import io.pillsnap.api.artifact.ModelFile;
+import io.pillsnap.api.artifact.Preprocessing;
+import io.pillsnap.trainer.config.TrainConfig;
+import io.pillsnap.trainer.train.RunDirectory;
+import io.pillsnap.trainer.train.TrainResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Writes manifest.json, the model card the inference server serves a run from. */
+public final class ManifestWriter {
+
+    private ManifestWriter() {}
+
+    public static ArtifactManifest write(
+            RunDirectory dir,
+            TrainConfig config,
+            TrainResult result,
+            String classMapSha256,
+            List<ModelFile> models) {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("top1", result.evaluation().top1());
+        metrics.put("top5", result.evaluation().top5());
+        metrics.put("macroF1", result.evaluation().macroF1());
+        if (Double.isFinite(result.latency().p95Ms())) {
+            metrics.put("latencyP95Ms", result.latency().p95Ms());
+        }
+        metrics.put("throughput", result.evaluation().imagesPerSecond());
+        ArtifactManifest manifest =
+                new ArtifactManifest(
+                        ArtifactManifest.SCHEMA,
+                        config.namespace(),
+                        config.stageName(),
+                        config.spec().stage(),
+                        config.runId(),
+                        Instant.now().toString(),
+                        version(),
+                        Preprocessing.imagenet(config.imageSize()),
+                        result.sample().classes(),
+                        models,
+                        metrics,
+                        result.exportCheck(),
+                        new ArtifactManifest.Lineage(
+                                result.sample().manifestSha256(),
+                                classMapSha256,
+                                result.sample().train().size(),
+                                result.sample().val().size(),
+                                result.skipped().total(),
+                                config.initFrom() == null ? null : config.initFrom().toString()));
+        dir.writeJson(dir.file(ArtifactManifest.FILE), manifest);
+        return manifest;
+    }
+
+    public static String version() {
+        String version = ManifestWriter.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+
+    public static String sha256(Path file) {
+        try (InputStream in =
+                new DigestInputStream(
+                        Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

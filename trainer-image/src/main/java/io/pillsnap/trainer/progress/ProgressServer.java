@@ -1,0 +1,124 @@
+package io.pillsnap.trainer.progress;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Serves a running trainer's progress: {@code /progress} (JSON, polled by the operator) and {@code
+ * /metrics} (Prometheus gauges of the same numbers).
+ */
+public final class ProgressServer implements AutoCloseable {
+
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    private final AtomicReference<TrainingProgress> current;
+    private final HttpServer server;
+
+    private ProgressServer(AtomicReference<TrainingProgress> current, HttpServer server) {
+        this.current = current;
+        this.server = server;
+    }
+
+    /** Starts serving on {@code port} (0 picks a free one). */
+    public static ProgressServer start(int port, TrainingProgress initial) {
+        AtomicReference<TrainingProgress> current = new AtomicReference<>(initial);
+        PrometheusRegistry registry = new PrometheusRegistry();
+        gauge(registry, "pillsnap_trainer_epoch", "Epochs completed", () -> current.get().epoch());
+        gauge(registry, "pillsnap_trainer_epochs", "Epochs planned", () -> current.get().epochs());
+        gauge(
+                registry,
+                "pillsnap_trainer_loss",
+                "Training loss, running mean",
+                () -> orNaN(current.get().loss()));
+        gauge(
+                registry,
+                "pillsnap_trainer_learning_rate",
+                "Learning rate",
+                () -> orNaN(current.get().learningRate()));
+        gauge(
+                registry,
+                "pillsnap_trainer_images_per_second",
+                "Training throughput",
+                () -> orNaN(current.get().imagesPerSecond()));
+        gauge(
+                registry,
+                "pillsnap_trainer_best_top1",
+                "Best validation top-1 so far",
+                () -> orNaN(current.get().bestTop1()));
+        gauge(
+                registry,
+                "pillsnap_trainer_eta_seconds",
+                "Estimated seconds until training ends",
+                () -> current.get().etaSeconds() == null ? Double.NaN : current.get().etaSeconds());
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
+            server.createContext(
+                    "/progress",
+                    exchange -> respond(exchange, JSON.writeValueAsBytes(current.get())));
+            server.createContext("/metrics", new MetricsHandler(registry));
+            server.setExecutor(
+                    Executors.newSingleThreadExecutor(
+                            r -> {
+                                Thread thread = new Thread(r, "progress-server");
+                                thread.setDaemon(true);
+                                return thread;
+                            }));
+            server.start();
+            return new ProgressServer(current, server);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serve progress on port " + port, e);
+        }
+    }
+
+    public void update(TrainingProgress progress) {
+        current.set(progress);
+    }
+
+    public TrainingProgress current() {
+        return current.get();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+
+    private static void gauge(
+            PrometheusRegistry registry,
+            String name,
+            String help,
+            java.util.function.DoubleSupplier value) {
+        GaugeWithCallback.builder()
+                .name(name)
+                .help(help)
+                .callback(cb -> cb.call(value.getAsDouble()))
+                .register(registry);
+    }
+
+    private static double orNaN(Double value) {
+        return value == null ? Double.NaN : value;
+    }
+
+    private static void respond(HttpExchange exchange, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        exchange.sendResponseHeaders(200, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.pillsnap.trainer.progress;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * A snapshot of a run for /progress (JSON) and the operator's status: what phase, which epoch, how
+ * fast, how good so far, how long to go.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TrainingProgress(
+        String stage,
+        String runId,
+        String phase,
+        int epoch,
+        int epochs,
+        int batch,
+        int batches,
+        Double loss,
+        Double learningRate,
+        Double imagesPerSecond,
+        Double bestTop1,
+        Long etaSeconds,
+        String updated) {
+
+    public static final String PREPARING = "preparing";
+    public static final String TRAINING = "training";
+    public static final String EVALUATING = "evaluating";
+    public static final String EXPORTING = "exporting";
+    public static final String DONE = "done";
+    public static final String FAILED = "failed";
+}

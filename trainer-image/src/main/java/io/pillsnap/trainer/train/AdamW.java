@@ -1,0 +1,101 @@
+package io.pillsnap.trainer.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Parameter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Adam with decoupled weight decay (Loshchilov and Hutter), whose moments are ours to save and
+ * restore so that a resumed run continues exactly. The update itself is libtorch's fused Adam
+ * kernel (DJL's adamUpdate), which also clears the gradient. Biases and normalisation parameters
+ * (1-D) get no weight decay, as in the reference training recipes.
+ */
+public final class AdamW {
+
+    private static final float BETA1 = 0.9f;
+    private static final float BETA2 = 0.999f;
+    private static final float EPSILON = 1e-8f;
+
+    private final Map<String, Parameter> parameters;
+    private final float weightDecay;
+    private final Map<String, NDArray> means = new LinkedHashMap<>();
+    private final Map<String, NDArray> variances = new LinkedHashMap<>();
+    private long step;
+
+    /**
+     * @param parameters trainable parameters by name
+     */
+    public AdamW(Map<String, Parameter> parameters, float weightDecay) {
+        this.parameters = parameters;
+        this.weightDecay = weightDecay;
+        for (Map.Entry<String, Parameter> entry : parameters.entrySet()) {
+            NDArray weight = entry.getValue().getArray();
+            means.put(entry.getKey(), weight.zerosLike());
+            variances.put(entry.getKey(), weight.zerosLike());
+        }
+    }
+
+    /**
+     * One update of every parameter from its gradient, scaled by {@code gradientScale} (global norm
+     * clipping).
+     */
+    public void step(float learningRate, float gradientScale) {
+        step++;
+        double correction1 = 1 - Math.pow(BETA1, step);
+        double correction2 = 1 - Math.pow(BETA2, step);
+        float biasCorrected = (float) (learningRate * Math.sqrt(correction2) / correction1);
+        for (Map.Entry<String, Parameter> entry : parameters.entrySet()) {
+            NDArray weight = entry.getValue().getArray();
+            float decay = weight.getShape().dimension() > 1 ? weightDecay : 0f;
+            weight.getNDArrayInternal()
+                    .adamUpdate(
+                            new NDList(
+                                    weight,
+                                    weight.getGradient(),
+                                    means.get(entry.getKey()),
+                                    variances.get(entry.getKey())),
+                            new NDList(weight),
+                            learningRate,
+                            biasCorrected,
+                            decay,
+                            gradientScale,
+                            -1f,
+                            BETA1,
+                            BETA2,
+                            EPSILON,
+                            true,
+                            true);
+        }
+    }
+
+    public long stepCount() {
+        return step;
+    }
+
+    /** Moments to save: m.name and v.name for every parameter. */
+    public Map<String, NDArray> state() {
+        Map<String, NDArray> state = new LinkedHashMap<>();
+        means.forEach((name, array) -> state.put("m." + name, array));
+        variances.forEach((name, array) -> state.put("v." + name, array));
+        return state;
+    }
+
+    /** Restores moments saved by {@link #state()} and the step count. */
+    public void restore(Map<String, NDArray> saved, long savedStep) {
+        for (Map.Entry<String, NDArray> entry : state().entrySet()) {
+            NDArray value = saved.get(entry.getKey());
+            if (value == null) {
+                throw new IllegalArgumentException("optimizer state has no " + entry.getKey());
+            }
+            entry.getValue().set(value.toFloatArray());
+        }
+        step = savedStep;
+    }
+
+    public List<String> names() {
+        return List.copyOf(parameters.keySet());
+    }
+}

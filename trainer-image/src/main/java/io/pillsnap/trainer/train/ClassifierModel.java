@@ -1,0 +1,252 @@
+package io.pillsnap.trainer.train;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.engine.EngineException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import io.pillsnap.trainer.data.Batch;
+import io.pillsnap.trainer.model.EfficientNetV2;
+import io.pillsnap.trainer.model.EfficientNetV2Config;
+import java.lang.ref.Reference;
+import java.nio.FloatBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * An initialised EfficientNetV2 on a device, with what training and evaluation need from it: a
+ * training step (forward, label-smoothed cross entropy, backward, clipping, optimiser) and logits
+ * of a batch. Owns the NDManager of the weights; close it when done.
+ */
+public final class ClassifierModel implements AutoCloseable {
+
+    static {
+        NativeDefaults.apply();
+    }
+
+    private final EfficientNetV2 network;
+    private final NDManager manager;
+    private final Device device;
+    private final int imageSize;
+    private final Map<String, Parameter> parameters;
+    private final Map<String, Parameter> trainable = new LinkedHashMap<>();
+
+    public ClassifierModel(
+            EfficientNetV2Config config, int numClasses, int imageSize, Device device, long seed) {
+        this.network = new EfficientNetV2(config, numClasses);
+        this.device = device;
+        this.imageSize = imageSize;
+        this.manager = NDManager.newBaseManager(device);
+        Engine.getInstance().setRandomSeed((int) seed);
+        network.initialize(manager, DataType.FLOAT32, new Shape(1, 3, imageSize, imageSize));
+        this.parameters = network.namedParameters();
+        parameters.forEach(
+                (name, p) -> {
+                    if (p.requiresGradient()) {
+                        trainable.put(name, p);
+                    }
+                });
+    }
+
+    /** Device the user asked for: gpu, cpu, or auto (a GPU when one is visible). */
+    public static Device device(String requested) {
+        return switch (requested) {
+            case "cpu" -> Device.cpu();
+            case "gpu" -> {
+                if (Engine.getInstance().getGpuCount() == 0) {
+                    throw new IllegalStateException("--device gpu, but libtorch sees no GPU");
+                }
+                yield Device.gpu();
+            }
+            default -> Engine.getInstance().getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+        };
+    }
+
+    /**
+     * One optimisation step on a batch.
+     *
+     * @return the batch's mean loss
+     */
+    public float trainStep(
+            Batch batch,
+            AdamW optimizer,
+            WeightAverage average,
+            float learningRate,
+            float labelSmoothing,
+            float clipNorm) {
+        ParameterStore store = new ParameterStore(manager, false);
+        float loss;
+        try (NDManager scope = manager.newSubManager();
+                ai.djl.ndarray.NDScope arrays = new ai.djl.ndarray.NDScope()) {
+            arrays.suppressNotUsedWarning();
+            NDArray images = input(batch, scope);
+            NDArray labels = scope.create(batch.labels()).toType(DataType.INT32, false);
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray logits =
+                        network.forward(store, new NDList(images), true).singletonOrThrow();
+                NDArray value = smoothedCrossEntropy(logits, labels, labelSmoothing);
+                collector.backward(value);
+                loss = value.getFloat();
+            }
+            if (!Float.isFinite(loss)) {
+                throw new IllegalStateException(
+                        "the training loss is " + loss + ": lower spec.training.learningRate");
+            }
+            double norm = gradientNorm();
+            if (!Double.isFinite(norm)) {
+                throw new IllegalStateException(
+                        "non-finite gradients (global norm "
+                                + norm
+                                + ") at a finite loss "
+                                + loss
+                                + ": on AVX-512 CPUs keep ONEDNN_MAX_CPU_ISA=AVX2 (see NativeDefaults)");
+            }
+            optimizer.step(
+                    learningRate,
+                    clipNorm > 0 && norm > clipNorm ? (float) (clipNorm / (norm + 1e-6)) : 1f);
+            if (average != null) {
+                average.update();
+            }
+        }
+        return loss;
+    }
+
+    /** Logits of a batch in evaluation mode, row-major [batch, classes]. */
+    public float[] logits(Batch batch) {
+        try (NDManager scope = manager.newSubManager();
+                ai.djl.ndarray.NDScope arrays = new ai.djl.ndarray.NDScope()) {
+            arrays.suppressNotUsedWarning();
+            NDArray out =
+                    network.forward(
+                                    new ParameterStore(manager, false),
+                                    new NDList(input(batch, scope)),
+                                    false)
+                            .singletonOrThrow();
+            return out.toFloatArray();
+        }
+    }
+
+    /**
+     * Mean loss of a batch as a training step sees it (batch statistics, no label smoothing),
+     * without updating weights. Batch-norm running statistics move as in a training step.
+     */
+    float trainingModeLoss(Batch batch) {
+        try (NDManager scope = manager.newSubManager();
+                ai.djl.ndarray.NDScope arrays = new ai.djl.ndarray.NDScope()) {
+            arrays.suppressNotUsedWarning();
+            NDArray labels = scope.create(batch.labels()).toType(DataType.INT32, false);
+            NDArray logits =
+                    network.forward(
+                                    new ParameterStore(manager, false),
+                                    new NDList(input(batch, scope)),
+                                    true)
+                            .singletonOrThrow();
+            return smoothedCrossEntropy(logits, labels, 0f).getFloat();
+        }
+    }
+
+    /** Whether a batch of this size fits in memory for a training step (GPU batch sizing). */
+    public boolean fits(int batchSize) {
+        Batch probe =
+                new Batch(
+                        0,
+                        new float[batchSize * 3 * imageSize * imageSize],
+                        new long[batchSize],
+                        batchSize);
+        try (NDManager scope = manager.newSubManager();
+                ai.djl.ndarray.NDScope arrays = new ai.djl.ndarray.NDScope()) {
+            arrays.suppressNotUsedWarning();
+            NDArray images = input(probe, scope);
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray logits =
+                        network.forward(
+                                        new ParameterStore(manager, false),
+                                        new NDList(images),
+                                        true)
+                                .singletonOrThrow();
+                collector.backward(logits.sum());
+            }
+            trainable
+                    .values()
+                    .forEach(p -> p.getArray().getGradient().subi(p.getArray().getGradient()));
+            return true;
+        } catch (EngineException e) {
+            if (String.valueOf(e.getMessage()).toLowerCase().contains("out of memory")) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The batch as a tensor that libtorch owns: DJL's create() borrows the memory of a Java direct
+     * buffer, and the backward pass reads the input again long after the forward.
+     */
+    private NDArray input(Batch batch, NDManager scope) {
+        NDArray borrowed =
+                scope.create(
+                        FloatBuffer.wrap(
+                                batch.images(), 0, batch.size() * 3 * imageSize * imageSize),
+                        new Shape(batch.size(), 3, imageSize, imageSize));
+        NDArray owned = device.isGpu() ? borrowed.toDevice(device, true) : borrowed.duplicate();
+        Reference.reachabilityFence(borrowed);
+        return owned;
+    }
+
+    private static NDArray smoothedCrossEntropy(NDArray logits, NDArray labels, float smoothing) {
+        long classes = logits.getShape().get(1);
+        NDArray logProbabilities = logits.logSoftmax(1);
+        NDArray target =
+                labels.oneHot((int) classes)
+                        .toType(DataType.FLOAT32, false)
+                        .mul(1 - smoothing)
+                        .add(smoothing / classes);
+        return logProbabilities.mul(target).sum(new int[] {1}).neg().mean();
+    }
+
+    /** Global L2 norm of all gradients, for clipping and as a sanity check. */
+    private double gradientNorm() {
+        NDArray total = null;
+        for (Parameter parameter : trainable.values()) {
+            NDArray squares = parameter.getArray().getGradient().square().sum();
+            total = total == null ? squares : total.add(squares);
+        }
+        return Math.sqrt(total.getFloat());
+    }
+
+    public EfficientNetV2 network() {
+        return network;
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    public int imageSize() {
+        return imageSize;
+    }
+
+    /** Every tensor by reference name, running statistics included. */
+    public Map<String, Parameter> parameters() {
+        return parameters;
+    }
+
+    public Map<String, Parameter> trainable() {
+        return trainable;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,693 @@
+package io.pillsnap.trainer.train;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.pillsnap.api.artifact.Preprocessing;
+import io.pillsnap.api.v1alpha1.PillsnapStageSpec;
+import io.pillsnap.api.v1alpha1.spec.TrainingSpec;
+import io.pillsnap.trainer.config.ConfigException;
+import io.pillsnap.trainer.config.TrainConfig;
+import io.pillsnap.trainer.config.TrainerSettings;
+import io.pillsnap.trainer.data.Augmenter;
+import io.pillsnap.trainer.data.Batch;
+import io.pillsnap.trainer.data.BatchLoader;
+import io.pillsnap.trainer.data.DataException;
+import io.pillsnap.trainer.data.DatasetPreparation;
+import io.pillsnap.trainer.data.ImageSource;
+import io.pillsnap.trainer.data.StageSample;
+import io.pillsnap.trainer.eval.ClassificationEvaluator;
+import io.pillsnap.trainer.eval.Evaluation;
+import io.pillsnap.trainer.model.EfficientNetV2Config;
+import io.pillsnap.trainer.progress.ProgressServer;
+import io.pillsnap.trainer.progress.TensorBoardWriter;
+import io.pillsnap.trainer.progress.TrainingProgress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One training run, in the order of timm's train script: configuration -> data -> model -> training
+ * loop with per-epoch evaluation and checkpoints -> final evaluation of the best checkpoint ->
+ * reports. Resumes exactly from a checkpoint; stops cleanly on SIGTERM.
+ */
+public final class TrainingRun {
+
+    private static final Logger log = LoggerFactory.getLogger(TrainingRun.class);
+
+    private final TrainConfig config;
+    private final StopSignal stop;
+    private final DatasetPreparation.SyntheticSource synthetic;
+    private final RunDirectory dir;
+    private final ProgressServer progress;
+    private final TensorBoardWriter board;
+    private final TrainerSettings settings;
+    private final long seed;
+
+    private TrainingRun(
+            TrainConfig config, StopSignal stop, DatasetPreparation.SyntheticSource synthetic) {
+        this.config = config;
+        this.stop = stop;
+        this.synthetic = synthetic;
+        this.settings = config.settings();
+        this.seed = config.seed();
+        this.dir = RunDirectory.create(config.output());
+        this.board = TensorBoardWriter.create(dir.tensorboard(), host());
+        this.progress =
+                config.progressPort() < 0
+                        ? null
+                        : ProgressServer.start(
+                                config.progressPort(),
+                                progress(
+                                        TrainingProgress.PREPARING,
+                                        0,
+                                        0,
+                                        0,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null));
+    }
+
+    /** Trains as configured; throws {@link StoppedException} after a checkpoint when stopped. */
+    public static TrainResult run(
+            TrainConfig config, StopSignal stop, DatasetPreparation.SyntheticSource synthetic) {
+        TrainingRun run = new TrainingRun(config, stop, synthetic);
+        try {
+            return run.execute();
+        } finally {
+            run.board.close();
+            if (run.progress != null) {
+                run.progress.close();
+            }
+        }
+    }
+
+    public int progressPort() {
+        return progress == null ? -1 : progress.port();
+    }
+
+    private TrainResult execute() {
+        long started = System.nanoTime();
+        PillsnapStageSpec spec = config.spec();
+        dir.writeText(dir.file("stage.yaml"), Serialization.asYaml(config.stage()));
+        dir.writeJson(dir.file("trainer-settings.json"), settings);
+
+        StageSample sample =
+                DatasetPreparation.prepare(
+                        spec.dataset(), config.data(), settings.effectiveWorkers(), synthetic);
+        String classMapSha256 = dir.writeJsonHashed(dir.file("classes.json"), sample.classes());
+        dir.writeText(dir.root().resolve("data/sample.csv"), sample.manifest());
+        dir.writeText(
+                dir.root().resolve("data/sample.sha256"),
+                sample.manifestSha256() + "  sample.csv\n");
+
+        int size = config.imageSize();
+        Preprocessing preprocessing = Preprocessing.imagenet(size);
+        long budget = (long) (Runtime.getRuntime().maxMemory() * settings.cacheMemoryFraction());
+        int cacheSide = (int) Math.ceil(size * settings.cacheScale());
+        ImageSource train =
+                ImageSource.load(
+                        sample.train(),
+                        ImageSource.shrinkingTo(cacheSide),
+                        (long) cacheSide * cacheSide * 4,
+                        settings.effectiveWorkers(),
+                        budget * 4 / 5,
+                        sample.skipped(),
+                        n -> loading("training", n, sample.train().size()));
+        ImageSource val =
+                ImageSource.load(
+                        sample.val(),
+                        preprocessing::square,
+                        (long) size * size * 3,
+                        settings.effectiveWorkers(),
+                        budget / 5,
+                        sample.skipped(),
+                        n -> loading("validation", n, sample.val().size()));
+        dir.writeJson(dir.report("skipped.json"), sample.skipped().toJson());
+        if (train.size() == 0 || val.size() == 0) {
+            throw new DataException(
+                    "no readable pictures left to train ("
+                            + train.size()
+                            + ") or validate ("
+                            + val.size()
+                            + ") on in "
+                            + config.data()
+                            + "; skipped: "
+                            + sample.skipped());
+        }
+
+        Device device = ClassifierModel.device(config.device());
+        EfficientNetV2Config architecture = EfficientNetV2Config.of(spec.model().classifier());
+        try (ClassifierModel model =
+                new ClassifierModel(architecture, sample.classes().size(), size, device, seed)) {
+            log.info(
+                    "model {} ({} classes, {} M parameters, {} px) on {}",
+                    architecture.name(),
+                    sample.classes().size(),
+                    String.format("%.2f", model.network().parameterCount() / 1e6),
+                    size,
+                    device);
+            initialise(model);
+            int batchSize = batchSize(model, device);
+            TrainingSpec training = spec.training();
+            AdamW optimizer = new AdamW(model.trainable(), training.weightDecay().floatValue());
+            WeightAverage average =
+                    training.emaDecay() > 0
+                            ? new WeightAverage(
+                                    model.parameters(), training.emaDecay().floatValue())
+                            : null;
+            TrainingState state = resume(model, optimizer, average, sample, classMapSha256);
+            int batchesPerEpoch = batchesPerEpoch(train.size(), batchSize);
+            LearningRateSchedule schedule =
+                    new LearningRateSchedule(
+                            training.learningRate(),
+                            training.learningRate() * settings.minLearningRateFraction(),
+                            (long) training.warmupEpochs() * batchesPerEpoch,
+                            (long) training.epochs() * batchesPerEpoch,
+                            training.schedule()
+                                    == io.pillsnap.api.v1alpha1.spec.LearningRateSchedule.COSINE);
+            Epochs epochs =
+                    new Epochs(
+                            model,
+                            optimizer,
+                            average,
+                            schedule,
+                            train,
+                            val,
+                            preprocessing,
+                            batchSize,
+                            batchesPerEpoch,
+                            sample);
+            state = epochs.run(state);
+
+            Path best = Checkpoints.find(dir.checkpoint(Checkpoints.BEST)).orElseThrow();
+            Checkpoints.loadWeights(best, model.parameters(), false, model.manager());
+            update(
+                    TrainingProgress.EVALUATING,
+                    state.epochsDone(),
+                    0,
+                    0,
+                    null,
+                    null,
+                    null,
+                    state.bestTop1());
+            Evaluation evaluation = evaluate(model, val, preprocessing, sample.classes().size());
+            float[] oneImage = firstInput(val, preprocessing);
+            TrainResult.Latency latency =
+                    LatencyMeter.measure(model::logits, oneImage, settings.latencySamples());
+            Reports.write(dir, evaluation, sample, state, latency);
+            double wall = (System.nanoTime() - started) / 1e9;
+            log.info(
+                    "best epoch {} of {}: top-1 {}, top-5 {}, macro-F1 {}, latency p95 {} ms, {} s in all",
+                    state.bestEpoch(),
+                    state.epochsDone(),
+                    fmt(evaluation.top1()),
+                    fmt(evaluation.top5()),
+                    fmt(evaluation.macroF1()),
+                    fmt(latency.p95Ms()),
+                    Math.round(wall));
+            double trainRate =
+                    state.history().stream()
+                            .mapToDouble(EpochMetrics::imagesPerSecond)
+                            .average()
+                            .orElse(0);
+            return new TrainResult(
+                    dir.root(),
+                    config.runId(),
+                    state.epochsDone(),
+                    state.bestEpoch(),
+                    evaluation,
+                    latency,
+                    null,
+                    List.of(),
+                    sample,
+                    classMapSha256,
+                    sample.skipped(),
+                    wall,
+                    trainRate);
+        }
+    }
+
+    /** The epoch loop and its bookkeeping. */
+    private final class Epochs {
+        private final ClassifierModel model;
+        private final AdamW optimizer;
+        private final WeightAverage average;
+        private final LearningRateSchedule schedule;
+        private final ImageSource train;
+        private final ImageSource val;
+        private final Preprocessing preprocessing;
+        private final int batchSize;
+        private final int batchesPerEpoch;
+        private final StageSample sample;
+        private final Augmenter augmenter;
+        private double lastEvalSeconds;
+
+        Epochs(
+                ClassifierModel model,
+                AdamW optimizer,
+                WeightAverage average,
+                LearningRateSchedule schedule,
+                ImageSource train,
+                ImageSource val,
+                Preprocessing preprocessing,
+                int batchSize,
+                int batchesPerEpoch,
+                StageSample sample) {
+            this.model = model;
+            this.optimizer = optimizer;
+            this.average = average;
+            this.schedule = schedule;
+            this.train = train;
+            this.val = val;
+            this.preprocessing = preprocessing;
+            this.batchSize = batchSize;
+            this.batchesPerEpoch = batchesPerEpoch;
+            this.sample = sample;
+            this.augmenter = new Augmenter(settings.augmentation(), preprocessing.imageSize());
+        }
+
+        TrainingState run(TrainingState start) {
+            TrainingSpec training = config.spec().training();
+            TrainingState state = start;
+            for (int epoch = state.epochsDone(); epoch < training.epochs(); epoch++) {
+                state = trainEpoch(epoch, state);
+                if (training.earlyStoppingPatience() > 0
+                        && state.epochsWithoutImprovement() >= training.earlyStoppingPatience()) {
+                    log.info(
+                            "early stop: no better top-1 for {} epochs",
+                            state.epochsWithoutImprovement());
+                    break;
+                }
+                stopIfRequested(state);
+            }
+            return state;
+        }
+
+        private TrainingState trainEpoch(int epoch, TrainingState state) {
+            TrainingSpec training = config.spec().training();
+            int first = state.nextBatch();
+            long step = state.step();
+            long epochStart = System.nanoTime();
+            double lossSum = 0;
+            int images = 0;
+            double rate = 0;
+            int[] order = BatchLoader.shuffled(train.size(), seed, epoch);
+            try (BatchLoader loader =
+                    new BatchLoader(
+                            train,
+                            order,
+                            batchSize,
+                            first,
+                            augmenter,
+                            preprocessing,
+                            seed,
+                            epoch,
+                            settings.effectiveWorkers(),
+                            settings.prefetchBatches())) {
+                while (loader.hasNext()) {
+                    Batch batch = loader.next();
+                    if (batch.index() >= batchesPerEpoch) {
+                        break;
+                    }
+                    // dropout and stochastic depth draw from libtorch's generator: reseeding per
+                    // batch makes a resumed epoch draw what the uninterrupted one drew
+                    Engine.getInstance()
+                            .setRandomSeed((int) BatchLoader.mix(seed, epoch, batch.index()));
+                    float learningRate = (float) schedule.rateAt(step);
+                    float loss =
+                            model.trainStep(
+                                    batch,
+                                    optimizer,
+                                    average,
+                                    learningRate,
+                                    training.labelSmoothing().floatValue(),
+                                    training.gradientClipNorm().floatValue());
+                    step++;
+                    lossSum += (double) loss * batch.size();
+                    images += batch.size();
+                    rate = images / ((System.nanoTime() - epochStart) / 1e9);
+                    if ((batch.index() + 1) % settings.logEveryBatches() == 0
+                            || batch.index() + 1 == batchesPerEpoch) {
+                        report(
+                                epoch,
+                                batch.index() + 1,
+                                lossSum / images,
+                                learningRate,
+                                rate,
+                                state.bestTop1(),
+                                step);
+                    }
+                    if (stop.requested()) {
+                        TrainingState partial = state.midEpoch(batch.index() + 1, step);
+                        saveLast(partial);
+                        throw new StoppedException(
+                                "stopped at epoch "
+                                        + (epoch + 1)
+                                        + ", batch "
+                                        + (batch.index() + 1)
+                                        + "; checkpoint "
+                                        + dir.checkpoint(Checkpoints.LAST)
+                                        + " written");
+                    }
+                }
+            }
+            double seconds = (System.nanoTime() - epochStart) / 1e9;
+            update(
+                    TrainingProgress.EVALUATING,
+                    epoch,
+                    batchesPerEpoch,
+                    batchesPerEpoch,
+                    lossSum / Math.max(1, images),
+                    null,
+                    rate,
+                    state.bestTop1());
+            long evalStart = System.nanoTime();
+            Evaluation evaluation =
+                    average == null
+                            ? evaluate(model, val, preprocessing, sample.classes().size())
+                            : average.withAverage(
+                                    () ->
+                                            evaluate(
+                                                    model,
+                                                    val,
+                                                    preprocessing,
+                                                    sample.classes().size()));
+            lastEvalSeconds = (System.nanoTime() - evalStart) / 1e9;
+            EpochMetrics metrics =
+                    new EpochMetrics(
+                            epoch + 1,
+                            lossSum / Math.max(1, images),
+                            schedule.rateAt(step - 1),
+                            rate,
+                            seconds,
+                            evaluation.loss(),
+                            evaluation.top1(),
+                            evaluation.top5(),
+                            evaluation.macroF1());
+            TrainingState next = state.epochDone(metrics, step);
+            saveLast(next);
+            if (next.improvedLastEpoch()) {
+                saveBest(next);
+            }
+            board.scalar("val/top1", evaluation.top1(), step);
+            board.scalar("val/top5", evaluation.top5(), step);
+            board.scalar("val/macro_f1", evaluation.macroF1(), step);
+            board.scalar("val/loss", evaluation.loss(), step);
+            board.scalar("train/epoch_loss", metrics.trainLoss(), step);
+            dir.writeJson(
+                    dir.file("metrics.json"),
+                    Map.of("history", next.history(), "bestEpoch", next.bestEpoch()));
+            log.info(
+                    "epoch {}/{}: train loss {}, {} img/s, {} s | val loss {}, top-1 {}, top-5 {}, macro-F1 {}{}",
+                    epoch + 1,
+                    config.spec().training().epochs(),
+                    fmt(metrics.trainLoss()),
+                    Math.round(rate),
+                    Math.round(seconds),
+                    fmt(evaluation.loss()),
+                    fmt(evaluation.top1()),
+                    fmt(evaluation.top5()),
+                    fmt(evaluation.macroF1()),
+                    next.improvedLastEpoch() ? " (best)" : "");
+            update(
+                    TrainingProgress.TRAINING,
+                    epoch + 1,
+                    0,
+                    batchesPerEpoch,
+                    metrics.trainLoss(),
+                    null,
+                    rate,
+                    next.bestTop1());
+            return next;
+        }
+
+        private void report(
+                int epoch,
+                int batch,
+                double loss,
+                float learningRate,
+                double rate,
+                double bestTop1,
+                long step) {
+            board.scalar("train/loss", loss, step);
+            board.scalar("train/learning_rate", learningRate, step);
+            board.scalar("train/images_per_second", rate, step);
+            long eta = eta(epoch, batch, rate);
+            log.info(
+                    "epoch {}/{} batch {}/{}: loss {}, lr {}, {} img/s, eta {}",
+                    epoch + 1,
+                    config.spec().training().epochs(),
+                    batch,
+                    batchesPerEpoch,
+                    fmt(loss),
+                    String.format("%.2e", learningRate),
+                    Math.round(rate),
+                    duration(eta));
+            if (progress != null) {
+                progress.update(
+                        progress(
+                                TrainingProgress.TRAINING,
+                                epoch,
+                                batch,
+                                batchesPerEpoch,
+                                loss,
+                                (double) learningRate,
+                                rate,
+                                bestTop1,
+                                eta));
+            }
+        }
+
+        private long eta(int epoch, int batch, double rate) {
+            int epochs = config.spec().training().epochs();
+            long remainingBatches =
+                    (long) (epochs - epoch - 1) * batchesPerEpoch + (batchesPerEpoch - batch);
+            double seconds = rate > 0 ? remainingBatches * batchSize / rate : 0;
+            return Math.round(seconds + (epochs - epoch) * lastEvalSeconds);
+        }
+
+        private void saveLast(TrainingState state) {
+            Checkpoints.save(
+                    dir.checkpoint(Checkpoints.LAST),
+                    model.parameters(),
+                    optimizer,
+                    average,
+                    state);
+        }
+
+        private void saveBest(TrainingState state) {
+            if (average == null) {
+                Checkpoints.save(
+                        dir.checkpoint(Checkpoints.BEST), model.parameters(), null, null, state);
+            } else {
+                average.withAverage(
+                        () -> {
+                            Checkpoints.save(
+                                    dir.checkpoint(Checkpoints.BEST),
+                                    model.parameters(),
+                                    null,
+                                    null,
+                                    state);
+                            return null;
+                        });
+            }
+        }
+
+        private void stopIfRequested(TrainingState state) {
+            if (stop.requested()) {
+                throw new StoppedException(
+                        "stopped after epoch "
+                                + state.epochsDone()
+                                + "; checkpoint "
+                                + dir.checkpoint(Checkpoints.LAST)
+                                + " written");
+            }
+        }
+    }
+
+    private void initialise(ClassifierModel model) {
+        if (config.initFrom() == null) {
+            return;
+        }
+        Path folder =
+                checkpointIn(config.initFrom(), Checkpoints.BEST)
+                        .or(() -> checkpointIn(config.initFrom(), Checkpoints.LAST))
+                        .orElseThrow(
+                                () ->
+                                        new ConfigException(
+                                                "--init-from "
+                                                        + config.initFrom()
+                                                        + " holds no checkpoint (expected checkpoints/best/state.json under it)"));
+        int loaded = Checkpoints.loadWeights(folder, model.parameters(), true, model.manager());
+        log.info("initialised {} tensors from {}", loaded, folder);
+    }
+
+    private TrainingState resume(
+            ClassifierModel model,
+            AdamW optimizer,
+            WeightAverage average,
+            StageSample sample,
+            String classMapSha256) {
+        TrainingState fresh =
+                TrainingState.start(config.runId(), sample.classes().size(), classMapSha256);
+        if (config.resumeFrom() == null) {
+            return fresh;
+        }
+        Optional<Path> folder = Checkpoints.find(config.resumeFrom());
+        if (folder.isEmpty()) {
+            log.warn("no checkpoint at {} yet: starting from the first epoch", config.resumeFrom());
+            return fresh;
+        }
+        TrainingState state = Checkpoints.readState(folder.get());
+        if (!fresh.classMapSha256().equals(state.classMapSha256())
+                || state.numClasses() != fresh.numClasses()) {
+            throw new ConfigException(
+                    "checkpoint "
+                            + folder.get()
+                            + " was trained on other data (class map "
+                            + state.classMapSha256()
+                            + ", "
+                            + state.numClasses()
+                            + " classes); this run samples "
+                            + fresh.classMapSha256()
+                            + ": resume only the same stage and dataset");
+        }
+        Checkpoints.loadWeights(folder.get(), model.parameters(), false, model.manager());
+        try (NDManager scope = model.manager().newSubManager()) {
+            Map<String, NDArray> moments =
+                    Checkpoints.read(folder.get().resolve(Checkpoints.OPTIMIZER), scope);
+            optimizer.restore(moments, state.step());
+            if (average != null && Files.exists(folder.get().resolve(Checkpoints.EMA))) {
+                average.restore(Checkpoints.read(folder.get().resolve(Checkpoints.EMA), scope));
+            }
+        }
+        log.info(
+                "resumed from {} at epoch {}, batch {} (step {})",
+                folder.get(),
+                state.epochsDone() + 1,
+                state.nextBatch(),
+                state.step());
+        return state;
+    }
+
+    private int batchSize(ClassifierModel model, Device device) {
+        var fixed = config.spec().training().fixedBatchSize();
+        if (fixed.isPresent()) {
+            return fixed.getAsInt();
+        }
+        if (!device.isGpu()) {
+            return settings.cpuBatchSize();
+        }
+        int size = Integer.highestOneBit(settings.maxGpuBatchSize());
+        while (size > 1 && !model.fits(size)) {
+            size /= 2;
+        }
+        log.info("batch size auto: {} fits the GPU", size);
+        return size;
+    }
+
+    private int batchesPerEpoch(int trainSize, int batchSize) {
+        int all = (trainSize + batchSize - 1) / batchSize;
+        return config.maxBatches() == null ? all : Math.min(all, config.maxBatches());
+    }
+
+    private Evaluation evaluate(
+            ClassifierModel model, ImageSource val, Preprocessing preprocessing, int classes) {
+        try (BatchLoader loader =
+                new BatchLoader(
+                        val,
+                        BatchLoader.sequential(val.size()),
+                        settings.evalBatchSize(),
+                        0,
+                        null,
+                        preprocessing,
+                        seed,
+                        0,
+                        settings.effectiveWorkers(),
+                        settings.prefetchBatches())) {
+            return ClassificationEvaluator.evaluate(loader, model::logits, classes);
+        }
+    }
+
+    private static float[] firstInput(ImageSource val, Preprocessing preprocessing) {
+        float[] input = new float[3 * preprocessing.imageSize() * preprocessing.imageSize()];
+        preprocessing.normalise(val.image(0).pixels(), input, 0);
+        return input;
+    }
+
+    private static Optional<Path> checkpointIn(Path base, String name) {
+        return Checkpoints.find(base)
+                .or(() -> Checkpoints.find(base.resolve("checkpoints").resolve(name)));
+    }
+
+    private void loading(String split, int done, int total) {
+        if (done % 500 == 0 || done == total) {
+            log.info("decoded {}/{} {} pictures", done, total, split);
+        }
+    }
+
+    private void update(
+            String phase,
+            int epoch,
+            int batch,
+            int batches,
+            Double loss,
+            Double lr,
+            Double rate,
+            Double bestTop1) {
+        if (progress != null) {
+            progress.update(progress(phase, epoch, batch, batches, loss, lr, rate, bestTop1, null));
+        }
+    }
+
+    private TrainingProgress progress(
+            String phase,
+            int epoch,
+            int batch,
+            int batches,
+            Double loss,
+            Double lr,
+            Double rate,
+            Double bestTop1,
+            Long eta) {
+        return new TrainingProgress(
+                config.stageName(),
+                config.runId(),
+                phase,
+                epoch,
+                config.spec().training().epochs(),
+                batch,
+                batches,
+                loss,
+                lr,
+                rate,
+                bestTop1 == null || bestTop1 < 0 ? null : bestTop1,
+                eta,
+                Instant.now().toString());
+    }
+
+    private static String host() {
+        String name = System.getenv("HOSTNAME");
+        return name == null || name.isBlank() ? "trainer" : name;
+    }
+
+    static String fmt(double value) {
+        return String.format("%.4f", value);
+    }
+
+    static String duration(long seconds) {
+        return seconds >= 3600
+                ? String.format("%dh%02dm", seconds / 3600, (seconds % 3600) / 60)
+                : String.format("%dm%02ds", seconds / 60, seconds % 60);
+    }
+}

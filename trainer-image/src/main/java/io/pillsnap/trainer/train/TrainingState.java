@@ -1,0 +1,70 @@
+package io.pillsnap.trainer.train;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Where training stands, saved with every checkpoint: enough to continue exactly where it stopped,
+ * mid-epoch included.
+ *
+ * @param epochsDone complete epochs
+ * @param nextBatch first batch of epoch {@code epochsDone} still to train (0 at an epoch start)
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record TrainingState(
+        String runId,
+        int numClasses,
+        String classMapSha256,
+        int epochsDone,
+        int nextBatch,
+        long step,
+        double bestTop1,
+        int bestEpoch,
+        int epochsWithoutImprovement,
+        List<EpochMetrics> history) {
+
+    public TrainingState {
+        history = history == null ? List.of() : List.copyOf(history);
+    }
+
+    public static TrainingState start(String runId, int numClasses, String classMapSha256) {
+        return new TrainingState(runId, numClasses, classMapSha256, 0, 0, 0, -1, 0, 0, List.of());
+    }
+
+    public TrainingState midEpoch(int nextBatch, long step) {
+        return new TrainingState(
+                runId,
+                numClasses,
+                classMapSha256,
+                epochsDone,
+                nextBatch,
+                step,
+                bestTop1,
+                bestEpoch,
+                epochsWithoutImprovement,
+                history);
+    }
+
+    /** After an epoch and its evaluation. */
+    public TrainingState epochDone(EpochMetrics metrics, long step) {
+        List<EpochMetrics> newHistory = new ArrayList<>(history);
+        newHistory.add(metrics);
+        boolean improved = metrics.top1() > bestTop1;
+        return new TrainingState(
+                runId,
+                numClasses,
+                classMapSha256,
+                epochsDone + 1,
+                0,
+                step,
+                improved ? metrics.top1() : bestTop1,
+                improved ? metrics.epoch() : bestEpoch,
+                improved ? 0 : epochsWithoutImprovement + 1,
+                newHistory);
+    }
+
+    public boolean improvedLastEpoch() {
+        return !history.isEmpty() && bestEpoch == history.get(history.size() - 1).epoch();
+    }
+}

@@ -1,0 +1,62 @@
+package io.pillsnap.trainer.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Parameter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Exponential moving average of the weights (and batch-norm statistics), used for evaluation and
+ * export when enabled: smoother than the last weights, often a little more accurate.
+ */
+public final class WeightAverage {
+
+    private final Map<String, Parameter> parameters;
+    private final float decay;
+    private final Map<String, NDArray> shadow = new LinkedHashMap<>();
+
+    public WeightAverage(Map<String, Parameter> parameters, float decay) {
+        this.parameters = parameters;
+        this.decay = decay;
+        parameters.forEach((name, p) -> shadow.put(name, p.getArray().duplicate()));
+    }
+
+    public void update() {
+        for (Map.Entry<String, Parameter> entry : parameters.entrySet()) {
+            NDArray weight = entry.getValue().getArray();
+            NDArray average = shadow.get(entry.getKey());
+            average.muli(decay).addi(weight.mul(1 - decay));
+        }
+    }
+
+    /** Runs {@code action} with the averaged weights in place of the trained ones. */
+    public <T> T withAverage(java.util.function.Supplier<T> action) {
+        Map<String, float[]> trained = new LinkedHashMap<>();
+        parameters.forEach(
+                (name, p) -> {
+                    trained.put(name, p.getArray().toFloatArray());
+                    p.getArray().set(shadow.get(name).toFloatArray());
+                });
+        try {
+            return action.get();
+        } finally {
+            parameters.forEach((name, p) -> p.getArray().set(trained.get(name)));
+        }
+    }
+
+    public Map<String, NDArray> state() {
+        Map<String, NDArray> state = new LinkedHashMap<>();
+        shadow.forEach((name, array) -> state.put("ema." + name, array));
+        return state;
+    }
+
+    public void restore(Map<String, NDArray> saved) {
+        shadow.forEach(
+                (name, array) -> {
+                    NDArray value = saved.get("ema." + name);
+                    if (value != null) {
+                        array.set(value.toFloatArray());
+                    }
+                });
+    }
+}

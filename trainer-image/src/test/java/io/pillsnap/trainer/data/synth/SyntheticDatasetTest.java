@@ -1,0 +1,354 @@
+package io.pillsnap.trainer.data.synth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pillsnap.trainer.data.AihubLabel;
+import io.pillsnap.trainer.data.AihubLabel.Annotation;
+import io.pillsnap.trainer.data.AihubLayout;
+import io.pillsnap.trainer.data.AihubLayout.Split;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SyntheticDatasetTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir static Path shared;
+    private static Path root;
+    private static SynthReport report;
+
+    @TempDir Path scratch;
+
+    @BeforeAll
+    static void generateTinyDataset() {
+        root = shared.resolve("tiny");
+        report = SyntheticDataset.generate(tiny(), root, written -> {});
+    }
+
+    @Test
+    void writesTheAihubLayout() {
+        assertThat(
+                        AihubLayout.imagesRoot(root, Split.TRAIN, AihubLayout.SINGLE)
+                                .resolve("TS_1_single"))
+                .isDirectory();
+        assertThat(
+                        AihubLayout.labelsRoot(root, Split.TRAIN, AihubLayout.SINGLE)
+                                .resolve("TL_1_single"))
+                .isDirectory();
+        assertThat(
+                        AihubLayout.imagesRoot(root, Split.TRAIN, AihubLayout.COMBINATION)
+                                .resolve("TS_1_combo"))
+                .isDirectory();
+        assertThat(
+                        AihubLayout.labelsRoot(root, Split.TRAIN, AihubLayout.COMBINATION)
+                                .resolve("TL_1_combo"))
+                .isDirectory();
+        for (Path label : labels(root)) {
+            assertThat(label.getParent().getFileName().toString()).endsWith("_json");
+            assertThat(label.getFileName().toString())
+                    .startsWith(AihubLayout.codeFolderOf(label) + "_")
+                    .matches("K-\\d{6}(-\\d{6})*(_\\d+){7}\\.json");
+        }
+    }
+
+    @Test
+    void everyLabelHasItsImageWhereTheLoaderLooks() throws IOException {
+        List<Path> labels = labels(root);
+        assertThat(labels).hasSize(report.images());
+        for (Path label : labels) {
+            Path image = AihubLayout.imageFor(label, splitOf(label));
+            assertThat(image).isRegularFile();
+            BufferedImage decoded = ImageIO.read(image.toFile());
+            assertThat(decoded.getWidth()).isEqualTo(tiny().width());
+            assertThat(decoded.getHeight()).isEqualTo(tiny().height());
+            assertThat(read(label).images().get(0).fileName())
+                    .isEqualTo(image.getFileName().toString());
+        }
+        assertThat(files(root, ".png")).hasSize(report.images());
+    }
+
+    @Test
+    void singleLabelsDescribeTheDrugAndBoxThePill() {
+        DrugCatalogue catalogue = SyntheticDataset.catalogue(tiny());
+        List<Path> singles = labels(AihubLayout.labelsRoot(root, Split.TRAIN, AihubLayout.SINGLE));
+        assertThat(singles).isNotEmpty();
+        for (Path file : singles) {
+            AihubLabel label = read(file);
+            String code = AihubLayout.codeFolderOf(file);
+            SyntheticDrug drug =
+                    catalogue.drugs().stream()
+                            .filter(d -> d.kCode().equals(code))
+                            .findFirst()
+                            .orElseThrow();
+            AihubLabel.ImageInfo info = label.images().get(0);
+            assertThat(label.images()).hasSize(1);
+            assertThat(info.kCode()).isEqualTo(code);
+            assertThat(info.drugNumber()).isEqualTo(code);
+            assertThat(info.ediCode()).isEqualTo(drug.ediCode()).matches("\\d{9}");
+            assertThat(info.drugName()).isEqualTo(drug.name());
+            assertThat(info.company()).isEqualTo(drug.company());
+            assertThat(info.shape()).isEqualTo(drug.shape().label());
+            assertThat(info.color1()).isEqualTo(drug.color1().label());
+            assertThat(info.printFront()).isEqualTo(drug.printFront());
+            assertThat(info.printBack()).isEqualTo(drug.printBack());
+            assertThat(label.annotations())
+                    .singleElement()
+                    .satisfies(
+                            box -> {
+                                assertThat(box.categoryId()).isEqualTo(1);
+                                assertThat(box.imageId()).isEqualTo(1);
+                                assertThat(box.id()).isEqualTo(1);
+                                assertInsideImage(box);
+                                // single photos are close-ups: the pill spans 40-65% of the width
+                                assertThat(Math.max(box.bbox().get(2), box.bbox().get(3)))
+                                        .isGreaterThan(0.3 * tiny().width());
+                            });
+            assertThat(label.categories())
+                    .singleElement()
+                    .satisfies(c -> assertThat(c.name()).isEqualTo(code));
+        }
+    }
+
+    @Test
+    void combinationLabelsBoxTwoToFourDistinctDrugs() {
+        List<Path> combinations =
+                labels(AihubLayout.labelsRoot(root, Split.TRAIN, AihubLayout.COMBINATION));
+        combinations.addAll(
+                labels(AihubLayout.labelsRoot(root, Split.VAL, AihubLayout.COMBINATION)));
+        assertThat(combinations).hasSize(report.combinationImages()).isNotEmpty();
+        for (Path file : combinations) {
+            AihubLabel label = read(file);
+            List<String> codes = label.categories().stream().map(c -> c.name()).toList();
+            assertThat(label.annotations()).hasSizeBetween(2, 4).hasSameSizeAs(label.images());
+            assertThat(codes).doesNotHaveDuplicates().hasSameSizeAs(label.annotations()).isSorted();
+            assertThat(AihubLayout.codeFolderOf(file))
+                    .isEqualTo(
+                            codes.get(0)
+                                    + codes.stream()
+                                            .skip(1)
+                                            .map(code -> "-" + code.substring(2))
+                                            .collect(Collectors.joining()));
+            assertThat(label.images())
+                    .extracting(AihubLabel.ImageInfo::kCode)
+                    .containsExactlyElementsOf(codes);
+            assertThat(label.images())
+                    .extracting(AihubLabel.ImageInfo::fileName)
+                    .containsOnly(label.images().get(0).fileName());
+            for (Annotation box : label.annotations()) {
+                assertInsideImage(box);
+                assertThat(label.categories())
+                        .anySatisfy(
+                                category -> assertThat(category.id()).isEqualTo(box.categoryId()));
+            }
+        }
+    }
+
+    @Test
+    void testFractionMovesAShareOfEveryFolderToValAndKeepsTheRestForTraining() {
+        Map<String, Long> valPerCode =
+                countByCode(labels(AihubLayout.labelsRoot(root, Split.VAL, AihubLayout.SINGLE)));
+        Map<String, Long> trainPerCode =
+                countByCode(labels(AihubLayout.labelsRoot(root, Split.TRAIN, AihubLayout.SINGLE)));
+
+        assertThat(valPerCode).hasSize(tiny().classes()).containsOnlyKeys(trainPerCode.keySet());
+        assertThat(valPerCode.values()).containsOnly(1L);
+        assertThat(trainPerCode.values()).containsOnly(2L);
+        assertThat(
+                        AihubLayout.labelsRoot(root, Split.VAL, AihubLayout.SINGLE)
+                                .resolve("VL_1_single"))
+                .isDirectory();
+    }
+
+    @Test
+    void reportsWhatItWrote() throws IOException {
+        long bytes = 0;
+        for (Path file : files(root, "")) {
+            bytes += Files.size(file);
+        }
+
+        assertThat(report.classes()).isEqualTo(6);
+        assertThat(report.singleImages()).isEqualTo(18);
+        assertThat(report.combinationImages()).isEqualTo(6);
+        assertThat(report.images()).isEqualTo(SyntheticDataset.plannedImages(tiny()));
+        assertThat(report.bytes()).isEqualTo(bytes);
+        assertThat(report.toString()).contains("18 single and 6 combination images");
+    }
+
+    @Test
+    void leavesNoTemporaryFiles() {
+        assertThat(files(root, ".tmp")).isEmpty();
+    }
+
+    @Test
+    void sameSeedWritesIdenticalBytesWhateverTheThreadCount() {
+        Path oneThread = scratch.resolve("one");
+        SyntheticDataset.generate(tiny().withThreads(1), oneThread, written -> {});
+
+        assertThat(hashes(oneThread)).isEqualTo(hashes(root));
+    }
+
+    @Test
+    void anotherSeedDrawsOtherPhotos() {
+        Path other = scratch.resolve("other");
+        SyntheticDataset.generate(tiny().withSeed(7), other, written -> {});
+
+        Map<String, String> otherHashes = hashes(other);
+        assertThat(otherHashes.values()).doesNotContainAnyElementsOf(hashes(root).values());
+    }
+
+    @Test
+    void reportsProgressInOrderUpToTheLastPhoto() {
+        List<Integer> progress = new ArrayList<>();
+        SynthOptions options = tiny().withClasses(2).withCombinationFraction(0);
+
+        SyntheticDataset.generate(options, scratch.resolve("progress"), progress::add);
+
+        assertThat(progress).containsExactly(1, 2, 3, 4, 5, 6);
+    }
+
+    @Test
+    void startsANewPartFolderAfter50Codes() {
+        SynthOptions options =
+                tiny().withClasses(51)
+                        .withImagesPerClass(1)
+                        .withCombinationFraction(0)
+                        .withTestFraction(0)
+                        .withSize(64, 80);
+        Path output = scratch.resolve("parts");
+
+        SyntheticDataset.generate(options, output, written -> {});
+
+        Path images = AihubLayout.imagesRoot(output, Split.TRAIN, AihubLayout.SINGLE);
+        assertThat(images.resolve("TS_1_single").toFile().list()).hasSize(50);
+        assertThat(images.resolve("TS_2_single").toFile().list()).hasSize(1);
+    }
+
+    @Test
+    void rendersAtTheRealResolution() throws IOException {
+        SynthOptions options =
+                tiny().withClasses(1)
+                        .withImagesPerClass(1)
+                        .withCombinationFraction(0)
+                        .withTestFraction(0)
+                        .withSize(976, 1280);
+        Path output = scratch.resolve("real");
+
+        SyntheticDataset.generate(options, output, written -> {});
+
+        BufferedImage image = ImageIO.read(files(output, ".png").get(0).toFile());
+        assertThat(image.getWidth()).isEqualTo(976);
+        assertThat(image.getHeight()).isEqualTo(1280);
+    }
+
+    @Test
+    void refusesAnOutputFolderThatHoldsFiles() throws IOException {
+        Files.writeString(scratch.resolve("old.txt"), "earlier run");
+
+        assertThatThrownBy(() -> SyntheticDataset.generate(tiny(), scratch, written -> {}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(scratch.toString())
+                .hasMessageContaining("not empty");
+    }
+
+    @Test
+    void refusesCombinationPhotosWithOnlyOneDrug() {
+        SynthOptions oneDrug = tiny().withClasses(1);
+
+        assertThatThrownBy(() -> SyntheticDataset.generate(oneDrug, scratch, written -> {}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("combinationFraction must be 0 when classes is 1");
+        assertThat(scratch.toFile().list()).isEmpty();
+    }
+
+    /** 6 classes of 3 photos at an eighth of the real resolution, one photo each to val. */
+    private static SynthOptions tiny() {
+        return SynthOptions.defaults()
+                .withClasses(6)
+                .withImagesPerClass(3)
+                .withSize(122, 160)
+                .withCombinationFraction(0.34)
+                .withTestFraction(0.34)
+                .withThreads(2);
+    }
+
+    private static void assertInsideImage(Annotation box) {
+        List<Double> bbox = box.bbox();
+        assertThat(bbox).hasSize(4);
+        assertThat(bbox.get(0)).isGreaterThanOrEqualTo(0);
+        assertThat(bbox.get(1)).isGreaterThanOrEqualTo(0);
+        assertThat(bbox.get(2)).isPositive();
+        assertThat(bbox.get(3)).isPositive();
+        assertThat(bbox.get(0) + bbox.get(2)).isLessThanOrEqualTo(tiny().width());
+        assertThat(bbox.get(1) + bbox.get(3)).isLessThanOrEqualTo(tiny().height());
+    }
+
+    private static Map<String, Long> countByCode(List<Path> labels) {
+        return labels.stream()
+                .collect(Collectors.groupingBy(AihubLayout::codeFolderOf, Collectors.counting()));
+    }
+
+    private static Split splitOf(Path label) {
+        return root.relativize(label).getName(0).toString().equals("val") ? Split.VAL : Split.TRAIN;
+    }
+
+    private static AihubLabel read(Path label) {
+        try {
+            return JSON.readValue(label.toFile(), AihubLabel.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<Path> labels(Path folder) {
+        return files(folder, ".json");
+    }
+
+    private static List<Path> files(Path folder, String suffix) {
+        if (!Files.isDirectory(folder)) {
+            return new ArrayList<>();
+        }
+        try (Stream<Path> walk = Files.walk(folder)) {
+            return walk.filter(Files::isRegularFile)
+                    .filter(file -> file.getFileName().toString().endsWith(suffix))
+                    .sorted()
+                    .collect(Collectors.toCollection(ArrayList::new));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** SHA-256 of every file, by path relative to the dataset root. */
+    private static Map<String, String> hashes(Path dataset) {
+        Map<String, String> hashes = new TreeMap<>();
+        for (Path file : files(dataset, "")) {
+            try {
+                byte[] digest =
+                        MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
+                hashes.put(dataset.relativize(file).toString(), HexFormat.of().formatHex(digest));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return hashes;
+    }
+}

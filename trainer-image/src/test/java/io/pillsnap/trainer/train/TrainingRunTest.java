@@ -1,0 +1,260 @@
+package io.pillsnap.trainer.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import io.pillsnap.api.artifact.Preprocessing;
+import io.pillsnap.trainer.config.ConfigException;
+import io.pillsnap.trainer.config.TrainConfig;
+import io.pillsnap.trainer.config.TrainerDefaults;
+import io.pillsnap.trainer.data.AihubLayout;
+import io.pillsnap.trainer.data.AihubScanner;
+import io.pillsnap.trainer.data.Augmentation;
+import io.pillsnap.trainer.data.Augmenter;
+import io.pillsnap.trainer.data.BatchLoader;
+import io.pillsnap.trainer.data.ImageSource;
+import io.pillsnap.trainer.data.SkipReport;
+import io.pillsnap.trainer.data.StageSample;
+import io.pillsnap.trainer.data.StageSampler;
+import io.pillsnap.trainer.model.EfficientNetV2Config;
+import io.pillsnap.trainer.testing.TestStageFiles;
+import io.pillsnap.trainer.testing.TinyDatasets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainingRunTest {
+
+    /** 6 classes x 8 pictures: 36 train (5 batches of 8), 12 validation. */
+    private static final int CLASSES = 6;
+
+    private static final int IMAGES = 48;
+
+    @TempDir static Path folder;
+    static Path data;
+
+    @BeforeAll
+    static void generate() {
+        data = TinyDatasets.generate(folder.resolve("data"), CLASSES, 8, 0);
+    }
+
+    @Test
+    void oneEpochOfTrainingLowersTheLoss() {
+        StageSample sample =
+                StageSampler.sample(
+                        data,
+                        AihubScanner.scan(data, AihubLayout.Split.TRAIN, 2),
+                        CLASSES,
+                        IMAGES,
+                        42,
+                        0.25);
+        Preprocessing preprocessing = Preprocessing.imagenet(48);
+        List<io.pillsnap.trainer.data.Sample> all = new java.util.ArrayList<>(sample.train());
+        all.addAll(sample.val());
+        ImageSource train =
+                ImageSource.load(
+                        all,
+                        preprocessing::square,
+                        48 * 48 * 3,
+                        2,
+                        Long.MAX_VALUE,
+                        new SkipReport(),
+                        n -> {});
+        EfficientNetV2Config config =
+                EfficientNetV2Config.S.scaled(0.25, 0.25).withRegularisation(0, 0);
+        try (ClassifierModel model = new ClassifierModel(config, CLASSES, 48, Device.cpu(), 1)) {
+            double before = trainingModeLoss(model, train, preprocessing);
+            AdamW optimizer = new AdamW(model.trainable(), 0.0f);
+            Augmenter none = new Augmenter(new Augmentation(1, 1, 0, 0, 0, 0, 0), 48);
+            try (BatchLoader loader =
+                    new BatchLoader(
+                            train,
+                            BatchLoader.shuffled(train.size(), 1, 0),
+                            4,
+                            0,
+                            none,
+                            preprocessing,
+                            1,
+                            0,
+                            1,
+                            2)) {
+                loader.forEachRemaining(
+                        batch -> model.trainStep(batch, optimizer, null, 0.001f, 0f, 0f));
+            }
+            double after = trainingModeLoss(model, train, preprocessing);
+
+            System.out.printf(
+                    "training-set loss before %.4f, after one epoch %.4f%n", before, after);
+            assertThat(after).isLessThan(before);
+        }
+    }
+
+    @Test
+    void resumedRunContinuesExactlyLikeAnUninterruptedOne() {
+        Path stage = TestStageFiles.write(folder, "resume", CLASSES, IMAGES, 2);
+        TrainResult uninterrupted =
+                TrainingRun.run(
+                        config(stage, folder.resolve("uninterrupted"), null),
+                        StopSignal.manual(),
+                        d -> {});
+
+        // 5 batches per epoch: checks 1-5 are epoch 1's batches, 6 its end, 7-8 epoch 2's first two
+        Path stopped = folder.resolve("stopped");
+        assertThatThrownBy(
+                        () ->
+                                TrainingRun.run(
+                                        config(stage, stopped, null),
+                                        StopSignal.afterChecks(8),
+                                        d -> {}))
+                .isInstanceOf(StoppedException.class)
+                .hasMessageContaining("stopped at epoch 2, batch 2");
+        TrainingState partial = Checkpoints.readState(stopped.resolve("checkpoints/last"));
+        assertThat(partial.epochsDone()).isEqualTo(1);
+        assertThat(partial.nextBatch()).isEqualTo(2);
+
+        TrainResult resumed =
+                TrainingRun.run(
+                        config(stage, stopped, stopped.resolve("checkpoints/last")),
+                        StopSignal.manual(),
+                        d -> {});
+
+        List<EpochMetrics> expected = history(uninterrupted);
+        List<EpochMetrics> actual = history(resumed);
+        assertThat(actual).hasSize(2);
+        assertThat(actual.get(1).valLoss()).isEqualTo(expected.get(1).valLoss());
+        assertThat(actual.get(1).top1()).isEqualTo(expected.get(1).top1());
+        assertThat(resumed.evaluation().top1()).isEqualTo(uninterrupted.evaluation().top1());
+        assertThat(resumed.evaluation().loss()).isEqualTo(uninterrupted.evaluation().loss());
+    }
+
+    @Test
+    void runWritesItsArtifactLayout() {
+        Path stage = TestStageFiles.write(folder, "layout", CLASSES, IMAGES, 1);
+        Path output = folder.resolve("layout-run");
+
+        TrainResult result =
+                TrainingRun.run(config(stage, output, null), StopSignal.manual(), d -> {});
+
+        assertThat(output.resolve("classes.json")).isRegularFile();
+        assertThat(output.resolve("data/sample.csv")).isRegularFile();
+        assertThat(output.resolve("data/sample.sha256"))
+                .content()
+                .startsWith(result.sample().manifestSha256());
+        assertThat(output.resolve("checkpoints/last/weights.ndlist")).isRegularFile();
+        assertThat(output.resolve("checkpoints/last/optimizer.ndlist")).isRegularFile();
+        assertThat(output.resolve("checkpoints/last/ema.ndlist")).isRegularFile();
+        assertThat(output.resolve("checkpoints/best/weights.ndlist")).isRegularFile();
+        assertThat(output.resolve("metrics.json"))
+                .content()
+                .contains("\"final\"")
+                .contains("\"latencyP95Ms\"");
+        assertThat(output.resolve("report/per_class.csv"))
+                .content()
+                .startsWith("index,k_code,edi_code,name");
+        assertThat(output.resolve("report/confusion.csv")).isRegularFile();
+        assertThat(output.resolve("report/skipped.json")).isRegularFile();
+        assertThat(output.resolve("tensorboard")).isNotEmptyDirectory();
+        assertThat(result.evaluation().images()).isEqualTo(12);
+        assertThat(result.latency().p95Ms()).isPositive();
+    }
+
+    @Test
+    void warmStartWithAnotherClassCountKeepsAllButTheHead() {
+        Path stage = TestStageFiles.write(folder, "parent", CLASSES, IMAGES, 1);
+        Path parent = folder.resolve("parent-run");
+        TrainingRun.run(config(stage, parent, null), StopSignal.manual(), d -> {});
+
+        EfficientNetV2Config config = EfficientNetV2Config.S.scaled(0.25, 0.25);
+        try (ClassifierModel child = new ClassifierModel(config, 4, 48, Device.cpu(), 99)) {
+            float[] freshHead =
+                    child.parameters().get("classifier.weight").getArray().toFloatArray();
+            int loaded =
+                    Checkpoints.loadWeights(
+                            parent.resolve("checkpoints/best"),
+                            child.parameters(),
+                            true,
+                            child.manager());
+
+            assertThat(loaded).isEqualTo(child.parameters().size() - 2);
+            assertThat(child.parameters().get("classifier.weight").getArray().toFloatArray())
+                    .isEqualTo(freshHead);
+            try (var manager = child.manager().newSubManager()) {
+                NDArray saved =
+                        Checkpoints.read(parent.resolve("checkpoints/best/weights.ndlist"), manager)
+                                .get("conv_stem.weight");
+                assertThat(child.parameters().get("conv_stem.weight").getArray().toFloatArray())
+                        .isEqualTo(saved.toFloatArray());
+            }
+            assertThatThrownBy(
+                            () ->
+                                    Checkpoints.loadWeights(
+                                            parent.resolve("checkpoints/best"),
+                                            child.parameters(),
+                                            false,
+                                            child.manager()))
+                    .hasMessageContaining("classifier.weight");
+        }
+    }
+
+    @Test
+    void resumingOnOtherDataIsRefused() {
+        Path stage = TestStageFiles.write(folder, "six", CLASSES, IMAGES, 1);
+        Path run = folder.resolve("six-run");
+        TrainingRun.run(config(stage, run, null), StopSignal.manual(), d -> {});
+        Path fewer = TestStageFiles.write(folder, "five", 5, 40, 1);
+
+        assertThatThrownBy(
+                        () ->
+                                TrainingRun.run(
+                                        config(
+                                                fewer,
+                                                folder.resolve("five-run"),
+                                                run.resolve("checkpoints/last")),
+                                        StopSignal.manual(),
+                                        d -> {}))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("was trained on other data");
+    }
+
+    private static TrainConfig config(Path stageFile, Path output, Path resumeFrom) {
+        var stage = TrainConfig.loadStage(stageFile, TrainConfig.Overrides.none());
+        return new TrainConfig(
+                stage,
+                "r1-test",
+                data,
+                output,
+                resumeFrom,
+                null,
+                -1,
+                null,
+                "cpu",
+                TrainerDefaults.forStage(null, 1));
+    }
+
+    private static List<EpochMetrics> history(TrainResult result) {
+        return Checkpoints.readState(result.runDirectory().resolve("checkpoints/last")).history();
+    }
+
+    /** The loss the optimiser minimises, over all pictures in one batch. */
+    private static double trainingModeLoss(
+            ClassifierModel model, ImageSource source, Preprocessing preprocessing) {
+        try (BatchLoader loader =
+                new BatchLoader(
+                        source,
+                        BatchLoader.sequential(source.size()),
+                        source.size(),
+                        0,
+                        null,
+                        preprocessing,
+                        0,
+                        0,
+                        1,
+                        2)) {
+            return model.trainingModeLoss(loader.next());
+        }
+    }
+}
