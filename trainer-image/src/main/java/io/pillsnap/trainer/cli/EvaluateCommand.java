@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "evaluate",
         mixinStandardHelpOptions = true,
+        header = "Evaluate a run's checkpoint on its validation split.",
         description = {
             "Evaluate a run's checkpoint on the run's validation split (the same pictures, sampled",
             "again with the run's stage file) and print top-1, top-5, macro-F1 and latency."

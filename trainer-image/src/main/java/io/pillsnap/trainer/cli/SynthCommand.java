@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "synth",
         mixinStandardHelpOptions = true,
+        header = "Generate a synthetic pill dataset in the AIHub on-disk format.",
         sortOptions = false,
         description = {
             "Generate a synthetic pill dataset in the on-disk format of AIHub dataset 576",

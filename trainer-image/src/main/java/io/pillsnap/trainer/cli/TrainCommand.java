@@ -30,6 +30,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "train",
         mixinStandardHelpOptions = true,
+        header = "Train, evaluate and export one stage's classifier.",
         sortOptions = false,
         description = {
             "Train a stage's classifier, evaluate it on held-out data, and write the run folder:",
@@ -166,17 +167,28 @@ public final class TrainCommand implements Callable<Integer> {
             TrainConfig config = config(id);
             TrainResult result = TrainingRun.run(config, stop, new SyntheticData(config));
             RunDirectory dir = new RunDirectory(result.runDirectory());
+            ManifestWriter.write(dir, config, result, result.classMapSha256(), result.models());
             List<ArtifactFile> files = new ArrayList<>();
-            ManifestWriter.write(dir, config, result, result.classMapSha256(), List.of());
             files.add(
                     new ArtifactFile(
                             "manifest",
                             "manifest.json",
                             ManifestWriter.sha256(dir.file("manifest.json"))));
+            result.models()
+                    .forEach(m -> files.add(new ArtifactFile(m.role(), m.file(), m.sha256())));
             ResultMessage.write(
                     ResultMessage.succeeded(result, result.classMapSha256(), files),
                     terminationLog,
                     output);
+            if (result.exportCheck() != null && !result.exportCheck().passed()) {
+                log.error(
+                        "the exported model does not match the trained one (max abs logit"
+                                + " difference {}, top-1 agreement {}, tolerance {}): a stage's"
+                                + " gate rejects it",
+                        result.exportCheck().maxAbsDiff(),
+                        result.exportCheck().top1Agreement(),
+                        result.exportCheck().tolerance());
+            }
             return TrainerExitCode.SUCCEEDED.code();
         } catch (ConfigException e) {
             return fail(

@@ -136,7 +136,7 @@ public final class ClassifierModel implements AutoCloseable {
      * Mean loss of a batch as a training step sees it (batch statistics, no label smoothing),
      * without updating weights. Batch-norm running statistics move as in a training step.
      */
-    float trainingModeLoss(Batch batch) {
+    public float trainingModeLoss(Batch batch) {
         try (NDManager scope = manager.newSubManager();
                 ai.djl.ndarray.NDScope arrays = new ai.djl.ndarray.NDScope()) {
             arrays.suppressNotUsedWarning();

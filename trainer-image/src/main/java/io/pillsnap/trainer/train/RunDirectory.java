@@ -80,6 +80,10 @@ public record RunDirectory(Path root) {
         }
     }
 
+    public void writeBytes(Path file, byte[] bytes) {
+        writeAtomically(file, bytes);
+    }
+
     public void writeText(Path file, String text) {
         writeAtomically(file, text.getBytes(StandardCharsets.UTF_8));
     }

@@ -1,7 +1,6 @@
 package io.pillsnap.trainer.train;
 
 import io.pillsnap.api.artifact.ExportCheck;
-import io.pillsnap.api.v1alpha1.status.ArtifactFile;
 import io.pillsnap.trainer.data.SkipReport;
 import io.pillsnap.trainer.data.StageSample;
 import io.pillsnap.trainer.eval.Evaluation;
@@ -20,7 +19,7 @@ public record TrainResult(
         Evaluation evaluation,
         Latency latency,
         ExportCheck exportCheck,
-        List<ArtifactFile> files,
+        List<io.pillsnap.api.artifact.ModelFile> models,
         StageSample sample,
         String classMapSha256,
         SkipReport skipped,

@@ -5,7 +5,10 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.pillsnap.api.artifact.ExportCheck;
+import io.pillsnap.api.artifact.ModelFile;
 import io.pillsnap.api.artifact.Preprocessing;
+import io.pillsnap.api.trainer.TrainingProgress;
 import io.pillsnap.api.v1alpha1.PillsnapStageSpec;
 import io.pillsnap.api.v1alpha1.spec.TrainingSpec;
 import io.pillsnap.trainer.config.ConfigException;
@@ -20,13 +23,16 @@ import io.pillsnap.trainer.data.ImageSource;
 import io.pillsnap.trainer.data.StageSample;
 import io.pillsnap.trainer.eval.ClassificationEvaluator;
 import io.pillsnap.trainer.eval.Evaluation;
+import io.pillsnap.trainer.export.EquivalenceCheck;
+import io.pillsnap.trainer.export.ManifestWriter;
+import io.pillsnap.trainer.export.OnnxWriter;
 import io.pillsnap.trainer.model.EfficientNetV2Config;
 import io.pillsnap.trainer.progress.ProgressServer;
 import io.pillsnap.trainer.progress.TensorBoardWriter;
-import io.pillsnap.trainer.progress.TrainingProgress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,6 +46,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TrainingRun {
 
+    public static final String CLASSIFIER_FILE = "classifier.onnx";
     private static final Logger log = LoggerFactory.getLogger(TrainingRun.class);
 
     private final TrainConfig config;
@@ -205,6 +212,16 @@ public final class TrainingRun {
             TrainResult.Latency latency =
                     LatencyMeter.measure(model::logits, oneImage, settings.latencySamples());
             Reports.write(dir, evaluation, sample, state, latency);
+            update(
+                    TrainingProgress.EXPORTING,
+                    state.epochsDone(),
+                    0,
+                    0,
+                    null,
+                    null,
+                    null,
+                    state.bestTop1());
+            Export export = export(model, best, val, preprocessing);
             double wall = (System.nanoTime() - started) / 1e9;
             log.info(
                     "best epoch {} of {}: top-1 {}, top-5 {}, macro-F1 {}, latency p95 {} ms, {} s in all",
@@ -227,8 +244,8 @@ public final class TrainingRun {
                     state.bestEpoch(),
                     evaluation,
                     latency,
-                    null,
-                    List.of(),
+                    export.check(),
+                    export.models(),
                     sample,
                     classMapSha256,
                     sample.skipped(),
@@ -513,6 +530,87 @@ public final class TrainingRun {
                                 + " written");
             }
         }
+    }
+
+    /** The exported classifier and its equivalence check. */
+    private record Export(ExportCheck check, List<ModelFile> models) {}
+
+    private Export export(
+            ClassifierModel model, Path best, ImageSource val, Preprocessing preprocessing) {
+        TrainerSettings.Export settings = this.settings.export();
+        Path file = dir.file(CLASSIFIER_FILE);
+        byte[] onnx =
+                OnnxWriter.write(
+                        model.network(),
+                        preprocessing.imageSize(),
+                        settings.opset(),
+                        ManifestWriter.version());
+        dir.writeBytes(file, onnx);
+        int images = Math.min(settings.checkImages(), val.size());
+        List<Batch> batches = new ArrayList<>();
+        try (BatchLoader loader =
+                new BatchLoader(
+                        val,
+                        BatchLoader.sequential(images),
+                        this.settings.evalBatchSize(),
+                        0,
+                        null,
+                        preprocessing,
+                        seed,
+                        0,
+                        this.settings.effectiveWorkers(),
+                        this.settings.prefetchBatches())) {
+            loader.forEachRemaining(batches::add);
+        }
+        ExportCheck check;
+        if (model.device().isGpu()) {
+            // GPU convolutions may run in TF32 (PyTorch's default on Ampere and newer), which is
+            // far outside a 1e-4 tolerance: the reference is the same checkpoint on the CPU, in
+            // full float32, which is what the inference server computes with ONNX Runtime.
+            try (ClassifierModel reference =
+                    new ClassifierModel(
+                            model.network().config(),
+                            model.network().numClasses(),
+                            preprocessing.imageSize(),
+                            Device.cpu(),
+                            seed)) {
+                Checkpoints.loadWeights(best, reference.parameters(), false, reference.manager());
+                check = check(file, batches, reference, preprocessing, settings);
+            }
+        } else {
+            check = check(file, batches, model, preprocessing, settings);
+        }
+        ModelFile model1 =
+                new ModelFile(
+                        ModelFile.CLASSIFIER,
+                        CLASSIFIER_FILE,
+                        ManifestWriter.sha256(file),
+                        "onnx",
+                        settings.opset(),
+                        OnnxWriter.INPUT,
+                        OnnxWriter.OUTPUT,
+                        List.of(
+                                -1L,
+                                3L,
+                                (long) preprocessing.imageSize(),
+                                (long) preprocessing.imageSize()),
+                        model.network().config().name());
+        log.info(
+                "exported {} ({} MB, sha256 {})",
+                file,
+                String.format("%.1f", onnx.length / 1e6),
+                model1.sha256());
+        return new Export(check, List.of(model1));
+    }
+
+    private static ExportCheck check(
+            Path onnx,
+            List<Batch> batches,
+            ClassifierModel reference,
+            Preprocessing preprocessing,
+            TrainerSettings.Export settings) {
+        return EquivalenceCheck.run(
+                onnx, batches, reference::logits, preprocessing.imageSize(), settings.maxAbsDiff());
     }
 
     private void initialise(ClassifierModel model) {

@@ -1,4 +1,4 @@
-package io.pillsnap.trainer.progress;
+package io.pillsnap.api.trainer;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 

@@ -1,0 +1,87 @@
+package io.pillsnap.trainer.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pillsnap.api.trainer.TrainerResult;
+import io.pillsnap.api.trainer.TrainerResultCodec;
+import io.pillsnap.trainer.TrainerMain;
+import io.pillsnap.trainer.testing.TestStageFiles;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The trainer's exit codes and result messages, as the operator sees them. */
+class TrainCommandTest {
+
+    @TempDir Path folder;
+
+    @Test
+    void missingStageFileIsAnInvalidConfiguration() throws IOException {
+        int code = train(folder.resolve("nope.yaml"), folder);
+
+        assertThat(code).isEqualTo(2);
+        assertThat(result().outcome()).isEqualTo(TrainerResult.Outcome.Failed);
+        assertThat(result().message())
+                .startsWith("invalid configuration: stage file")
+                .contains("does not exist");
+    }
+
+    @Test
+    void thresholdOutsideItsRangeIsAnInvalidConfiguration() throws IOException {
+        Path stage = TestStageFiles.write(folder, "bad", 6, 48, 1);
+        Files.writeString(
+                stage, Files.readString(stage).replace("threshold: 0.1", "threshold: 1.5"));
+
+        assertThat(train(stage, folder)).isEqualTo(2);
+        assertThat(result().message())
+                .contains("the threshold of top1 must be within [0, 1], is 1.5");
+    }
+
+    @Test
+    void dataWithoutTheAihubLayoutIsInvalidData() throws IOException {
+        Path stage = TestStageFiles.write(folder, "empty", 6, 48, 1);
+        Path data = Files.createDirectories(folder.resolve("empty-data"));
+
+        assertThat(train(stage, data)).isEqualTo(3);
+        assertThat(result().message())
+                .startsWith("invalid data: dataset path")
+                .contains("has no train/labels/single folder");
+    }
+
+    @Test
+    void helpExplainsTheCommandsAndExitCodes() {
+        StringWriter out = new StringWriter();
+        int code = TrainerMain.commandLine().setOut(new PrintWriter(out)).execute("--help");
+
+        assertThat(code).isZero();
+        String help = out.toString().replaceAll("\\s+", " ");
+        assertThat(help)
+                .contains("synth Generate a synthetic pill dataset")
+                .contains("train Train, evaluate and export")
+                .contains("evaluate Evaluate a run's checkpoint")
+                .contains(
+                        "Exit codes: 0 done, 1 failed (retried), 2 invalid configuration, 3 invalid data");
+    }
+
+    private int train(Path stage, Path data) {
+        return TrainerMain.commandLine()
+                .execute(
+                        "train",
+                        "--stage=" + stage,
+                        "--data=" + data,
+                        "--output=" + folder.resolve("run"),
+                        "--termination-log=" + folder.resolve("termination-log"),
+                        "--device=cpu");
+    }
+
+    private TrainerResult result() throws IOException {
+        return ((TrainerResultCodec.Decoded.Readable)
+                        TrainerResultCodec.decode(
+                                Files.readString(folder.resolve("termination-log"))))
+                .result();
+    }
+}
