@@ -21,6 +21,9 @@ public final class ApiConstants {
     public static final String MANAGED_BY = "pillsnap-operator";
     public static final String PART_OF = "pillsnap";
 
+    public static final String LABEL_TRACK = GROUP + "/track";
+    public static final String LABEL_MODEL_VERSION = GROUP + "/model-version";
+
     /** Kueue picks up Jobs that carry this label. */
     public static final String LABEL_KUEUE_QUEUE = "kueue.x-k8s.io/queue-name";
 

@@ -19,6 +19,7 @@ import io.pillsnap.api.ApiConstants;
 @AdditionalPrinterColumn(name = "STAGE", jsonPath = ".spec.stage", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "PHASE", jsonPath = ".status.phase")
 @AdditionalPrinterColumn(name = "EPOCH", jsonPath = ".status.progress.display")
+@AdditionalPrinterColumn(name = "PROGRESS", jsonPath = ".status.progress.summary")
 @AdditionalPrinterColumn(name = "TOP1", jsonPath = ".status.metrics.top1", type = Type.NUMBER)
 @AdditionalPrinterColumn(
         name = "MACRO-F1",

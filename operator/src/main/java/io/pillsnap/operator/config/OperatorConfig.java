@@ -14,6 +14,8 @@ import java.util.stream.Collectors;
  * @param watchNamespaces namespaces to watch; empty watches all
  * @param serverSideApply patch status and create dependents with server-side apply (production);
  *     off only for API servers without it, such as Fabric8's mock server in tests
+ * @param progressPollInterval how often a training stage's /progress is read
+ * @param rolloutCheckInterval how often a rollout waiting for Ready pods is checked again
  */
 public record OperatorConfig(
         Set<String> watchNamespaces,
@@ -28,7 +30,9 @@ public record OperatorConfig(
         String leaseNamespace,
         boolean serverSideApply,
         int reconcileThreads,
-        Duration resyncInterval) {
+        Duration resyncInterval,
+        Duration progressPollInterval,
+        Duration rolloutCheckInterval) {
 
     public static final String DEFAULT_IMAGE_REPOSITORY = "ghcr.io/pillsnap";
 
@@ -51,7 +55,9 @@ public record OperatorConfig(
                 env.get("POD_NAMESPACE"),
                 bool(env, "PILLSNAP_SERVER_SIDE_APPLY", true),
                 integer(env, "PILLSNAP_RECONCILE_THREADS", 10, 1, 200),
-                Duration.ofSeconds(integer(env, "PILLSNAP_RESYNC_SECONDS", 300, 10, 86400)));
+                Duration.ofSeconds(integer(env, "PILLSNAP_RESYNC_SECONDS", 300, 10, 86400)),
+                Duration.ofSeconds(integer(env, "PILLSNAP_PROGRESS_POLL_SECONDS", 30, 1, 3600)),
+                Duration.ofSeconds(integer(env, "PILLSNAP_ROLLOUT_CHECK_SECONDS", 5, 1, 600)));
     }
 
     /** Defaults for tests: every namespace, images tagged "test", no server-side apply. */
@@ -69,7 +75,9 @@ public record OperatorConfig(
                 null,
                 false,
                 4,
-                Duration.ofMinutes(5));
+                Duration.ofMinutes(5),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(1));
     }
 
     public boolean watchesAllNamespaces() {

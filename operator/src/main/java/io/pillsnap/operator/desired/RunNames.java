@@ -52,7 +52,7 @@ public final class RunNames {
         return ARTIFACTS_MOUNT + "/" + artifactsPath;
     }
 
-    private static String fit(String base, String suffix) {
+    static String fit(String base, String suffix) {
         if (base.length() + suffix.length() <= MAX_NAME) {
             return base + suffix;
         }

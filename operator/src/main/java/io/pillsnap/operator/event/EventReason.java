@@ -19,6 +19,10 @@ public enum EventReason {
     AwaitingApproval(false),
     Promoted(false),
     StaleJobDeleted(false),
+    RolloutStarted(false),
+    ServingSwitched(false),
+    ServingSuperseded(false),
+    RolloutFailed(true),
     ReconcileFailed(true);
 
     private final boolean warning;

@@ -543,10 +543,9 @@ public final class PhasePlanner {
     private static ProgressStatus finalProgress(TrainerResult result, PillsnapStageSpec spec) {
         Integer epoch = result.epochs();
         int planned = spec.training().epochs();
-        return new ProgressStatus(
+        return ProgressStatus.of(
                 epoch,
                 planned,
-                epoch == null ? null : epoch + "/" + planned,
                 result.knownMetrics().get(io.pillsnap.api.v1alpha1.spec.Metric.TOP1),
                 0L,
                 null);

@@ -2,6 +2,8 @@ package io.pillsnap.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -11,6 +13,7 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceUtils;
+import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -19,17 +22,26 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.pillsnap.api.ApiConstants;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.PillsnapStageStatus;
+import io.pillsnap.api.v1alpha1.status.StagePhase;
 import io.pillsnap.operator.config.OperatorConfig;
+import io.pillsnap.operator.dependent.InferenceDeploymentDependentResource;
+import io.pillsnap.operator.dependent.InferenceServiceDependentResource;
 import io.pillsnap.operator.dependent.TrainerConfigMapDependentResource;
 import io.pillsnap.operator.dependent.TrainerJobDependentResource;
+import io.pillsnap.operator.desired.ServingNames;
 import io.pillsnap.operator.desired.TrainerLabels;
 import io.pillsnap.operator.event.EventReason;
 import io.pillsnap.operator.event.EventRecorder;
 import io.pillsnap.operator.event.StageEvent;
 import io.pillsnap.operator.metrics.OperatorMetrics;
+import io.pillsnap.operator.observe.ObservedServing;
+import io.pillsnap.operator.observe.ProgressPoller;
 import io.pillsnap.operator.observe.RunObserver;
+import io.pillsnap.operator.observe.ServingObserver;
 import io.pillsnap.operator.observe.StageSnapshot;
 import io.pillsnap.operator.plan.PhasePlanner;
+import io.pillsnap.operator.plan.ServingPlan;
+import io.pillsnap.operator.plan.ServingPlanner;
 import io.pillsnap.operator.plan.StagePlan;
 import io.pillsnap.operator.status.StageStatusAggregator;
 import io.pillsnap.operator.status.StageStatusRecorder;
@@ -37,8 +49,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -61,7 +75,12 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage> {
 
     private static final Duration RETRY_AFTER_CONFLICT = Duration.ofMillis(200);
 
+    private final OperatorConfig config;
     private final OperatorMetrics metrics;
+    private final ProgressPoller progressPoller = new ProgressPoller();
+    private final InferenceDeploymentDependentResource inferenceDeployments;
+    private final InferenceServiceDependentResource inferenceServices =
+            new InferenceServiceDependentResource();
     private final StageStatusRecorder statusRecorder;
     private final EventRecorder events;
     private final Clock clock;
@@ -76,7 +95,9 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage> {
         this.metrics = metrics;
         this.events = events;
         this.clock = clock;
+        this.config = config;
         this.trainerJobs = new TrainerJobDependentResource(config);
+        this.inferenceDeployments = new InferenceDeploymentDependentResource(config);
         this.statusRecorder = new StageStatusRecorder(config.serverSideApply(), NAME);
     }
 
@@ -93,11 +114,16 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage> {
                                         .map(p -> key(stage.getMetadata().getNamespace(), p))
                                         .toList());
         metrics.watchStages(() -> stages.list().toList());
+        inferenceServices.useStages(stages);
 
         List<EventSource<?, PillsnapStage>> sources =
                 new ArrayList<>(
                         EventSourceUtils.dependentEventSources(
-                                context, trainerJobs, trainerConfigMaps));
+                                context,
+                                trainerJobs,
+                                trainerConfigMaps,
+                                inferenceDeployments,
+                                inferenceServices));
         sources.add(
                 new InformerEventSource<>(
                         InformerEventSourceConfiguration.from(Pod.class, PillsnapStage.class)
@@ -115,28 +141,14 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage> {
                                                                 pod.getMetadata().getNamespace())))
                                 .build(),
                         context));
-        // a stage's phase change wakes the stages that wait for it; they read it from this
-        // informer's cache, which holds the change before the event fires
+        // a stage's change wakes the stages that wait for it and the stages serving the same
+        // track; they read it from this informer's cache, which holds the change before the event
         predecessors =
                 new InformerEventSource<>(
                         InformerEventSourceConfiguration.from(
                                         PillsnapStage.class, PillsnapStage.class)
-                                .withName("predecessors")
-                                .withSecondaryToPrimaryMapper(
-                                        predecessor ->
-                                                stages
-                                                        .byIndex(
-                                                                PREDECESSOR_INDEX,
-                                                                key(
-                                                                        predecessor
-                                                                                .getMetadata()
-                                                                                .getNamespace(),
-                                                                        predecessor
-                                                                                .getMetadata()
-                                                                                .getName()))
-                                                        .stream()
-                                                        .map(ResourceID::fromResource)
-                                                        .collect(Collectors.toSet()))
+                                .withName("related-stages")
+                                .withSecondaryToPrimaryMapper(changed -> related(stages, changed))
                                 .build(),
                         context);
         sources.add(predecessors);
@@ -152,12 +164,21 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage> {
         PillsnapStageStatus previous = snapshot.status();
         PillsnapStageStatus next =
                 StageStatusAggregator.aggregate(previous, plan, snapshot.generation(), now);
+        next = withProgress(next, stage, context);
+        ServingPlan serving = planServing(stage, next, context, now);
+        next = StageStatusAggregator.withServing(next, serving, snapshot.generation(), now);
         PillsnapStage planned = withStatus(stage, next);
 
         // creating is idempotent (deterministic names), so it may run on a stale read
         if (plan.needsTrainer()) {
             trainerConfigMaps.reconcile(planned, context);
             trainerJobs.reconcile(planned, context);
+        }
+        // traffic moves before the status says so: peers woken by this status see the new
+        // Service (the Service's own event is not delivered for the operator's own write)
+        if (serving.pointService()) {
+            useServingPlan(serving, context);
+            inferenceServices.reconcile(planned, context);
         }
         PillsnapStage written = stage;
         if (!next.equals(previous)) {
@@ -173,8 +194,89 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage> {
             written = result.get();
         }
         // the write succeeded or nothing changed: this pass saw the current stage
-        record(planned, previous, next, plan.events(), now);
+        actOnServing(planned, serving, context);
+        List<StageEvent> stageEvents = new ArrayList<>(plan.events());
+        stageEvents.addAll(serving.events());
+        record(planned, previous, next, stageEvents, now);
         deleteJobsOfOtherRuns(written, snapshot, context, now);
+        return reschedule(next, serving);
+    }
+
+    /** While training, the trainer's /progress fills status.progress. */
+    private PillsnapStageStatus withProgress(
+            PillsnapStageStatus status, PillsnapStage stage, Context<PillsnapStage> context) {
+        if (status.phase() != StagePhase.Training) {
+            return status;
+        }
+        return ServingObserver.runningTrainer(context.getSecondaryResources(Pod.class), status)
+                .flatMap(progressPoller::poll)
+                .map(progress -> StageStatusAggregator.withProgress(status, progress))
+                .orElse(status);
+    }
+
+    private ServingPlan planServing(
+            PillsnapStage stage,
+            PillsnapStageStatus planned,
+            Context<PillsnapStage> context,
+            Instant now) {
+        Optional<Service> service = inferenceServices.trackService(stage);
+        ObservedServing observed =
+                ServingObserver.observe(
+                        stage,
+                        planned,
+                        now,
+                        context.getSecondaryResources(Deployment.class),
+                        service,
+                        context.getPrimaryCache()
+                                .list(stage.getMetadata().getNamespace())
+                                .toList());
+        return ServingPlanner.plan(
+                stage, ServingObserver.promotedVersion(stage, planned), observed, now);
+    }
+
+    private void actOnServing(
+            PillsnapStage planned, ServingPlan serving, Context<PillsnapStage> context) {
+        if (serving.status() == null) {
+            return;
+        }
+        useServingPlan(serving, context);
+        if (serving.replicas() != null) {
+            inferenceDeployments.reconcile(planned, context);
+        }
+        if (serving.deleteOtherDeployments()) {
+            String keep = ServingNames.deploymentName(serving.status().modelVersion());
+            String previous =
+                    serving.status().previousModelVersion() == null
+                            ? null
+                            : ServingNames.deploymentName(serving.status().previousModelVersion());
+            context.getSecondaryResources(Deployment.class).stream()
+                    .filter(
+                            d ->
+                                    !d.getMetadata().getName().equals(keep)
+                                            && !d.getMetadata().getName().equals(previous))
+                    .forEach(d -> context.getClient().resource(d).delete());
+        }
+    }
+
+    /** Hands the serving plan to the inference dependents. */
+    private static void useServingPlan(ServingPlan serving, Context<PillsnapStage> context) {
+        var values = context.managedWorkflowAndDependentResourceContext();
+        values.put(InferenceDeploymentDependentResource.VERSION, serving.status().modelVersion());
+        if (serving.replicas() != null) {
+            values.put(InferenceDeploymentDependentResource.REPLICAS, serving.replicas());
+        }
+    }
+
+    private UpdateControl<PillsnapStage> reschedule(
+            PillsnapStageStatus status, ServingPlan serving) {
+        if (status.phase() == StagePhase.Training) {
+            return UpdateControl.<PillsnapStage>noUpdate()
+                    .rescheduleAfter(config.progressPollInterval());
+        }
+        if (serving.recheck()) {
+            return UpdateControl.<PillsnapStage>noUpdate()
+                    .rescheduleAfter(config.rolloutCheckInterval());
+        }
         return UpdateControl.noUpdate();
     }
 
@@ -287,6 +389,26 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage> {
         copy.setSpec(stage.getSpec());
         copy.setStatus(status);
         return copy;
+    }
+
+    /** The stages that wait for {@code changed} or serve the same track. */
+    private static Set<ResourceID> related(
+            IndexedResourceCache<PillsnapStage> stages, PillsnapStage changed) {
+        String namespace = changed.getMetadata().getNamespace();
+        String name = changed.getMetadata().getName();
+        Set<ResourceID> related =
+                stages.byIndex(PREDECESSOR_INDEX, key(namespace, name)).stream()
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toCollection(HashSet::new));
+        if (changed.getSpec() != null) {
+            String track = changed.getSpec().serving().track();
+            stages.list(namespace)
+                    .filter(s -> !s.getMetadata().getName().equals(name))
+                    .filter(s -> s.getSpec() != null && track.equals(s.getSpec().serving().track()))
+                    .map(ResourceID::fromResource)
+                    .forEach(related::add);
+        }
+        return related;
     }
 
     static String key(String namespace, String name) {

@@ -1,8 +1,11 @@
 package io.pillsnap.operator.status;
 
 import io.pillsnap.api.v1alpha1.PillsnapStageStatus;
+import io.pillsnap.api.v1alpha1.status.ProgressStatus;
+import io.pillsnap.operator.plan.ServingPlan;
 import io.pillsnap.operator.plan.StagePlan;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /** Assembles the one status patch of a reconcile pass from the previous status and the plan. */
@@ -29,5 +32,44 @@ public final class StageStatusAggregator {
                 plan.artifacts(),
                 plan.lineage(),
                 previous.serving());
+    }
+
+    /** The status with the serving plan's part (status.serving and the Serving condition). */
+    public static PillsnapStageStatus withServing(
+            PillsnapStageStatus status, ServingPlan serving, long generation, Instant now) {
+        if (serving.status() == null) {
+            return status;
+        }
+        return new PillsnapStageStatus(
+                status.phase(),
+                status.phaseSince(),
+                status.message(),
+                status.observedGeneration(),
+                Conditions.merge(
+                        status.conditions(), List.of(serving.condition()), generation, now),
+                status.run(),
+                status.progress(),
+                status.metrics(),
+                status.gate(),
+                status.artifacts(),
+                status.lineage(),
+                serving.status());
+    }
+
+    public static PillsnapStageStatus withProgress(
+            PillsnapStageStatus status, ProgressStatus progress) {
+        return new PillsnapStageStatus(
+                status.phase(),
+                status.phaseSince(),
+                status.message(),
+                status.observedGeneration(),
+                status.conditions(),
+                status.run(),
+                progress,
+                status.metrics(),
+                status.gate(),
+                status.artifacts(),
+                status.lineage(),
+                status.serving());
     }
 }

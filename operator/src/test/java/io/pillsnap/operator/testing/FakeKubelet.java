@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
@@ -60,27 +62,64 @@ public final class FakeKubelet {
 
     /** The Job controller made a pod and the kubelet started it. */
     public Pod startPod(Job job) {
+        return startPod(job, null, 0);
+    }
+
+    /**
+     * As {@link #startPod(Job)}, with a pod IP and the trainer's progress port rewritten to {@code
+     * progressPort} (a local fake /progress server plays the trainer).
+     */
+    public Pod startPod(Job job, String podIp, int progressPort) {
         Map<String, String> labels =
                 new HashMap<>(job.getSpec().getTemplate().getMetadata().getLabels());
         labels.put("job-name", job.getMetadata().getName());
         Pod pod =
-                client.pods()
-                        .inNamespace(namespace)
-                        .resource(
-                                new PodBuilder()
-                                        .withNewMetadata()
-                                        .withName(
-                                                job.getMetadata().getName()
-                                                        + "-"
-                                                        + podSequence.incrementAndGet())
-                                        .withNamespace(namespace)
-                                        .withLabels(labels)
-                                        .withCreationTimestamp(Instant.now().toString())
-                                        .endMetadata()
-                                        .withSpec(job.getSpec().getTemplate().getSpec())
-                                        .build())
-                        .create();
-        return setPodStatus(pod, "Running", running(), List.of());
+                new PodBuilder()
+                        .withNewMetadata()
+                        .withName(job.getMetadata().getName() + "-" + podSequence.incrementAndGet())
+                        .withNamespace(namespace)
+                        .withLabels(labels)
+                        .withCreationTimestamp(Instant.now().toString())
+                        .endMetadata()
+                        .withSpec(job.getSpec().getTemplate().getSpec())
+                        .build();
+        if (progressPort > 0) {
+            pod.getSpec().getContainers().get(0).getPorts().stream()
+                    .filter(port -> "progress".equals(port.getName()))
+                    .forEach(port -> port.setContainerPort(progressPort));
+        }
+        pod = client.pods().inNamespace(namespace).resource(pod).create();
+        return setPodStatus(pod, "Running", running(), List.of(), podIp);
+    }
+
+    public Deployment awaitDeployment(String name) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> deployment(name) != null);
+        return deployment(name);
+    }
+
+    public Deployment deployment(String name) {
+        return client.apps().deployments().inNamespace(namespace).withName(name).get();
+    }
+
+    /** The Deployment controller and the kubelets brought every replica up and /readyz passed. */
+    public void deploymentReady(String name) {
+        client.apps()
+                .deployments()
+                .inNamespace(namespace)
+                .withName(name)
+                .editStatus(
+                        d -> {
+                            int replicas = d.getSpec().getReplicas();
+                            d.setStatus(
+                                    new DeploymentStatusBuilder()
+                                            .withObservedGeneration(d.getMetadata().getGeneration())
+                                            .withReplicas(replicas)
+                                            .withReadyReplicas(replicas)
+                                            .withAvailableReplicas(replicas)
+                                            .withUpdatedReplicas(replicas)
+                                            .build());
+                            return d;
+                        });
     }
 
     public void succeed(Job job, Pod pod, String terminationMessage) {
@@ -141,6 +180,15 @@ public final class FakeKubelet {
 
     private Pod setPodStatus(
             Pod pod, String phase, ContainerStatus container, List<PodCondition> conditions) {
+        return setPodStatus(pod, phase, container, conditions, null);
+    }
+
+    private Pod setPodStatus(
+            Pod pod,
+            String phase,
+            ContainerStatus container,
+            List<PodCondition> conditions,
+            String podIp) {
         return client.pods()
                 .inNamespace(namespace)
                 .withName(pod.getMetadata().getName())
@@ -149,6 +197,7 @@ public final class FakeKubelet {
                             p.setStatus(
                                     new io.fabric8.kubernetes.api.model.PodStatusBuilder()
                                             .withPhase(phase)
+                                            .withPodIP(podIp)
                                             .withContainerStatuses(container)
                                             .withConditions(conditions)
                                             .build());

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pillsnap.api.testing.RepoFiles;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.operator.PillsnapOperator;
@@ -19,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Predicate;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Fabric8's CRUD mock API server with the committed CRD installed, the real operator running
@@ -85,15 +87,34 @@ public final class MockCluster implements AutoCloseable {
     }
 
     public PillsnapStage awaitStage(String name, Predicate<PillsnapStage> condition) {
-        await().atMost(Duration.ofSeconds(20))
-                .pollInterval(Duration.ofMillis(100))
-                .until(
-                        () -> {
-                            PillsnapStage stage = get(name);
-                            return stage != null
-                                    && stage.getStatus() != null
-                                    && condition.test(stage);
-                        });
+        return awaitStage(name, condition, Duration.ofSeconds(20));
+    }
+
+    public PillsnapStage awaitStage(
+            String name, Predicate<PillsnapStage> condition, Duration atMost) {
+        try {
+            await().atMost(atMost)
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(
+                            () -> {
+                                PillsnapStage stage = get(name);
+                                return stage != null
+                                        && stage.getStatus() != null
+                                        && condition.test(stage);
+                            });
+        } catch (ConditionTimeoutException e) {
+            PillsnapStage stage = get(name);
+            throw new AssertionError(
+                    "stage "
+                            + name
+                            + " did not reach the expected state within "
+                            + atMost
+                            + "; its status:\n"
+                            + (stage == null
+                                    ? "(no stage)"
+                                    : Serialization.asYaml(stage.getStatus())),
+                    e);
+        }
         return get(name);
     }
 

@@ -9,6 +9,7 @@ import io.pillsnap.api.v1alpha1.spec.DatasetSpec;
 import io.pillsnap.api.v1alpha1.spec.Metric;
 import io.pillsnap.api.v1alpha1.spec.PromotionPolicy;
 import io.pillsnap.api.v1alpha1.spec.ResourcesSpec;
+import io.pillsnap.api.v1alpha1.spec.ServingSpec;
 import io.pillsnap.api.v1alpha1.spec.SuccessCriterion;
 import io.pillsnap.api.v1alpha1.spec.Task;
 import io.pillsnap.api.v1alpha1.spec.TrainingSpec;
@@ -39,6 +40,7 @@ public final class TestStages {
         private Long deadlineSeconds;
         private ResourcesSpec resources;
         private String rerunNonce;
+        private ServingSpec serving;
 
         private Builder(String name, int stage) {
             this.name = name;
@@ -106,6 +108,15 @@ public final class TestStages {
             return this;
         }
 
+        /**
+         * Serve the promoted model on {@code track}, with a rollout deadline of {@code
+         * readyTimeout}.
+         */
+        public Builder serving(String track, int readyTimeoutSeconds) {
+            this.serving = new ServingSpec(true, 1, track, null, null, readyTimeoutSeconds);
+            return this;
+        }
+
         public PillsnapStage build() {
             PillsnapStage resource = new PillsnapStage();
             resource.setMetadata(
@@ -146,7 +157,7 @@ public final class TestStages {
                                     ? List.of(SuccessCriterion.atLeast(Metric.TOP1, 0.4))
                                     : criteria,
                             promotion,
-                            null,
+                            serving,
                             rerunNonce));
             return resource;
         }

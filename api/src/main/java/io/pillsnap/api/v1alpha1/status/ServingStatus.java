@@ -6,8 +6,14 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 /** Serving of the stage's promoted model. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ServingStatus(
-        @JsonPropertyDescription("Disabled, RollingOut, Serving, Superseded or RolloutFailed.")
+        @JsonPropertyDescription(
+                        "Disabled, RollingOut, Serving, Superseded (a newer model serves the"
+                                + " track) or RolloutFailed.")
                 String state,
+        @JsonPropertyDescription("When the stage entered this serving state (RFC 3339).")
+                String since,
+        @JsonPropertyDescription("Why the serving state is what it is, in one line.")
+                String message,
         @JsonPropertyDescription("Deployment of the inference server for this model.")
                 String deployment,
         @JsonPropertyDescription("Service of the track.") String service,
@@ -15,4 +21,15 @@ public record ServingStatus(
         @JsonPropertyDescription("Model version (stage/run) the Service sends traffic to.")
                 String modelVersion,
         @JsonPropertyDescription("Model version served before; the rollback target.")
-                String previousModelVersion) {}
+                String previousModelVersion,
+        @JsonPropertyDescription(
+                        "When modelVersion was promoted (RFC 3339): on a track, the model promoted"
+                                + " last serves.")
+                String promotedAt) {
+
+    public static final String DISABLED = "Disabled";
+    public static final String ROLLING_OUT = "RollingOut";
+    public static final String SERVING = "Serving";
+    public static final String SUPERSEDED = "Superseded";
+    public static final String ROLLOUT_FAILED = "RolloutFailed";
+}

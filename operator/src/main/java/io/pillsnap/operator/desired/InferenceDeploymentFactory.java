@@ -1,0 +1,135 @@
+package io.pillsnap.operator.desired;
+
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.pillsnap.api.v1alpha1.PillsnapStage;
+import io.pillsnap.api.v1alpha1.spec.ServingSpec;
+import io.pillsnap.operator.config.OperatorConfig;
+import java.util.Map;
+
+/**
+ * The inference Deployment of one promoted model: the run folder on the artifacts claim mounted
+ * read-only, ready only once the server has verified the model files.
+ */
+public final class InferenceDeploymentFactory {
+
+    private InferenceDeploymentFactory() {}
+
+    /** The Deployment of model {@code version} (stage/run) of {@code stage}. */
+    public static Deployment create(
+            PillsnapStage stage, String version, OperatorConfig config, int replicas) {
+        ServingSpec serving = stage.getSpec().serving();
+        Map<String, String> labels = ServingNames.labels(stage, version);
+        String claim =
+                stage.getSpec().artifacts().claimName() != null
+                        ? stage.getSpec().artifacts().claimName()
+                        : config.artifactsClaim();
+        Map<String, Quantity> amounts =
+                Map.of(
+                        "cpu",
+                        new Quantity(serving.cpu()),
+                        "memory",
+                        new Quantity(serving.memory()));
+        return new DeploymentBuilder()
+                .withNewMetadata()
+                .withName(ServingNames.deploymentName(version))
+                .withNamespace(stage.getMetadata().getNamespace())
+                .withLabels(labels)
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(replicas)
+                .withNewSelector()
+                .withMatchLabels(
+                        Map.of(
+                                io.pillsnap.api.ApiConstants.LABEL_TRACK, serving.track(),
+                                io.pillsnap.api.ApiConstants.LABEL_MODEL_VERSION,
+                                        labels.get(
+                                                io.pillsnap.api.ApiConstants.LABEL_MODEL_VERSION),
+                                io.pillsnap.api.ApiConstants.LABEL_COMPONENT,
+                                        ServingNames.COMPONENT))
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(labels)
+                .endMetadata()
+                .withNewSpec()
+                .withAutomountServiceAccountToken(false)
+                .withEnableServiceLinks(false)
+                .withNewSecurityContext()
+                .withRunAsNonRoot(true)
+                .withRunAsUser(1000L)
+                .withRunAsGroup(1000L)
+                .withFsGroup(1000L)
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
+                .endSecurityContext()
+                .addNewContainer()
+                .withName("inference")
+                .withImage(config.inferenceImage())
+                .withImagePullPolicy("IfNotPresent")
+                .withArgs(
+                        "--model-dir="
+                                + ServingNames.MODELS_MOUNT
+                                + "/"
+                                + ServingNames.artifactsPath(
+                                        stage.getMetadata().getNamespace(), version),
+                        "--port=" + ServingNames.HTTP_PORT)
+                .addNewPort()
+                .withName("http")
+                .withContainerPort(ServingNames.HTTP_PORT)
+                .endPort()
+                .withNewReadinessProbe()
+                .withNewHttpGet()
+                .withPath("/readyz")
+                .withNewPort("http")
+                .endHttpGet()
+                .withPeriodSeconds(5)
+                .withFailureThreshold(2)
+                .endReadinessProbe()
+                .withNewLivenessProbe()
+                .withNewHttpGet()
+                .withPath("/healthz")
+                .withNewPort("http")
+                .endHttpGet()
+                .withInitialDelaySeconds(20)
+                .withPeriodSeconds(20)
+                .endLivenessProbe()
+                .withNewResources()
+                .withRequests(amounts)
+                .withLimits(amounts)
+                .endResources()
+                .withNewSecurityContext()
+                .withAllowPrivilegeEscalation(false)
+                .withReadOnlyRootFilesystem(true)
+                .withRunAsNonRoot(true)
+                .withNewCapabilities()
+                .addToDrop("ALL")
+                .endCapabilities()
+                .endSecurityContext()
+                .addNewVolumeMount()
+                .withName("models")
+                .withMountPath(ServingNames.MODELS_MOUNT)
+                .withReadOnly(true)
+                .endVolumeMount()
+                .addNewVolumeMount()
+                .withName("tmp")
+                .withMountPath("/tmp")
+                .endVolumeMount()
+                .endContainer()
+                .addNewVolume()
+                .withName("models")
+                .withNewPersistentVolumeClaim(claim, true)
+                .endVolume()
+                .addNewVolume()
+                .withName("tmp")
+                .withNewEmptyDir()
+                .endEmptyDir()
+                .endVolume()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
+    }
+}

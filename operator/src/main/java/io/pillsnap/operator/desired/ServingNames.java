@@ -1,0 +1,60 @@
+package io.pillsnap.operator.desired;
+
+import io.pillsnap.api.ApiConstants;
+import io.pillsnap.api.v1alpha1.PillsnapStage;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Names and labels of the inference objects of a promoted model. */
+public final class ServingNames {
+
+    public static final String COMPONENT = "inference";
+    public static final String SELECTOR =
+            ApiConstants.LABEL_MANAGED_BY
+                    + "="
+                    + ApiConstants.MANAGED_BY
+                    + ","
+                    + ApiConstants.LABEL_COMPONENT
+                    + "="
+                    + COMPONENT;
+    public static final int HTTP_PORT = 8000;
+    public static final String MODELS_MOUNT = "/models";
+
+    private ServingNames() {}
+
+    /** The model version: stage and run, as the inference server reports it. */
+    public static String version(PillsnapStage stage) {
+        return stage.getMetadata().getName() + "/" + stage.getStatus().run().id();
+    }
+
+    /** A version as a label value (no slash). */
+    public static String versionLabel(String version) {
+        String label = version.replace('/', '.');
+        return label.length() <= 63 ? label : label.substring(label.length() - 63);
+    }
+
+    /** The Deployment serving a model version: stage-runid. */
+    public static String deploymentName(String version) {
+        String name = version.replace('/', '-');
+        return name.length() <= 63 ? name : RunNames.fit(name.substring(0, 40), "");
+    }
+
+    /** The run folder of a model version, relative to the artifacts claim. */
+    public static String artifactsPath(String namespace, String version) {
+        int slash = version.indexOf('/');
+        return RunNames.artifactsPath(
+                namespace, version.substring(0, slash), version.substring(slash + 1));
+    }
+
+    public static Map<String, String> labels(PillsnapStage stage, String version) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(ApiConstants.LABEL_NAME, "pillsnap-inference");
+        labels.put(ApiConstants.LABEL_COMPONENT, COMPONENT);
+        labels.put(ApiConstants.LABEL_PART_OF, ApiConstants.PART_OF);
+        labels.put(ApiConstants.LABEL_MANAGED_BY, ApiConstants.MANAGED_BY);
+        labels.put(ApiConstants.LABEL_STAGE, stage.getMetadata().getName());
+        labels.put(ApiConstants.LABEL_TRACK, stage.getSpec().serving().track());
+        labels.put(ApiConstants.LABEL_MODEL_VERSION, versionLabel(version));
+        return labels;
+    }
+}
