@@ -1,5 +1,6 @@
 package io.pillsnap.trainer.cli;
 
+import io.pillsnap.api.artifact.ExportCheck;
 import io.pillsnap.api.trainer.TrainerExitCode;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.status.ArtifactFile;
@@ -183,11 +184,14 @@ public final class TrainCommand implements Callable<Integer> {
             if (result.exportCheck() != null && !result.exportCheck().passed()) {
                 log.error(
                         "the exported model does not match the trained one (max abs logit"
-                                + " difference {}, top-1 agreement {}, tolerance {}): a stage's"
-                                + " gate rejects it",
+                                + " difference {}, allowed {}, top-1 agreement {}): a stage's"
+                                + " gate rejects it; raise export.maxAbsDiff in the trainer"
+                                + " defaults only if the top-1 agreement is 1.0",
                         result.exportCheck().maxAbsDiff(),
-                        result.exportCheck().top1Agreement(),
-                        result.exportCheck().tolerance());
+                        ExportCheck.allowed(
+                                result.exportCheck().tolerance(),
+                                result.exportCheck().largestLogit()),
+                        result.exportCheck().top1Agreement());
             }
             return TrainerExitCode.SUCCEEDED.code();
         } catch (ConfigException e) {

@@ -1,7 +1,13 @@
 package io.pillsnap.trainer.train;
 
+import ai.djl.engine.Engine;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +21,8 @@ import org.slf4j.LoggerFactory;
  *       runs in 10 of the same seeded step; none in 18 with this limit). Set the variable to ALL to
  *       opt out.
  *   <li>{@code TORCH_CPP_LOG_LEVEL=ERROR}: silences a warning per convolution about NNPACK on CPUs
- *       it does not support.
+ *       it does not support. libtorch reads it only in {@code c10::initLogging()}, which Python
+ *       calls and DJL does not, so {@link #apply()} calls it once libtorch is loaded.
  * </ul>
  */
 public final class NativeDefaults {
@@ -33,6 +40,27 @@ public final class NativeDefaults {
         applied = true;
         setDefault("ONEDNN_MAX_CPU_ISA", "AVX2");
         setDefault("TORCH_CPP_LOG_LEVEL", "ERROR");
+        Engine.getEngine("PyTorch");
+        initLogging();
+    }
+
+    /** Calls c10::initLogging() in the libc10 that DJL loaded, found in /proc/self/maps. */
+    private static void initLogging() {
+        try (var lines = Files.lines(Path.of("/proc/self/maps"))) {
+            Optional<String> library =
+                    lines.map(line -> line.substring(line.lastIndexOf(' ') + 1))
+                            .filter(path -> path.endsWith("/libc10.so"))
+                            .findFirst();
+            if (library.isEmpty()) {
+                log.debug("libc10.so is not mapped; libtorch logs at its default level");
+                return;
+            }
+            NativeLibrary.getInstance(library.get())
+                    .getFunction("_ZN3c1011initLoggingEv")
+                    .invokeVoid(new Object[0]);
+        } catch (IOException | UnsatisfiedLinkError | RuntimeException e) {
+            log.debug("cannot apply TORCH_CPP_LOG_LEVEL to libtorch: {}", e.toString());
+        }
     }
 
     private static void setDefault(String name, String value) {

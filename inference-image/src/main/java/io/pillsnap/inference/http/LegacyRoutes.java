@@ -1,0 +1,316 @@
+package io.pillsnap.inference.http;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.pillsnap.api.artifact.DrugClass;
+import io.pillsnap.api.artifact.ModelFile;
+import io.pillsnap.inference.ErrorCode;
+import io.pillsnap.inference.RequestRejectedException;
+import io.pillsnap.inference.config.ServerSettings;
+import io.pillsnap.inference.metrics.ServingMetrics;
+import io.pillsnap.inference.model.LoadedModel;
+import io.pillsnap.inference.model.ModelLoadException;
+import io.pillsnap.inference.model.ModelRegistry;
+import io.pillsnap.inference.predict.ImageUpload;
+import io.pillsnap.inference.predict.Mode;
+import io.pillsnap.inference.predict.Prediction;
+import io.pillsnap.inference.predict.Predictor;
+import io.pillsnap.inference.predict.RankedClass;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The original system's API (requirements 7.4) with its exact field names, so its clients work
+ * unchanged: {@code /health}, {@code /version}, {@code /predict}, {@code /batch}, {@code /reload}.
+ */
+final class LegacyRoutes {
+
+    static final String HEALTH = "/health";
+    static final String VERSION = "/version";
+    static final String PREDICT = "/predict";
+    static final String BATCH = "/batch";
+    static final String RELOAD = "/reload";
+    static final List<String> PROTECTED = List.of(VERSION, PREDICT, BATCH, RELOAD);
+
+    private static final String ENGINE = "onnx";
+    private static final int TOP_K = 1;
+
+    private final ServerSettings settings;
+    private final ModelRegistry models;
+    private final Predictor predictor;
+    private final ImageUploads uploads;
+    private final ServingMetrics metrics;
+    private final ObjectMapper json;
+    private final long startedNanos = System.nanoTime();
+
+    LegacyRoutes(
+            ServerSettings settings,
+            ModelRegistry models,
+            Predictor predictor,
+            ImageUploads uploads,
+            ServingMetrics metrics,
+            ObjectMapper json) {
+        this.settings = settings;
+        this.models = models;
+        this.predictor = predictor;
+        this.uploads = uploads;
+        this.metrics = metrics;
+        this.json = json;
+    }
+
+    void register(Javalin app) {
+        app.get(HEALTH, this::health);
+        app.get(VERSION, this::version);
+        app.post(PREDICT, this::predict);
+        app.post(BATCH, this::batch);
+        app.post(RELOAD, this::reload);
+    }
+
+    private void health(Context ctx) {
+        boolean loaded = models.current().isPresent();
+        ctx.json(
+                new HealthResp(
+                        "ok",
+                        "cpu",
+                        Math.round((System.nanoTime() - startedNanos) / 1e8) / 10.0,
+                        null,
+                        loaded ? ENGINE : null,
+                        new ModelsLoaded(false, loaded)));
+    }
+
+    private void version(Context ctx) {
+        LoadedModel model = models.current().orElse(null);
+        ctx.json(
+                new VersionResp(
+                        "pillsnap-ml",
+                        settings.gitSha(),
+                        null,
+                        model == null ? null : classifierPath(model),
+                        model != null,
+                        model == null ? 0 : model.manifest().classes().size(),
+                        model == null ? null : model.manifest().createdAt()));
+    }
+
+    private void predict(Context ctx) {
+        long started = System.nanoTime();
+        Mode mode = RequestParams.mode(ctx);
+        double threshold = RequestParams.confThreshold(ctx);
+        RequestParams.requireDetector(mode, models);
+        ImageUpload upload = uploads.single(ctx, "image");
+        Prediction prediction = predictor.classify(List.of(upload), TOP_K);
+        RankedClass best = prediction.images().get(0).top().get(0);
+        ctx.json(
+                new SingleResp(
+                        best.drug().index(),
+                        best.probability(),
+                        drugMetadata(best.drug()),
+                        hint(best.probability(), threshold),
+                        ENGINE,
+                        new TimeMs(
+                                V1Routes.round(
+                                        prediction.preprocessMs() + prediction.inferenceMs()),
+                                V1Routes.round(V1Routes.millisSince(started))),
+                        prediction.manifest().version()));
+    }
+
+    private void batch(Context ctx) {
+        long started = System.nanoTime();
+        Mode mode = RequestParams.mode(ctx);
+        double threshold = RequestParams.confThreshold(ctx);
+        RequestParams.requireDetector(mode, models);
+        List<ImageUpload> images = uploads.many(ctx, "images", settings.maxBatchImages());
+        Prediction prediction = predictor.classify(images, TOP_K);
+        List<BatchItem> results =
+                prediction.images().stream()
+                        .map(
+                                image -> {
+                                    RankedClass best = image.top().get(0);
+                                    return new BatchItem(
+                                            mode.wireName(),
+                                            new BatchResult(
+                                                    best.drug().index(),
+                                                    best.probability(),
+                                                    drugMetadata(best.drug()),
+                                                    hint(best.probability(), threshold)));
+                                })
+                        .toList();
+        ctx.json(
+                new BatchResp(
+                        results,
+                        null,
+                        ENGINE,
+                        new TimeMs(
+                                V1Routes.round(
+                                        prediction.preprocessMs() + prediction.inferenceMs()),
+                                V1Routes.round(V1Routes.millisSince(started))),
+                        results.size(),
+                        0));
+    }
+
+    private void reload(Context ctx) {
+        ReloadReq request;
+        try {
+            request = json.readValue(ctx.bodyInputStream(), ReloadReq.class);
+        } catch (IOException e) {
+            throw new RequestRejectedException(
+                    ErrorCode.MALFORMED_REQUEST,
+                    "the body must be JSON like {\"classification_path\": \"/models/run\"}: "
+                            + e.getMessage());
+        }
+        if (request == null) {
+            throw new RequestRejectedException(
+                    ErrorCode.MALFORMED_REQUEST,
+                    "the body must be JSON like {\"classification_path\": \"/models/run\"}");
+        }
+        if (request.detectionPath() != null) {
+            throw new RequestRejectedException(
+                    ErrorCode.NO_DETECTOR,
+                    "this server does not run detector models yet; reload a classifier run"
+                            + " with classification_path");
+        }
+        if (request.drugMetadataPath() != null) {
+            throw new RequestRejectedException(
+                    ErrorCode.INVALID_PARAMETER,
+                    "drug metadata comes with the run (the classes of its manifest.json); drop"
+                            + " drug_metadata_path");
+        }
+        String path =
+                request.classificationPath() != null
+                        ? request.classificationPath()
+                        : request.modelPath();
+        if (path == null || path.isBlank()) {
+            throw new RequestRejectedException(
+                    ErrorCode.MISSING_FIELD,
+                    "send classification_path (or model_path): the run folder to serve");
+        }
+        Path folder = runFolder(path);
+        LoadedModel model;
+        try {
+            model = models.reload(folder);
+        } catch (ModelLoadException e) {
+            metrics.reloaded(false);
+            throw new RequestRejectedException(
+                    ErrorCode.RELOAD_FAILED,
+                    "kept serving "
+                            + models.current().map(LoadedModel::version).orElse("nothing")
+                            + ": "
+                            + e.getMessage());
+        }
+        metrics.reloaded(true);
+        ctx.json(new ReloadResp(true, null, ENGINE, model.version()));
+    }
+
+    /** The run folder of a path that may name the folder, its manifest or its ONNX file. */
+    private Path runFolder(String path) {
+        Path folder = Path.of(path).toAbsolutePath().normalize();
+        if (Files.isRegularFile(folder)) {
+            folder = folder.getParent();
+        }
+        if (!folder.startsWith(settings.reloadRoot())) {
+            throw new RequestRejectedException(
+                    ErrorCode.INVALID_PARAMETER,
+                    folder
+                            + " is outside "
+                            + settings.reloadRoot()
+                            + ", the only folder runs are reloaded from (--reload-root)");
+        }
+        return folder;
+    }
+
+    private static String classifierPath(LoadedModel model) {
+        return model.manifest()
+                .model(ModelFile.CLASSIFIER)
+                .map(f -> model.directory().resolve(f.file()).toString())
+                .orElse(null);
+    }
+
+    /** The original's metadata keys, from the run's class map. */
+    static Map<String, Object> drugMetadata(DrugClass drug) {
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("di_edi_code", drug.ediCode());
+        metadata.put("dl_name", drug.name());
+        metadata.put("k_code", drug.kCode());
+        metadata.put("drug_shape", drug.shape());
+        metadata.put("color_class1", drug.color());
+        metadata.put("print_front", drug.printFront());
+        metadata.put("print_back", drug.printBack());
+        return metadata;
+    }
+
+    private static String hint(double confidence, double threshold) {
+        if (confidence >= threshold) {
+            return null;
+        }
+        return String.format(
+                Locale.ROOT,
+                "low confidence (%.2f < conf_threshold %.2f): photograph one pill on a plain"
+                        + " background, or compare the top 5 from POST /v1/predict",
+                confidence,
+                threshold);
+    }
+
+    record ModelsLoaded(boolean detection, boolean classification) {}
+
+    record HealthResp(
+            String status,
+            String device,
+            @JsonProperty("uptime_sec") double uptimeSec,
+            @JsonProperty("detection_engine") String detectionEngine,
+            @JsonProperty("classification_engine") String classificationEngine,
+            @JsonProperty("models_loaded") ModelsLoaded modelsLoaded) {}
+
+    record VersionResp(
+            String app,
+            @JsonProperty("git_sha") String gitSha,
+            @JsonProperty("detection_model_path") String detectionModelPath,
+            @JsonProperty("classification_model_path") String classificationModelPath,
+            @JsonProperty("drug_metadata_loaded") boolean drugMetadataLoaded,
+            @JsonProperty("num_classes") int numClasses,
+            @JsonProperty("exported_at") String exportedAt) {}
+
+    record TimeMs(double classification, double total) {}
+
+    record SingleResp(
+            @JsonProperty("class_id") int classId,
+            double confidence,
+            @JsonProperty("drug_metadata") Map<String, Object> drugMetadata,
+            String hint,
+            @JsonProperty("classification_engine") String classificationEngine,
+            @JsonProperty("time_ms") TimeMs timeMs,
+            @JsonProperty("version_tag") String versionTag) {}
+
+    record BatchResult(
+            @JsonProperty("class_id") int classId,
+            double confidence,
+            @JsonProperty("drug_metadata") Map<String, Object> drugMetadata,
+            String hint) {}
+
+    record BatchItem(String mode, BatchResult result) {}
+
+    record BatchResp(
+            List<BatchItem> results,
+            @JsonProperty("detection_engine") String detectionEngine,
+            @JsonProperty("classification_engine") String classificationEngine,
+            @JsonProperty("time_ms") TimeMs timeMs,
+            int count,
+            @JsonProperty("total_detections") int totalDetections) {}
+
+    record ReloadReq(
+            @JsonProperty("classification_path") String classificationPath,
+            @JsonProperty("model_path") String modelPath,
+            @JsonProperty("detection_path") String detectionPath,
+            @JsonProperty("drug_metadata_path") String drugMetadataPath) {}
+
+    record ReloadResp(
+            boolean ok,
+            @JsonProperty("detection_engine") String detectionEngine,
+            @JsonProperty("classification_engine") String classificationEngine,
+            @JsonProperty("version_tag") String versionTag) {}
+}

@@ -1,0 +1,202 @@
+package io.pillsnap.inference.http;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.pillsnap.api.artifact.ArtifactManifest;
+import io.pillsnap.api.artifact.DrugClass;
+import io.pillsnap.api.artifact.ExportCheck;
+import io.pillsnap.api.artifact.ModelFile;
+import io.pillsnap.api.artifact.Preprocessing;
+import io.pillsnap.inference.config.ServerSettings;
+import io.pillsnap.inference.model.LoadedModel;
+import io.pillsnap.inference.model.ModelRegistry;
+import io.pillsnap.inference.predict.ImageUpload;
+import io.pillsnap.inference.predict.Mode;
+import io.pillsnap.inference.predict.Prediction;
+import io.pillsnap.inference.predict.Predictor;
+import io.pillsnap.inference.predict.RankedClass;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Our versioned API: {@code POST /v1/predict}, {@code POST /v1/predict/batch}, {@code GET
+ * /v1/model}.
+ */
+final class V1Routes {
+
+    static final String PREDICT = "/v1/predict";
+    static final String PREDICT_BATCH = "/v1/predict/batch";
+    static final String MODEL = "/v1/model";
+    static final List<String> PROTECTED = List.of(PREDICT, PREDICT_BATCH, MODEL);
+
+    private final ServerSettings settings;
+    private final ModelRegistry models;
+    private final Predictor predictor;
+    private final ImageUploads uploads;
+
+    V1Routes(
+            ServerSettings settings,
+            ModelRegistry models,
+            Predictor predictor,
+            ImageUploads uploads) {
+        this.settings = settings;
+        this.models = models;
+        this.predictor = predictor;
+        this.uploads = uploads;
+    }
+
+    void register(Javalin app) {
+        app.post(PREDICT, this::predict);
+        app.post(PREDICT_BATCH, this::predictBatch);
+        app.get(MODEL, this::model);
+    }
+
+    private void predict(Context ctx) {
+        long started = System.nanoTime();
+        Mode mode = RequestParams.mode(ctx);
+        int topK = RequestParams.topK(ctx, settings.defaultTopK());
+        RequestParams.requireDetector(mode, models);
+        ImageUpload upload = uploads.single(ctx, "image");
+        Prediction prediction = predictor.classify(List.of(upload), topK);
+        Prediction.ImageResult image = prediction.images().get(0);
+        ctx.json(
+                new PredictResponse(
+                        prediction.manifest().version(),
+                        mode.wireName(),
+                        ImageInfo.of(image),
+                        items(image.top()),
+                        new Latency(
+                                round(prediction.preprocessMs()),
+                                round(prediction.inferenceMs()),
+                                round(millisSince(started)))));
+    }
+
+    private void predictBatch(Context ctx) {
+        long started = System.nanoTime();
+        Mode mode = RequestParams.mode(ctx);
+        int topK = RequestParams.topK(ctx, settings.defaultTopK());
+        RequestParams.requireDetector(mode, models);
+        List<ImageUpload> images = uploads.many(ctx, "images", settings.maxBatchImages());
+        Prediction prediction = predictor.classify(images, topK);
+        List<BatchItem> results = new ArrayList<>();
+        for (int i = 0; i < prediction.images().size(); i++) {
+            Prediction.ImageResult image = prediction.images().get(i);
+            results.add(
+                    new BatchItem(
+                            i, image.upload().filename(), ImageInfo.of(image), items(image.top())));
+        }
+        ctx.json(
+                new BatchResponse(
+                        prediction.manifest().version(),
+                        mode.wireName(),
+                        results.size(),
+                        results,
+                        new Latency(
+                                round(prediction.preprocessMs()),
+                                round(prediction.inferenceMs()),
+                                round(millisSince(started)))));
+    }
+
+    private void model(Context ctx) {
+        LoadedModel model = models.require();
+        int offset = RequestParams.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
+        int limit = RequestParams.intParam(ctx, "limit", 100, 1, 1000);
+        ArtifactManifest manifest = model.manifest();
+        List<DrugClass> all = manifest.classes().classes();
+        List<DrugClass> page =
+                all.subList(Math.min(offset, all.size()), Math.min(all.size(), offset + limit));
+        ctx.json(
+                new ModelResponse(
+                        manifest.version(),
+                        manifest.stageName(),
+                        manifest.stage(),
+                        manifest.runId(),
+                        manifest.createdAt(),
+                        manifest.trainerVersion(),
+                        model.loadedAt().toString(),
+                        model.detector().isPresent()
+                                ? List.of(Mode.SINGLE.wireName(), Mode.COMBO.wireName())
+                                : List.of(Mode.SINGLE.wireName()),
+                        new ClassPage(all.size(), offset, limit, page),
+                        manifest.preprocessing(),
+                        manifest.metrics(),
+                        manifest.exportCheck(),
+                        manifest.lineage(),
+                        manifest.models()));
+    }
+
+    private static List<PredictionItem> items(List<RankedClass> top) {
+        return top.stream()
+                .map(
+                        r ->
+                                new PredictionItem(
+                                        r.drug().index(),
+                                        r.drug().ediCode(),
+                                        r.drug().kCode(),
+                                        r.drug().name(),
+                                        r.probability()))
+                .toList();
+    }
+
+    static double round(double millis) {
+        return Math.round(millis * 1000) / 1000.0;
+    }
+
+    static double millisSince(long start) {
+        return (System.nanoTime() - start) / 1e6;
+    }
+
+    /** A drug the classifier proposes. */
+    record PredictionItem(
+            int classIndex, String ediCode, String kCode, String name, double probability) {}
+
+    /** The picture as decoded. */
+    record ImageInfo(String format, int width, int height) {
+        static ImageInfo of(Prediction.ImageResult image) {
+            return new ImageInfo(image.format(), image.width(), image.height());
+        }
+    }
+
+    /**
+     * Milliseconds spent: preprocess (decoding and tensor preparation), inference (ONNX Runtime),
+     * total (the whole request inside the server, reading the upload included).
+     */
+    record Latency(double preprocess, double inference, double total) {}
+
+    record PredictResponse(
+            String modelVersion,
+            String mode,
+            ImageInfo image,
+            List<PredictionItem> predictions,
+            Latency latencyMs) {}
+
+    record BatchItem(
+            int index, String filename, ImageInfo image, List<PredictionItem> predictions) {}
+
+    record BatchResponse(
+            String modelVersion,
+            String mode,
+            int count,
+            List<BatchItem> results,
+            Latency latencyMs) {}
+
+    /** One page of the class list: {@code ?offset=&limit=} (at most 1000). */
+    record ClassPage(int count, int offset, int limit, List<DrugClass> items) {}
+
+    record ModelResponse(
+            String version,
+            String stageName,
+            Integer stage,
+            String runId,
+            String createdAt,
+            String trainerVersion,
+            String loadedAt,
+            List<String> modes,
+            ClassPage classes,
+            Preprocessing preprocessing,
+            Map<String, Double> metrics,
+            ExportCheck exportCheck,
+            ArtifactManifest.Lineage lineage,
+            List<ModelFile> models) {}
+}

@@ -1,0 +1,22 @@
+package io.pillsnap.inference.model;
+
+import java.util.List;
+
+/**
+ * A loaded classifier: preprocessed images in, the most probable classes out. One instance serves
+ * all request threads at once.
+ */
+public interface Classifier extends AutoCloseable {
+
+    /**
+     * The top {@code topK} classes of each image, most probable first.
+     *
+     * @param batch {@code images} CHW tensors of the manifest's preprocessing, end to end
+     */
+    List<List<ClassScore>> classify(float[] batch, int images, int topK);
+
+    int classCount();
+
+    @Override
+    void close();
+}

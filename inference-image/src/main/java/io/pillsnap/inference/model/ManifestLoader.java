@@ -1,0 +1,191 @@
+package io.pillsnap.inference.model;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pillsnap.api.artifact.ArtifactManifest;
+import io.pillsnap.api.artifact.ExportCheck;
+import io.pillsnap.api.artifact.ModelFile;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens a run folder for serving: reads {@code manifest.json}, refuses runs whose export check
+ * failed, verifies the SHA-256 of every model file it lists, then opens the sessions. Nothing is
+ * served from a folder that fails any of these.
+ */
+public final class ManifestLoader {
+
+    private static final Logger log = LoggerFactory.getLogger(ManifestLoader.class);
+
+    private final ObjectMapper json =
+            new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private final int intraOpThreads;
+
+    /**
+     * @param intraOpThreads threads one inference may use; 0 lets ONNX Runtime pick
+     */
+    public ManifestLoader(int intraOpThreads) {
+        this.intraOpThreads = intraOpThreads;
+    }
+
+    public LoadedModel load(Path directory) throws ModelLoadException {
+        Path dir = directory.toAbsolutePath().normalize();
+        ArtifactManifest manifest = read(dir);
+        checkExport(manifest);
+        ModelFile classifierFile =
+                manifest.model(ModelFile.CLASSIFIER)
+                        .orElseThrow(
+                                () ->
+                                        new ModelLoadException(
+                                                dir.resolve(ArtifactManifest.FILE)
+                                                        + " lists no classifier model"
+                                                        + " (models[].role = classifier)"));
+        for (ModelFile model : manifest.models()) {
+            verify(dir, model);
+        }
+        manifest.model(ModelFile.DETECTOR)
+                .ifPresent(
+                        d ->
+                                log.warn(
+                                        "{}: the run carries a detector ({}), which this server"
+                                                + " does not run yet; combination mode stays off",
+                                        manifest.version(),
+                                        d.file()));
+        OnnxClassifier classifier =
+                OnnxClassifier.open(
+                        dir.resolve(classifierFile.file()),
+                        classifierFile,
+                        manifest.preprocessing().imageSize(),
+                        manifest.classes().size(),
+                        intraOpThreads);
+        log.info(
+                "loaded {} from {}: {} classes, input {} px, {} (sha256 {})",
+                manifest.version(),
+                dir,
+                manifest.classes().size(),
+                manifest.preprocessing().imageSize(),
+                classifierFile.file(),
+                classifierFile.sha256());
+        return new LoadedModel(dir, manifest, classifier, null);
+    }
+
+    /** The manifest of a run folder, checked for the parts serving needs. */
+    public ArtifactManifest read(Path dir) throws ModelLoadException {
+        if (!Files.isDirectory(dir)) {
+            throw new ModelLoadException(
+                    "model directory "
+                            + dir
+                            + " does not exist or is not a folder (expected a run folder with "
+                            + ArtifactManifest.FILE
+                            + ")");
+        }
+        Path file = dir.resolve(ArtifactManifest.FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new ModelLoadException(
+                    dir + " has no " + ArtifactManifest.FILE + ": is it a finished run's folder?");
+        }
+        ArtifactManifest manifest;
+        try {
+            manifest = json.readValue(file.toFile(), ArtifactManifest.class);
+        } catch (JacksonException e) {
+            throw new ModelLoadException("cannot read " + file + ": " + e.getOriginalMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            throw new ModelLoadException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        if (manifest.schema() != ArtifactManifest.SCHEMA) {
+            throw new ModelLoadException(
+                    file
+                            + " has schema "
+                            + manifest.schema()
+                            + "; this server reads schema "
+                            + ArtifactManifest.SCHEMA);
+        }
+        if (manifest.preprocessing() == null
+                || manifest.classes() == null
+                || manifest.classes().size() == 0) {
+            throw new ModelLoadException(
+                    file + " lacks preprocessing or classes: it cannot be served");
+        }
+        return manifest;
+    }
+
+    private static void checkExport(ArtifactManifest manifest) throws ModelLoadException {
+        ExportCheck check = manifest.exportCheck();
+        if (check == null) {
+            throw new ModelLoadException(
+                    manifest.version()
+                            + ": the manifest has no exportCheck, so nothing shows the ONNX"
+                            + " model computes what was trained; export the run again");
+        }
+        if (!check.passed()) {
+            throw new ModelLoadException(
+                    String.format(
+                            Locale.ROOT,
+                            "%s: the export check failed (max abs logit difference %.3g, allowed"
+                                    + " %.3g, top-1 agreement %.4f on %d images):"
+                                    + " the ONNX model does not compute what was trained",
+                            manifest.version(),
+                            check.maxAbsDiff(),
+                            ExportCheck.allowed(check.tolerance(), check.largestLogit()),
+                            check.top1Agreement(),
+                            check.images()));
+        }
+    }
+
+    private static void verify(Path dir, ModelFile model) throws ModelLoadException {
+        Path file = dir.resolve(model.file()).normalize();
+        if (!file.getParent().equals(dir)) {
+            throw new ModelLoadException(
+                    "the manifest lists model file '"
+                            + model.file()
+                            + "', which is not a file name inside "
+                            + dir);
+        }
+        if (!"onnx".equalsIgnoreCase(model.format())) {
+            throw new ModelLoadException(
+                    model.file() + " is in format " + model.format() + "; this server runs onnx");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new ModelLoadException(
+                    model.file()
+                            + " ("
+                            + model.role()
+                            + ") is listed in the manifest but missing from "
+                            + dir);
+        }
+        String actual = sha256(file);
+        if (!actual.equalsIgnoreCase(model.sha256())) {
+            throw new ModelLoadException(
+                    "checksum mismatch for "
+                            + model.file()
+                            + ": the manifest says sha256 "
+                            + model.sha256()
+                            + ", the file has "
+                            + actual
+                            + " (a partial copy or a modified file; copy the run folder again)");
+        }
+    }
+
+    static String sha256(Path file) throws ModelLoadException {
+        try (DigestInputStream in =
+                new DigestInputStream(
+                        Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(in.getMessageDigest().digest());
+        } catch (IOException e) {
+            throw new ModelLoadException("cannot read " + file + ": " + e.getMessage(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

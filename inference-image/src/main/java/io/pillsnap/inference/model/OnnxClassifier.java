@@ -1,0 +1,211 @@
+package io.pillsnap.inference.model;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import io.pillsnap.api.artifact.ModelFile;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+/**
+ * The exported classifier in an ONNX Runtime session: logits for a batch of preprocessed images,
+ * softmax, top-k. ONNX Runtime sessions are safe to run from several threads at once, so one
+ * session serves every request.
+ */
+public final class OnnxClassifier implements Classifier {
+
+    private final OrtSession session;
+    private final String inputName;
+    private final String outputName;
+    private final int imageSize;
+    private final int classes;
+
+    private OnnxClassifier(
+            OrtSession session, String inputName, String outputName, int imageSize, int classes) {
+        this.session = session;
+        this.inputName = inputName;
+        this.outputName = outputName;
+        this.imageSize = imageSize;
+        this.classes = classes;
+    }
+
+    /**
+     * Opens the model and checks it against its manifest entry: input and output names, the input's
+     * image size and the number of classes.
+     *
+     * @param intraOpThreads threads one inference may use; 0 lets ONNX Runtime pick (all cores)
+     */
+    public static OnnxClassifier open(
+            Path file, ModelFile model, int imageSize, int classes, int intraOpThreads)
+            throws ModelLoadException {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtSession session;
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            options.setIntraOpNumThreads(intraOpThreads);
+            options.setInterOpNumThreads(1);
+            session = env.createSession(file.toString(), options);
+        } catch (OrtException e) {
+            throw new ModelLoadException(
+                    "ONNX Runtime cannot open " + file.getFileName() + ": " + e.getMessage(), e);
+        }
+        OnnxClassifier classifier;
+        try {
+            checkSignature(session, file, model, imageSize, classes);
+            classifier =
+                    new OnnxClassifier(
+                            session, model.inputName(), model.outputName(), imageSize, classes);
+            classifier.classify(new float[3 * imageSize * imageSize], 1, 1);
+        } catch (ModelLoadException e) {
+            close(session);
+            throw e;
+        } catch (OrtException | RuntimeException e) {
+            close(session);
+            throw new ModelLoadException(
+                    "warm-up inference on " + file.getFileName() + " failed: " + e.getMessage(), e);
+        }
+        return classifier;
+    }
+
+    @Override
+    public List<List<ClassScore>> classify(float[] batch, int images, int topK) {
+        int pixels = 3 * imageSize * imageSize;
+        if (batch.length < images * pixels) {
+            throw new IllegalArgumentException(
+                    images + " images need " + images * pixels + " floats, got " + batch.length);
+        }
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OnnxTensor input =
+                        OnnxTensor.createTensor(
+                                env,
+                                FloatBuffer.wrap(batch, 0, images * pixels),
+                                new long[] {images, 3, imageSize, imageSize});
+                OrtSession.Result result =
+                        session.run(Map.of(inputName, input), Set.of(outputName))) {
+            float[][] logits = (float[][]) result.get(0).getValue();
+            List<List<ClassScore>> out = new ArrayList<>(images);
+            for (float[] row : logits) {
+                if (row.length != classes) {
+                    throw new IllegalStateException(
+                            "the model answers "
+                                    + row.length
+                                    + " logits per image, but the manifest lists "
+                                    + classes
+                                    + " classes");
+                }
+                out.add(top(softmax(row), Math.min(topK, row.length)));
+            }
+            return out;
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public int classCount() {
+        return classes;
+    }
+
+    @Override
+    public void close() {
+        close(session);
+    }
+
+    static double[] softmax(float[] logits) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : logits) {
+            max = Math.max(max, v);
+        }
+        double[] p = new double[logits.length];
+        double sum = 0;
+        for (int i = 0; i < logits.length; i++) {
+            p[i] = Math.exp(logits[i] - max);
+            sum += p[i];
+        }
+        for (int i = 0; i < p.length; i++) {
+            p[i] /= sum;
+        }
+        return p;
+    }
+
+    /** The k most probable classes; equal probabilities keep the lower index first. */
+    static List<ClassScore> top(double[] probabilities, int k) {
+        return IntStream.range(0, probabilities.length)
+                .boxed()
+                .sorted(
+                        Comparator.comparingDouble((Integer i) -> -probabilities[i])
+                                .thenComparingInt(i -> i))
+                .limit(k)
+                .map(i -> new ClassScore(i, probabilities[i]))
+                .toList();
+    }
+
+    private static void checkSignature(
+            OrtSession session, Path file, ModelFile model, int imageSize, int classes)
+            throws OrtException, ModelLoadException {
+        String name = file.getFileName().toString();
+        NodeInfo input = session.getInputInfo().get(model.inputName());
+        if (input == null) {
+            throw new ModelLoadException(
+                    name
+                            + " has no input '"
+                            + model.inputName()
+                            + "' (the manifest's inputName); its inputs are "
+                            + session.getInputNames());
+        }
+        NodeInfo output = session.getOutputInfo().get(model.outputName());
+        if (output == null) {
+            throw new ModelLoadException(
+                    name
+                            + " has no output '"
+                            + model.outputName()
+                            + "' (the manifest's outputName); its outputs are "
+                            + session.getOutputNames());
+        }
+        long[] inputShape = ((TensorInfo) input.getInfo()).getShape();
+        if (inputShape.length != 4
+                || inputShape[1] != 3
+                || inputShape[2] != imageSize
+                || inputShape[3] != imageSize) {
+            throw new ModelLoadException(
+                    name
+                            + " takes input "
+                            + Arrays.toString(inputShape)
+                            + ", but the manifest's preprocessing makes [batch, 3, "
+                            + imageSize
+                            + ", "
+                            + imageSize
+                            + "]");
+        }
+        long[] outputShape = ((TensorInfo) output.getInfo()).getShape();
+        long outputClasses = outputShape[outputShape.length - 1];
+        if (outputShape.length != 2 || (outputClasses > 0 && outputClasses != classes)) {
+            throw new ModelLoadException(
+                    name
+                            + " answers "
+                            + Arrays.toString(outputShape)
+                            + ", but the manifest lists "
+                            + classes
+                            + " classes");
+        }
+    }
+
+    private static void close(OrtSession session) {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException("cannot close the ONNX Runtime session", e);
+        }
+    }
+}

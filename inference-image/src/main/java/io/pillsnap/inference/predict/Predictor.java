@@ -1,0 +1,160 @@
+package io.pillsnap.inference.predict;
+
+import io.pillsnap.api.artifact.ArtifactManifest;
+import io.pillsnap.api.artifact.ImageDecoder;
+import io.pillsnap.api.artifact.ImageDecoder.UnreadableImageException;
+import io.pillsnap.api.artifact.Preprocessing;
+import io.pillsnap.inference.ErrorCode;
+import io.pillsnap.inference.RequestRejectedException;
+import io.pillsnap.inference.metrics.ServingMetrics;
+import io.pillsnap.inference.model.ClassScore;
+import io.pillsnap.inference.model.LoadedModel;
+import io.pillsnap.inference.model.ModelRegistry;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Photo bytes to ranked drugs: decode (by content, pixel limit checked from the header), the
+ * manifest's preprocessing, one ONNX Runtime call for all images of the request, top-k.
+ */
+public final class Predictor {
+
+    private final ModelRegistry models;
+    private final InferenceSlots slots;
+    private final long maxPixels;
+    private final ServingMetrics metrics;
+
+    public Predictor(
+            ModelRegistry models, InferenceSlots slots, long maxPixels, ServingMetrics metrics) {
+        this.models = models;
+        this.slots = slots;
+        this.maxPixels = maxPixels;
+        this.metrics = metrics;
+    }
+
+    public Prediction classify(List<ImageUpload> uploads, int topK) {
+        try (InferenceSlots.Slot slot = slots.acquire();
+                LoadedModel.Lease lease = models.lease()) {
+            ArtifactManifest manifest = lease.model().manifest();
+            Preprocessing preprocessing = manifest.preprocessing();
+            int tensorSize = 3 * preprocessing.imageSize() * preprocessing.imageSize();
+            float[] batch = new float[uploads.size() * tensorSize];
+            List<Decoded> decoded = new ArrayList<>(uploads.size());
+            long started = System.nanoTime();
+            for (int i = 0; i < uploads.size(); i++) {
+                long t0 = System.nanoTime();
+                ImageUpload upload = uploads.get(i);
+                String format = format(upload);
+                BufferedImage image = decode(upload, format);
+                preprocessing.toTensor(image, batch, i * tensorSize);
+                decoded.add(
+                        new Decoded(
+                                upload,
+                                format,
+                                image.getWidth(),
+                                image.getHeight(),
+                                millisSince(t0)));
+            }
+            double preprocessMs = millisSince(started);
+            long inferenceStart = System.nanoTime();
+            List<List<ClassScore>> scores =
+                    lease.model().classifier().classify(batch, uploads.size(), Math.max(1, topK));
+            double inferenceMs = millisSince(inferenceStart);
+            metrics.imagesClassified(uploads.size(), preprocessMs, inferenceMs);
+            List<Prediction.ImageResult> results = new ArrayList<>(uploads.size());
+            for (int i = 0; i < decoded.size(); i++) {
+                Decoded d = decoded.get(i);
+                List<RankedClass> top =
+                        scores.get(i).stream()
+                                .map(
+                                        s ->
+                                                new RankedClass(
+                                                        manifest.classes().get(s.classIndex()),
+                                                        s.probability()))
+                                .toList();
+                results.add(
+                        new Prediction.ImageResult(
+                                d.upload, d.format, d.width, d.height, d.preprocessMs, top));
+            }
+            return new Prediction(manifest, results, preprocessMs, inferenceMs);
+        }
+    }
+
+    private record Decoded(
+            ImageUpload upload, String format, int width, int height, double preprocessMs) {}
+
+    private static String format(ImageUpload upload) {
+        if (upload.bytes().length == 0) {
+            throw new RequestRejectedException(
+                    ErrorCode.EMPTY_BODY, upload.label() + " is empty: send the photo's bytes");
+        }
+        try {
+            return ImageDecoder.formatOf(upload.bytes());
+        } catch (UnreadableImageException e) {
+            throw new RequestRejectedException(
+                    ErrorCode.NOT_AN_IMAGE,
+                    upload.label()
+                            + " is not a PNG, JPEG or BMP image (judged by its bytes, not by its"
+                            + " name or content type)");
+        }
+    }
+
+    private BufferedImage decode(ImageUpload upload, String format) {
+        try {
+            return ImageDecoder.decode(upload.bytes(), maxPixels);
+        } catch (UnreadableImageException e) {
+            long[] size = headerSize(upload.bytes());
+            if (size != null && size[0] * size[1] > maxPixels) {
+                throw new RequestRejectedException(
+                        ErrorCode.IMAGE_TOO_LARGE,
+                        String.format(
+                                Locale.ROOT,
+                                "%s is %d x %d pixels by its header, over the limit of %d pixels:"
+                                        + " send a smaller photo (about 1 MP is plenty for a pill)",
+                                upload.label(),
+                                size[0],
+                                size[1],
+                                maxPixels));
+            }
+            throw new RequestRejectedException(
+                    ErrorCode.UNREADABLE_IMAGE,
+                    upload.label()
+                            + " cannot be decoded as "
+                            + format
+                            + " (truncated or corrupt?): "
+                            + e.getMessage());
+        }
+    }
+
+    /** Width and height as the header claims them, or null when the header is unreadable. */
+    private static long[] headerSize(byte[] bytes) {
+        try (ImageInputStream in =
+                ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                return null;
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                return new long[] {reader.getWidth(0), reader.getHeight(0)};
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static double millisSince(long start) {
+        return (System.nanoTime() - start) / 1e6;
+    }
+}

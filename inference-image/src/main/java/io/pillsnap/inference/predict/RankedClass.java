@@ -1,0 +1,6 @@
+package io.pillsnap.inference.predict;
+
+import io.pillsnap.api.artifact.DrugClass;
+
+/** A drug the classifier proposes, with its softmax probability. */
+public record RankedClass(DrugClass drug, double probability) {}

@@ -1,0 +1,130 @@
+package io.pillsnap.inference.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pillsnap.api.artifact.ArtifactManifest;
+import io.pillsnap.inference.testing.Manifests;
+import io.pillsnap.inference.testing.TrainedRun;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a run folder must be to be served; each refusal names the file and the cause. */
+class ManifestLoaderTest {
+
+    static TrainedRun run;
+    final ManifestLoader loader = new ManifestLoader(1);
+
+    @BeforeAll
+    static void train() {
+        run = TrainedRun.get();
+    }
+
+    @Test
+    void loadsAVerifiedRunAndClassifiesWithIt() throws Exception {
+        LoadedModel model = loader.load(run.runDir());
+        try {
+            assertThat(model.version()).isEqualTo("tiny/first");
+            assertThat(model.detector()).isEmpty();
+            assertThat(model.classifier().classCount()).isEqualTo(TrainedRun.CLASSES);
+            var top = model.classifier().classify(new float[3 * 48 * 48 * 2], 2, 3);
+            assertThat(top).hasSize(2);
+            assertThat(top.get(0)).hasSize(3);
+        } finally {
+            model.retire();
+        }
+    }
+
+    @Test
+    void aModelFileWithOneByteChangedIsRefusedNamingTheFileAndBothHashes() throws Exception {
+        Path copy = run.copyAs("tampered-loader");
+        flipOneByte(copy.resolve("classifier.onnx"));
+        String listed = run.manifest().models().get(0).sha256();
+
+        assertThatThrownBy(() -> loader.load(copy))
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("checksum mismatch for classifier.onnx")
+                .hasMessageContaining(listed)
+                .hasMessageContaining(ManifestLoader.sha256(copy.resolve("classifier.onnx")));
+    }
+
+    @Test
+    void aMissingModelFileIsRefused() throws IOException {
+        Path copy = run.copyAs("missing-file");
+        Files.delete(copy.resolve("classifier.onnx"));
+
+        assertThatThrownBy(() -> loader.load(copy))
+                .hasMessageContaining("classifier.onnx")
+                .hasMessageContaining("missing");
+    }
+
+    @Test
+    void aFailedExportCheckIsRefused() {
+        Path copy = run.copyAs("export-failed");
+        Manifests.edit(copy, m -> m.with("exportCheck").put("passed", false));
+
+        assertThatThrownBy(() -> loader.load(copy))
+                .hasMessageContaining("tiny/export-failed")
+                .hasMessageContaining("export check failed");
+    }
+
+    @Test
+    void aRunWithoutExportCheckIsRefused() {
+        Path copy = run.copyAs("no-export-check");
+        Manifests.edit(copy, m -> m.remove("exportCheck"));
+
+        assertThatThrownBy(() -> loader.load(copy)).hasMessageContaining("no exportCheck");
+    }
+
+    @Test
+    void anUnreadableManifestIsRefused() throws IOException {
+        Path copy = run.copyAs("broken-manifest");
+        Files.writeString(copy.resolve(ArtifactManifest.FILE), "{\"schema\": 1, \"classes\": [");
+
+        assertThatThrownBy(() -> loader.load(copy))
+                .hasMessageContaining("cannot read")
+                .hasMessageContaining(ArtifactManifest.FILE);
+    }
+
+    @Test
+    void aFolderWithoutManifestIsRefused(@TempDir Path empty) {
+        assertThatThrownBy(() -> loader.load(empty)).hasMessageContaining("has no manifest.json");
+    }
+
+    @Test
+    void aModelFileOutsideTheRunFolderIsRefused() {
+        Path copy = run.copyAs("escaping-path");
+        Manifests.edit(
+                copy,
+                m ->
+                        ((ObjectNode) m.path("models").get(0))
+                                .put("file", "../first/classifier.onnx"));
+
+        assertThatThrownBy(() -> loader.load(copy)).hasMessageContaining("not a file name inside");
+    }
+
+    @Test
+    void aClassCountTheModelDoesNotAnswerIsRefused() {
+        Path copy = run.copyAs("wrong-classes");
+        Manifests.edit(
+                copy,
+                m -> {
+                    var classes = (ArrayNode) m.path("classes").path("classes");
+                    classes.remove(classes.size() - 1);
+                });
+
+        assertThatThrownBy(() -> loader.load(copy)).hasMessageContaining("5 classes");
+    }
+
+    static void flipOneByte(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length / 2] ^= 0x01;
+        Files.write(file, bytes);
+    }
+}
