@@ -36,5 +36,9 @@ public final class ApiConstants {
     /** DNS-1123 label: the names of stages a stage may refer to. */
     public static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
 
+    /** DNS-1123 subdomain: names of Secrets and other objects. */
+    public static final String DNS_SUBDOMAIN =
+            "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+
     private ApiConstants() {}
 }

@@ -1,5 +1,6 @@
 package io.pillsnap.trainer;
 
+import io.pillsnap.trainer.cli.EngineCommand;
 import io.pillsnap.trainer.cli.EvaluateCommand;
 import io.pillsnap.trainer.cli.SynthCommand;
 import io.pillsnap.trainer.cli.TrainCommand;
@@ -18,7 +19,12 @@ import picocli.CommandLine.Command;
             "Exit codes: 0 done, 1 failed (retried), 2 invalid configuration, 3 invalid data,"
                     + " 143 stopped by SIGTERM after a checkpoint."
         },
-        subcommands = {SynthCommand.class, TrainCommand.class, EvaluateCommand.class})
+        subcommands = {
+            SynthCommand.class,
+            TrainCommand.class,
+            EvaluateCommand.class,
+            EngineCommand.class
+        })
 public final class TrainerMain {
 
     public static void main(String[] args) {

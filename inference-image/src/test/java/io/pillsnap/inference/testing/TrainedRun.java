@@ -13,13 +13,13 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * A run folder freshly trained by the trainer CLI, once per test JVM: 6 synthetic drugs x 8
- * pictures at 64 x 80, the tiny EfficientNetV2 of the trainer tests at 48 px, 8 epochs (about 15 s
+ * A run folder freshly trained by the trainer CLI, once per test JVM: 12 synthetic drugs x 8
+ * pictures at 64 x 80, the tiny EfficientNetV2 of the trainer tests at 48 px, 8 epochs (about 20 s
  * on two cores). Test classes share it; copies serve tampering and reload tests.
  */
 public final class TrainedRun {
 
-    public static final int CLASSES = 6;
+    public static final int CLASSES = 12;
 
     private static TrainedRun instance;
 

@@ -1,8 +1,12 @@
 package io.pillsnap.operator.desired;
 
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.pillsnap.api.ApiConstants;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.spec.ServingSpec;
 import io.pillsnap.operator.config.OperatorConfig;
@@ -13,6 +17,11 @@ import java.util.Map;
  * read-only, ready only once the server has verified the model files.
  */
 public final class InferenceDeploymentFactory {
+
+    /** Key of the API key Secret, and the folder the server reads it from. */
+    public static final String API_KEYS_KEY = "api-keys";
+
+    static final String API_KEYS_DIR = "/var/run/secrets/pillsnap";
 
     private InferenceDeploymentFactory() {}
 
@@ -31,105 +40,139 @@ public final class InferenceDeploymentFactory {
                         new Quantity(serving.cpu()),
                         "memory",
                         new Quantity(serving.memory()));
-        return new DeploymentBuilder()
-                .withNewMetadata()
-                .withName(ServingNames.deploymentName(version))
-                .withNamespace(stage.getMetadata().getNamespace())
-                .withLabels(labels)
-                .endMetadata()
-                .withNewSpec()
-                .withReplicas(replicas)
-                .withNewSelector()
-                .withMatchLabels(
-                        Map.of(
-                                io.pillsnap.api.ApiConstants.LABEL_TRACK, serving.track(),
-                                io.pillsnap.api.ApiConstants.LABEL_MODEL_VERSION,
-                                        labels.get(
-                                                io.pillsnap.api.ApiConstants.LABEL_MODEL_VERSION),
-                                io.pillsnap.api.ApiConstants.LABEL_COMPONENT,
-                                        ServingNames.COMPONENT))
-                .endSelector()
-                .withNewTemplate()
-                .withNewMetadata()
-                .withLabels(labels)
-                .endMetadata()
-                .withNewSpec()
-                .withAutomountServiceAccountToken(false)
-                .withEnableServiceLinks(false)
-                .withNewSecurityContext()
-                .withRunAsNonRoot(true)
-                .withRunAsUser(1000L)
-                .withRunAsGroup(1000L)
-                .withFsGroup(1000L)
-                .withNewSeccompProfile()
-                .withType("RuntimeDefault")
-                .endSeccompProfile()
-                .endSecurityContext()
-                .addNewContainer()
-                .withName("inference")
-                .withImage(config.inferenceImage())
-                .withImagePullPolicy("IfNotPresent")
-                .withArgs(
-                        "--model-dir="
-                                + ServingNames.MODELS_MOUNT
-                                + "/"
-                                + ServingNames.artifactsPath(
-                                        stage.getMetadata().getNamespace(), version),
-                        "--port=" + ServingNames.HTTP_PORT)
-                .addNewPort()
-                .withName("http")
-                .withContainerPort(ServingNames.HTTP_PORT)
-                .endPort()
-                .withNewReadinessProbe()
-                .withNewHttpGet()
-                .withPath("/readyz")
-                .withNewPort("http")
-                .endHttpGet()
-                .withPeriodSeconds(5)
-                .withFailureThreshold(2)
-                .endReadinessProbe()
-                .withNewLivenessProbe()
-                .withNewHttpGet()
-                .withPath("/healthz")
-                .withNewPort("http")
-                .endHttpGet()
-                .withInitialDelaySeconds(20)
-                .withPeriodSeconds(20)
-                .endLivenessProbe()
-                .withNewResources()
-                .withRequests(amounts)
-                .withLimits(amounts)
-                .endResources()
-                .withNewSecurityContext()
-                .withAllowPrivilegeEscalation(false)
-                .withReadOnlyRootFilesystem(true)
-                .withRunAsNonRoot(true)
-                .withNewCapabilities()
-                .addToDrop("ALL")
-                .endCapabilities()
-                .endSecurityContext()
-                .addNewVolumeMount()
-                .withName("models")
-                .withMountPath(ServingNames.MODELS_MOUNT)
-                .withReadOnly(true)
-                .endVolumeMount()
-                .addNewVolumeMount()
-                .withName("tmp")
-                .withMountPath("/tmp")
-                .endVolumeMount()
-                .endContainer()
-                .addNewVolume()
-                .withName("models")
-                .withNewPersistentVolumeClaim(claim, true)
-                .endVolume()
-                .addNewVolume()
-                .withName("tmp")
-                .withNewEmptyDir()
-                .endEmptyDir()
-                .endVolume()
-                .endSpec()
-                .endTemplate()
-                .endSpec()
-                .build();
+        Deployment deployment =
+                new DeploymentBuilder()
+                        .withNewMetadata()
+                        .withName(ServingNames.deploymentName(version))
+                        .withNamespace(stage.getMetadata().getNamespace())
+                        .withLabels(labels)
+                        .endMetadata()
+                        .withNewSpec()
+                        .withReplicas(replicas)
+                        .withNewSelector()
+                        .withMatchLabels(
+                                Map.of(
+                                        ApiConstants.LABEL_TRACK, serving.track(),
+                                        ApiConstants.LABEL_MODEL_VERSION,
+                                                labels.get(ApiConstants.LABEL_MODEL_VERSION),
+                                        ApiConstants.LABEL_COMPONENT, ServingNames.COMPONENT))
+                        .endSelector()
+                        .withNewTemplate()
+                        .withNewMetadata()
+                        .withLabels(labels)
+                        .endMetadata()
+                        .withNewSpec()
+                        .withAutomountServiceAccountToken(false)
+                        .withImagePullSecrets(
+                                config.imagePullSecrets().stream()
+                                        .map(LocalObjectReference::new)
+                                        .toList())
+                        .withEnableServiceLinks(false)
+                        .withNewSecurityContext()
+                        .withRunAsNonRoot(true)
+                        .withRunAsUser(1000L)
+                        .withRunAsGroup(1000L)
+                        .withFsGroup(1000L)
+                        .withNewSeccompProfile()
+                        .withType("RuntimeDefault")
+                        .endSeccompProfile()
+                        .endSecurityContext()
+                        .addNewContainer()
+                        .withName("inference")
+                        .withImage(config.inferenceImage())
+                        .withImagePullPolicy("IfNotPresent")
+                        .withArgs(
+                                "--model-dir="
+                                        + ServingNames.MODELS_MOUNT
+                                        + "/"
+                                        + ServingNames.artifactsPath(
+                                                stage.getMetadata().getNamespace(), version),
+                                "--port=" + ServingNames.HTTP_PORT)
+                        .addNewPort()
+                        .withName("http")
+                        .withContainerPort(ServingNames.HTTP_PORT)
+                        .endPort()
+                        .withNewReadinessProbe()
+                        .withNewHttpGet()
+                        .withPath("/readyz")
+                        .withNewPort("http")
+                        .endHttpGet()
+                        .withPeriodSeconds(5)
+                        .withFailureThreshold(2)
+                        .endReadinessProbe()
+                        .withNewLivenessProbe()
+                        .withNewHttpGet()
+                        .withPath("/healthz")
+                        .withNewPort("http")
+                        .endHttpGet()
+                        .withInitialDelaySeconds(20)
+                        .withPeriodSeconds(20)
+                        .endLivenessProbe()
+                        .withNewResources()
+                        .withRequests(amounts)
+                        .withLimits(amounts)
+                        .endResources()
+                        .withNewSecurityContext()
+                        .withAllowPrivilegeEscalation(false)
+                        .withReadOnlyRootFilesystem(true)
+                        .withRunAsNonRoot(true)
+                        .withNewCapabilities()
+                        .addToDrop("ALL")
+                        .endCapabilities()
+                        .endSecurityContext()
+                        .addNewVolumeMount()
+                        .withName("models")
+                        .withMountPath(ServingNames.MODELS_MOUNT)
+                        .withReadOnly(true)
+                        .endVolumeMount()
+                        .addNewVolumeMount()
+                        .withName("tmp")
+                        .withMountPath("/tmp")
+                        .endVolumeMount()
+                        .endContainer()
+                        .addNewVolume()
+                        .withName("models")
+                        .withNewPersistentVolumeClaim(claim, true)
+                        .endVolume()
+                        .addNewVolume()
+                        .withName("tmp")
+                        .withNewEmptyDir()
+                        .endEmptyDir()
+                        .endVolume()
+                        .endSpec()
+                        .endTemplate()
+                        .endSpec()
+                        .build();
+        if (serving.apiKeySecret() != null) {
+            mountApiKeys(deployment, serving.apiKeySecret());
+        }
+        return deployment;
+    }
+
+    /** The Secret's key {@code api-keys} where the server looks for keys. */
+    private static void mountApiKeys(Deployment deployment, String secret) {
+        var pod = deployment.getSpec().getTemplate().getSpec();
+        pod.getVolumes()
+                .add(
+                        new VolumeBuilder()
+                                .withName("api-keys")
+                                .withNewSecret()
+                                .withSecretName(secret)
+                                .addNewItem()
+                                .withKey(API_KEYS_KEY)
+                                .withPath(API_KEYS_KEY)
+                                .endItem()
+                                .withDefaultMode(0440)
+                                .endSecret()
+                                .build());
+        pod.getContainers()
+                .get(0)
+                .getVolumeMounts()
+                .add(
+                        new VolumeMountBuilder()
+                                .withName("api-keys")
+                                .withMountPath(API_KEYS_DIR)
+                                .withReadOnly(true)
+                                .build());
     }
 }

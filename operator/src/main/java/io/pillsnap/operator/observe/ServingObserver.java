@@ -1,8 +1,11 @@
 package io.pillsnap.operator.observe;
 
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.pillsnap.api.ApiConstants;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.PillsnapStageStatus;
@@ -17,6 +20,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** Reads what serves a stage's track from the informer caches. Read-only. */
 public final class ServingObserver {
@@ -35,13 +39,18 @@ public final class ServingObserver {
         return serving == null ? null : serving.modelVersion();
     }
 
+    /**
+     * @param podsOf the inference pods of a Deployment, read only while it is not Ready (to say
+     *     why)
+     */
     public static ObservedServing observe(
             PillsnapStage stage,
             PillsnapStageStatus planned,
             Instant now,
             Collection<Deployment> deployments,
             Optional<Service> trackService,
-            Collection<PillsnapStage> namespaceStages) {
+            Collection<PillsnapStage> namespaceStages,
+            Function<Deployment, List<Pod>> podsOf) {
         String version = promotedVersion(stage, planned);
         if (version == null) {
             return ObservedServing.none();
@@ -51,7 +60,7 @@ public final class ServingObserver {
                 deployments.stream()
                         .filter(d -> name.equals(d.getMetadata().getName()))
                         .findFirst()
-                        .map(ServingObserver::deployment)
+                        .map(d -> deployment(d, podsOf))
                         .orElse(null);
         List<String> others =
                 deployments.stream()
@@ -108,13 +117,76 @@ public final class ServingObserver {
                         stage.getMetadata().getName(), version, promotedAt, eligible));
     }
 
-    private static ObservedServing.Deployment deployment(Deployment deployment) {
+    private static ObservedServing.Deployment deployment(
+            Deployment deployment, Function<Deployment, List<Pod>> podsOf) {
         int replicas = Objects.requireNonNullElse(deployment.getSpec().getReplicas(), 0);
         int ready =
                 deployment.getStatus() == null
                         ? 0
                         : Objects.requireNonNullElse(deployment.getStatus().getReadyReplicas(), 0);
-        return new ObservedServing.Deployment(replicas, ready, null);
+        String waiting =
+                ready < replicas ? whyNotReady(deployment, podsOf.apply(deployment)) : null;
+        return new ObservedServing.Deployment(replicas, ready, waiting);
+    }
+
+    /**
+     * Why a Deployment's pods are not Ready, in one line: a container waiting (image pull, crash
+     * loop), a pod that cannot be scheduled, a failing readiness check, or the Deployment's own
+     * failure condition. Null when nothing says.
+     */
+    static String whyNotReady(Deployment deployment, List<Pod> pods) {
+        for (Pod pod : pods) {
+            String name = pod.getMetadata().getName();
+            if (pod.getStatus() == null) {
+                continue;
+            }
+            for (ContainerStatus container :
+                    Objects.requireNonNullElse(
+                            pod.getStatus().getContainerStatuses(), List.<ContainerStatus>of())) {
+                var state = container.getState();
+                if (state != null && state.getWaiting() != null) {
+                    return "pod "
+                            + name
+                            + ": "
+                            + state.getWaiting().getReason()
+                            + (state.getWaiting().getMessage() == null
+                                    ? ""
+                                    : ": " + state.getWaiting().getMessage());
+                }
+                if (state != null
+                        && state.getRunning() != null
+                        && !Boolean.TRUE.equals(container.getReady())) {
+                    return "pod "
+                            + name
+                            + " runs but /readyz fails: the model did not load or verify"
+                            + " (kubectl logs "
+                            + name
+                            + ")";
+                }
+            }
+            for (PodCondition condition :
+                    Objects.requireNonNullElse(
+                            pod.getStatus().getConditions(), List.<PodCondition>of())) {
+                if ("PodScheduled".equals(condition.getType())
+                        && "False".equals(condition.getStatus())) {
+                    return "pod " + name + " not scheduled: " + condition.getMessage();
+                }
+            }
+        }
+        if (deployment.getStatus() != null && deployment.getStatus().getConditions() != null) {
+            for (DeploymentCondition condition : deployment.getStatus().getConditions()) {
+                boolean failure =
+                        "ReplicaFailure".equals(condition.getType())
+                                && "True".equals(condition.getStatus());
+                boolean stuck =
+                        "Progressing".equals(condition.getType())
+                                && "False".equals(condition.getStatus());
+                if (failure || stuck) {
+                    return condition.getReason() + ": " + condition.getMessage();
+                }
+            }
+        }
+        return null;
     }
 
     /** Trainer pods of the stage's current attempt (for progress polling). */

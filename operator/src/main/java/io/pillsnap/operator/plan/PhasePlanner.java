@@ -6,6 +6,8 @@ import static io.pillsnap.api.v1alpha1.status.ConditionType.Promoted;
 import static io.pillsnap.api.v1alpha1.status.ConditionType.Trained;
 
 import io.pillsnap.api.ApiConstants;
+import io.pillsnap.api.gate.ExportVerdict;
+import io.pillsnap.api.gate.GateEvaluator;
 import io.pillsnap.api.trainer.TrainerResult;
 import io.pillsnap.api.trainer.TrainerResultCodec;
 import io.pillsnap.api.trainer.TrainerResultCodec.Decoded;
@@ -21,8 +23,6 @@ import io.pillsnap.api.v1alpha1.status.StageMetrics;
 import io.pillsnap.api.v1alpha1.status.StagePhase;
 import io.pillsnap.operator.desired.RunNames;
 import io.pillsnap.operator.event.EventReason;
-import io.pillsnap.operator.gate.ExportVerdict;
-import io.pillsnap.operator.gate.GateEvaluator;
 import io.pillsnap.operator.observe.FailureKind;
 import io.pillsnap.operator.observe.ObservedAttempt;
 import io.pillsnap.operator.observe.PredecessorState;
@@ -232,7 +232,7 @@ public final class PhasePlanner {
                     .build();
         }
         StageMetrics metrics = StageMetrics.of(result.knownMetrics());
-        ExportVerdict export = exportVerdict(result);
+        ExportVerdict export = ExportVerdict.of(result);
         plan.metrics(metrics)
                 .artifacts(artifacts(result, export))
                 .lineage(lineage(result, attempt, run))
@@ -506,13 +506,6 @@ public final class PhasePlanner {
         return trainerSays == null || trainerSays.isBlank()
                 ? base
                 : base + "; trainer: " + excerpt(trainerSays);
-    }
-
-    private static ExportVerdict exportVerdict(TrainerResult result) {
-        TrainerResult.ExportCheck check = result.export();
-        return check == null
-                ? ExportVerdict.notReported()
-                : new ExportVerdict(check.passed(), check.maxAbsDiff(), check.top1Agreement());
     }
 
     private static ArtifactStatus artifacts(TrainerResult result, ExportVerdict export) {

@@ -227,9 +227,8 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage> {
                         now,
                         context.getSecondaryResources(Deployment.class),
                         service,
-                        context.getPrimaryCache()
-                                .list(stage.getMetadata().getNamespace())
-                                .toList());
+                        context.getPrimaryCache().list(stage.getMetadata().getNamespace()).toList(),
+                        deployment -> inferencePods(deployment, context));
         return ServingPlanner.plan(
                 stage, ServingObserver.promotedVersion(stage, planned), observed, now);
     }
@@ -255,6 +254,24 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage> {
                                     !d.getMetadata().getName().equals(keep)
                                             && !d.getMetadata().getName().equals(previous))
                     .forEach(d -> context.getClient().resource(d).delete());
+        }
+    }
+
+    /** A Deployment's pods, read from the API server: only while a rollout waits for them. */
+    private static List<Pod> inferencePods(Deployment deployment, Context<PillsnapStage> context) {
+        try {
+            return context.getClient()
+                    .pods()
+                    .inNamespace(deployment.getMetadata().getNamespace())
+                    .withLabels(deployment.getSpec().getSelector().getMatchLabels())
+                    .list()
+                    .getItems();
+        } catch (KubernetesClientException e) {
+            log.debug(
+                    "cannot list the pods of {}: {}",
+                    deployment.getMetadata().getName(),
+                    e.getMessage());
+            return List.of();
         }
     }
 

@@ -130,6 +130,10 @@ class ServingRolloutIT {
         cluster.apply(TestStages.stage("stage2", 2).after("stage1").serving(TRACK, 10).build());
         String second = promote("stage2");
         kubelet.awaitDeployment(ServingNames.deploymentName(second));
+        kubelet.inferencePodWaiting(
+                ServingNames.deploymentName(second),
+                "ImagePullBackOff",
+                "Back-off pulling image \"ghcr.io/pillsnap/pillsnap-inference:test\"");
 
         PillsnapStage stage2 =
                 cluster.awaitStage(
@@ -140,6 +144,7 @@ class ServingRolloutIT {
         assertThat(stage2.getStatus().phase()).isEqualTo(StagePhase.Promoted);
         assertThat(stage2.getStatus().serving().message())
                 .contains("were not Ready within 10 s")
+                .contains("ImagePullBackOff: Back-off pulling image")
                 .contains(first + " keeps serving");
         Condition serving = condition(stage2, ConditionType.Serving);
         assertThat(serving.getStatus()).isEqualTo("False");

@@ -101,6 +101,37 @@ public final class FakeKubelet {
         return client.apps().deployments().inNamespace(namespace).withName(name).get();
     }
 
+    /** A pod of the Deployment whose container cannot start, e.g. ImagePullBackOff. */
+    public Pod inferencePodWaiting(String deployment, String reason, String message) {
+        Deployment d = deployment(deployment);
+        Pod pod =
+                client.pods()
+                        .inNamespace(namespace)
+                        .resource(
+                                new PodBuilder()
+                                        .withNewMetadata()
+                                        .withName(deployment + "-" + podSequence.incrementAndGet())
+                                        .withNamespace(namespace)
+                                        .withLabels(
+                                                d.getSpec().getTemplate().getMetadata().getLabels())
+                                        .endMetadata()
+                                        .withSpec(d.getSpec().getTemplate().getSpec())
+                                        .build())
+                        .create();
+        ContainerStatus waiting =
+                new ContainerStatusBuilder()
+                        .withName("inference")
+                        .withReady(false)
+                        .withNewState()
+                        .withNewWaiting()
+                        .withReason(reason)
+                        .withMessage(message)
+                        .endWaiting()
+                        .endState()
+                        .build();
+        return setPodStatus(pod, "Pending", waiting, List.of());
+    }
+
     /** The Deployment controller and the kubelets brought every replica up and /readyz passed. */
     public void deploymentReady(String name) {
         client.apps()

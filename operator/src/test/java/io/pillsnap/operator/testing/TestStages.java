@@ -40,7 +40,9 @@ public final class TestStages {
         private Long deadlineSeconds;
         private ResourcesSpec resources;
         private String rerunNonce;
-        private ServingSpec serving;
+        private String servingTrack;
+        private int servingReadyTimeout;
+        private String apiKeySecret;
 
         private Builder(String name, int stage) {
             this.name = name;
@@ -112,8 +114,14 @@ public final class TestStages {
          * Serve the promoted model on {@code track}, with a rollout deadline of {@code
          * readyTimeout}.
          */
+        public Builder apiKeySecret(String secret) {
+            this.apiKeySecret = secret;
+            return this;
+        }
+
         public Builder serving(String track, int readyTimeoutSeconds) {
-            this.serving = new ServingSpec(true, 1, track, null, null, readyTimeoutSeconds);
+            this.servingTrack = track;
+            this.servingReadyTimeout = readyTimeoutSeconds;
             return this;
         }
 
@@ -157,7 +165,16 @@ public final class TestStages {
                                     ? List.of(SuccessCriterion.atLeast(Metric.TOP1, 0.4))
                                     : criteria,
                             promotion,
-                            serving,
+                            servingTrack == null
+                                    ? null
+                                    : new ServingSpec(
+                                            true,
+                                            1,
+                                            servingTrack,
+                                            null,
+                                            null,
+                                            servingReadyTimeout,
+                                            apiKeySecret),
                             rerunNonce));
             return resource;
         }

@@ -27,7 +27,7 @@ import java.util.Map;
 public final class ClassifierModel implements AutoCloseable {
 
     static {
-        NativeDefaults.apply();
+        NativeDefaults.loadLibtorch();
     }
 
     private final EfficientNetV2 network;

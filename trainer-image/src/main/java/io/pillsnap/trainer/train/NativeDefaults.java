@@ -7,6 +7,7 @@ import com.sun.jna.NativeLibrary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,13 +23,16 @@ import org.slf4j.LoggerFactory;
  *       opt out.
  *   <li>{@code TORCH_CPP_LOG_LEVEL=ERROR}: silences a warning per convolution about NNPACK on CPUs
  *       it does not support. libtorch reads it only in {@code c10::initLogging()}, which Python
- *       calls and DJL does not, so {@link #apply()} calls it once libtorch is loaded.
+ *       calls and DJL does not, so {@link #loadLibtorch()} calls it.
  * </ul>
  */
 public final class NativeDefaults {
 
     private static final Logger log = LoggerFactory.getLogger(NativeDefaults.class);
+    private static final Map<String, String> DEFAULTS =
+            Map.of("ONEDNN_MAX_CPU_ISA", "AVX2", "TORCH_CPP_LOG_LEVEL", "ERROR");
     private static volatile boolean applied;
+    private static volatile boolean loggingInitialised;
 
     private NativeDefaults() {}
 
@@ -38,8 +42,25 @@ public final class NativeDefaults {
             return;
         }
         applied = true;
-        setDefault("ONEDNN_MAX_CPU_ISA", "AVX2");
-        setDefault("TORCH_CPP_LOG_LEVEL", "ERROR");
+        DEFAULTS.forEach(NativeDefaults::setDefault);
+    }
+
+    /** The value libtorch sees: the user's, or the default set here. */
+    public static String effective(String name) {
+        String value = System.getenv(name);
+        if (value != null) {
+            return value;
+        }
+        return DEFAULTS.containsKey(name) ? DEFAULTS.get(name) + " (trainer default)" : null;
+    }
+
+    /** Loads libtorch with the defaults applied and its log level set. */
+    public static synchronized void loadLibtorch() {
+        apply();
+        if (loggingInitialised) {
+            return;
+        }
+        loggingInitialised = true;
         Engine.getEngine("PyTorch");
         initLogging();
     }

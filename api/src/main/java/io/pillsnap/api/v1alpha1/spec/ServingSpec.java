@@ -31,7 +31,13 @@ public record ServingSpec(
                 @JsonPropertyDescription(
                         "Seconds a new model's pods have to become Ready before the rollout is"
                                 + " abandoned and the previous model kept. Default: 600.")
-                Integer readyTimeoutSeconds) {
+                Integer readyTimeoutSeconds,
+        @Pattern(ApiConstants.DNS_SUBDOMAIN)
+                @JsonPropertyDescription(
+                        "Secret whose key 'api-keys' lists the inference API keys, one per line;"
+                                + " clients send one in X-API-Key. Without it the API is open to"
+                                + " whoever reaches the Service.")
+                String apiKeySecret) {
 
     public ServingSpec {
         enabled = Objects.requireNonNullElse(enabled, false);
@@ -43,6 +49,6 @@ public record ServingSpec(
     }
 
     public static ServingSpec defaults() {
-        return new ServingSpec(null, null, null, null, null, null);
+        return new ServingSpec(null, null, null, null, null, null, null);
     }
 }

@@ -1,4 +1,4 @@
-package io.pillsnap.operator.gate;
+package io.pillsnap.api.gate;
 
 import io.pillsnap.api.v1alpha1.spec.SuccessCriterion;
 import io.pillsnap.api.v1alpha1.status.CriterionResult;

@@ -1,4 +1,4 @@
-package io.pillsnap.operator.gate;
+package io.pillsnap.api.gate;
 
 import static io.pillsnap.api.v1alpha1.spec.Metric.LATENCY_P95_MS;
 import static io.pillsnap.api.v1alpha1.spec.Metric.MACRO_F1;

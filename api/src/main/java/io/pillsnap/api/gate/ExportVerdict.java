@@ -1,4 +1,6 @@
-package io.pillsnap.operator.gate;
+package io.pillsnap.api.gate;
+
+import io.pillsnap.api.trainer.TrainerResult;
 
 /**
  * The trainer's check that the exported ONNX model computes what the trained model computes.
@@ -9,6 +11,14 @@ public record ExportVerdict(Boolean passed, Double maxAbsDiff, Double top1Agreem
 
     public static ExportVerdict notReported() {
         return new ExportVerdict(null, null, null);
+    }
+
+    /** What a trainer's result says about its export. */
+    public static ExportVerdict of(TrainerResult result) {
+        TrainerResult.ExportCheck check = result.export();
+        return check == null
+                ? notReported()
+                : new ExportVerdict(check.passed(), check.maxAbsDiff(), check.top1Agreement());
     }
 
     public boolean failed() {
