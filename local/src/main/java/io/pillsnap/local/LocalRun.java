@@ -217,9 +217,23 @@ public final class LocalRun implements Callable<Integer> {
     }
 
     private int serve(PrintWriter out, Path run, Path dataset) throws InterruptedException {
-        server =
-                InferenceServer.start(
-                        ServerSettings.builder(run).port(port).reloadRoot(run.getParent()).build());
+        try {
+            server =
+                    InferenceServer.start(
+                            ServerSettings.builder(run)
+                                    .port(port)
+                                    .reloadRoot(run.getParent())
+                                    .build());
+        } catch (RuntimeException e) {
+            out.printf(
+                    "cannot start the inference server on port %d: %s. The promoted model is in"
+                            + " %s; serve it on a free port with: java -jar"
+                            + " inference-image/target/pillsnap-inference.jar --model-dir %s"
+                            + " --port N%n",
+                    port, rootMessage(e), run, run);
+            out.flush();
+            return TrainerExitCode.FAILED.code();
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "pillsnap-local-stop"));
         if (server.models().current().isEmpty()) {
             out.printf("the server cannot serve %s: %s%n", run, server.models().unreadyReason());
@@ -259,6 +273,14 @@ public final class LocalRun implements Callable<Integer> {
     public int servingPort() {
         InferenceServer running = server;
         return running == null ? -1 : running.port();
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
     private static void step(PrintWriter out, int number, String name, String detail) {
