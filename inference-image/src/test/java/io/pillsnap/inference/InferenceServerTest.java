@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pillsnap.api.artifact.ArtifactManifest;
+import io.pillsnap.inference.testing.ServedRun;
 import io.pillsnap.inference.testing.TestClient;
 import io.pillsnap.inference.testing.TestClient.Part;
 import io.pillsnap.inference.testing.TestServers;
@@ -13,38 +14,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The server on a freshly trained model, over real HTTP: predictions, model card, probes. */
 class InferenceServerTest {
 
-    static TrainedRun run;
-    static InferenceServer server;
-    static TestClient client;
-
-    @BeforeAll
-    static void start() {
-        run = TrainedRun.get();
-        server = InferenceServer.start(TestServers.settings(run.runDir()).build());
-        client = new TestClient(server.port(), TestServers.KEY);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension static final ServedRun served = new ServedRun();
 
     @Test
     void aPillPhotoGetsItsTrueClassInTheTopFive() {
-        TrainedRun.Sample sample = run.trainingSample(2);
+        TrainedRun.Sample sample = served.run().trainingSample(2);
 
-        TestClient.Response response = client.postImage("/v1/predict", "image", sample.bytes());
+        TestClient.Response response =
+                served.client().postImage("/v1/predict", "image", sample.bytes());
 
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         JsonNode body = response.json();
-        assertThat(body.path("modelVersion").asText()).isEqualTo(run.manifest().version());
+        assertThat(body.path("modelVersion").asText()).isEqualTo(served.run().manifest().version());
         assertThat(body.path("mode").asText()).isEqualTo("single");
         assertThat(body.path("image").path("format").asText()).isEqualTo("png");
         assertThat(body.path("image").path("width").asInt()).isEqualTo(64);
@@ -55,7 +42,7 @@ class InferenceServerTest {
         for (JsonNode p : predictions) {
             int index = p.path("classIndex").asInt();
             classes.add(index);
-            var drug = run.manifest().classes().get(index);
+            var drug = served.run().manifest().classes().get(index);
             assertThat(p.path("kCode").asText()).isEqualTo(drug.kCode());
             assertThat(p.path("ediCode").asText()).isEqualTo(drug.ediCode());
             assertThat(p.path("name").asText()).isEqualTo(drug.name());
@@ -72,10 +59,12 @@ class InferenceServerTest {
 
     @Test
     void theProbabilitiesOfAllClassesSumToOne() {
-        byte[] photo = run.trainingSample(0).bytes();
+        byte[] photo = served.run().trainingSample(0).bytes();
 
         JsonNode body =
-                client.postImage("/v1/predict?topK=" + TrainedRun.CLASSES, "image", photo).json();
+                served.client()
+                        .postImage("/v1/predict?topK=" + TrainedRun.CLASSES, "image", photo)
+                        .json();
 
         double sum = 0;
         for (JsonNode p : body.path("predictions")) {
@@ -88,7 +77,11 @@ class InferenceServerTest {
     @Test
     void thePhotoMayBeTheRawBody() {
         TestClient.Response response =
-                client.postRaw("/v1/predict?topK=3", run.trainingSample(1).bytes(), "image/png");
+                served.client()
+                        .postRaw(
+                                "/v1/predict?topK=3",
+                                served.run().trainingSample(1).bytes(),
+                                "image/png");
 
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         assertThat(response.json().path("predictions")).hasSize(3);
@@ -98,10 +91,14 @@ class InferenceServerTest {
     void aBatchAnswersEachPhotoInOrder() {
         List<Part> parts = new ArrayList<>();
         for (int c = 0; c < 3; c++) {
-            parts.add(Part.png("images", "pill-" + c + ".png", run.trainingSample(c).bytes()));
+            parts.add(
+                    Part.png(
+                            "images",
+                            "pill-" + c + ".png",
+                            served.run().trainingSample(c).bytes()));
         }
 
-        TestClient.Response response = client.postParts("/v1/predict/batch", parts);
+        TestClient.Response response = served.client().postParts("/v1/predict/batch", parts);
 
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         JsonNode body = response.json();
@@ -116,9 +113,9 @@ class InferenceServerTest {
 
     @Test
     void theModelEndpointDescribesTheServedRun() {
-        ArtifactManifest manifest = run.manifest();
+        ArtifactManifest manifest = served.run().manifest();
 
-        JsonNode body = client.get("/v1/model").json();
+        JsonNode body = served.client().get("/v1/model").json();
 
         assertThat(body.path("version").asText()).isEqualTo(manifest.version());
         assertThat(body.path("stageName").asText()).isEqualTo("tiny");
@@ -140,7 +137,8 @@ class InferenceServerTest {
 
     @Test
     void theClassListPages() {
-        JsonNode classes = client.get("/v1/model?offset=4&limit=10").json().path("classes");
+        JsonNode classes =
+                served.client().get("/v1/model?offset=4&limit=10").json().path("classes");
 
         assertThat(classes.path("count").asInt()).isEqualTo(TrainedRun.CLASSES);
         assertThat(classes.path("items")).hasSize(Math.min(10, TrainedRun.CLASSES - 4));
@@ -149,17 +147,17 @@ class InferenceServerTest {
 
     @Test
     void metricsCountRequestsByEndpointAndStatus() {
-        client.postImage("/v1/predict", "image", run.trainingSample(0).bytes());
-        client.postImage("/v1/predict", "image", run.trainingSample(0).bytes());
-        client.postRaw("/v1/predict", new byte[0], "image/png");
+        served.client().postImage("/v1/predict", "image", served.run().trainingSample(0).bytes());
+        served.client().postImage("/v1/predict", "image", served.run().trainingSample(0).bytes());
+        served.client().postRaw("/v1/predict", new byte[0], "image/png");
 
-        String metrics = client.get("/metrics").body();
+        String metrics = served.client().get("/metrics").body();
 
         assertThat(counter(metrics, "/v1/predict", "200")).isGreaterThanOrEqualTo(2);
         assertThat(counter(metrics, "/v1/predict", "400")).isGreaterThanOrEqualTo(1);
         assertThat(metrics)
                 .contains("pillsnap_inference_model_info{")
-                .contains("version=\"" + run.manifest().version() + "\"")
+                .contains("version=\"" + served.run().manifest().version() + "\"")
                 .contains(
                         "pillsnap_inference_request_duration_seconds_bucket{endpoint=\"/v1/predict\"")
                 .contains("pillsnap_inference_step_duration_seconds_count{step=\"inference\"}")
@@ -170,15 +168,16 @@ class InferenceServerTest {
 
     @Test
     void probesAnswerWhileTheModelIsServed() {
-        assertThat(client.withKey(null).get("/healthz").status()).isEqualTo(200);
-        TestClient.Response ready = client.withKey(null).get("/readyz");
+        assertThat(served.client().withKey(null).get("/healthz").status()).isEqualTo(200);
+        TestClient.Response ready = served.client().withKey(null).get("/readyz");
         assertThat(ready.status()).isEqualTo(200);
-        assertThat(ready.json().path("model").asText()).isEqualTo(run.manifest().version());
+        assertThat(ready.json().path("model").asText())
+                .isEqualTo(served.run().manifest().version());
     }
 
     @Test
     void theApiIsDescribedAndHasAPage() {
-        JsonNode openApi = client.withKey(null).get("/openapi.json").json();
+        JsonNode openApi = served.client().withKey(null).get("/openapi.json").json();
         assertThat(openApi.path("openapi").asText()).startsWith("3.");
         assertThat(openApi.path("paths").fieldNames())
                 .toIterable()
@@ -195,7 +194,7 @@ class InferenceServerTest {
                         "/batch",
                         "/reload");
 
-        TestClient.Response page = client.withKey(null).get("/");
+        TestClient.Response page = served.client().withKey(null).get("/");
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.body())
                 .contains("<input", "/v1/predict", "X-API-Key")
@@ -205,7 +204,8 @@ class InferenceServerTest {
     @Test
     void bearerTokensAreAcceptedLikeTheKeyHeader() {
         TestClient.Response response =
-                new TestClient(server.port(), null).getWithBearer("/v1/model", TestServers.KEY);
+                new TestClient(served.server().port(), null)
+                        .getWithBearer("/v1/model", TestServers.KEY);
 
         assertThat(response.status()).isEqualTo(200);
     }

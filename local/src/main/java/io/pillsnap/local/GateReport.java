@@ -4,7 +4,6 @@ import io.pillsnap.api.trainer.TrainerResult;
 import io.pillsnap.api.v1alpha1.status.CriterionResult;
 import io.pillsnap.api.v1alpha1.status.GateStatus;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.Locale;
 
 /** The gate as a person reads it: one row per criterion, then the verdict. */
@@ -35,13 +34,6 @@ final class GateReport {
                     export.passed() ? "passed" : "FAILED");
         }
         out.printf("gate: %s (%s)%n", gate.result(), gate.summary());
-    }
-
-    static String format(Duration duration) {
-        long seconds = duration.toSeconds();
-        return seconds >= 60
-                ? String.format(Locale.ROOT, "%dm%02ds", seconds / 60, seconds % 60)
-                : seconds + "s";
     }
 
     private static String number(Double value) {

@@ -2,6 +2,7 @@ package io.pillsnap.local;
 
 import io.pillsnap.api.gate.ExportVerdict;
 import io.pillsnap.api.gate.GateEvaluator;
+import io.pillsnap.api.text.Texts;
 import io.pillsnap.api.trainer.TrainerExitCode;
 import io.pillsnap.api.trainer.TrainerResult;
 import io.pillsnap.api.trainer.TrainerResultCodec;
@@ -170,7 +171,7 @@ public final class LocalRun implements Callable<Integer> {
         GateReport.print(out, gate, result);
         out.printf(
                 "data, training, evaluation, export and gate took %s%n",
-                GateReport.format(training));
+                Texts.duration(training.toSeconds()));
         if (gate.result() != GateResult.Passed) {
             out.printf(
                     "not promoted: %s. The run is in %s; a model that fails its gate is not"
@@ -230,7 +231,7 @@ public final class LocalRun implements Callable<Integer> {
                             + " %s; serve it on a free port with: java -jar"
                             + " inference-image/target/pillsnap-inference.jar --model-dir %s"
                             + " --port N%n",
-                    port, rootMessage(e), run, run);
+                    port, Texts.rootMessage(e), run, run);
             out.flush();
             return TrainerExitCode.FAILED.code();
         }
@@ -273,14 +274,6 @@ public final class LocalRun implements Callable<Integer> {
     public int servingPort() {
         InferenceServer running = server;
         return running == null ? -1 : running.port();
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
     private static void step(PrintWriter out, int number, String name, String detail) {

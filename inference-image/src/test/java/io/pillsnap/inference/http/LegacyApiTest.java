@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pillsnap.inference.InferenceServer;
+import io.pillsnap.inference.testing.ServedRun;
 import io.pillsnap.inference.testing.TestClient;
 import io.pillsnap.inference.testing.TestClient.Part;
 import io.pillsnap.inference.testing.TestServers;
@@ -11,9 +12,8 @@ import io.pillsnap.inference.testing.TrainedRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The original system's endpoints with its field names (requirements 7.4 and the checks of its
@@ -21,25 +21,11 @@ import org.junit.jupiter.api.Test;
  */
 class LegacyApiTest {
 
-    static TrainedRun run;
-    static InferenceServer server;
-    static TestClient client;
-
-    @BeforeAll
-    static void start() {
-        run = TrainedRun.get();
-        server = InferenceServer.start(TestServers.settings(run.runDir()).build());
-        client = new TestClient(server.port(), TestServers.KEY);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension static final ServedRun served = new ServedRun();
 
     @Test
     void healthIsPublicAndReportsTheLoadedModels() {
-        TestClient.Response response = client.withKey(null).get("/health");
+        TestClient.Response response = served.client().withKey(null).get("/health");
 
         assertThat(response.status()).isEqualTo(200);
         JsonNode body = response.json();
@@ -54,26 +40,29 @@ class LegacyApiTest {
 
     @Test
     void versionNeedsTheKey() {
-        TestClient.Response without = client.withKey(null).get("/version");
+        TestClient.Response without = served.client().withKey(null).get("/version");
         assertThat(without.status()).isEqualTo(401);
         assertThat(without.json().path("code").asText()).isEqualTo("unauthorized");
 
-        JsonNode body = client.get("/version").json();
+        JsonNode body = served.client().get("/version").json();
         assertThat(body.path("app").asText()).isEqualTo("pillsnap-ml");
         assertThat(body.path("drug_metadata_loaded").asBoolean()).isTrue();
         assertThat(body.path("num_classes").asInt()).isEqualTo(TrainedRun.CLASSES);
         assertThat(body.path("classification_model_path").asText()).endsWith("classifier.onnx");
         assertThat(body.has("detection_model_path")).isTrue();
         assertThat(body.has("git_sha")).isTrue();
-        assertThat(body.path("exported_at").asText()).isEqualTo(run.manifest().createdAt());
+        assertThat(body.path("exported_at").asText())
+                .isEqualTo(served.run().manifest().createdAt());
     }
 
     @Test
     void predictAnswersWithTheOriginalFieldNames() {
-        TrainedRun.Sample sample = run.trainingSample(3);
+        TrainedRun.Sample sample = served.run().trainingSample(3);
 
         TestClient.Response response =
-                client.postImage("/predict?mode=single&conf_threshold=1", "image", sample.bytes());
+                served.client()
+                        .postImage(
+                                "/predict?mode=single&conf_threshold=1", "image", sample.bytes());
 
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         JsonNode body = response.json();
@@ -88,7 +77,7 @@ class LegacyApiTest {
                         "time_ms",
                         "version_tag");
         int classId = body.path("class_id").asInt();
-        var drug = run.manifest().classes().get(classId);
+        var drug = served.run().manifest().classes().get(classId);
         assertThat(body.path("drug_metadata").path("di_edi_code").asText())
                 .isEqualTo(drug.ediCode());
         assertThat(body.path("drug_metadata").path("dl_name").asText()).isEqualTo(drug.name());
@@ -103,7 +92,9 @@ class LegacyApiTest {
     @Test
     void predictWithoutTheKeyIsUnauthorized() {
         TestClient.Response response =
-                client.withKey(null).postImage("/predict", "image", run.trainingSample(0).bytes());
+                served.client()
+                        .withKey(null)
+                        .postImage("/predict", "image", served.run().trainingSample(0).bytes());
 
         assertThat(response.status()).isEqualTo(401);
         assertThat(response.json().path("code").asText()).isEqualTo("unauthorized");
@@ -113,11 +104,11 @@ class LegacyApiTest {
     void batchAnswersEveryImage() {
         List<Part> parts =
                 List.of(
-                        Part.png("images", "a.png", run.trainingSample(0).bytes()),
-                        Part.png("images", "b.png", run.trainingSample(1).bytes()),
-                        Part.png("images", "c.png", run.trainingSample(2).bytes()));
+                        Part.png("images", "a.png", served.run().trainingSample(0).bytes()),
+                        Part.png("images", "b.png", served.run().trainingSample(1).bytes()),
+                        Part.png("images", "c.png", served.run().trainingSample(2).bytes()));
 
-        TestClient.Response response = client.postParts("/batch", parts);
+        TestClient.Response response = served.client().postParts("/batch", parts);
 
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         JsonNode body = response.json();
@@ -136,9 +127,9 @@ class LegacyApiTest {
 
     @Test
     void reloadSwapsToAnotherRunAndRefusesABrokenOneKeepingTheOld() throws Exception {
-        Path next = run.copyAs("second");
+        Path next = served.run().copyAs("second");
         try (InferenceServer own =
-                InferenceServer.start(TestServers.settings(run.runDir()).build())) {
+                InferenceServer.start(TestServers.settings(served.run().runDir()).build())) {
             TestClient c = new TestClient(own.port(), TestServers.KEY);
 
             TestClient.Response reloaded =
@@ -149,10 +140,10 @@ class LegacyApiTest {
             assertThat(reloaded.json().path("classification_engine").asText()).isEqualTo("onnx");
             assertThat(reloaded.json().path("version_tag").asText()).isEqualTo("tiny/second");
             TestClient.Response predicted =
-                    c.postImage("/predict", "image", run.trainingSample(0).bytes());
+                    c.postImage("/predict", "image", served.run().trainingSample(0).bytes());
             assertThat(predicted.json().path("version_tag").asText()).isEqualTo("tiny/second");
 
-            Path broken = run.copyAs("broken-for-reload");
+            Path broken = served.run().copyAs("broken-for-reload");
             Files.delete(broken.resolve("classifier.onnx"));
             TestClient.Response refused =
                     c.postJson("/reload", "{\"model_path\": \"" + broken + "\"}");
@@ -173,14 +164,16 @@ class LegacyApiTest {
     void theRateLimitAnswers429WithRetryAfter() {
         try (InferenceServer limited =
                 InferenceServer.start(
-                        TestServers.settings(run.runDir()).rateLimitPerMinute(3).build())) {
+                        TestServers.settings(served.run().runDir())
+                                .rateLimitPerMinute(3)
+                                .build())) {
             TestClient c = new TestClient(limited.port(), TestServers.KEY);
             for (int i = 0; i < 3; i++) {
                 assertThat(c.get("/version").status()).isEqualTo(200);
             }
 
             TestClient.Response limitedResponse =
-                    c.postImage("/predict", "image", run.trainingSample(0).bytes());
+                    c.postImage("/predict", "image", served.run().trainingSample(0).bytes());
 
             assertThat(limitedResponse.status()).isEqualTo(429);
             assertThat(limitedResponse.json().path("code").asText()).isEqualTo("rate_limited");

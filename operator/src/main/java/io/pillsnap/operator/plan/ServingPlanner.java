@@ -162,26 +162,17 @@ public final class ServingPlanner {
                                     + (observed.servedVersion() == null
                                             ? ""
                                             : " from " + observed.servedVersion())));
-            ServingPlan plan =
-                    status(
-                            previous,
-                            ServingStatus.SERVING,
-                            promotedVersion,
-                            observed,
-                            service,
-                            now,
-                            readyText(observed, spec) + " serve track " + spec.track(),
-                            spec.replicas(),
-                            true,
-                            events);
-            return new ServingPlan(
-                    withPrevious(plan.status(), observed.servedVersion()),
-                    plan.replicas(),
+            return status(
+                    previous,
+                    ServingStatus.SERVING,
+                    promotedVersion,
+                    observed,
+                    service,
+                    now,
+                    readyText(observed, spec) + " serve track " + spec.track(),
+                    spec.replicas(),
                     true,
-                    true,
-                    plan.condition(),
-                    plan.events(),
-                    false);
+                    events);
         }
         Instant since =
                 previous != null
@@ -262,7 +253,11 @@ public final class ServingPlanner {
                 previous != null && state.equals(previous.state()) && previous.since() != null
                         ? previous.since()
                         : Conditions.timestamp(now);
-        String previousVersion = previous == null ? null : previous.previousModelVersion();
+        // switching the Service: the model it served until now is the rollback target
+        String previousVersion =
+                pointService && observed.servedVersion() != null
+                        ? observed.servedVersion()
+                        : previous == null ? null : previous.previousModelVersion();
         ServingStatus status =
                 new ServingStatus(
                         state,
@@ -270,7 +265,7 @@ public final class ServingPlanner {
                         message,
                         observed.deployment() == null && replicas == null
                                 ? null
-                                : deploymentName(version),
+                                : ServingNames.deploymentName(version),
                         service,
                         observed.deployment() == null ? 0 : observed.deployment().readyReplicas(),
                         version,
@@ -281,7 +276,8 @@ public final class ServingPlanner {
                 serving
                         ? ConditionUpdate.isTrue(Serving, state, message)
                         : ConditionUpdate.isFalse(Serving, state, message);
-        boolean deleteOthers = serving && Objects.equals(version, observed.servedVersion());
+        boolean deleteOthers =
+                serving && (pointService || Objects.equals(version, observed.servedVersion()));
         return new ServingPlan(
                 status,
                 replicas,
@@ -290,23 +286,6 @@ public final class ServingPlanner {
                 condition,
                 List.copyOf(events),
                 ServingStatus.ROLLING_OUT.equals(state));
-    }
-
-    private static ServingStatus withPrevious(ServingStatus status, String previousVersion) {
-        return new ServingStatus(
-                status.state(),
-                status.since(),
-                status.message(),
-                status.deployment(),
-                status.service(),
-                status.readyReplicas(),
-                status.modelVersion(),
-                previousVersion != null ? previousVersion : status.previousModelVersion(),
-                status.promotedAt());
-    }
-
-    private static String deploymentName(String version) {
-        return ServingNames.deploymentName(version);
     }
 
     private static String readyText(ObservedServing observed, ServingSpec spec) {

@@ -20,6 +20,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.pillsnap.api.ApiConstants;
+import io.pillsnap.api.text.Texts;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.PillsnapStageStatus;
 import io.pillsnap.api.v1alpha1.status.StagePhase;
@@ -302,7 +303,7 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage> {
             PillsnapStage stage, Context<PillsnapStage> context, Exception e) {
         PillsnapStageStatus previous =
                 Objects.requireNonNullElseGet(stage.getStatus(), PillsnapStageStatus::empty);
-        String message = "reconcile failed: " + rootMessage(e);
+        String message = "reconcile failed: " + Texts.rootMessage(e);
         boolean permanent =
                 e instanceof KubernetesClientException k
                         && (k.getCode() == 400 || k.getCode() == 422);
@@ -430,13 +431,5 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage> {
 
     static String key(String namespace, String name) {
         return namespace + "/" + name;
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return Objects.requireNonNullElse(root.getMessage(), root.getClass().getSimpleName());
     }
 }

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -28,14 +27,7 @@ final class ResultMessage {
 
     static TrainerResult succeeded(
             TrainResult result, String classMapSha256, List<ArtifactFile> files) {
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        metrics.put("top1", result.evaluation().top1());
-        metrics.put("top5", result.evaluation().top5());
-        metrics.put("macroF1", result.evaluation().macroF1());
-        if (Double.isFinite(result.latency().p95Ms())) {
-            metrics.put("latencyP95Ms", result.latency().p95Ms());
-        }
-        metrics.put("throughput", result.evaluation().imagesPerSecond());
+        Map<String, Double> metrics = result.metrics();
         TrainerResult.ExportCheck export =
                 result.exportCheck() == null
                         ? null

@@ -1,6 +1,7 @@
 package io.pillsnap.trainer.config;
 
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.pillsnap.api.text.Texts;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.PillsnapStageSpec;
 import io.pillsnap.api.v1alpha1.spec.ClassifierSpec;
@@ -77,7 +78,7 @@ public record TrainConfig(
             stage = Serialization.unmarshal(Files.readString(file), PillsnapStage.class);
         } catch (IOException | RuntimeException e) {
             throw new ConfigException(
-                    "stage file " + file + " is not a PillsnapStage: " + rootMessage(e), e);
+                    "stage file " + file + " is not a PillsnapStage: " + Texts.rootMessage(e), e);
         }
         if (stage == null || stage.getSpec() == null || stage.getMetadata() == null) {
             throw new ConfigException("stage file " + file + " has no metadata or spec");
@@ -182,13 +183,5 @@ public record TrainConfig(
         if (!ok) {
             throw new ConfigException(message);
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return Objects.requireNonNullElse(root.getMessage(), root.getClass().getSimpleName());
     }
 }

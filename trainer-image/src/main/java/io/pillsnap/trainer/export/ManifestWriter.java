@@ -16,7 +16,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,14 +30,7 @@ public final class ManifestWriter {
             TrainResult result,
             String classMapSha256,
             List<ModelFile> models) {
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        metrics.put("top1", result.evaluation().top1());
-        metrics.put("top5", result.evaluation().top5());
-        metrics.put("macroF1", result.evaluation().macroF1());
-        if (Double.isFinite(result.latency().p95Ms())) {
-            metrics.put("latencyP95Ms", result.latency().p95Ms());
-        }
-        metrics.put("throughput", result.evaluation().imagesPerSecond());
+        Map<String, Double> metrics = result.metrics();
         ArtifactManifest manifest =
                 new ArtifactManifest(
                         ArtifactManifest.SCHEMA,

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pillsnap.api.artifact.ExportCheck;
 import io.pillsnap.api.artifact.ModelFile;
 import io.pillsnap.api.artifact.Preprocessing;
+import io.pillsnap.api.text.Texts;
 import io.pillsnap.api.trainer.TrainingProgress;
 import io.pillsnap.api.v1alpha1.PillsnapStageSpec;
 import io.pillsnap.api.v1alpha1.spec.TrainingSpec;
@@ -469,7 +470,7 @@ public final class TrainingRun {
                     fmt(loss),
                     String.format("%.2e", learningRate),
                     Math.round(rate),
-                    duration(eta));
+                    Texts.duration(eta));
             if (progress != null) {
                 progress.update(
                         progress(
@@ -781,11 +782,5 @@ public final class TrainingRun {
 
     static String fmt(double value) {
         return String.format("%.4f", value);
-    }
-
-    static String duration(long seconds) {
-        return seconds >= 3600
-                ? String.format("%dh%02dm", seconds / 3600, (seconds % 3600) / 60)
-                : String.format("%dm%02ds", seconds / 60, seconds % 60);
     }
 }

@@ -2,6 +2,7 @@ package io.pillsnap.api.v1alpha1.status;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.pillsnap.api.text.Texts;
 import java.util.Locale;
 
 /** Live progress of a training run, polled from the trainer. */
@@ -28,7 +29,7 @@ public record ProgressStatus(
             append(summary, String.format(Locale.ROOT, "top-1 %.3f", bestTop1));
         }
         if (etaSeconds != null && etaSeconds > 0) {
-            append(summary, "ETA " + duration(etaSeconds));
+            append(summary, "ETA " + Texts.duration(etaSeconds));
         }
         return new ProgressStatus(
                 epoch,
@@ -45,16 +46,5 @@ public record ProgressStatus(
             summary.append(", ");
         }
         summary.append(part);
-    }
-
-    /** 95 -> 1m35s, 7300 -> 2h01m. */
-    static String duration(long seconds) {
-        if (seconds >= 3600) {
-            return String.format(Locale.ROOT, "%dh%02dm", seconds / 3600, seconds % 3600 / 60);
-        }
-        if (seconds >= 60) {
-            return String.format(Locale.ROOT, "%dm%02ds", seconds / 60, seconds % 60);
-        }
-        return seconds + "s";
     }
 }

@@ -27,10 +27,4 @@ class ProgressStatusTest {
         assertThat(progress.summary()).isEqualTo("0%, ETA 2h01m");
         assertThat(ProgressStatus.of(null, null, null, null, null).summary()).isNull();
     }
-
-    @Test
-    void shortDurationsInSeconds() {
-        assertThat(ProgressStatus.duration(59)).isEqualTo("59s");
-        assertThat(ProgressStatus.duration(60)).isEqualTo("1m00s");
-    }
 }
