@@ -54,7 +54,9 @@ public final class GateEvaluator {
                                         format(criterion.threshold())));
             }
         }
-        if (export.failed()) {
+        if (export.passed() == null) {
+            missing.add("the ONNX export check");
+        } else if (export.failed()) {
             unmet.add(
                     "the exported ONNX model does not match the trained model (max abs logit"
                             + " difference "
@@ -73,7 +75,7 @@ public final class GateEvaluator {
             summary =
                     "the trainer did not report "
                             + String.join(", ", missing)
-                            + ": a missing metric never passes a gate";
+                            + ": a missing metric or check never passes a gate";
         } else {
             result = GateResult.Passed;
             summary =

@@ -2,6 +2,7 @@ package io.pillsnap.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
@@ -56,6 +57,10 @@ import java.util.stream.Stream;
         value = ValidationMessages.UNCHANGED_TRAINING,
         message = ValidationMessages.IMMUTABLE,
         fieldPath = ".training")
+@ValidationRule(
+        value = ValidationMessages.UNCHANGED_ARTIFACTS,
+        message = ValidationMessages.IMMUTABLE,
+        fieldPath = ".artifacts")
 public record PillsnapStageSpec(
         @Required
                 @Min(1)
@@ -82,21 +87,26 @@ public record PillsnapStageSpec(
                 String initFrom,
         @Required @JsonPropertyDescription("The data this stage trains and evaluates on.")
                 DatasetSpec dataset,
-        @Size(min = 1, max = 2)
+        @Default("[\"classification\"]")
+                @Size(min = 1, max = 2)
                 @JsonPropertyDescription(
                         "Tasks to train: classification (always), detection (stages 3 and 4)."
                                 + " Default: [classification].")
                 List<Task> tasks,
-        @JsonPropertyDescription(
+        @Default("{}")
+                @JsonPropertyDescription(
                         "Model architectures and input sizes. Default: EfficientNetV2-S at 384 px.")
                 ModelSpec model,
-        @JsonPropertyDescription("Training schedule, optimiser, retries and deadline.")
+        @Default("{}")
+                @JsonPropertyDescription("Training schedule, optimiser, retries and deadline.")
                 TrainingSpec training,
-        @JsonPropertyDescription(
+        @Default("{}")
+                @JsonPropertyDescription(
                         "Hardware for the trainer Job: GPUs, CPU, memory, placement, priority and"
                                 + " queue. May change between attempts.")
                 ResourcesSpec resources,
-        @JsonPropertyDescription(
+        @Default("{}")
+                @JsonPropertyDescription(
                         "Where the trainer writes checkpoints, reports and exported models."
                                 + " Default: the operator's artifacts volume claim.")
                 ArtifactsSpec artifacts,
@@ -108,12 +118,14 @@ public record PillsnapStageSpec(
                                 + " Passed. Changing the criteria re-evaluates the gate of a"
                                 + " finished run without training again.")
                 List<SuccessCriterion> successCriteria,
-        @JsonPropertyDescription(
+        @Default("Automatic")
+                @JsonPropertyDescription(
                         "Automatic promotes as soon as the gate passes; Manual waits for"
                                 + " approval: kubectl annotate ps <name>"
                                 + " pillsnap.io/approve=<status.run.id>. Default: Automatic.")
                 PromotionPolicy promotion,
-        @JsonPropertyDescription("Serving of the promoted model by the inference server.")
+        @Default("{}")
+                @JsonPropertyDescription("Serving of the promoted model by the inference server.")
                 ServingSpec serving,
         @Size(max = 63)
                 @JsonPropertyDescription(

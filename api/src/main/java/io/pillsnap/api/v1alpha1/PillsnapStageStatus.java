@@ -29,8 +29,8 @@ public record PillsnapStageStatus(
         @JsonPropertyDescription("metadata.generation of the spec this status reflects.")
                 Long observedGeneration,
         @JsonPropertyDescription(
-                        "PredecessorsPromoted, Trained, GatePassed, Promoted and Serving, as"
-                                + " Kubernetes conditions.")
+                        "Ready (the summary), PredecessorsPromoted, Trained, GatePassed, Promoted"
+                                + " and Serving, as Kubernetes conditions, one per type.")
                 List<Condition> conditions,
         @JsonPropertyDescription("The current run, its attempts and retry budget.") RunStatus run,
         @JsonPropertyDescription("Live training progress.") ProgressStatus progress,
@@ -51,6 +51,118 @@ public record PillsnapStageStatus(
     public static PillsnapStageStatus empty() {
         return new PillsnapStageStatus(
                 null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** A builder starting from this status: unchanged unless a setter says otherwise. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Builds a status field by field, so that no caller passes twelve values by position. */
+    public static final class Builder {
+        private StagePhase phase;
+        private String phaseSince;
+        private String message;
+        private Long observedGeneration;
+        private List<Condition> conditions;
+        private RunStatus run;
+        private ProgressStatus progress;
+        private StageMetrics metrics;
+        private GateStatus gate;
+        private ArtifactStatus artifacts;
+        private LineageStatus lineage;
+        private ServingStatus serving;
+
+        private Builder(PillsnapStageStatus from) {
+            phase = from.phase;
+            phaseSince = from.phaseSince;
+            message = from.message;
+            observedGeneration = from.observedGeneration;
+            conditions = from.conditions;
+            run = from.run;
+            progress = from.progress;
+            metrics = from.metrics;
+            gate = from.gate;
+            artifacts = from.artifacts;
+            lineage = from.lineage;
+            serving = from.serving;
+        }
+
+        public Builder phase(StagePhase phase) {
+            this.phase = phase;
+            return this;
+        }
+
+        public Builder phaseSince(String phaseSince) {
+            this.phaseSince = phaseSince;
+            return this;
+        }
+
+        public Builder message(String message) {
+            this.message = message;
+            return this;
+        }
+
+        public Builder observedGeneration(Long observedGeneration) {
+            this.observedGeneration = observedGeneration;
+            return this;
+        }
+
+        public Builder conditions(List<Condition> conditions) {
+            this.conditions = conditions;
+            return this;
+        }
+
+        public Builder run(RunStatus run) {
+            this.run = run;
+            return this;
+        }
+
+        public Builder progress(ProgressStatus progress) {
+            this.progress = progress;
+            return this;
+        }
+
+        public Builder metrics(StageMetrics metrics) {
+            this.metrics = metrics;
+            return this;
+        }
+
+        public Builder gate(GateStatus gate) {
+            this.gate = gate;
+            return this;
+        }
+
+        public Builder artifacts(ArtifactStatus artifacts) {
+            this.artifacts = artifacts;
+            return this;
+        }
+
+        public Builder lineage(LineageStatus lineage) {
+            this.lineage = lineage;
+            return this;
+        }
+
+        public Builder serving(ServingStatus serving) {
+            this.serving = serving;
+            return this;
+        }
+
+        public PillsnapStageStatus build() {
+            return new PillsnapStageStatus(
+                    phase,
+                    phaseSince,
+                    message,
+                    observedGeneration,
+                    conditions,
+                    run,
+                    progress,
+                    metrics,
+                    gate,
+                    artifacts,
+                    lineage,
+                    serving);
+        }
     }
 
     public Optional<Condition> condition(ConditionType type) {

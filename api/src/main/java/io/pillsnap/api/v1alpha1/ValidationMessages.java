@@ -12,15 +12,12 @@ final class ValidationMessages {
     static final String UNCHANGED_INIT_FROM =
             "has(self.initFrom) == has(oldSelf.initFrom)"
                     + " && (!has(self.initFrom) || self.initFrom == oldSelf.initFrom)";
-    static final String UNCHANGED_TASKS =
-            "has(self.tasks) == has(oldSelf.tasks)"
-                    + " && (!has(self.tasks) || self.tasks == oldSelf.tasks)";
-    static final String UNCHANGED_MODEL =
-            "has(self.model) == has(oldSelf.model)"
-                    + " && (!has(self.model) || self.model == oldSelf.model)";
-    static final String UNCHANGED_TRAINING =
-            "has(self.training) == has(oldSelf.training)"
-                    + " && (!has(self.training) || self.training == oldSelf.training)";
+    // tasks, model, training and artifacts have schema defaults: the API server fills them in on
+    // old and new objects alike, so they always exist and compare with their defaults applied
+    static final String UNCHANGED_TASKS = "self.tasks == oldSelf.tasks";
+    static final String UNCHANGED_MODEL = "self.model == oldSelf.model";
+    static final String UNCHANGED_TRAINING = "self.training == oldSelf.training";
+    static final String UNCHANGED_ARTIFACTS = "self.artifacts == oldSelf.artifacts";
 
     private ValidationMessages() {}
 }

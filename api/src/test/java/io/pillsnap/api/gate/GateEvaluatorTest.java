@@ -86,6 +86,22 @@ class GateEvaluatorTest {
     }
 
     @Test
+    void missingExportCheckMakesTheGateInconclusive() {
+        GateStatus gate =
+                GateEvaluator.evaluate(
+                        STAGE2,
+                        StageMetrics.of(Map.of(TOP1, 0.90, MACRO_F1, 0.90)),
+                        ExportVerdict.notReported(),
+                        1);
+
+        assertThat(gate.result()).isEqualTo(GateResult.Inconclusive);
+        assertThat(gate.summary())
+                .isEqualTo(
+                        "the trainer did not report the ONNX export check: a missing metric or"
+                                + " check never passes a gate");
+    }
+
+    @Test
     void failedExportCheckFailsTheGate() {
         GateStatus gate =
                 GateEvaluator.evaluate(
@@ -102,6 +118,6 @@ class GateEvaluatorTest {
     private static GateStatus evaluate(
             List<SuccessCriterion> criteria, Map<Metric, Double> metrics) {
         return GateEvaluator.evaluate(
-                criteria, StageMetrics.of(metrics), ExportVerdict.notReported(), 7);
+                criteria, StageMetrics.of(metrics), new ExportVerdict(true, 2e-6, 1.0), 7);
     }
 }

@@ -18,8 +18,9 @@ import java.util.Map;
 
 /**
  * Evaluates a CRD's {@code x-kubernetes-validations} CEL rules with Google's CEL engine, as the API
- * server does on create and update: each rule runs on the value at its schema node, and transition
- * rules (those using {@code oldSelf}) run only on update when the old value exists.
+ * server does on create and update: on the objects with the schema's defaults applied, each rule on
+ * the value at its schema node, and transition rules (those using {@code oldSelf}) only on update
+ * when the old value exists.
  */
 public final class CelRuleEvaluator {
 
@@ -53,14 +54,18 @@ public final class CelRuleEvaluator {
 
     public List<String> onCreate(JsonNode object) {
         List<String> errors = new ArrayList<>();
-        check(openApiSchema, object, null, "", errors);
+        check(openApiSchema, defaulted(object), null, "", errors);
         return errors;
     }
 
     public List<String> onUpdate(JsonNode oldObject, JsonNode newObject) {
         List<String> errors = new ArrayList<>();
-        check(openApiSchema, newObject, oldObject, "", errors);
+        check(openApiSchema, defaulted(newObject), defaulted(oldObject), "", errors);
         return errors;
+    }
+
+    private JsonNode defaulted(JsonNode object) {
+        return SchemaDefaulter.withDefaults(openApiSchema, object);
     }
 
     private void check(

@@ -132,6 +132,54 @@ class CrdRulesTest {
     }
 
     @Test
+    void changingTheArtifactsClaimIsRefused() {
+        ObjectNode before = stage2();
+        spec(before).putObject("artifacts").put("claimName", "runs-a");
+        ObjectNode after = before.deepCopy();
+        ((ObjectNode) spec(after).get("artifacts")).put("claimName", "runs-b");
+
+        assertThat(RULES.onUpdate(before, after))
+                .containsExactly(".spec.artifacts: " + ValidationMessages.IMMUTABLE);
+    }
+
+    @Test
+    void unchangedArtifactsClaimIsAccepted() {
+        ObjectNode before = stage2();
+        spec(before).putObject("artifacts").put("claimName", "runs-a");
+        ObjectNode after = before.deepCopy();
+        spec(after).put("rerunNonce", "again");
+
+        assertThat(RULES.onUpdate(before, after)).isEmpty();
+    }
+
+    @Test
+    void stageOnTheOperatorsClaimCannotMoveToAnother() {
+        ObjectNode before = stage2();
+        ObjectNode after = stage2();
+        spec(after).putObject("artifacts").put("claimName", "runs-b");
+
+        assertThat(RULES.onUpdate(before, after))
+                .containsExactly(".spec.artifacts: " + ValidationMessages.IMMUTABLE);
+    }
+
+    @Test
+    void stageWithOnlyRequiredFieldsPassesEveryRule() {
+        assertThat(RULES.onCreate(StageYaml.minimal())).isEmpty();
+        assertThat(RULES.onUpdate(StageYaml.minimal(), StageYaml.minimal())).isEmpty();
+    }
+
+    @Test
+    void spellingOutDefaultsIsNoChange() {
+        ObjectNode after = StageYaml.minimal();
+        spec(after).putArray("tasks").add("classification");
+        spec(after).putObject("model").putObject("classifier").put("imageSize", 384);
+        spec(after).putObject("training").put("epochs", 30).put("optimizer", "adamw");
+        spec(after).putObject("artifacts");
+
+        assertThat(RULES.onUpdate(StageYaml.minimal(), after)).isEmpty();
+    }
+
+    @Test
     void criteriaResourcesServingAndRerunNonceMayChange() {
         ObjectNode before = stage2();
         ObjectNode after = stage2();
@@ -144,7 +192,7 @@ class CrdRulesTest {
     }
 
     private static ObjectNode stage2() {
-        return (ObjectNode) RepoFiles.readYaml(RepoFiles.config("stage2.yaml"));
+        return StageYaml.sample("stage2.yaml");
     }
 
     private static ObjectNode spec(ObjectNode stage) {

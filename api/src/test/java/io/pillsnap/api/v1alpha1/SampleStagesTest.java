@@ -73,17 +73,7 @@ class SampleStagesTest {
     @Test
     void omittedFieldsTakeTheDocumentedDefaults() {
         PillsnapStage stage =
-                Serialization.unmarshal(
-                        """
-                        apiVersion: pillsnap.io/v1alpha1
-                        kind: PillsnapStage
-                        metadata: {name: minimal}
-                        spec:
-                          stage: 1
-                          dataset: {format: synthetic}
-                          successCriteria: [{metric: top1, threshold: 0.4}]
-                        """,
-                        PillsnapStage.class);
+                Serialization.unmarshal(StageYaml.minimal().toString(), PillsnapStage.class);
         PillsnapStageSpec spec = stage.getSpec();
 
         assertThat(spec.tasks()).containsExactly(Task.CLASSIFICATION);

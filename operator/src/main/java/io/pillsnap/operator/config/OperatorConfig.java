@@ -16,6 +16,10 @@ import java.util.stream.Collectors;
  *     off only for API servers without it, such as Fabric8's mock server in tests
  * @param progressPollInterval how often a training stage's /progress is read
  * @param rolloutCheckInterval how often a rollout waiting for Ready pods is checked again
+ * @param resultWait how long a completed trainer Job's pod may take to report its result before the
+ *     run's result.json is read instead
+ * @param finishedJobRetention how long a finished trainer Job is kept, once the stage's status
+ *     records its outcome, for kubectl logs
  */
 public record OperatorConfig(
         Set<String> watchNamespaces,
@@ -32,7 +36,9 @@ public record OperatorConfig(
         int reconcileThreads,
         Duration resyncInterval,
         Duration progressPollInterval,
-        Duration rolloutCheckInterval) {
+        Duration rolloutCheckInterval,
+        Duration resultWait,
+        Duration finishedJobRetention) {
 
     public static final String DEFAULT_IMAGE_REPOSITORY = "ghcr.io/pillsnap";
 
@@ -57,7 +63,15 @@ public record OperatorConfig(
                 integer(env, "PILLSNAP_RECONCILE_THREADS", 10, 1, 200),
                 Duration.ofSeconds(integer(env, "PILLSNAP_RESYNC_SECONDS", 300, 10, 86400)),
                 Duration.ofSeconds(integer(env, "PILLSNAP_PROGRESS_POLL_SECONDS", 30, 1, 3600)),
-                Duration.ofSeconds(integer(env, "PILLSNAP_ROLLOUT_CHECK_SECONDS", 5, 1, 600)));
+                Duration.ofSeconds(integer(env, "PILLSNAP_ROLLOUT_CHECK_SECONDS", 5, 1, 600)),
+                Duration.ofSeconds(integer(env, "PILLSNAP_RESULT_WAIT_SECONDS", 60, 5, 3600)),
+                Duration.ofSeconds(
+                        integer(
+                                env,
+                                "PILLSNAP_FINISHED_JOB_RETENTION_SECONDS",
+                                86400,
+                                60,
+                                30 * 86400)));
     }
 
     /** Defaults for tests: every namespace, images tagged "test", no server-side apply. */
@@ -77,7 +91,38 @@ public record OperatorConfig(
                 4,
                 Duration.ofMinutes(5),
                 Duration.ofSeconds(1),
-                Duration.ofSeconds(1));
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(10),
+                Duration.ofHours(1));
+    }
+
+    public OperatorConfig withProgressPollInterval(Duration interval) {
+        return copy(interval, finishedJobRetention);
+    }
+
+    public OperatorConfig withFinishedJobRetention(Duration retention) {
+        return copy(progressPollInterval, retention);
+    }
+
+    private OperatorConfig copy(Duration progressPoll, Duration jobRetention) {
+        return new OperatorConfig(
+                watchNamespaces,
+                trainerImage,
+                inferenceImage,
+                artifactsClaim,
+                trainerServiceAccount,
+                imagePullSecrets,
+                httpPort,
+                leaderElection,
+                leaseName,
+                leaseNamespace,
+                serverSideApply,
+                reconcileThreads,
+                resyncInterval,
+                progressPoll,
+                rolloutCheckInterval,
+                resultWait,
+                jobRetention);
     }
 
     public boolean watchesAllNamespaces() {

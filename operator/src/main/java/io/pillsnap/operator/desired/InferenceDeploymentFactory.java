@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.pillsnap.api.ApiConstants;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.spec.ServingSpec;
 import io.pillsnap.operator.config.OperatorConfig;
@@ -30,10 +29,8 @@ public final class InferenceDeploymentFactory {
             PillsnapStage stage, String version, OperatorConfig config, int replicas) {
         ServingSpec serving = stage.getSpec().serving();
         Map<String, String> labels = ServingNames.labels(stage, version);
-        String claim =
-                stage.getSpec().artifacts().claimName() != null
-                        ? stage.getSpec().artifacts().claimName()
-                        : config.artifactsClaim();
+        Map<String, String> podLabels = ServingNames.podLabels(stage, version);
+        String claim = TrainerJobFactory.artifactsClaim(stage.getSpec(), config);
         Map<String, Quantity> amounts =
                 Map.of(
                         "cpu",
@@ -46,20 +43,17 @@ public final class InferenceDeploymentFactory {
                         .withName(ServingNames.deploymentName(version))
                         .withNamespace(stage.getMetadata().getNamespace())
                         .withLabels(labels)
+                        .addToAnnotations(ServingNames.ANNOTATION_MODEL_VERSION, version)
+                        .withOwnerReferences(Owners.controller(stage))
                         .endMetadata()
                         .withNewSpec()
                         .withReplicas(replicas)
                         .withNewSelector()
-                        .withMatchLabels(
-                                Map.of(
-                                        ApiConstants.LABEL_TRACK, serving.track(),
-                                        ApiConstants.LABEL_MODEL_VERSION,
-                                                labels.get(ApiConstants.LABEL_MODEL_VERSION),
-                                        ApiConstants.LABEL_COMPONENT, ServingNames.COMPONENT))
+                        .withMatchLabels(ServingNames.selector(version))
                         .endSelector()
                         .withNewTemplate()
                         .withNewMetadata()
-                        .withLabels(labels)
+                        .withLabels(podLabels)
                         .endMetadata()
                         .withNewSpec()
                         .withAutomountServiceAccountToken(false)
@@ -68,15 +62,7 @@ public final class InferenceDeploymentFactory {
                                         .map(LocalObjectReference::new)
                                         .toList())
                         .withEnableServiceLinks(false)
-                        .withNewSecurityContext()
-                        .withRunAsNonRoot(true)
-                        .withRunAsUser(1000L)
-                        .withRunAsGroup(1000L)
-                        .withFsGroup(1000L)
-                        .withNewSeccompProfile()
-                        .withType("RuntimeDefault")
-                        .endSeccompProfile()
-                        .endSecurityContext()
+                        .withSecurityContext(PodSecurity.pod())
                         .addNewContainer()
                         .withName("inference")
                         .withImage(config.inferenceImage())
@@ -112,14 +98,7 @@ public final class InferenceDeploymentFactory {
                         .withRequests(amounts)
                         .withLimits(amounts)
                         .endResources()
-                        .withNewSecurityContext()
-                        .withAllowPrivilegeEscalation(false)
-                        .withReadOnlyRootFilesystem(true)
-                        .withRunAsNonRoot(true)
-                        .withNewCapabilities()
-                        .addToDrop("ALL")
-                        .endCapabilities()
-                        .endSecurityContext()
+                        .withSecurityContext(PodSecurity.container())
                         .addNewVolumeMount()
                         .withName("models")
                         .withMountPath(ServingNames.MODELS_MOUNT)

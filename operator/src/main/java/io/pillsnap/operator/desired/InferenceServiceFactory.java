@@ -1,45 +1,67 @@
 package io.pillsnap.operator.desired;
 
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.pillsnap.api.ApiConstants;
-import io.pillsnap.api.v1alpha1.PillsnapStage;
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The stable Service of a serving track. Its selector names one model version: switching it is how
- * traffic moves from one promoted model to the next, all at once and only when ready.
+ * traffic moves from one promoted model to the next, all at once and only when ready. The switch is
+ * recorded on the Service itself (current and previous model, when, until when the previous model
+ * keeps its pods), so a crash between the switch and a status write loses nothing. It is owned by
+ * every stage that could serve the track, so deleting one stage never deletes it while another can
+ * serve.
  */
 public final class InferenceServiceFactory {
 
+    public static final String ANNOTATION_PREVIOUS_VERSION =
+            ApiConstants.GROUP + "/previous-model-version";
+    public static final String ANNOTATION_SWITCHED_AT = ApiConstants.GROUP + "/switched-at";
+    public static final String ANNOTATION_PREVIOUS_SCALE_DOWN_AT =
+            ApiConstants.GROUP + "/previous-scale-down-at";
+
     private InferenceServiceFactory() {}
 
-    /** The track's Service pointing at model {@code version} of {@code stage}. */
-    public static Service create(PillsnapStage stage, String version) {
-        String track = stage.getSpec().serving().track();
+    /** What the track's Service records of its last switch. */
+    public record Switch(
+            String namespace,
+            String track,
+            String version,
+            String previousVersion,
+            Instant switchedAt,
+            Instant previousScaleDownAt,
+            List<OwnerReference> owners) {}
+
+    public static Service create(Switch change) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(ApiConstants.LABEL_NAME, "pillsnap-inference");
         labels.put(ApiConstants.LABEL_COMPONENT, ServingNames.COMPONENT);
         labels.put(ApiConstants.LABEL_PART_OF, ApiConstants.PART_OF);
         labels.put(ApiConstants.LABEL_MANAGED_BY, ApiConstants.MANAGED_BY);
-        labels.put(ApiConstants.LABEL_TRACK, track);
+        labels.put(ApiConstants.LABEL_TRACK, change.track());
+        Map<String, String> annotations = new LinkedHashMap<>();
+        annotations.put(ServingNames.ANNOTATION_MODEL_VERSION, change.version());
+        if (change.previousVersion() != null) {
+            annotations.put(ANNOTATION_PREVIOUS_VERSION, change.previousVersion());
+            annotations.put(
+                    ANNOTATION_PREVIOUS_SCALE_DOWN_AT, change.previousScaleDownAt().toString());
+        }
+        annotations.put(ANNOTATION_SWITCHED_AT, change.switchedAt().toString());
         return new ServiceBuilder()
                 .withNewMetadata()
-                .withName(track)
-                .withNamespace(stage.getMetadata().getNamespace())
+                .withName(change.track())
+                .withNamespace(change.namespace())
                 .withLabels(labels)
-                .addToAnnotations(ApiConstants.GROUP + "/model-version", version)
+                .withAnnotations(annotations)
+                .withOwnerReferences(change.owners())
                 .endMetadata()
                 .withNewSpec()
-                .withSelector(
-                        Map.of(
-                                ApiConstants.LABEL_TRACK,
-                                track,
-                                ApiConstants.LABEL_COMPONENT,
-                                ServingNames.COMPONENT,
-                                ApiConstants.LABEL_MODEL_VERSION,
-                                ServingNames.versionLabel(version)))
+                .withSelector(ServingNames.selector(change.version()))
                 .addNewPort()
                 .withName("http")
                 .withPort(80)
@@ -51,9 +73,13 @@ public final class InferenceServiceFactory {
 
     /** The model version a track Service sends traffic to, or null. */
     public static String servedVersion(Service service) {
+        return annotation(service, ServingNames.ANNOTATION_MODEL_VERSION);
+    }
+
+    public static String annotation(Service service, String key) {
         if (service == null || service.getMetadata().getAnnotations() == null) {
             return null;
         }
-        return service.getMetadata().getAnnotations().get(ApiConstants.GROUP + "/model-version");
+        return service.getMetadata().getAnnotations().get(key);
     }
 }

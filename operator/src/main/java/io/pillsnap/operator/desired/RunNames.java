@@ -16,6 +16,8 @@ public final class RunNames {
     static final int MAX_NAME = 63;
 
     public static final String CONTAINER = "trainer";
+    public static final String READER_CONTAINER = "result-reader";
+    public static final String RESULT_FILE = "result.json";
     public static final String ARTIFACTS_MOUNT = "/artifacts";
     public static final String DATA_MOUNT = "/data";
     public static final String CONFIG_MOUNT = "/etc/pillsnap";
@@ -23,19 +25,31 @@ public final class RunNames {
 
     private RunNames() {}
 
-    /** Unique per stage object, so a stage re-created under the same name never resumes. */
+    /**
+     * Unique per stage object (a hash of its UID), so a stage re-created under the same name never
+     * resumes, adopts or overwrites the old one's run.
+     */
     public static String runId(PillsnapStage stage, int runNumber) {
         String uid = stage.getMetadata().getUid();
-        String suffix = uid == null || uid.length() < 8 ? "local" : uid.substring(0, 8);
+        String suffix = uid == null ? "local" : shortHash(uid, 4);
         return "r" + runNumber + "-" + suffix;
     }
 
-    public static String jobName(String stageName, int runNumber, int attempt) {
-        return fit(stageName, "-r" + runNumber + "-a" + attempt);
+    /**
+     * The trainer Job of an attempt. The run id makes it unique per stage object, so a Job left by
+     * a deleted stage of the same name never stands in for a new one's.
+     */
+    public static String jobName(String stageName, String runId, int attempt) {
+        return fit(stageName, "-" + runId + "-a" + attempt);
     }
 
-    public static String configMapName(String stageName, int runNumber) {
-        return fit(stageName, "-r" + runNumber + "-trainer");
+    public static String configMapName(String stageName, String runId) {
+        return fit(stageName, "-" + runId + "-trainer");
+    }
+
+    /** The Job that reads a run's result file when its trainer pod is gone. */
+    public static String resultReaderName(String stageName, String runId) {
+        return fit(stageName, "-" + runId + "-result");
     }
 
     /** The run folder, relative to the root of the artifacts volume. */
@@ -48,6 +62,11 @@ public final class RunNames {
         return artifactsPath + "/checkpoints/last";
     }
 
+    /** The result the trainer writes beside the termination message, inside the run folder. */
+    public static String resultFile(String artifactsPath) {
+        return artifactsPath + "/" + RESULT_FILE;
+    }
+
     public static String mounted(String artifactsPath) {
         return ARTIFACTS_MOUNT + "/" + artifactsPath;
     }
@@ -56,17 +75,17 @@ public final class RunNames {
         if (base.length() + suffix.length() <= MAX_NAME) {
             return base + suffix;
         }
-        String hash = shortHash(base);
+        String hash = shortHash(base, 3);
         int keep = MAX_NAME - suffix.length() - hash.length() - 1;
         return base.substring(0, keep) + "-" + hash + suffix;
     }
 
-    private static String shortHash(String value) {
+    private static String shortHash(String value, int bytes) {
         try {
             byte[] digest =
                     MessageDigest.getInstance("SHA-256")
                             .digest(value.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 3);
+            return HexFormat.of().formatHex(digest, 0, bytes);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -29,9 +29,11 @@ public final class TrainerConfigMapFactory {
         specOnly.setSpec(stage.getSpec());
         return new ConfigMapBuilder()
                 .withNewMetadata()
-                .withName(RunNames.configMapName(name, run.number()))
+                .withName(RunNames.configMapName(name, run.id()))
                 .withNamespace(stage.getMetadata().getNamespace())
                 .withLabels(TrainerLabels.forRun(name, run.number()))
+                .addToAnnotations(TrainerLabels.ANNOTATION_RUN_ID, run.id())
+                .withOwnerReferences(Owners.controller(stage))
                 .endMetadata()
                 .withImmutable(true)
                 .addToData(RunNames.STAGE_FILE, Serialization.asYaml(specOnly))

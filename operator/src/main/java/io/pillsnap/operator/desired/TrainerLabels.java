@@ -1,10 +1,11 @@
 package io.pillsnap.operator.desired;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.pillsnap.api.ApiConstants;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Labels of the trainer's objects; the operator's informers select by them. */
+/** Labels and annotations of the trainer's objects; the operator's informers select by them. */
 public final class TrainerLabels {
 
     public static final String COMPONENT = "trainer";
@@ -18,6 +19,15 @@ public final class TrainerLabels {
                     + ApiConstants.LABEL_COMPONENT
                     + "="
                     + COMPONENT;
+
+    /** The run an object belongs to (a run id is unique per stage object). */
+    public static final String ANNOTATION_RUN_ID = ApiConstants.GROUP + "/run-id";
+
+    /** What a trainer-side Job does: trains an attempt, or reads a run's result file. */
+    public static final String LABEL_ROLE = ApiConstants.GROUP + "/role";
+
+    public static final String ROLE_TRAINER = "trainer";
+    public static final String ROLE_RESULT_READER = "result-reader";
 
     private TrainerLabels() {}
 
@@ -34,7 +44,19 @@ public final class TrainerLabels {
 
     public static Map<String, String> forAttempt(String stageName, int runNumber, int attempt) {
         Map<String, String> labels = forRun(stageName, runNumber);
+        labels.put(LABEL_ROLE, ROLE_TRAINER);
         labels.put(ApiConstants.LABEL_ATTEMPT, Integer.toString(attempt));
         return labels;
+    }
+
+    public static Map<String, String> forResultReader(String stageName, int runNumber) {
+        Map<String, String> labels = forRun(stageName, runNumber);
+        labels.put(LABEL_ROLE, ROLE_RESULT_READER);
+        return labels;
+    }
+
+    public static boolean isResultReader(HasMetadata object) {
+        Map<String, String> labels = object.getMetadata().getLabels();
+        return labels != null && ROLE_RESULT_READER.equals(labels.get(LABEL_ROLE));
     }
 }

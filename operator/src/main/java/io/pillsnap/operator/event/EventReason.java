@@ -6,6 +6,7 @@ public enum EventReason {
     RerunRequested(false),
     RunStarted(false),
     TrainingStarted(false),
+    ReadingResult(true),
     AttemptFailed(true),
     Disrupted(true),
     RetriesExhausted(true),

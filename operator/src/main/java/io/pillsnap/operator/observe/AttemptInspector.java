@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.pillsnap.api.trainer.TrainerExitCode;
 import io.pillsnap.operator.desired.RunNames;
 import io.pillsnap.operator.desired.TrainerJobFactory;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -23,53 +25,86 @@ public final class AttemptInspector {
 
     private AttemptInspector() {}
 
+    /**
+     * @param podsOfJob the pods whose controller is this Job
+     */
     public static ObservedAttempt inspect(Job job, int attempt, Collection<Pod> podsOfJob) {
         String jobName = job.getMetadata().getName();
         Optional<JobCondition> complete = trueCondition(job, "Complete");
         Optional<JobCondition> failed = trueCondition(job, "Failed");
         if (complete.isPresent()) {
-            String message =
-                    latest(podsOfJob, "Succeeded")
-                            .flatMap(AttemptInspector::terminated)
-                            .map(ContainerStateTerminated::getMessage)
-                            .orElse(null);
+            Instant finishedAt = finishedAt(job, complete.get());
+            Optional<ContainerStateTerminated> exit =
+                    latest(podsOfJob, "Succeeded").flatMap(AttemptInspector::terminated);
+            boolean podGone = podsOfJob.stream().allMatch(AttemptInspector::isFailed);
             return new ObservedAttempt(
-                    jobName, image(job), attempt, AttemptState.SUCCEEDED, null, 0, message, null);
+                    jobName,
+                    image(job),
+                    attempt,
+                    exit.isPresent() ? AttemptState.SUCCEEDED : AttemptState.UNREPORTED,
+                    null,
+                    0,
+                    exit.map(ContainerStateTerminated::getMessage).orElse(null),
+                    exit.isPresent() ? null : "no pod of Job " + jobName + " reported yet",
+                    finishedAt,
+                    exit.isEmpty() && podGone);
         }
         if (failed.isPresent()) {
             return failedAttempt(job, attempt, failed.get(), podsOfJob);
         }
         if (Boolean.TRUE.equals(job.getSpec().getSuspend())) {
-            return new ObservedAttempt(
-                    jobName,
-                    image(job),
-                    attempt,
-                    AttemptState.SUSPENDED,
-                    null,
-                    null,
-                    null,
-                    "Job is suspended");
+            return running(job, attempt, AttemptState.SUSPENDED, "Job is suspended");
         }
-        boolean running =
-                podsOfJob.stream()
-                        .anyMatch(
-                                p ->
-                                        p.getStatus() != null
-                                                && "Running".equals(p.getStatus().getPhase()));
-        return new ObservedAttempt(
-                jobName,
-                image(job),
-                attempt,
-                running ? AttemptState.RUNNING : AttemptState.PENDING,
-                null,
-                null,
-                null,
-                running ? null : pendingDetail(podsOfJob));
+        if (podsOfJob.stream().anyMatch(p -> "Running".equals(phase(p)))) {
+            return running(job, attempt, AttemptState.RUNNING, null);
+        }
+        Optional<Pod> disrupted =
+                podsOfJob.stream().filter(AttemptInspector::isDisrupted).findFirst();
+        if (disrupted.isPresent()) {
+            return running(
+                    job,
+                    attempt,
+                    AttemptState.REPLACING,
+                    "pod "
+                            + disrupted.get().getMetadata().getName()
+                            + " was "
+                            + disruptionCause(disrupted.get())
+                            + "; the Job is replacing it: "
+                            + pendingDetail(podsOfJob.stream().filter(p -> !isFailed(p)).toList()));
+        }
+        return running(job, attempt, AttemptState.PENDING, pendingDetail(podsOfJob));
+    }
+
+    /** The result reader Job: what it printed, or why it has not yet. */
+    public static ObservedReader inspectReader(Job job, Collection<Pod> podsOfJob) {
+        ObservedAttempt seen = inspect(job, 0, podsOfJob);
+        String message =
+                seen.terminationMessage() != null
+                        ? seen.terminationMessage()
+                        : latest(podsOfJob, "Failed")
+                                .flatMap(AttemptInspector::terminated)
+                                .map(ContainerStateTerminated::getMessage)
+                                .orElse(null);
+        return new ObservedReader(
+                job.getMetadata().getName(),
+                seen.state() == AttemptState.UNREPORTED && !seen.podGone()
+                        ? AttemptState.PENDING
+                        : seen.state(),
+                message,
+                seen.detail());
     }
 
     public static boolean isFinished(Job job) {
         return trueCondition(job, "Complete").isPresent()
                 || trueCondition(job, "Failed").isPresent();
+    }
+
+    /** When the Job completed or failed; null while it runs. */
+    public static Instant finishedAt(Job job) {
+        return trueCondition(job, "Complete")
+                .or(() -> trueCondition(job, "Failed"))
+                .map(c -> finishedAt(job, c))
+                .orElse(null);
     }
 
     public static boolean isDisrupted(Pod pod) {
@@ -80,6 +115,21 @@ public final class AttemptInspector {
                                 c ->
                                         TrainerJobFactory.DISRUPTION_TARGET.equals(c.getType())
                                                 && "True".equals(c.getStatus()));
+    }
+
+    private static ObservedAttempt running(
+            Job job, int attempt, AttemptState state, String detail) {
+        return new ObservedAttempt(
+                job.getMetadata().getName(),
+                image(job),
+                attempt,
+                state,
+                null,
+                null,
+                null,
+                detail,
+                null,
+                false);
     }
 
     private static ObservedAttempt failedAttempt(
@@ -107,14 +157,15 @@ public final class AttemptInspector {
                 kind,
                 exitCode,
                 terminated.map(ContainerStateTerminated::getMessage).orElse(null),
-                detail);
+                detail,
+                finishedAt(job, failed),
+                pods.isEmpty());
     }
 
     private static String image(Job job) {
         return job.getSpec().getTemplate().getSpec().getContainers().stream()
-                .filter(c -> RunNames.CONTAINER.equals(c.getName()))
-                .map(c -> c.getImage())
                 .findFirst()
+                .map(c -> c.getImage())
                 .orElse(null);
     }
 
@@ -159,6 +210,14 @@ public final class AttemptInspector {
                 .orElse(pods.isEmpty() ? "no trainer pod yet" : "trainer pod is pending");
     }
 
+    private static String disruptionCause(Pod pod) {
+        return pod.getStatus().getConditions().stream()
+                .filter(c -> TrainerJobFactory.DISRUPTION_TARGET.equals(c.getType()))
+                .map(c -> c.getReason() == null ? "disrupted" : "stopped (" + c.getReason() + ")")
+                .findFirst()
+                .orElse("disrupted");
+    }
+
     private static Optional<JobCondition> trueCondition(Job job, String type) {
         if (job.getStatus() == null || job.getStatus().getConditions() == null) {
             return Optional.empty();
@@ -168,9 +227,24 @@ public final class AttemptInspector {
                 .findFirst();
     }
 
+    private static Instant finishedAt(Job job, JobCondition condition) {
+        String time =
+                condition.getLastTransitionTime() != null
+                        ? condition.getLastTransitionTime()
+                        : job.getStatus().getCompletionTime();
+        if (time == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(time);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
     private static Optional<Pod> latest(Collection<Pod> pods, String phase) {
         return pods.stream()
-                .filter(p -> p.getStatus() != null && phase.equals(p.getStatus().getPhase()))
+                .filter(p -> phase.equals(phase(p)))
                 .max(
                         Comparator.comparing(
                                         (Pod p) ->
@@ -179,9 +253,20 @@ public final class AttemptInspector {
                                 .thenComparing(p -> p.getMetadata().getName()));
     }
 
+    private static boolean isFailed(Pod pod) {
+        return "Failed".equals(phase(pod));
+    }
+
+    private static String phase(Pod pod) {
+        return pod.getStatus() == null ? null : pod.getStatus().getPhase();
+    }
+
     private static Optional<ContainerStateTerminated> terminated(Pod pod) {
         return containerStatuses(pod).stream()
-                .filter(s -> RunNames.CONTAINER.equals(s.getName()))
+                .filter(
+                        s ->
+                                RunNames.CONTAINER.equals(s.getName())
+                                        || RunNames.READER_CONTAINER.equals(s.getName()))
                 .map(ContainerStatus::getState)
                 .filter(Objects::nonNull)
                 .map(s -> s.getTerminated())

@@ -7,6 +7,14 @@ public enum AttemptState {
     /** Created, no trainer pod running yet (scheduling, pulling the image). */
     PENDING,
     RUNNING,
+    /** The attempt ran; its pod was preempted or evicted and the Job is replacing it. */
+    REPLACING,
+    /** The Job completed and a pod reported the trainer's exit (its termination message). */
     SUCCEEDED,
+    /**
+     * The Job completed but no pod has reported the trainer's exit: the pod's status has not
+     * arrived yet, or the pod is gone (node removed, pod garbage-collected).
+     */
+    UNREPORTED,
     FAILED
 }

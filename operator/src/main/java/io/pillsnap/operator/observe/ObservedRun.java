@@ -1,34 +1,36 @@
 package io.pillsnap.operator.observe;
 
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.pillsnap.api.ApiConstants;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The trainer Jobs and pods that belong to a stage, as the informers see them.
+ * The trainer Jobs and pods of a stage object (matched by its UID, never by name alone), as the
+ * informers see them.
  *
  * @param attempts attempts of the stage's current run, by attempt number
  * @param disruptedPods pods of the current run stopped by preemption or eviction
- * @param activeJobs unfinished trainer Jobs of the stage, of any run
+ * @param resultReader the Job reading the current run's result.json, or null
+ * @param jobs every Job of the stage, of any run
  */
 public record ObservedRun(
-        Map<Integer, ObservedAttempt> attempts, int disruptedPods, List<Job> activeJobs) {
+        Map<Integer, ObservedAttempt> attempts,
+        int disruptedPods,
+        ObservedReader resultReader,
+        List<OwnedJob> jobs) {
 
-    public static ObservedRun none() {
-        return new ObservedRun(Map.of(), 0, List.of());
+    /** A Job the stage owns. */
+    public record OwnedJob(
+            String name, String runId, Integer attempt, boolean reader, Instant finishedAt) {
+
+        public boolean finished() {
+            return finishedAt != null;
+        }
     }
 
-    /** Unfinished Jobs that belong to another run than {@code run} (left behind by a rerun). */
-    public List<Job> activeJobsOutside(int run) {
-        String label = Integer.toString(run);
-        return activeJobs.stream()
-                .filter(
-                        job ->
-                                !label.equals(
-                                        job.getMetadata().getLabels().get(ApiConstants.LABEL_RUN)))
-                .toList();
+    public static ObservedRun none() {
+        return new ObservedRun(Map.of(), 0, null, List.of());
     }
 
     public int highestAttempt() {

@@ -1,28 +1,54 @@
 package io.pillsnap.operator.observe;
 
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
- * What serves a stage's track: its own inference Deployment, the track's Service and the other
- * stages that serve the same track.
+ * What serves a stage's track: the stage's own inference Deployments, the track's Service and the
+ * other stages that serve the same track.
  *
- * @param servedVersion model version the track's Service sends traffic to; null without one
- * @param peers every stage of the namespace with a promoted model on this track, itself included
+ * @param deployments the stage's inference Deployments by name
+ * @param service the track's Service; null when there is none
+ * @param peers the other stages of the namespace with a promoted model on this track
  */
 public record ObservedServing(
-        Deployment deployment,
-        String servedVersion,
-        List<TrackPeer> peers,
-        List<String> otherDeployments) {
+        Map<String, Deployment> deployments, TrackService service, List<TrackPeer> peers) {
 
-    /** The stage's Deployment for its promoted model. */
-    public record Deployment(int replicas, int readyReplicas, String waiting) {}
+    /** One of the stage's inference Deployments. */
+    public record Deployment(
+            String name, String version, int replicas, int readyReplicas, String waiting) {}
 
-    /** A stage with a promoted model on the track. */
-    public record TrackPeer(String stage, String version, Instant promotedAt, boolean eligible) {}
+    /**
+     * The track's Service and the switch it records.
+     *
+     * @param previousScaleDownAt until when the model served before keeps its pods
+     */
+    public record TrackService(
+            String servedVersion,
+            String previousVersion,
+            Instant switchedAt,
+            Instant previousScaleDownAt,
+            String resourceVersion,
+            List<OwnerReference> owners) {}
+
+    /**
+     * A stage with a promoted model on the track.
+     *
+     * @param eligible it may serve: serving enabled, not being deleted, and its rollout has not
+     *     failed for its current spec.serving
+     * @param deleting the stage is being deleted
+     */
+    public record TrackPeer(
+            String stage,
+            String uid,
+            String version,
+            Instant promotedAt,
+            boolean eligible,
+            boolean deleting) {}
 
     public static ObservedServing none() {
-        return new ObservedServing(null, null, List.of(), List.of());
+        return new ObservedServing(Map.of(), null, List.of());
     }
 }

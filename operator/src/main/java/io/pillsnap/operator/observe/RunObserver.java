@@ -1,97 +1,86 @@
 package io.pillsnap.operator.observe;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.pillsnap.api.ApiConstants;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.status.RunStatus;
-import java.time.Instant;
+import io.pillsnap.operator.desired.TrainerLabels;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Objects;
 import java.util.TreeMap;
-import java.util.function.Function;
 
-/** Reads a stage's trainer Jobs, pods and predecessors from the informer caches. Read-only. */
+/**
+ * Groups a stage's trainer Jobs and pods by run and attempt. Only objects whose owner is this stage
+ * object count: a stage deleted and re-created under the same name never sees the old one's Jobs.
+ * Pure.
+ */
 public final class RunObserver {
 
-    /**
-     * @param stages looks up other stages (predecessors) by id
-     */
-    public StageSnapshot observe(
-            PillsnapStage stage,
-            Context<PillsnapStage> context,
-            Function<ResourceID, Optional<PillsnapStage>> stages,
-            Instant now) {
-        ObservedRun run =
-                observeRun(
-                        stage,
-                        context.getSecondaryResources(Job.class),
-                        context.getSecondaryResources(Pod.class));
-        List<PredecessorState> predecessors =
-                stage.getSpec().predecessors().stream()
-                        .map(
-                                name ->
-                                        predecessor(
-                                                name,
-                                                stages.apply(
-                                                                new ResourceID(
-                                                                        name,
-                                                                        stage.getMetadata()
-                                                                                .getNamespace()))
-                                                        .orElse(null)))
-                        .toList();
-        return new StageSnapshot(stage, run, predecessors, now);
-    }
+    private RunObserver() {}
 
-    static PredecessorState predecessor(String name, PillsnapStage found) {
-        if (found == null) {
-            return new PredecessorState(name, false, null, null);
-        }
-        var status = found.getStatus();
-        RunStatus run = status == null ? null : status.run();
-        return new PredecessorState(
-                name,
-                true,
-                status == null ? null : status.phase(),
-                run == null ? null : run.artifactsPath());
-    }
-
-    /** Groups the stage's Jobs and pods by run and attempt. */
-    public static ObservedRun observeRun(
+    public static ObservedRun observe(
             PillsnapStage stage, Collection<Job> jobs, Collection<Pod> pods) {
-        RunStatus current = stage.getStatus() == null ? null : stage.getStatus().run();
-        Integer currentRun = current == null ? null : current.number();
-        Map<Integer, ObservedAttempt> attempts = new TreeMap<>();
-        List<Job> active = jobs.stream().filter(job -> !AttemptInspector.isFinished(job)).toList();
-        if (currentRun == null) {
-            return new ObservedRun(attempts, 0, active);
+        String uid = stage.getMetadata().getUid();
+        List<Job> owned = jobs.stream().filter(job -> ownedBy(job, uid)).toList();
+        List<ObservedRun.OwnedJob> summary = new ArrayList<>();
+        for (Job job : owned) {
+            summary.add(
+                    new ObservedRun.OwnedJob(
+                            job.getMetadata().getName(),
+                            runId(job),
+                            number(job, ApiConstants.LABEL_ATTEMPT),
+                            TrainerLabels.isResultReader(job),
+                            AttemptInspector.finishedAt(job)));
         }
-        for (Job job : jobs) {
-            Integer attempt = label(job, ApiConstants.LABEL_ATTEMPT);
-            if (currentRun.equals(label(job, ApiConstants.LABEL_RUN)) && attempt != null) {
-                List<Pod> podsOfJob =
-                        pods.stream()
-                                .filter(p -> currentRun.equals(label(p, ApiConstants.LABEL_RUN)))
-                                .filter(p -> attempt.equals(label(p, ApiConstants.LABEL_ATTEMPT)))
-                                .toList();
+        RunStatus current = stage.getStatus() == null ? null : stage.getStatus().run();
+        if (current == null || current.id() == null) {
+            return new ObservedRun(Map.of(), 0, null, List.copyOf(summary));
+        }
+        Map<Integer, ObservedAttempt> attempts = new TreeMap<>();
+        ObservedReader reader = null;
+        int disrupted = 0;
+        for (Job job : owned) {
+            if (!current.id().equals(runId(job))) {
+                continue;
+            }
+            List<Pod> podsOfJob = pods.stream().filter(pod -> ownedBy(pod, jobUid(job))).toList();
+            if (TrainerLabels.isResultReader(job)) {
+                reader = AttemptInspector.inspectReader(job, podsOfJob);
+                continue;
+            }
+            Integer attempt = number(job, ApiConstants.LABEL_ATTEMPT);
+            if (attempt != null) {
                 attempts.put(attempt, AttemptInspector.inspect(job, attempt, podsOfJob));
+                disrupted += (int) podsOfJob.stream().filter(AttemptInspector::isDisrupted).count();
             }
         }
-        int disrupted =
-                (int)
-                        pods.stream()
-                                .filter(p -> currentRun.equals(label(p, ApiConstants.LABEL_RUN)))
-                                .filter(AttemptInspector::isDisrupted)
-                                .count();
-        return new ObservedRun(attempts, disrupted, active);
+        return new ObservedRun(attempts, disrupted, reader, List.copyOf(summary));
     }
 
-    private static Integer label(HasMetadata resource, String key) {
+    /** Whether {@code uid} is among the object's owners. */
+    public static boolean ownedBy(HasMetadata object, String uid) {
+        List<OwnerReference> owners = object.getMetadata().getOwnerReferences();
+        return uid != null
+                && owners != null
+                && owners.stream().anyMatch(owner -> uid.equals(owner.getUid()));
+    }
+
+    private static String jobUid(Job job) {
+        return Objects.requireNonNullElse(job.getMetadata().getUid(), "");
+    }
+
+    private static String runId(Job job) {
+        Map<String, String> annotations = job.getMetadata().getAnnotations();
+        return annotations == null ? null : annotations.get(TrainerLabels.ANNOTATION_RUN_ID);
+    }
+
+    private static Integer number(HasMetadata resource, String key) {
         Map<String, String> labels = resource.getMetadata().getLabels();
         String value = labels == null ? null : labels.get(key);
         if (value == null) {

@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
-import io.pillsnap.api.ApiConstants;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.PillsnapStageStatus;
 import io.pillsnap.api.v1alpha1.status.ConditionType;
@@ -15,9 +14,12 @@ import io.pillsnap.api.v1alpha1.status.StagePhase;
 import io.pillsnap.operator.desired.InferenceServiceFactory;
 import io.pillsnap.operator.desired.ServingNames;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -28,64 +30,56 @@ public final class ServingObserver {
     private ServingObserver() {}
 
     /**
-     * The model version of a stage's promotion: its current run when Promoted, otherwise the
-     * version it promoted before (a rerun keeps serving it until the new run is promoted).
-     */
-    public static String promotedVersion(PillsnapStage stage, PillsnapStageStatus planned) {
-        if (planned.phase() == StagePhase.Promoted && planned.run() != null) {
-            return stage.getMetadata().getName() + "/" + planned.run().id();
-        }
-        ServingStatus serving = planned.serving();
-        return serving == null ? null : serving.modelVersion();
-    }
-
-    /**
-     * @param podsOf the inference pods of a Deployment, read only while it is not Ready (to say
-     *     why)
+     * @param deployments inference Deployments of the stage's namespace (only the stage's own
+     *     count)
+     * @param podsOf the pods of a Deployment, read only while it is not Ready (to say why)
      */
     public static ObservedServing observe(
             PillsnapStage stage,
-            PillsnapStageStatus planned,
-            Instant now,
             Collection<Deployment> deployments,
             Optional<Service> trackService,
             Collection<PillsnapStage> namespaceStages,
-            Function<Deployment, List<Pod>> podsOf) {
-        String version = promotedVersion(stage, planned);
-        if (version == null) {
-            return ObservedServing.none();
+            Function<Deployment, List<Pod>> podsOf,
+            Instant now) {
+        Map<String, ObservedServing.Deployment> own = new LinkedHashMap<>();
+        for (Deployment d : deployments) {
+            if (RunObserver.ownedBy(d, stage.getMetadata().getUid())) {
+                own.put(d.getMetadata().getName(), deployment(d, podsOf));
+            }
         }
-        String name = ServingNames.deploymentName(version);
-        ObservedServing.Deployment own =
-                deployments.stream()
-                        .filter(d -> name.equals(d.getMetadata().getName()))
-                        .findFirst()
-                        .map(d -> deployment(d, podsOf))
-                        .orElse(null);
-        List<String> others =
-                deployments.stream()
-                        .map(d -> d.getMetadata().getName())
-                        .filter(n -> !n.equals(name))
-                        .toList();
         String track = stage.getSpec().serving().track();
         List<ObservedServing.TrackPeer> peers = new ArrayList<>();
-        for (PillsnapStage peer : namespaceStages) {
-            if (peer.getMetadata().getName().equals(stage.getMetadata().getName())
-                    || !track.equals(peer.getSpec().serving().track())
-                    || peer.getStatus() == null) {
-                continue;
+        for (PillsnapStage other : namespaceStages) {
+            boolean self =
+                    Objects.equals(other.getMetadata().getUid(), stage.getMetadata().getUid())
+                            || other.getMetadata().getName().equals(stage.getMetadata().getName());
+            if (!self
+                    && other.getSpec() != null
+                    && track.equals(other.getSpec().serving().track())) {
+                peer(other, other.getStatus(), now).ifPresent(peers::add);
             }
-            peerOf(peer, peer.getStatus(), now).ifPresent(peers::add);
         }
-        peerOf(stage, planned, now).ifPresent(peers::add);
         return new ObservedServing(
-                own,
-                trackService.map(InferenceServiceFactory::servedVersion).orElse(null),
-                peers,
-                others);
+                own, trackService.map(ServingObserver::trackService).orElse(null), peers);
     }
 
-    private static Optional<ObservedServing.TrackPeer> peerOf(
+    /**
+     * The model version of a stage's promotion: its current run when Promoted, otherwise the
+     * version it promoted before (a rerun keeps serving it until the new run is promoted).
+     */
+    public static String promotedVersion(PillsnapStage stage, PillsnapStageStatus status) {
+        if (status == null) {
+            return null;
+        }
+        if (status.phase() == StagePhase.Promoted && status.run() != null) {
+            return stage.getMetadata().getName() + "/" + status.run().id();
+        }
+        ServingStatus serving = status.serving();
+        return serving == null ? null : serving.modelVersion();
+    }
+
+    /** A stage as a peer on its track, with {@code status} as its status; empty if unpromoted. */
+    public static Optional<ObservedServing.TrackPeer> peer(
             PillsnapStage stage, PillsnapStageStatus status, Instant now) {
         String version = promotedVersion(stage, status);
         if (version == null) {
@@ -107,14 +101,55 @@ public final class ServingObserver {
                             .map(c -> Instant.parse(c.getLastTransitionTime()))
                             .orElse(now);
         }
-        boolean failed =
-                serving != null
-                        && ServingStatus.ROLLOUT_FAILED.equals(serving.state())
-                        && version.equals(serving.modelVersion());
-        boolean eligible = stage.getSpec().serving().enabled() && !failed;
+        boolean deleting = stage.isMarkedForDeletion();
+        boolean eligible =
+                stage.getSpec().serving().enabled()
+                        && !deleting
+                        && !rolloutFailedForCurrentSpec(stage, serving, version);
         return Optional.of(
                 new ObservedServing.TrackPeer(
-                        stage.getMetadata().getName(), version, promotedAt, eligible));
+                        stage.getMetadata().getName(),
+                        stage.getMetadata().getUid(),
+                        version,
+                        promotedAt,
+                        eligible,
+                        deleting));
+    }
+
+    /** A rollout that failed stays failed until spec.serving changes (or serving is toggled). */
+    public static boolean rolloutFailedForCurrentSpec(
+            PillsnapStage stage, ServingStatus serving, String version) {
+        return serving != null
+                && ServingStatus.ROLLOUT_FAILED.equals(serving.state())
+                && version.equals(serving.modelVersion())
+                && ServingNames.specHash(stage.getSpec().serving()).equals(serving.specHash());
+    }
+
+    static ObservedServing.TrackService trackService(Service service) {
+        return new ObservedServing.TrackService(
+                InferenceServiceFactory.servedVersion(service),
+                InferenceServiceFactory.annotation(
+                        service, InferenceServiceFactory.ANNOTATION_PREVIOUS_VERSION),
+                instant(
+                        InferenceServiceFactory.annotation(
+                                service, InferenceServiceFactory.ANNOTATION_SWITCHED_AT)),
+                instant(
+                        InferenceServiceFactory.annotation(
+                                service,
+                                InferenceServiceFactory.ANNOTATION_PREVIOUS_SCALE_DOWN_AT)),
+                service.getMetadata().getResourceVersion(),
+                Objects.requireNonNullElse(service.getMetadata().getOwnerReferences(), List.of()));
+    }
+
+    private static Instant instant(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 
     private static ObservedServing.Deployment deployment(
@@ -126,7 +161,11 @@ public final class ServingObserver {
                         : Objects.requireNonNullElse(deployment.getStatus().getReadyReplicas(), 0);
         String waiting =
                 ready < replicas ? whyNotReady(deployment, podsOf.apply(deployment)) : null;
-        return new ObservedServing.Deployment(replicas, ready, waiting);
+        Map<String, String> annotations = deployment.getMetadata().getAnnotations();
+        String version =
+                annotations == null ? null : annotations.get(ServingNames.ANNOTATION_MODEL_VERSION);
+        return new ObservedServing.Deployment(
+                deployment.getMetadata().getName(), version, replicas, ready, waiting);
     }
 
     /**
@@ -187,31 +226,5 @@ public final class ServingObserver {
             }
         }
         return null;
-    }
-
-    /** Trainer pods of the stage's current attempt (for progress polling). */
-    public static Optional<Pod> runningTrainer(Collection<Pod> pods, PillsnapStageStatus status) {
-        if (status.run() == null) {
-            return Optional.empty();
-        }
-        String run = Integer.toString(status.run().number());
-        String attempt = Integer.toString(status.run().attempt());
-        return pods.stream()
-                .filter(
-                        p ->
-                                run.equals(label(p, ApiConstants.LABEL_RUN))
-                                        && attempt.equals(label(p, ApiConstants.LABEL_ATTEMPT)))
-                .filter(
-                        p ->
-                                p.getStatus() != null
-                                        && "Running".equals(p.getStatus().getPhase())
-                                        && p.getStatus().getPodIP() != null)
-                .findFirst();
-    }
-
-    private static String label(Pod pod, String key) {
-        return pod.getMetadata().getLabels() == null
-                ? null
-                : pod.getMetadata().getLabels().get(key);
     }
 }

@@ -13,6 +13,7 @@ import io.pillsnap.api.trainer.TrainerResultCodec;
 import io.pillsnap.api.trainer.TrainerResultCodec.Decoded;
 import io.pillsnap.api.v1alpha1.PillsnapStageSpec;
 import io.pillsnap.api.v1alpha1.PillsnapStageStatus;
+import io.pillsnap.api.v1alpha1.spec.Metric;
 import io.pillsnap.api.v1alpha1.spec.PromotionPolicy;
 import io.pillsnap.api.v1alpha1.status.ArtifactStatus;
 import io.pillsnap.api.v1alpha1.status.GateStatus;
@@ -23,27 +24,28 @@ import io.pillsnap.api.v1alpha1.status.StageMetrics;
 import io.pillsnap.api.v1alpha1.status.StagePhase;
 import io.pillsnap.operator.desired.RunNames;
 import io.pillsnap.operator.event.EventReason;
+import io.pillsnap.operator.observe.AttemptState;
 import io.pillsnap.operator.observe.FailureKind;
 import io.pillsnap.operator.observe.ObservedAttempt;
+import io.pillsnap.operator.observe.ObservedReader;
 import io.pillsnap.operator.observe.PredecessorState;
 import io.pillsnap.operator.observe.StageSnapshot;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * The stage's state machine: from the spec, the current status and what is observed, decides the
  * next phase, the run and attempt that must exist, and what to record. Pure: no client, no clock
- * (the time is in the snapshot), so every decision is unit-tested without a cluster.
+ * (the time is in the snapshot), so every decision is unit-tested without a cluster. A missing
+ * observation is never a failure: the plan waits for it, with the reason in the message.
  */
 public final class PhasePlanner {
 
-    private static final int MESSAGE_EXCERPT = 300;
-
     private PhasePlanner() {}
 
-    public static StagePlan plan(StageSnapshot snapshot) {
+    public static StagePlan plan(StageSnapshot snapshot, PlanSettings settings) {
         PillsnapStageStatus status = snapshot.status();
         RunStatus run = status.run();
         boolean runPending =
@@ -54,11 +56,19 @@ public final class PhasePlanner {
         }
         StagePhase phase = Objects.requireNonNullElse(status.phase(), StagePhase.Queued);
         return switch (phase) {
-            case Waiting, Queued, Training -> followAttempt(snapshot);
-            case Evaluating -> awaitApproval(snapshot);
+            case Waiting, Queued, Training -> followAttempt(snapshot, settings);
+            case Evaluating ->
+                    resultRecorded(status)
+                            ? awaitApproval(snapshot)
+                            : followAttempt(snapshot, settings);
             case Rejected -> regateIfCriteriaChanged(snapshot);
             case Promoted, Failed -> StagePlan.keeping(status).build();
         };
+    }
+
+    /** Whether the run's result is in the status: its gate was evaluated. */
+    private static boolean resultRecorded(PillsnapStageStatus status) {
+        return status.gate() != null;
     }
 
     private static StagePlan startRunOrWait(StageSnapshot s) {
@@ -71,15 +81,13 @@ public final class PhasePlanner {
         List<PredecessorState> blockers =
                 s.predecessors().stream().filter(p -> !p.isPromoted()).toList();
         if (!blockers.isEmpty()) {
-            String message =
-                    "waiting for "
-                            + blockers.stream()
-                                    .map(p -> describe(p, s))
-                                    .collect(Collectors.joining("; "));
+            String message = StageMessages.waitingFor(blockers, s);
             return plan.phase(StagePhase.Waiting, message)
                     .condition(
                             ConditionUpdate.isFalse(
-                                    PredecessorsPromoted, blockingReason(blockers), message))
+                                    PredecessorsPromoted,
+                                    StageMessages.blockingReason(blockers),
+                                    message))
                     .eventOnEntry(EventReason.Waiting, message)
                     .build();
         }
@@ -95,7 +103,7 @@ public final class PhasePlanner {
                         .filter(Objects::nonNull)
                         .findFirst()
                         .orElse(null);
-        String job = RunNames.jobName(s.name(), number, 1);
+        String job = RunNames.jobName(s.name(), runId, 1);
         RunStatus newRun =
                 new RunStatus(
                         runId,
@@ -107,27 +115,23 @@ public final class PhasePlanner {
                         0,
                         job,
                         artifactsPath,
-                        null,
+                        RunNames.lastCheckpoint(artifactsPath),
                         initFrom,
                         s.now().toString(),
                         null);
-        String message = "run " + runId + " started: trainer Job " + job;
+        String message = StageMessages.runStarted(runId, job);
         if (rerun) {
             plan.event(
                     EventReason.RerunRequested, "spec.rerunNonce changed: starting run " + runId);
         }
         return plan.run(newRun)
                 .phase(StagePhase.Queued, message)
+                .needsTrainer()
                 .condition(
                         ConditionUpdate.isTrue(
                                 PredecessorsPromoted,
                                 s.predecessors().isEmpty() ? "NoPredecessors" : "AllPromoted",
-                                s.predecessors().isEmpty()
-                                        ? "the stage has no predecessors"
-                                        : "promoted: "
-                                                + s.predecessors().stream()
-                                                        .map(PredecessorState::name)
-                                                        .collect(Collectors.joining(", "))))
+                                StageMessages.promotedPredecessors(s.predecessors())))
                 .condition(ConditionUpdate.unknown(Trained, "Training", message))
                 .condition(
                         ConditionUpdate.unknown(GatePassed, "NotEvaluated", "the run is training"))
@@ -138,7 +142,7 @@ public final class PhasePlanner {
                 .build();
     }
 
-    private static StagePlan followAttempt(StageSnapshot s) {
+    private static StagePlan followAttempt(StageSnapshot s, PlanSettings settings) {
         PillsnapStageStatus status = s.status();
         RunStatus recorded = status.run();
         // a later attempt may exist that the status does not know yet (operator restarted
@@ -149,71 +153,130 @@ public final class PhasePlanner {
                         nullToZero(recorded.failedAttempts()),
                         s.run().chargedFailuresBefore(attempt));
         int disruptions = Math.max(nullToZero(recorded.disruptions()), s.run().disruptedPods());
-        String resumeFrom =
-                attempt > 1
-                        ? RunNames.lastCheckpoint(recorded.artifactsPath())
-                        : recorded.resumeFrom();
         RunStatus run =
                 recorded.withAttempt(
                         attempt,
                         charged,
                         disruptions,
-                        RunNames.jobName(s.name(), recorded.number(), attempt),
-                        resumeFrom);
+                        RunNames.jobName(s.name(), recorded.id(), attempt),
+                        RunNames.lastCheckpoint(recorded.artifactsPath()));
         StagePlan.Builder plan = StagePlan.keeping(status).run(run);
         Optional<ObservedAttempt> observed = s.run().attempt(attempt);
         if (observed.isEmpty()) {
-            return plan.phase(StagePhase.Queued, "creating trainer Job " + run.job()).build();
+            return plan.phase(StagePhase.Queued, "creating trainer Job " + run.job())
+                    .needsTrainer()
+                    .build();
         }
         ObservedAttempt current = observed.get();
         return switch (current.state()) {
             case SUSPENDED ->
                     plan.phase(
                                     StagePhase.Queued,
-                                    "trainer Job "
-                                            + current.jobName()
-                                            + " is suspended"
-                                            + queueHint(s.stage().getSpec()))
+                                    StageMessages.suspended(
+                                            current, s.stage().getSpec().resources()))
+                            .needsTrainer()
                             .build();
             case PENDING ->
-                    plan.phase(
-                                    StagePhase.Queued,
-                                    "waiting for the trainer pod of Job "
-                                            + current.jobName()
-                                            + ": "
-                                            + current.detail())
+                    plan.phase(StagePhase.Queued, StageMessages.pending(current))
+                            .needsTrainer()
                             .build();
-            case RUNNING -> {
-                String message =
-                        "training, attempt " + attempt + " (Job " + current.jobName() + ")";
-                yield plan.phase(StagePhase.Training, message)
-                        .condition(ConditionUpdate.unknown(Trained, "Training", message))
-                        .eventOnEntry(EventReason.TrainingStarted, message)
-                        .build();
-            }
-            case SUCCEEDED -> trainerSucceeded(s, plan, run, current);
+            case RUNNING -> training(s, plan, StageMessages.training(attempt, current.jobName()));
+            case REPLACING -> training(s, plan, StageMessages.replacing(attempt, current));
+            case SUCCEEDED, UNREPORTED -> trainerCompleted(s, settings, plan, run, current);
             case FAILED -> attemptFailed(s, plan, run, current);
         };
     }
 
-    private static StagePlan trainerSucceeded(
-            StageSnapshot s, StagePlan.Builder plan, RunStatus run, ObservedAttempt attempt) {
-        plan.run(run.withCompletionTime(s.now().toString()));
-        PillsnapStageSpec spec = s.stage().getSpec();
-        Decoded decoded = TrainerResultCodec.decode(attempt.terminationMessage());
-        if (decoded instanceof Decoded.Unreadable unreadable) {
+    private static StagePlan training(StageSnapshot s, StagePlan.Builder plan, String message) {
+        if (s.polledProgress() != null) {
+            plan.progress(s.polledProgress());
+        }
+        return plan.phase(StagePhase.Training, message)
+                .needsTrainer()
+                .condition(ConditionUpdate.unknown(Trained, "Training", message))
+                .eventOnEntry(EventReason.TrainingStarted, message)
+                .build();
+    }
+
+    /**
+     * The Job completed. The result normally comes with the pod's termination message; when the
+     * pod's status has not arrived, wait a bounded time for it; when the pod is gone (or reported
+     * nothing), read result.json from the run folder with a reader Job.
+     */
+    private static StagePlan trainerCompleted(
+            StageSnapshot s,
+            PlanSettings settings,
+            StagePlan.Builder plan,
+            RunStatus run,
+            ObservedAttempt attempt) {
+        String resultFile = RunNames.resultFile(run.artifactsPath());
+        if (attempt.state() == AttemptState.SUCCEEDED && !attempt.resultLost()) {
+            return resultReported(s, plan, run, attempt, attempt.terminationMessage());
+        }
+        ObservedReader reader = s.run().resultReader();
+        if (reader != null && reader.state() == AttemptState.SUCCEEDED) {
+            return resultReported(s, plan, run, attempt, reader.message());
+        }
+        if (reader != null && reader.state() == AttemptState.FAILED) {
+            String message = StageMessages.resultLost(attempt, resultFile, reader.message());
+            return plan.phase(StagePhase.Failed, message)
+                    .condition(ConditionUpdate.isFalse(Trained, "ResultLost", message))
+                    .condition(ConditionUpdate.isFalse(Promoted, "NotTrained", message))
+                    .event(EventReason.InvalidResult, message)
+                    .build();
+        }
+        boolean waited =
+                attempt.finishedAt() == null
+                        || !s.now().isBefore(attempt.finishedAt().plus(settings.resultWait()));
+        if (reader == null && !attempt.resultLost() && !waited) {
             String message =
-                    "trainer Job "
-                            + attempt.jobName()
-                            + " finished but its result is unreadable: "
-                            + unreadable.reason();
+                    StageMessages.awaitingResult(attempt, settings.resultWait(), resultFile);
+            return awaitingResult(plan, message)
+                    .recheckAfter(
+                            Duration.between(
+                                    s.now(), attempt.finishedAt().plus(settings.resultWait())))
+                    .build();
+        }
+        String readerState =
+                reader == null
+                        ? null
+                        : "reader Job "
+                                + reader.jobName()
+                                + (reader.detail() == null ? "" : ": " + reader.detail());
+        String message = StageMessages.readingResult(attempt, resultFile, readerState);
+        StagePlan.Builder reading = awaitingResult(plan, message);
+        if (reader == null) {
+            reading.readResult().event(EventReason.ReadingResult, message);
+        } else if (reader.state() == AttemptState.UNREPORTED) {
+            // the reader's own pod vanished too: start it again
+            reading.restartResultReader();
+        }
+        return reading.build();
+    }
+
+    private static StagePlan.Builder awaitingResult(StagePlan.Builder plan, String message) {
+        return plan.phase(StagePhase.Evaluating, message)
+                .condition(ConditionUpdate.unknown(Trained, "AwaitingResult", message));
+    }
+
+    private static StagePlan resultReported(
+            StageSnapshot s,
+            StagePlan.Builder plan,
+            RunStatus run,
+            ObservedAttempt attempt,
+            String reported) {
+        PillsnapStageSpec spec = s.stage().getSpec();
+        Decoded decoded = TrainerResultCodec.decode(reported);
+        if (decoded instanceof Decoded.Unreadable unreadable) {
+            String message = StageMessages.unreadableResult(attempt, unreadable.reason());
             GateStatus gate =
                     GateEvaluator.evaluate(
                             spec.successCriteria(),
                             null,
                             ExportVerdict.notReported(),
                             s.generation());
-            return plan.phase(StagePhase.Failed, message)
+            return plan.run(run.withCompletionTime(s.now().toString()))
+                    .phase(StagePhase.Failed, message)
                     .metrics(null)
                     .gate(gate)
                     .condition(ConditionUpdate.isFalse(Trained, "InvalidResult", message))
@@ -223,8 +286,21 @@ public final class PhasePlanner {
                     .build();
         }
         TrainerResult result = ((Decoded.Readable) decoded).result();
+        boolean failureReport =
+                result.outcome() == TrainerResult.Outcome.Failed && result.runId() == null;
+        if (!failureReport && !run.id().equals(result.runId())) {
+            // a result written for another run (a stage of the same name before this one, a
+            // stale folder): never this run's evidence
+            String message = StageMessages.resultOfAnotherRun(attempt, result.runId(), run.id());
+            return plan.phase(StagePhase.Failed, message)
+                    .condition(ConditionUpdate.isFalse(Trained, "ResultOfAnotherRun", message))
+                    .condition(ConditionUpdate.isFalse(Promoted, "NotTrained", message))
+                    .event(EventReason.InvalidResult, message)
+                    .build();
+        }
+        plan.run(run.withCompletionTime(s.now().toString()));
         if (result.outcome() == TrainerResult.Outcome.Failed) {
-            String message = "the trainer reported a failure: " + excerpt(result.message());
+            String message = StageMessages.trainerFailed(result.message());
             return plan.phase(StagePhase.Failed, message)
                     .condition(ConditionUpdate.isFalse(Trained, "TrainerFailed", message))
                     .condition(ConditionUpdate.isFalse(Promoted, "NotTrained", message))
@@ -241,10 +317,7 @@ public final class PhasePlanner {
                         ConditionUpdate.isTrue(
                                 Trained,
                                 "TrainerSucceeded",
-                                "trained "
-                                        + result.epochs()
-                                        + " epochs, best epoch "
-                                        + result.bestEpoch()));
+                                StageMessages.trained(result.epochs(), result.bestEpoch())));
         GateStatus gate =
                 GateEvaluator.evaluate(spec.successCriteria(), metrics, export, s.generation());
         return decideOnGate(s, plan, gate, run);
@@ -253,18 +326,9 @@ public final class PhasePlanner {
     private static StagePlan attemptFailed(
             StageSnapshot s, StagePlan.Builder plan, RunStatus run, ObservedAttempt attempt) {
         FailureKind kind = attempt.failureKind();
-        String cause = failureCause(attempt);
         if (kind.isPermanent()) {
             boolean config = kind == FailureKind.INVALID_CONFIGURATION;
-            String message =
-                    (config ? "invalid configuration" : "invalid data")
-                            + " (trainer exit code "
-                            + attempt.exitCode()
-                            + "): "
-                            + cause
-                            + "; fix the "
-                            + (config ? "spec" : "dataset")
-                            + ", then set a new spec.rerunNonce (not retried: retrying cannot help)";
+            String message = StageMessages.permanentFailure(config, attempt);
             return plan.phase(StagePhase.Failed, message)
                     .condition(
                             ConditionUpdate.isFalse(
@@ -280,30 +344,17 @@ public final class PhasePlanner {
         int next = attempt.attempt() + 1;
         String checkpoint = RunNames.lastCheckpoint(run.artifactsPath());
         if (kind == FailureKind.DISRUPTION) {
-            String message =
-                    "attempt "
-                            + attempt.attempt()
-                            + " was preempted or evicted; attempt "
-                            + next
-                            + " resumes from "
-                            + checkpoint
-                            + " (not charged to the retry budget)";
-            return plan.run(nextAttempt(s, run, next, run.failedAttempts(), checkpoint))
+            String message = StageMessages.disrupted(attempt.attempt(), next, checkpoint);
+            return plan.run(nextAttempt(s, run, next, run.failedAttempts()))
                     .phase(StagePhase.Queued, message)
+                    .needsTrainer()
                     .event(EventReason.Disrupted, message)
                     .build();
         }
         int charged = run.failedAttempts() + 1;
         int limit = run.retryLimit();
         if (charged > limit) {
-            String message =
-                    "attempt "
-                            + attempt.attempt()
-                            + " failed ("
-                            + cause
-                            + "); no retries left ("
-                            + limit
-                            + " allowed by spec.training.maxRetries)";
+            String message = StageMessages.retriesExhausted(attempt, limit);
             return plan.run(
                             run.withAttempt(
                                     run.attempt(),
@@ -317,34 +368,21 @@ public final class PhasePlanner {
                     .event(EventReason.RetriesExhausted, message)
                     .build();
         }
-        String message =
-                "attempt "
-                        + attempt.attempt()
-                        + " failed ("
-                        + cause
-                        + "); attempt "
-                        + next
-                        + " resumes from "
-                        + checkpoint
-                        + " (retry "
-                        + charged
-                        + " of "
-                        + limit
-                        + ")";
-        return plan.run(nextAttempt(s, run, next, charged, checkpoint))
+        String message = StageMessages.retrying(attempt, next, checkpoint, charged, limit);
+        return plan.run(nextAttempt(s, run, next, charged))
                 .phase(StagePhase.Queued, message)
+                .needsTrainer()
                 .event(EventReason.AttemptFailed, message)
                 .build();
     }
 
-    private static RunStatus nextAttempt(
-            StageSnapshot s, RunStatus run, int attempt, int charged, String checkpoint) {
+    private static RunStatus nextAttempt(StageSnapshot s, RunStatus run, int attempt, int charged) {
         return run.withAttempt(
                 attempt,
                 charged,
                 run.disruptions(),
-                RunNames.jobName(s.name(), run.number(), attempt),
-                checkpoint);
+                RunNames.jobName(s.name(), run.id(), attempt),
+                RunNames.lastCheckpoint(run.artifactsPath()));
     }
 
     private static StagePlan awaitApproval(StageSnapshot s) {
@@ -405,14 +443,7 @@ public final class PhasePlanner {
                 if (approved(s)) {
                     return promote(plan, "ApprovedManually", "approved for run " + run.id());
                 }
-                String message =
-                        "gate passed; promotion is Manual: approve with kubectl annotate ps "
-                                + s.name()
-                                + " "
-                                + ApiConstants.ANNOTATION_APPROVE
-                                + "="
-                                + run.id()
-                                + " --overwrite";
+                String message = StageMessages.awaitingApproval(s.name(), run.id());
                 return plan.phase(StagePhase.Evaluating, message)
                         .condition(ConditionUpdate.isFalse(Promoted, "AwaitingApproval", message))
                         .eventOnEntry(EventReason.AwaitingApproval, message)
@@ -454,60 +485,6 @@ public final class PhasePlanner {
                 && run.id().equals(s.annotation(ApiConstants.ANNOTATION_APPROVE));
     }
 
-    private static String describe(PredecessorState p, StageSnapshot s) {
-        if (!p.exists()) {
-            return "stage '"
-                    + p.name()
-                    + "' to be Promoted (it does not exist in namespace "
-                    + s.stage().getMetadata().getNamespace()
-                    + ")";
-        }
-        if (p.isDeadEnd()) {
-            return "stage '"
-                    + p.name()
-                    + "' to be Promoted (it is "
-                    + p.phase()
-                    + ": run it again with a new spec.rerunNonce)";
-        }
-        return "stage '"
-                + p.name()
-                + "' to be Promoted (it is "
-                + Objects.requireNonNullElse(p.phase(), "not started")
-                + ")";
-    }
-
-    private static String blockingReason(List<PredecessorState> blockers) {
-        if (blockers.stream().anyMatch(p -> !p.exists())) {
-            return "PredecessorNotFound";
-        }
-        if (blockers.stream().anyMatch(PredecessorState::isDeadEnd)) {
-            return "PredecessorNotPromotable";
-        }
-        return "PredecessorNotPromoted";
-    }
-
-    private static String queueHint(PillsnapStageSpec spec) {
-        String queue = spec.resources().queueName();
-        return queue == null
-                ? " (spec.suspend is set on the Job)"
-                : " (waiting for Kueue queue '" + queue + "' to admit it)";
-    }
-
-    private static String failureCause(ObservedAttempt attempt) {
-        Decoded decoded = TrainerResultCodec.decode(attempt.terminationMessage());
-        String trainerSays =
-                decoded instanceof Decoded.Readable readable
-                        ? readable.result().message()
-                        : attempt.terminationMessage();
-        String base =
-                attempt.exitCode() == null
-                        ? attempt.detail()
-                        : "exit code " + attempt.exitCode() + ", " + attempt.detail();
-        return trainerSays == null || trainerSays.isBlank()
-                ? base
-                : base + "; trainer: " + excerpt(trainerSays);
-    }
-
     private static ArtifactStatus artifacts(TrainerResult result, ExportVerdict export) {
         TrainerResult.Artifacts files = result.artifacts();
         return new ArtifactStatus(
@@ -534,24 +511,12 @@ public final class PhasePlanner {
     }
 
     private static ProgressStatus finalProgress(TrainerResult result, PillsnapStageSpec spec) {
-        Integer epoch = result.epochs();
-        int planned = spec.training().epochs();
         return ProgressStatus.of(
-                epoch,
-                planned,
-                result.knownMetrics().get(io.pillsnap.api.v1alpha1.spec.Metric.TOP1),
+                result.epochs(),
+                spec.training().epochs(),
+                result.knownMetrics().get(Metric.TOP1),
                 0L,
                 null);
-    }
-
-    private static String excerpt(String text) {
-        if (text == null) {
-            return "";
-        }
-        String oneLine = text.strip().replaceAll("\\s+", " ");
-        return oneLine.length() <= MESSAGE_EXCERPT
-                ? oneLine
-                : oneLine.substring(0, MESSAGE_EXCERPT) + "...";
     }
 
     private static int nullToZero(Integer value) {

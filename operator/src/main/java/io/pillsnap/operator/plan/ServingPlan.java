@@ -1,34 +1,36 @@
 package io.pillsnap.operator.plan;
 
 import io.pillsnap.api.v1alpha1.status.ServingStatus;
+import io.pillsnap.operator.desired.InferenceServiceFactory;
 import io.pillsnap.operator.event.StageEvent;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What serving needs for a stage in this pass.
  *
- * @param replicas replicas of the stage's inference Deployment; null when it needs none
- * @param pointService switch (or create) the track's Service to this stage's model
- * @param deleteOtherDeployments remove the stage's Deployments of earlier runs
- * @param recheck look again soon: a rollout waits for Ready pods, or this model serves until the
- *     next one is ready
+ * @param status status.serving; null when the stage has no promoted model
+ * @param replicas replicas of the stage's inference Deployments, by model version (created when
+ *     missing and more than 0)
+ * @param deleteDeployments the stage's Deployments of earlier runs that no longer serve
+ * @param serviceSwitch point the track's Service at this stage's model; null: leave it
+ * @param recheckAfter look again after this long (a rollout waits for Ready pods, old pods wait for
+ *     their scale-down time); null: no need
+ * @param holdsTrack the stage's pods serve the track until another model takes it, or still answer
+ *     requests routed to them before a switch: deleting the stage must wait
  */
 public record ServingPlan(
         ServingStatus status,
-        Integer replicas,
-        boolean pointService,
-        boolean deleteOtherDeployments,
         ConditionUpdate condition,
+        Map<String, Integer> replicas,
+        List<String> deleteDeployments,
+        InferenceServiceFactory.Switch serviceSwitch,
         List<StageEvent> events,
-        boolean recheck) {
+        Duration recheckAfter,
+        boolean holdsTrack) {
 
     public static ServingPlan none() {
-        return new ServingPlan(null, null, false, false, null, List.of(), false);
-    }
-
-    /** This plan, looked at again soon. */
-    ServingPlan rechecking() {
-        return new ServingPlan(
-                status, replicas, pointService, deleteOtherDeployments, condition, events, true);
+        return new ServingPlan(null, null, Map.of(), List.of(), null, List.of(), null, false);
     }
 }

@@ -2,300 +2,377 @@ package io.pillsnap.operator.plan;
 
 import static io.pillsnap.api.v1alpha1.status.ConditionType.Serving;
 
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
+import io.pillsnap.api.v1alpha1.PillsnapStageStatus;
 import io.pillsnap.api.v1alpha1.spec.ServingSpec;
 import io.pillsnap.api.v1alpha1.status.ServingStatus;
+import io.pillsnap.operator.desired.InferenceServiceFactory;
+import io.pillsnap.operator.desired.Owners;
 import io.pillsnap.operator.desired.ServingNames;
 import io.pillsnap.operator.event.EventReason;
 import io.pillsnap.operator.event.StageEvent;
 import io.pillsnap.operator.observe.ObservedServing;
 import io.pillsnap.operator.observe.ObservedServing.TrackPeer;
+import io.pillsnap.operator.observe.ObservedServing.TrackService;
+import io.pillsnap.operator.observe.ServingObserver;
 import io.pillsnap.operator.status.Conditions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Objects;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Decides how a stage's promoted model is served. On each track the model promoted last (whose
- * rollout has not failed) should serve: its Deployment scales up, and the track's Service moves to
- * it only once all its pods are Ready; until then the previous model keeps serving. A model that
- * does not become Ready in time is given up, and the previous one stays. Disabling serving of the
- * serving stage hands the track back to the previous model: the rollback. Pure.
+ * stage serves, is not being deleted, and whose rollout has not failed for its current
+ * spec.serving) should serve: its Deployment scales up, and the track's Service moves to it only
+ * once all its pods are Ready; until then the previous model keeps serving. After a switch the
+ * previous model keeps its pods for the scale-down delay, as endpoints and proxies still route to
+ * them for a while. A model that does not become Ready in time is given up until its serving spec
+ * changes. Disabling or deleting the serving stage hands the track back to the previous model: the
+ * rollback. Pure.
  */
 public final class ServingPlanner {
 
-    private ServingPlanner() {}
+    private final PillsnapStage stage;
+    private final ServingSpec spec;
+    private final ServingStatus previous;
+    private final ObservedServing observed;
+    private final String version;
+    private final Instant now;
+    private final PlanSettings settings;
+    private final TrackPeer self;
+    private final Optional<TrackPeer> desired;
+    private final TrackService service;
+    private final ObservedServing.Deployment deployment;
+    private final List<StageEvent> events = new ArrayList<>();
 
-    /**
-     * @param promotedVersion the stage's promoted model version, or null when it has none
-     */
-    public static ServingPlan plan(
-            PillsnapStage stage, String promotedVersion, ObservedServing observed, Instant now) {
-        ServingSpec spec = stage.getSpec().serving();
-        ServingStatus previous = stage.getStatus() == null ? null : stage.getStatus().serving();
-        if (promotedVersion == null) {
-            return ServingPlan.none();
-        }
-        boolean servedByMe = promotedVersion.equals(observed.servedVersion());
-        Optional<TrackPeer> active =
-                observed.peers().stream()
+    private ServingPlanner(
+            PillsnapStage stage,
+            PillsnapStageStatus planned,
+            ObservedServing observed,
+            String version,
+            Instant now,
+            PlanSettings settings) {
+        this.stage = stage;
+        this.spec = stage.getSpec().serving();
+        this.previous = planned.serving();
+        this.observed = observed;
+        this.version = version;
+        this.now = now;
+        this.settings = settings;
+        this.self = ServingObserver.peer(stage, planned, now).orElseThrow();
+        this.desired =
+                Stream.concat(observed.peers().stream(), Stream.of(self))
                         .filter(TrackPeer::eligible)
                         .max(
                                 Comparator.comparing(TrackPeer::promotedAt)
                                         .thenComparing(TrackPeer::stage));
-        String service = spec.track();
-        List<StageEvent> events = new ArrayList<>();
-        boolean failedBefore =
-                previous != null
-                        && ServingStatus.ROLLOUT_FAILED.equals(previous.state())
-                        && promotedVersion.equals(previous.modelVersion());
+        this.service = observed.service();
+        this.deployment = observed.deployments().get(ServingNames.deploymentName(version));
+    }
 
-        if (!spec.enabled() || failedBefore) {
-            boolean handingOver =
-                    servedByMe
-                            && active.isPresent()
-                            && !active.get().version().equals(promotedVersion);
-            if (handingOver) {
-                return status(
-                                previous,
-                                ServingStatus.SERVING,
-                                promotedVersion,
-                                observed,
-                                service,
-                                now,
-                                "serving until "
-                                        + active.get().version()
-                                        + " is ready to take track "
-                                        + spec.track(),
-                                spec.replicas(),
-                                false,
-                                events)
-                        .rechecking();
-            }
-            String state = failedBefore ? ServingStatus.ROLLOUT_FAILED : ServingStatus.DISABLED;
-            String message =
-                    failedBefore ? previous.message() : "serving disabled by spec.serving.enabled";
-            return status(
-                    previous,
-                    state,
-                    promotedVersion,
-                    observed,
-                    service,
-                    now,
-                    message,
-                    observed.deployment() == null ? null : 0,
-                    false,
-                    events);
+    /**
+     * @param planned the stage's status as planned in this pass (its phase and run decide which
+     *     model it has promoted)
+     */
+    public static ServingPlan plan(
+            PillsnapStage stage,
+            PillsnapStageStatus planned,
+            ObservedServing observed,
+            Instant now,
+            PlanSettings settings) {
+        String version = ServingObserver.promotedVersion(stage, planned);
+        if (version == null) {
+            return ServingPlan.none();
         }
-        boolean desired = active.isPresent() && active.get().version().equals(promotedVersion);
-        if (!desired) {
-            if (servedByMe) {
-                return status(
-                                previous,
-                                ServingStatus.SERVING,
-                                promotedVersion,
-                                observed,
-                                service,
-                                now,
-                                "serving until "
-                                        + active.map(TrackPeer::version).orElse("the next model")
-                                        + " is ready",
-                                spec.replicas(),
-                                false,
-                                events)
-                        .rechecking();
-            }
-            if (previous != null && ServingStatus.SERVING.equals(previous.state())) {
-                events.add(
-                        new StageEvent(
-                                EventReason.ServingSuperseded,
-                                "track "
-                                        + spec.track()
-                                        + " now serves "
-                                        + active.map(TrackPeer::version).orElse("another model")));
-            }
-            return status(
-                    previous,
-                    ServingStatus.SUPERSEDED,
-                    promotedVersion,
-                    observed,
-                    service,
-                    now,
-                    "superseded by "
-                            + active.map(TrackPeer::version).orElse("another model")
-                            + " on track "
-                            + spec.track(),
-                    observed.deployment() == null ? null : 0,
-                    false,
-                    events);
+        return new ServingPlanner(stage, planned, observed, version, now, settings).decide();
+    }
+
+    private ServingPlan decide() {
+        boolean servedByMe = version.equals(servedVersion());
+        boolean handingOver = servedByMe && desired.isPresent() && desired.get() != self;
+        if (!self.eligible()) {
+            return handingOver ? servingUntilHandover() : notServing();
+        }
+        if (desired.get() != self) {
+            return servedByMe ? servingUntilHandover() : superseded();
         }
         if (servedByMe) {
-            return status(
-                    previous,
-                    ServingStatus.SERVING,
-                    promotedVersion,
-                    observed,
-                    service,
-                    now,
-                    readyText(observed, spec) + " serve track " + spec.track(),
-                    spec.replicas(),
-                    false,
-                    events);
+            return serving(readyText() + " serve track " + spec.track(), null);
         }
-        ObservedServing.Deployment deployment = observed.deployment();
-        boolean ready =
-                deployment != null
-                        && deployment.readyReplicas() >= spec.replicas()
-                        && spec.replicas() > 0;
-        if (ready) {
+        if (ready()) {
+            return switchToMe();
+        }
+        if (rolloutTimedOut()) {
+            return rolloutFailed();
+        }
+        return rollingOut();
+    }
+
+    private ServingPlan serving(String message, InferenceServiceFactory.Switch change) {
+        return plan(ServingStatus.SERVING, message, spec.replicas(), change, null);
+    }
+
+    /** This model still serves; another is promoted (or this one disabled) and rolls out. */
+    private ServingPlan servingUntilHandover() {
+        String next = desired.map(TrackPeer::version).orElse("the next model");
+        String why =
+                self.deleting() ? "being deleted: " : !spec.enabled() ? "serving disabled: " : "";
+        return plan(
+                ServingStatus.SERVING,
+                why + "serving until " + next + " is ready to take track " + spec.track(),
+                spec.replicas(),
+                null,
+                settings.rolloutCheckInterval());
+    }
+
+    private ServingPlan switchToMe() {
+        String from = servedVersion();
+        events.add(
+                new StageEvent(
+                        EventReason.ServingSwitched,
+                        "track "
+                                + spec.track()
+                                + " switched to "
+                                + version
+                                + (from == null ? "" : " from " + from)));
+        Instant scaleDownAt = now.plusSeconds(spec.scaleDownDelaySeconds());
+        var change =
+                new InferenceServiceFactory.Switch(
+                        stage.getMetadata().getNamespace(),
+                        spec.track(),
+                        version,
+                        from,
+                        now,
+                        scaleDownAt,
+                        owners());
+        return serving(readyText() + " serve track " + spec.track(), change);
+    }
+
+    /** Every stage that could serve the track owns its Service, so none takes it down alone. */
+    private List<OwnerReference> owners() {
+        return Stream.concat(observed.peers().stream(), Stream.of(self))
+                .filter(peer -> !peer.deleting() && peer.uid() != null)
+                .sorted(Comparator.comparing(TrackPeer::stage))
+                .map(peer -> Owners.sharedBy(peer.stage(), peer.uid()))
+                .toList();
+    }
+
+    private ServingPlan superseded() {
+        String by = desired.map(TrackPeer::version).orElse("another model");
+        if (previous != null && ServingStatus.SERVING.equals(previous.state())) {
             events.add(
                     new StageEvent(
-                            EventReason.ServingSwitched,
-                            "track "
-                                    + spec.track()
-                                    + " switched to "
-                                    + promotedVersion
-                                    + (observed.servedVersion() == null
-                                            ? ""
-                                            : " from " + observed.servedVersion())));
-            return status(
-                    previous,
-                    ServingStatus.SERVING,
-                    promotedVersion,
-                    observed,
-                    service,
-                    now,
-                    readyText(observed, spec) + " serve track " + spec.track(),
-                    spec.replicas(),
-                    true,
-                    events);
+                            EventReason.ServingSuperseded,
+                            "track " + spec.track() + " now serves " + servedVersionOr(by)));
         }
-        Instant since =
-                previous != null
-                                && ServingStatus.ROLLING_OUT.equals(previous.state())
-                                && previous.since() != null
-                        ? Instant.parse(previous.since())
-                        : now;
-        if (Duration.between(since, now).getSeconds() > spec.readyTimeoutSeconds()) {
-            String message =
-                    "the inference pods of "
-                            + promotedVersion
-                            + " were not Ready within "
-                            + spec.readyTimeoutSeconds()
-                            + " s"
-                            + waiting(deployment)
-                            + "; "
-                            + (observed.servedVersion() == null
-                                    ? "nothing serves track " + spec.track()
-                                    : observed.servedVersion() + " keeps serving")
-                            + ". Fix the cause, then change the stage's spec.serving (e.g. replicas) to retry";
-            events.add(new StageEvent(EventReason.RolloutFailed, message));
-            return status(
-                    previous,
-                    ServingStatus.ROLLOUT_FAILED,
-                    promotedVersion,
-                    observed,
-                    service,
-                    now,
-                    message,
-                    0,
-                    false,
-                    events);
+        String message = "superseded by " + by + " on track " + spec.track();
+        return stopped(ServingStatus.SUPERSEDED, message);
+    }
+
+    /** Serving is disabled, the stage is being deleted, or its rollout failed for this spec. */
+    private ServingPlan notServing() {
+        if (self.deleting()) {
+            return stopped(ServingStatus.DISABLED, "the stage is being deleted");
         }
+        if (!spec.enabled()) {
+            return stopped(ServingStatus.DISABLED, "serving disabled by spec.serving.enabled");
+        }
+        return stopped(ServingStatus.ROLLOUT_FAILED, previous.message());
+    }
+
+    /**
+     * Not serving. Pods that served until a recent switch keep running until the scale-down time
+     * the switch recorded; then the Deployment goes to 0.
+     */
+    private ServingPlan stopped(String state, String message) {
+        Instant keepUntil = keepPodsUntil(version);
+        if (keepUntil != null) {
+            return plan(
+                    state,
+                    message + "; its pods are scaled to 0 at " + Conditions.timestamp(keepUntil),
+                    deployment == null ? null : deployment.replicas(),
+                    null,
+                    Duration.between(now, keepUntil));
+        }
+        return plan(state, message, deployment == null ? null : 0, null, null);
+    }
+
+    private ServingPlan rolloutFailed() {
+        String served = servedVersion();
+        String message =
+                "the inference pods of "
+                        + version
+                        + " were not Ready within "
+                        + spec.readyTimeoutSeconds()
+                        + " s"
+                        + waiting()
+                        + "; "
+                        + (served == null
+                                ? "nothing serves track " + spec.track()
+                                : served + " keeps serving")
+                        + ". Fix the cause, then change the stage's spec.serving (e.g. replicas)"
+                        + " or turn serving off and on to retry";
+        events.add(new StageEvent(EventReason.RolloutFailed, message));
+        return plan(ServingStatus.ROLLOUT_FAILED, message, 0, null, null);
+    }
+
+    private ServingPlan rollingOut() {
         if (previous == null || !ServingStatus.ROLLING_OUT.equals(previous.state())) {
             events.add(
                     new StageEvent(
                             EventReason.RolloutStarted,
-                            "rolling out " + promotedVersion + " on track " + spec.track()));
+                            "rolling out " + version + " on track " + spec.track()));
         }
-        return status(
-                previous,
-                ServingStatus.ROLLING_OUT,
-                promotedVersion,
-                observed,
-                service,
-                now,
+        String served = servedVersion();
+        String message =
                 "waiting for "
                         + spec.replicas()
                         + " Ready inference pods of "
-                        + promotedVersion
-                        + waiting(deployment)
-                        + (observed.servedVersion() == null
-                                ? ""
-                                : "; " + observed.servedVersion() + " serves meanwhile"),
+                        + version
+                        + waiting()
+                        + (served == null ? "" : "; " + served + " serves meanwhile");
+        return plan(
+                ServingStatus.ROLLING_OUT,
+                message,
                 spec.replicas(),
-                false,
-                events);
+                null,
+                settings.rolloutCheckInterval());
     }
 
-    private static ServingPlan status(
-            ServingStatus previous,
+    private ServingPlan plan(
             String state,
-            String version,
-            ObservedServing observed,
-            String service,
-            Instant now,
             String message,
             Integer replicas,
-            boolean pointService,
-            List<StageEvent> events) {
-        String promotedAt =
-                observed.peers().stream()
-                        .filter(p -> p.version().equals(version))
-                        .map(p -> Conditions.timestamp(p.promotedAt()))
-                        .findFirst()
-                        .orElse(Conditions.timestamp(now));
-        String since =
-                previous != null && state.equals(previous.state()) && previous.since() != null
-                        ? previous.since()
-                        : Conditions.timestamp(now);
-        // switching the Service: the model it served until now is the rollback target
-        String previousVersion =
-                pointService && observed.servedVersion() != null
-                        ? observed.servedVersion()
-                        : previous == null ? null : previous.previousModelVersion();
+            InferenceServiceFactory.Switch change,
+            Duration recheckAfter) {
+        Map<String, Integer> scale = new LinkedHashMap<>();
+        if (replicas != null && (replicas > 0 || deployment != null)) {
+            scale.put(version, replicas);
+        }
+        List<String> delete = new ArrayList<>();
+        Duration recheck = recheckAfter;
+        for (ObservedServing.Deployment other : observed.deployments().values()) {
+            if (other == deployment || other.version() == null) {
+                continue;
+            }
+            Instant keepUntil = keepPodsUntil(other.version());
+            if (other.version().equals(servedVersion()) && change == null) {
+                continue;
+            }
+            if (keepUntil != null) {
+                recheck = earliest(recheck, Duration.between(now, keepUntil));
+            } else if (!other.version().equals(servedVersion())) {
+                delete.add(other.name());
+            }
+        }
+        boolean servedAfter = change != null || version.equals(servedVersion());
         ServingStatus status =
                 new ServingStatus(
                         state,
-                        since,
+                        previous != null
+                                        && state.equals(previous.state())
+                                        && previous.since() != null
+                                ? previous.since()
+                                : Conditions.timestamp(now),
                         message,
-                        observed.deployment() == null && replicas == null
+                        deployment == null && (replicas == null || replicas == 0)
                                 ? null
                                 : ServingNames.deploymentName(version),
-                        service,
-                        observed.deployment() == null ? 0 : observed.deployment().readyReplicas(),
+                        spec.track(),
+                        deployment == null ? 0 : deployment.readyReplicas(),
                         version,
-                        previousVersion,
-                        promotedAt);
-        boolean serving = ServingStatus.SERVING.equals(state);
+                        previousVersion(change, servedAfter),
+                        Conditions.timestamp(self.promotedAt()),
+                        ServingNames.specHash(spec));
         ConditionUpdate condition =
-                serving
+                ServingStatus.SERVING.equals(state)
                         ? ConditionUpdate.isTrue(Serving, state, message)
                         : ConditionUpdate.isFalse(Serving, state, message);
-        boolean deleteOthers =
-                serving && (pointService || Objects.equals(version, observed.servedVersion()));
+        boolean takerWaits = desired.isPresent() && desired.get() != self;
+        boolean holdsTrack = servedAfter && takerWaits || keepPodsUntil(version) != null;
         return new ServingPlan(
                 status,
-                replicas,
-                pointService,
-                deleteOthers,
                 condition,
+                scale,
+                List.copyOf(delete),
+                change,
                 List.copyOf(events),
-                ServingStatus.ROLLING_OUT.equals(state));
+                recheck,
+                holdsTrack);
     }
 
-    private static String readyText(ObservedServing observed, ServingSpec spec) {
-        int ready = observed.deployment() == null ? 0 : observed.deployment().readyReplicas();
+    /**
+     * The rollback target: what served before this model, as the Service records it (so a status
+     * lost in a crash is rebuilt from the cluster).
+     */
+    private String previousVersion(InferenceServiceFactory.Switch change, boolean servedAfter) {
+        if (change != null) {
+            return change.previousVersion();
+        }
+        if (servedAfter && service != null) {
+            return service.previousVersion();
+        }
+        return previous == null ? null : previous.previousModelVersion();
+    }
+
+    /** Until when the pods of {@code modelVersion} keep running after the Service left them. */
+    private Instant keepPodsUntil(String modelVersion) {
+        if (service == null
+                || !modelVersion.equals(service.previousVersion())
+                || modelVersion.equals(service.servedVersion())
+                || service.previousScaleDownAt() == null
+                || !now.isBefore(service.previousScaleDownAt())) {
+            return null;
+        }
+        return service.previousScaleDownAt();
+    }
+
+    private boolean ready() {
+        return deployment != null
+                && spec.replicas() > 0
+                && deployment.replicas() >= spec.replicas()
+                && deployment.readyReplicas() >= spec.replicas();
+    }
+
+    private boolean rolloutTimedOut() {
+        Instant since =
+                previous != null
+                                && ServingStatus.ROLLING_OUT.equals(previous.state())
+                                && version.equals(previous.modelVersion())
+                                && previous.since() != null
+                        ? Instant.parse(previous.since())
+                        : now;
+        return Duration.between(since, now).getSeconds() > spec.readyTimeoutSeconds();
+    }
+
+    private String servedVersion() {
+        return service == null ? null : service.servedVersion();
+    }
+
+    private String servedVersionOr(String fallback) {
+        String served = servedVersion();
+        return served == null ? fallback : served;
+    }
+
+    private String readyText() {
+        int ready = deployment == null ? 0 : deployment.readyReplicas();
         return ready + "/" + spec.replicas() + " Ready pods";
     }
 
-    private static String waiting(ObservedServing.Deployment deployment) {
+    private String waiting() {
         return deployment == null || deployment.waiting() == null
                 ? ""
                 : " (" + deployment.waiting() + ")";
+    }
+
+    private static Duration earliest(Duration a, Duration b) {
+        return a == null || b.compareTo(a) < 0 ? b : a;
     }
 }

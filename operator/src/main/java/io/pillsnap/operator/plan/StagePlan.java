@@ -10,12 +10,19 @@ import io.pillsnap.api.v1alpha1.status.StageMetrics;
 import io.pillsnap.api.v1alpha1.status.StagePhase;
 import io.pillsnap.operator.event.EventReason;
 import io.pillsnap.operator.event.StageEvent;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What the planner decided for one reconcile pass: the next phase and status content, condition
- * changes and Events. While the phase is Queued or Training, the run's trainer Job must exist.
+ * What the phase planner decided for one reconcile pass: the next phase and status content,
+ * condition changes, Events, and the trainer objects that must exist.
+ *
+ * @param needsTrainer the current attempt's ConfigMap and Job must exist
+ * @param readResult the run's result reader Job must exist
+ * @param restartResultReader the result reader Job must be deleted (its pod vanished) so that the
+ *     next pass starts it again
+ * @param recheckAfter look again after this long even if nothing changes; null: no need
  */
 public record StagePlan(
         StagePhase phase,
@@ -27,11 +34,11 @@ public record StagePlan(
         ArtifactStatus artifacts,
         LineageStatus lineage,
         List<ConditionUpdate> conditions,
-        List<StageEvent> events) {
-
-    public boolean needsTrainer() {
-        return phase != null && phase.isRunning() && run != null;
-    }
+        List<StageEvent> events,
+        boolean needsTrainer,
+        boolean readResult,
+        boolean restartResultReader,
+        Duration recheckAfter) {
 
     /** Starts from the current status: unchanged unless a setter says otherwise. */
     static Builder keeping(PillsnapStageStatus status) {
@@ -51,6 +58,10 @@ public record StagePlan(
         private LineageStatus lineage;
         private final List<ConditionUpdate> conditions = new ArrayList<>();
         private final List<StageEvent> events = new ArrayList<>();
+        private boolean needsTrainer;
+        private boolean readResult;
+        private boolean restartResultReader;
+        private Duration recheckAfter;
 
         private Builder(PillsnapStageStatus status) {
             this.previousPhase = status.phase();
@@ -62,10 +73,6 @@ public record StagePlan(
             this.gate = status.gate();
             this.artifacts = status.artifacts();
             this.lineage = status.lineage();
-        }
-
-        StagePhase previousPhase() {
-            return previousPhase;
         }
 
         Builder phase(StagePhase phase, String message) {
@@ -128,6 +135,26 @@ public record StagePlan(
             return this;
         }
 
+        Builder needsTrainer() {
+            this.needsTrainer = true;
+            return this;
+        }
+
+        Builder readResult() {
+            this.readResult = true;
+            return this;
+        }
+
+        Builder restartResultReader() {
+            this.restartResultReader = true;
+            return this;
+        }
+
+        Builder recheckAfter(Duration delay) {
+            this.recheckAfter = delay;
+            return this;
+        }
+
         StagePlan build() {
             return new StagePlan(
                     phase,
@@ -139,7 +166,11 @@ public record StagePlan(
                     artifacts,
                     lineage,
                     List.copyOf(conditions),
-                    List.copyOf(events));
+                    List.copyOf(events),
+                    needsTrainer,
+                    readResult,
+                    restartResultReader,
+                    recheckAfter);
         }
     }
 }

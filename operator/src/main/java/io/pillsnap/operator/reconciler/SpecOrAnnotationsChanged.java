@@ -5,8 +5,9 @@ import io.pillsnap.api.v1alpha1.PillsnapStage;
 import java.util.Objects;
 
 /**
- * Reconciles a stage on a spec change (new generation) and on an annotation change (manual approval
- * is an annotation), but not on the operator's own status patches.
+ * Reconciles a stage on a spec change (new generation), an annotation change (manual approval is an
+ * annotation), a finalizer change (the operator adds its finalizer, then reconciles) and deletion,
+ * but not on the operator's own status patches.
  */
 public class SpecOrAnnotationsChanged implements OnUpdateFilter<PillsnapStage> {
 
@@ -18,6 +19,9 @@ public class SpecOrAnnotationsChanged implements OnUpdateFilter<PillsnapStage> {
                 || !Objects.equals(
                         newStage.getMetadata().getAnnotations(),
                         oldStage.getMetadata().getAnnotations())
+                || !Objects.equals(
+                        newStage.getMetadata().getFinalizers(),
+                        oldStage.getMetadata().getFinalizers())
                 || newStage.isMarkedForDeletion();
     }
 }

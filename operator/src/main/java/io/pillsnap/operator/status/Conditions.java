@@ -13,7 +13,8 @@ import java.util.Optional;
 /**
  * Merges condition updates into the current conditions, following the Kubernetes API conventions:
  * lastTransitionTime changes only when the status changes, observedGeneration is the generation the
- * condition was evaluated for, and the order is stable.
+ * condition was evaluated for (a condition not re-evaluated in this pass keeps its own), and the
+ * order is stable.
  */
 public final class Conditions {
 
@@ -43,12 +44,7 @@ public final class Conditions {
                                 .withLastTransitionTime(since)
                                 .build());
             } else {
-                previous.ifPresent(
-                        p ->
-                                merged.add(
-                                        new ConditionBuilder(p)
-                                                .withObservedGeneration(generation)
-                                                .build()));
+                previous.ifPresent(merged::add);
             }
         }
         return merged;

@@ -29,8 +29,12 @@ class InferenceDeploymentFactoryTest {
         assertThat(deployment.getMetadata().getName()).isEqualTo("stage2-r3-0a1b2c3d");
         assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
         assertThat(deployment.getSpec().getSelector().getMatchLabels())
-                .containsEntry(ApiConstants.LABEL_TRACK, "pills")
                 .containsEntry(ApiConstants.LABEL_MODEL_VERSION, "stage2.r3-0a1b2c3d");
+        assertThat(deployment.getMetadata().getLabels())
+                .containsEntry(ApiConstants.LABEL_TRACK, "pills");
+        assertThat(deployment.getMetadata().getOwnerReferences())
+                .singleElement()
+                .satisfies(owner -> assertThat(owner.getController()).isTrue());
         assertThat(server.getImage()).isEqualTo(CONFIG.inferenceImage());
         assertThat(server.getArgs())
                 .containsExactly("--model-dir=/models/pillsnap/stage2/r3-0a1b2c3d", "--port=8000");
@@ -56,6 +60,21 @@ class InferenceDeploymentFactoryTest {
                 .singleElement()
                 .satisfies(m -> assertThat(m.getReadOnly()).isTrue());
         assertThat(pod.getVolumes()).noneMatch(v -> v.getSecret() != null);
+    }
+
+    @Test
+    void movingAStageToAnotherTrackChangesNeitherSelectorNorPods() {
+        PillsnapStage onPills = TestStages.stage("stage2", 2).serving("pills", 600).buildStored();
+        PillsnapStage onCanary = TestStages.stage("stage2", 2).serving("canary", 600).buildStored();
+
+        Deployment before = InferenceDeploymentFactory.create(onPills, VERSION, CONFIG, 1);
+        Deployment after = InferenceDeploymentFactory.create(onCanary, VERSION, CONFIG, 1);
+
+        // a Deployment's selector is immutable: a changed one is refused with a 422
+        assertThat(after.getSpec().getSelector()).isEqualTo(before.getSpec().getSelector());
+        assertThat(after.getSpec().getTemplate()).isEqualTo(before.getSpec().getTemplate());
+        assertThat(after.getMetadata().getLabels())
+                .containsEntry(ApiConstants.LABEL_TRACK, "canary");
     }
 
     @Test

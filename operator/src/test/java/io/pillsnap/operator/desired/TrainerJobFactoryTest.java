@@ -19,6 +19,7 @@ import io.pillsnap.api.v1alpha1.spec.ResourcesSpec;
 import io.pillsnap.operator.config.OperatorConfig;
 import io.pillsnap.operator.observe.ObservedRun;
 import io.pillsnap.operator.plan.PhasePlanner;
+import io.pillsnap.operator.plan.PlanSettings;
 import io.pillsnap.operator.plan.StagePlan;
 import io.pillsnap.operator.status.StageStatusAggregator;
 import io.pillsnap.operator.testing.Snapshots;
@@ -42,7 +43,8 @@ class TrainerJobFactoryTest {
         PodSpec pod = job.getSpec().getTemplate().getSpec();
         Container trainer = pod.getContainers().get(0);
 
-        assertThat(job.getMetadata().getName()).isEqualTo("stage4-r1-a1");
+        assertThat(job.getMetadata().getName())
+                .isEqualTo("stage4-" + stage.getStatus().run().id() + "-a1");
         assertThat(job.getMetadata().getNamespace()).isEqualTo("prod");
         assertThat(trainer.getName()).isEqualTo("trainer");
         assertThat(trainer.getImage()).isEqualTo(CONFIG.trainerImage());
@@ -75,7 +77,8 @@ class TrainerJobFactoryTest {
                 .isEqualTo("pillsnap-artifacts");
         assertThat(artifacts.getPersistentVolumeClaim().getReadOnly()).isFalse();
         assertThat(mount(trainer, "artifacts").getReadOnly()).isFalse();
-        assertThat(volume(pod, "stage").getConfigMap().getName()).isEqualTo("stage4-r1-trainer");
+        assertThat(volume(pod, "stage").getConfigMap().getName())
+                .isEqualTo("stage4-" + stage.getStatus().run().id() + "-trainer");
         assertThat(volume(pod, "dshm").getEmptyDir().getMedium()).isEqualTo("Memory");
         assertThat(volume(pod, "dshm").getEmptyDir().getSizeLimit())
                 .isEqualTo(new Quantity("16Gi"));
@@ -98,9 +101,6 @@ class TrainerJobFactoryTest {
         assertThat(job.getSpec().getActiveDeadlineSeconds()).isEqualTo(432000L);
         assertThat(job.getSpec().getBackoffLimit()).isZero();
         assertThat(pod.getRestartPolicy()).isEqualTo("Never");
-        assertThat(job.getMetadata().getOwnerReferences())
-                .as("set by the dependent resource")
-                .isNullOrEmpty();
     }
 
     @Test
@@ -135,7 +135,25 @@ class TrainerJobFactoryTest {
                         "--data=/data/pillsnap_dataset/data",
                         "--output=/artifacts/ns/stage1/" + runId,
                         "--run-id=" + runId,
-                        "--progress-port=8090");
+                        "--progress-port=8090",
+                        "--resume-from=/artifacts/ns/stage1/" + runId + "/checkpoints/last");
+    }
+
+    @Test
+    void jobIsOwnedByItsStageObjectAndNamedByItsRun() throws IOException {
+        PillsnapStage stage = started(load("stage1.yaml"), "ns");
+        String runId = stage.getStatus().run().id();
+
+        var job = TrainerJobFactory.create(stage, CONFIG);
+
+        assertThat(job.getMetadata().getName()).isEqualTo("stage1-" + runId + "-a1");
+        assertThat(job.getMetadata().getOwnerReferences())
+                .singleElement()
+                .satisfies(
+                        owner -> {
+                            assertThat(owner.getUid()).isEqualTo(stage.getMetadata().getUid());
+                            assertThat(owner.getController()).isTrue();
+                        });
     }
 
     @Test
@@ -199,11 +217,11 @@ class TrainerJobFactoryTest {
     void longStageNamesStillMakeValidJobNames() {
         String name = "a".repeat(63);
 
-        String jobName = RunNames.jobName(name, 12, 3);
+        String jobName = RunNames.jobName(name, "r12-0a1b2c3d", 3);
 
-        assertThat(jobName).hasSizeLessThanOrEqualTo(63).endsWith("-r12-a3");
-        assertThat(RunNames.jobName(name, 12, 3)).isEqualTo(jobName);
-        assertThat(RunNames.jobName("b".repeat(63), 12, 3)).isNotEqualTo(jobName);
+        assertThat(jobName).hasSizeLessThanOrEqualTo(63).endsWith("-r12-0a1b2c3d-a3");
+        assertThat(RunNames.jobName(name, "r12-0a1b2c3d", 3)).isEqualTo(jobName);
+        assertThat(RunNames.jobName("b".repeat(63), "r12-0a1b2c3d", 3)).isNotEqualTo(jobName);
     }
 
     private static PillsnapStage load(String file) throws IOException {
@@ -222,7 +240,10 @@ class TrainerJobFactoryTest {
                 stage.getSpec().predecessors().stream()
                         .map(p -> Snapshots.promoted(p, namespace + "/" + p + "/r1-0000"))
                         .toArray(io.pillsnap.operator.observe.PredecessorState[]::new);
-        StagePlan plan = PhasePlanner.plan(Snapshots.of(stage, ObservedRun.none(), predecessors));
+        StagePlan plan =
+                PhasePlanner.plan(
+                        Snapshots.of(stage, ObservedRun.none(), predecessors),
+                        PlanSettings.of(CONFIG));
         stage.setStatus(
                 StageStatusAggregator.aggregate(
                         PillsnapStageStatus.empty(), plan, 1, Snapshots.NOW));

@@ -23,13 +23,20 @@ import io.pillsnap.operator.status.StageStatusAggregator;
 import io.pillsnap.operator.testing.Snapshots;
 import io.pillsnap.operator.testing.TestResults;
 import io.pillsnap.operator.testing.TestStages;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 class PhasePlannerTest {
 
-    private static final String JOB1 = "stage2-r1-a1";
+    private static final String RUN1 =
+            Snapshots.runId(TestStages.stage("stage2", 2).buildStored(), 1);
+    private static final String RUN2 =
+            Snapshots.runId(TestStages.stage("stage2", 2).buildStored(), 2);
+    private static final String JOB1 = "stage2-" + RUN1 + "-a1";
+    private static final PlanSettings SETTINGS =
+            new PlanSettings(Duration.ofSeconds(60), Duration.ofHours(1), Duration.ofSeconds(5));
 
     @Nested
     class StartingARun {
@@ -144,7 +151,7 @@ class PhasePlannerTest {
                             started(),
                             attempts(
                                     failed(JOB1, 1, FailureKind.ERROR, 1),
-                                    running("stage2-r1-a2", 2)));
+                                    running("stage2-" + RUN1 + "-a2", 2)));
 
             assertThat(plan.phase()).isEqualTo(StagePhase.Training);
             assertThat(plan.run().attempt()).isEqualTo(2);
@@ -162,7 +169,10 @@ class PhasePlannerTest {
                     plan(
                             started(),
                             attempts(
-                                    succeeded(JOB1, 1, TestResults.succeeded(Map.of(TOP1, 0.61)))));
+                                    succeeded(
+                                            JOB1,
+                                            1,
+                                            TestResults.succeeded(RUN1, Map.of(TOP1, 0.61)))));
 
             assertThat(plan.phase()).isEqualTo(StagePhase.Promoted);
             assertThat(plan.gate().result()).isEqualTo(GateResult.Passed);
@@ -179,7 +189,11 @@ class PhasePlannerTest {
             StagePlan plan =
                     plan(
                             started(),
-                            attempts(succeeded(JOB1, 1, TestResults.succeeded(Map.of(TOP1, 0.2)))));
+                            attempts(
+                                    succeeded(
+                                            JOB1,
+                                            1,
+                                            TestResults.succeeded(RUN1, Map.of(TOP1, 0.2)))));
 
             assertThat(plan.phase()).isEqualTo(StagePhase.Rejected);
             assertThat(plan.message()).isEqualTo("gate failed: top1 0.2000 is not >= 0.4000");
@@ -200,7 +214,11 @@ class PhasePlannerTest {
             StagePlan plan =
                     plan(
                             stage,
-                            attempts(succeeded(JOB1, 1, TestResults.succeeded(Map.of(TOP1, 0.9)))));
+                            attempts(
+                                    succeeded(
+                                            JOB1,
+                                            1,
+                                            TestResults.succeeded(RUN1, Map.of(TOP1, 0.9)))));
 
             assertThat(plan.phase()).isEqualTo(StagePhase.Rejected);
             assertThat(plan.gate().result()).isEqualTo(GateResult.Inconclusive);
@@ -218,7 +236,7 @@ class PhasePlannerTest {
                                             JOB1,
                                             1,
                                             TestResults.succeededWithFailedExport(
-                                                    Map.of(TOP1, 0.9)))));
+                                                    RUN1, Map.of(TOP1, 0.9)))));
 
             assertThat(plan.phase()).isEqualTo(StagePhase.Rejected);
             assertThat(plan.message())
@@ -259,7 +277,11 @@ class PhasePlannerTest {
             StagePlan plan =
                     plan(
                             stage,
-                            attempts(succeeded(JOB1, 1, TestResults.succeeded(Map.of(TOP1, 0.9)))));
+                            attempts(
+                                    succeeded(
+                                            JOB1,
+                                            1,
+                                            TestResults.succeeded(RUN1, Map.of(TOP1, 0.9)))));
 
             assertThat(plan.phase()).isEqualTo(StagePhase.Evaluating);
             assertThat(plan.message())
@@ -297,7 +319,9 @@ class PhasePlannerTest {
                             stage,
                             attempts(
                                     succeeded(
-                                            JOB1, 1, TestResults.succeeded(Map.of(TOP1, 0.35))))));
+                                            JOB1,
+                                            1,
+                                            TestResults.succeeded(RUN1, Map.of(TOP1, 0.35))))));
             assertThat(stage.getStatus().phase()).isEqualTo(StagePhase.Rejected);
 
             PillsnapStage relaxed = started(TestStages.stage("stage2", 2).criterion(TOP1, 0.3));
@@ -322,7 +346,7 @@ class PhasePlannerTest {
 
             assertThat(plan.phase()).isEqualTo(StagePhase.Queued);
             assertThat(plan.run().attempt()).isEqualTo(2);
-            assertThat(plan.run().job()).isEqualTo("stage2-r1-a2");
+            assertThat(plan.run().job()).isEqualTo("stage2-" + RUN1 + "-a2");
             assertThat(plan.run().failedAttempts()).isEqualTo(1);
             assertThat(plan.run().resumeFrom())
                     .isEqualTo(plan.run().artifactsPath() + "/checkpoints/last");
@@ -395,7 +419,10 @@ class PhasePlannerTest {
                     plan(
                             stage,
                             attempts(
-                                    succeeded(JOB1, 1, TestResults.succeeded(Map.of(TOP1, 0.5))))));
+                                    succeeded(
+                                            JOB1,
+                                            1,
+                                            TestResults.succeeded(RUN1, Map.of(TOP1, 0.5))))));
             PillsnapStage rerun = started(TestStages.stage("stage2", 2).rerunNonce("2"));
             rerun.setStatus(stage.getStatus());
 
@@ -404,7 +431,7 @@ class PhasePlannerTest {
             assertThat(plan.phase()).isEqualTo(StagePhase.Queued);
             assertThat(plan.run().number()).isEqualTo(2);
             assertThat(plan.run().nonce()).isEqualTo("2");
-            assertThat(plan.run().job()).isEqualTo("stage2-r2-a1");
+            assertThat(plan.run().job()).isEqualTo("stage2-" + RUN2 + "-a1");
             assertThat(plan.metrics()).isNull();
             assertThat(plan.gate()).isNull();
             assertThat(plan.events())
@@ -445,7 +472,9 @@ class PhasePlannerTest {
                 stage,
                 plan(
                         stage,
-                        attempts(succeeded(JOB1, 1, TestResults.succeeded(Map.of(TOP1, 0.9))))));
+                        attempts(
+                                succeeded(
+                                        JOB1, 1, TestResults.succeeded(RUN1, Map.of(TOP1, 0.9))))));
         assertThat(stage.getStatus().phase()).isEqualTo(StagePhase.Evaluating);
         return stage;
     }
@@ -460,7 +489,7 @@ class PhasePlannerTest {
 
     private static StagePlan plan(
             PillsnapStage stage, ObservedRun run, PredecessorState... predecessors) {
-        return PhasePlanner.plan(Snapshots.of(stage, run, predecessors));
+        return PhasePlanner.plan(Snapshots.of(stage, run, predecessors), SETTINGS);
     }
 
     private static ConditionUpdate condition(StagePlan plan, ConditionType type) {

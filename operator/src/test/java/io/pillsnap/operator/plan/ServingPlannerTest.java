@@ -2,17 +2,24 @@ package io.pillsnap.operator.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.PillsnapStageStatus;
+import io.pillsnap.api.v1alpha1.status.RunStatus;
 import io.pillsnap.api.v1alpha1.status.ServingStatus;
 import io.pillsnap.api.v1alpha1.status.StagePhase;
+import io.pillsnap.operator.desired.ServingNames;
 import io.pillsnap.operator.event.EventReason;
 import io.pillsnap.operator.event.StageEvent;
 import io.pillsnap.operator.observe.ObservedServing;
 import io.pillsnap.operator.observe.ObservedServing.TrackPeer;
+import io.pillsnap.operator.observe.ObservedServing.TrackService;
 import io.pillsnap.operator.testing.TestStages;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ServingPlannerTest {
@@ -20,43 +27,51 @@ class ServingPlannerTest {
     private static final Instant NOW = Instant.parse("2026-11-24T08:00:00Z");
     private static final String OLD = "stage1/r1-aaaaaaaa";
     private static final String NEW = "stage2/r1-bbbbbbbb";
+    private static final String NEW_DEPLOYMENT = ServingNames.deploymentName(NEW);
+    private static final PlanSettings SETTINGS =
+            new PlanSettings(Duration.ofSeconds(60), Duration.ofHours(1), Duration.ofSeconds(5));
+    private static final TrackPeer STAGE1 =
+            new TrackPeer("stage1", "uid-1", OLD, NOW.minusSeconds(3600), true, false);
 
     @Test
     void nothingToServeWithoutAPromotedModel() {
-        ServingPlan plan = ServingPlanner.plan(stage(null), null, ObservedServing.none(), NOW);
+        PillsnapStage stage = TestStages.stage("stage2", 2).serving("pills", 600).buildStored();
+
+        ServingPlan plan =
+                ServingPlanner.plan(
+                        stage, PillsnapStageStatus.empty(), ObservedServing.none(), NOW, SETTINGS);
 
         assertThat(plan.status()).isNull();
-        assertThat(plan.replicas()).isNull();
+        assertThat(plan.replicas()).isEmpty();
     }
 
     @Test
     void newModelScalesUpButTrafficStaysUntilItsPodsAreReady() {
-        ServingPlan plan =
-                ServingPlanner.plan(
-                        stage(null),
-                        NEW,
-                        observed(new ObservedServing.Deployment(1, 0, null)),
-                        NOW);
+        ServingPlan plan = plan(stage2(null), observed(deployment(1, 0, null), servedBy(OLD)));
 
         assertThat(plan.status().state()).isEqualTo(ServingStatus.ROLLING_OUT);
-        assertThat(plan.replicas()).isEqualTo(1);
-        assertThat(plan.pointService()).isFalse();
-        assertThat(plan.recheck()).isTrue();
+        assertThat(plan.replicas()).containsEntry(NEW, 1);
+        assertThat(plan.serviceSwitch()).isNull();
+        assertThat(plan.recheckAfter()).isEqualTo(Duration.ofSeconds(5));
         assertThat(plan.status().message()).contains(OLD + " serves meanwhile");
         assertThat(reasons(plan)).containsExactly(EventReason.RolloutStarted);
     }
 
     @Test
-    void readyModelTakesTheTrackAndRemembersThePreviousOne() {
+    void readyModelTakesTheTrackAndRecordsTheSwitchOnTheService() {
         ServingPlan plan =
-                ServingPlanner.plan(
-                        stage(rollingOutSince(NOW.minusSeconds(30))),
-                        NEW,
-                        observed(new ObservedServing.Deployment(1, 1, null)),
-                        NOW);
+                plan(
+                        stage2(rollingOutSince(NOW.minusSeconds(30))),
+                        observed(deployment(1, 1, null), servedBy(OLD)));
 
         assertThat(plan.status().state()).isEqualTo(ServingStatus.SERVING);
-        assertThat(plan.pointService()).isTrue();
+        assertThat(plan.serviceSwitch().version()).isEqualTo(NEW);
+        assertThat(plan.serviceSwitch().previousVersion()).isEqualTo(OLD);
+        assertThat(plan.serviceSwitch().switchedAt()).isEqualTo(NOW);
+        assertThat(plan.serviceSwitch().previousScaleDownAt()).isEqualTo(NOW.plusSeconds(30));
+        assertThat(plan.serviceSwitch().owners())
+                .extracting(OwnerReference::getName)
+                .containsExactly("stage1", "stage2");
         assertThat(plan.status().previousModelVersion()).isEqualTo(OLD);
         assertThat(plan.condition().status()).isEqualTo("True");
         assertThat(reasons(plan)).containsExactly(EventReason.ServingSwitched);
@@ -65,17 +80,15 @@ class ServingPlannerTest {
     @Test
     void rolloutPastItsDeadlineIsAbandonedAndThePreviousModelKeepsServing() {
         ServingPlan plan =
-                ServingPlanner.plan(
-                        stage(rollingOutSince(NOW.minusSeconds(601))),
-                        NEW,
+                plan(
+                        stage2(rollingOutSince(NOW.minusSeconds(601))),
                         observed(
-                                new ObservedServing.Deployment(
-                                        1, 0, "ImagePullBackOff: image not found")),
-                        NOW);
+                                deployment(1, 0, "ImagePullBackOff: image not found"),
+                                servedBy(OLD)));
 
         assertThat(plan.status().state()).isEqualTo(ServingStatus.ROLLOUT_FAILED);
-        assertThat(plan.replicas()).isZero();
-        assertThat(plan.pointService()).isFalse();
+        assertThat(plan.replicas()).containsEntry(NEW, 0);
+        assertThat(plan.serviceSwitch()).isNull();
         assertThat(plan.status().message())
                 .contains("were not Ready within 600 s")
                 .contains("ImagePullBackOff")
@@ -85,45 +98,199 @@ class ServingPlannerTest {
     }
 
     @Test
-    void aModelTheTrackNoLongerWantsServesUntilItsSuccessorIsReady() {
-        // stage1's view: it serves, but stage2 was promoted later on the same track
-        PillsnapStage stage1 = TestStages.stage("stage1", 1).serving("pills", 600).buildStored();
-        ObservedServing observed =
-                new ObservedServing(
-                        new ObservedServing.Deployment(1, 1, null),
-                        OLD,
-                        List.of(
-                                new TrackPeer("stage1", OLD, NOW.minusSeconds(3600), true),
-                                new TrackPeer("stage2", NEW, NOW.minusSeconds(60), true)),
-                        List.of());
+    void failedRolloutIsRetriedOnlyOnceTheServingSpecChanges() {
+        PillsnapStage failed = rolloutFailed(TestStages.stage("stage2", 2));
+        ServingPlan same = plan(failed, observed(deployment(0, 0, null), servedBy(OLD)));
 
-        ServingPlan plan = ServingPlanner.plan(stage1, OLD, observed, NOW);
+        assertThat(same.status().state()).isEqualTo(ServingStatus.ROLLOUT_FAILED);
+        assertThat(same.replicas()).containsEntry(NEW, 0);
+
+        PillsnapStage changed =
+                stage2(
+                        TestStages.stage("stage2", 2).serving("pills", 900),
+                        failed.getStatus().serving());
+        ServingPlan retried = plan(changed, observed(deployment(0, 0, null), servedBy(OLD)));
+
+        assertThat(retried.status().state()).isEqualTo(ServingStatus.ROLLING_OUT);
+        assertThat(retried.replicas()).containsEntry(NEW, 1);
+        assertThat(reasons(retried)).containsExactly(EventReason.RolloutStarted);
+    }
+
+    @Test
+    void disablingServingClearsAFailedRollout() {
+        PillsnapStage disabled =
+                stage2(
+                        TestStages.stage("stage2", 2).serving("pills", 600).servingDisabled(),
+                        rolloutFailed(TestStages.stage("stage2", 2)).getStatus().serving());
+
+        ServingPlan plan = plan(disabled, observed(deployment(0, 0, null), servedBy(OLD)));
+
+        assertThat(plan.status().state()).isEqualTo(ServingStatus.DISABLED);
+    }
+
+    @Test
+    void supersededModelKeepsItsPodsUntilTheScaleDownTimeTheSwitchRecorded() {
+        PillsnapStage stage1 = stage1Serving();
+        TrackService switched =
+                new TrackService(
+                        NEW, OLD, NOW.minusSeconds(10), NOW.plusSeconds(20), "7", List.of());
+        TrackPeer stage2 = new TrackPeer("stage2", "uid-2", NEW, NOW.minusSeconds(60), true, false);
+        var deployments = Map.of(ServingNames.deploymentName(OLD), deploymentOf(OLD, 1, 1));
+
+        ServingPlan waiting =
+                ServingPlanner.plan(
+                        stage1,
+                        stage1.getStatus(),
+                        new ObservedServing(deployments, switched, List.of(stage2)),
+                        NOW,
+                        SETTINGS);
+
+        assertThat(waiting.status().state()).isEqualTo(ServingStatus.SUPERSEDED);
+        assertThat(waiting.replicas()).containsEntry(OLD, 1);
+        assertThat(waiting.recheckAfter()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(waiting.holdsTrack()).isTrue();
+        assertThat(waiting.status().message()).contains("scaled to 0 at 2026-11-24T08:00:20Z");
+
+        ServingPlan later =
+                ServingPlanner.plan(
+                        stage1,
+                        stage1.getStatus(),
+                        new ObservedServing(deployments, switched, List.of(stage2)),
+                        NOW.plusSeconds(21),
+                        SETTINGS);
+
+        assertThat(later.replicas()).containsEntry(OLD, 0);
+        assertThat(later.holdsTrack()).isFalse();
+    }
+
+    @Test
+    void aModelTheTrackNoLongerWantsServesUntilItsSuccessorIsReady() {
+        PillsnapStage stage1 = stage1Serving();
+        TrackPeer stage2 = new TrackPeer("stage2", "uid-2", NEW, NOW.minusSeconds(60), true, false);
+
+        ServingPlan plan =
+                ServingPlanner.plan(
+                        stage1,
+                        stage1.getStatus(),
+                        new ObservedServing(
+                                Map.of(ServingNames.deploymentName(OLD), deploymentOf(OLD, 1, 1)),
+                                servedBy(OLD),
+                                List.of(stage2)),
+                        NOW,
+                        SETTINGS);
 
         assertThat(plan.status().state()).isEqualTo(ServingStatus.SERVING);
-        assertThat(plan.replicas()).isEqualTo(1);
-        assertThat(plan.recheck()).isTrue();
+        assertThat(plan.replicas()).containsEntry(OLD, 1);
+        assertThat(plan.recheckAfter()).isNotNull();
         assertThat(plan.status().message()).contains("serving until " + NEW);
     }
 
-    private static PillsnapStage stage(ServingStatus serving) {
-        PillsnapStage stage = TestStages.stage("stage2", 2).serving("pills", 600).buildStored();
-        if (serving != null) {
-            stage.setStatus(
-                    new PillsnapStageStatus(
-                            StagePhase.Promoted,
-                            null,
-                            null,
-                            1L,
-                            List.of(),
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            serving));
-        }
+    @Test
+    void previousModelIsReadFromTheServiceWhenTheStatusLostIt() {
+        TrackService afterSwitch =
+                new TrackService(
+                        NEW, OLD, NOW.minusSeconds(5), NOW.plusSeconds(25), "8", List.of());
+
+        ServingPlan plan =
+                plan(
+                        stage2(rollingOutSince(NOW.minusSeconds(30))),
+                        observed(deployment(1, 1, null), afterSwitch));
+
+        assertThat(plan.status().state()).isEqualTo(ServingStatus.SERVING);
+        assertThat(plan.serviceSwitch()).isNull();
+        assertThat(plan.status().previousModelVersion()).isEqualTo(OLD);
+    }
+
+    @Test
+    void deletedServingStageHoldsTheTrackUntilThePreviousModelTakesIt() {
+        PillsnapStage stage2 = stage2(serving(NEW));
+        stage2.getMetadata().setDeletionTimestamp(NOW.minusSeconds(1).toString());
+
+        ServingPlan handingOver = plan(stage2, observed(deployment(1, 1, null), servedBy(NEW)));
+
+        assertThat(handingOver.status().state()).isEqualTo(ServingStatus.SERVING);
+        assertThat(handingOver.status().message())
+                .contains("being deleted: serving until " + OLD + " is ready");
+        assertThat(handingOver.replicas()).containsEntry(NEW, 1);
+        assertThat(handingOver.holdsTrack()).isTrue();
+
+        ServingPlan alone =
+                ServingPlanner.plan(
+                        stage2,
+                        stage2.getStatus(),
+                        new ObservedServing(
+                                Map.of(NEW_DEPLOYMENT, deploymentOf(NEW, 1, 1)),
+                                servedBy(NEW),
+                                List.of()),
+                        NOW,
+                        SETTINGS);
+
+        assertThat(alone.holdsTrack()).isFalse();
+    }
+
+    @Test
+    void earlierRunOfTheSameStageGoesOnceItsScaleDownTimeHasPassed() {
+        String firstRun = "stage2/r1-00000000";
+        Map<String, ObservedServing.Deployment> deployments = new LinkedHashMap<>();
+        deployments.put(ServingNames.deploymentName(firstRun), deploymentOf(firstRun, 1, 1));
+        deployments.put(NEW_DEPLOYMENT, deploymentOf(NEW, 1, 1));
+        TrackService switched =
+                new TrackService(
+                        NEW, firstRun, NOW.minusSeconds(40), NOW.minusSeconds(10), "9", List.of());
+
+        ServingPlan plan =
+                ServingPlanner.plan(
+                        stage2(serving(NEW)),
+                        stage2(serving(NEW)).getStatus(),
+                        new ObservedServing(deployments, switched, List.of()),
+                        NOW,
+                        SETTINGS);
+
+        assertThat(plan.deleteDeployments()).containsExactly(ServingNames.deploymentName(firstRun));
+    }
+
+    private static ServingPlan plan(PillsnapStage stage, ObservedServing observed) {
+        return ServingPlanner.plan(stage, stage.getStatus(), observed, NOW, SETTINGS);
+    }
+
+    /** stage2 promoted as NEW, with {@code serving} as its serving status. */
+    private static PillsnapStage stage2(ServingStatus serving) {
+        return stage2(TestStages.stage("stage2", 2).serving("pills", 600), serving);
+    }
+
+    private static PillsnapStage stage2(TestStages.Builder builder, ServingStatus serving) {
+        PillsnapStage stage = builder.buildStored();
+        stage.getMetadata().setUid("uid-2");
+        stage.setStatus(promoted("r1-bbbbbbbb", serving));
         return stage;
+    }
+
+    private static PillsnapStage stage1Serving() {
+        PillsnapStage stage = TestStages.stage("stage1", 1).serving("pills", 600).buildStored();
+        stage.getMetadata().setUid("uid-1");
+        ServingStatus serving =
+                new ServingStatus(
+                        ServingStatus.SERVING,
+                        NOW.minusSeconds(3000).toString(),
+                        "1/1 Ready pods serve track pills",
+                        ServingNames.deploymentName(OLD),
+                        "pills",
+                        1,
+                        OLD,
+                        null,
+                        NOW.minusSeconds(3600).toString(),
+                        ServingNames.specHash(stage.getSpec().serving()));
+        stage.setStatus(promoted("r1-aaaaaaaa", serving));
+        return stage;
+    }
+
+    private static PillsnapStageStatus promoted(String runId, ServingStatus serving) {
+        return PillsnapStageStatus.empty().toBuilder()
+                .phase(StagePhase.Promoted)
+                .observedGeneration(1L)
+                .run(new RunStatus(runId, 1, null, 1, 0, 3, 0, null, null, null, null, null, null))
+                .serving(serving)
+                .build();
     }
 
     private static ServingStatus rollingOutSince(Instant since) {
@@ -131,23 +298,67 @@ class ServingPlannerTest {
                 ServingStatus.ROLLING_OUT,
                 since.toString(),
                 "waiting",
-                "stage2-r1-bbbbbbbb",
+                NEW_DEPLOYMENT,
                 "pills",
                 0,
                 NEW,
                 null,
-                NOW.minusSeconds(900).toString());
+                NOW.minusSeconds(900).toString(),
+                null);
     }
 
-    /** stage1's model serves the track; stage2's was promoted after it. */
-    private static ObservedServing observed(ObservedServing.Deployment deployment) {
-        return new ObservedServing(
-                deployment,
-                OLD,
-                List.of(
-                        new TrackPeer("stage1", OLD, NOW.minusSeconds(3600), true),
-                        new TrackPeer("stage2", NEW, NOW.minusSeconds(900), true)),
-                List.of());
+    private static ServingStatus serving(String version) {
+        return new ServingStatus(
+                ServingStatus.SERVING,
+                NOW.minusSeconds(100).toString(),
+                "serving",
+                ServingNames.deploymentName(version),
+                "pills",
+                1,
+                version,
+                null,
+                NOW.minusSeconds(900).toString(),
+                null);
+    }
+
+    /** The status after a rollout of NEW failed, with {@code builder}'s serving spec. */
+    private static PillsnapStage rolloutFailed(TestStages.Builder builder) {
+        PillsnapStage stage = builder.serving("pills", 600).buildStored();
+        ServingStatus failed =
+                new ServingStatus(
+                        ServingStatus.ROLLOUT_FAILED,
+                        NOW.minusSeconds(60).toString(),
+                        "the inference pods of " + NEW + " were not Ready within 600 s",
+                        NEW_DEPLOYMENT,
+                        "pills",
+                        0,
+                        NEW,
+                        null,
+                        NOW.minusSeconds(900).toString(),
+                        ServingNames.specHash(stage.getSpec().serving()));
+        stage.getMetadata().setUid("uid-2");
+        stage.setStatus(promoted("r1-bbbbbbbb", failed));
+        return stage;
+    }
+
+    private static TrackService servedBy(String version) {
+        return new TrackService(version, null, NOW.minusSeconds(3000), null, "1", List.of());
+    }
+
+    private static ObservedServing.Deployment deployment(int replicas, int ready, String waiting) {
+        return new ObservedServing.Deployment(NEW_DEPLOYMENT, NEW, replicas, ready, waiting);
+    }
+
+    private static ObservedServing.Deployment deploymentOf(
+            String version, int replicas, int ready) {
+        return new ObservedServing.Deployment(
+                ServingNames.deploymentName(version), version, replicas, ready, null);
+    }
+
+    /** stage2's view: stage1's model serves the track, stage2's own Deployment as given. */
+    private static ObservedServing observed(
+            ObservedServing.Deployment deployment, TrackService service) {
+        return new ObservedServing(Map.of(NEW_DEPLOYMENT, deployment), service, List.of(STAGE1));
     }
 
     private static List<EventReason> reasons(ServingPlan plan) {

@@ -68,12 +68,12 @@ class PillsnapStageReconcilerIT {
         assertThat(condition(waiting, ConditionType.PredecessorsPromoted).getStatus())
                 .isEqualTo("False");
 
-        trainAndSucceed("stage1-r1-a1", Map.of(TOP1, 0.52));
+        trainAndSucceed(kubelet.awaitJob("stage1", 1, 1), Map.of(TOP1, 0.52));
         PillsnapStage stage1 = cluster.awaitStage("stage1", phase(StagePhase.Promoted));
         assertThat(stage1.getStatus().gate().result()).isEqualTo(GateResult.Passed);
         assertThat(stage1.getStatus().metrics().top1()).isEqualTo(0.52);
 
-        Job job2 = kubelet.awaitJob("stage2-r1-a1");
+        Job job2 = kubelet.awaitJob("stage2", 1, 1);
         assertThat(job2.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
                 .contains("--init-from=/artifacts/" + stage1.getStatus().run().artifactsPath());
         trainAndSucceed(job2, Map.of(TOP1, 0.71, MACRO_F1, 0.66));
@@ -94,7 +94,7 @@ class PillsnapStageReconcilerIT {
         cluster.apply(TestStages.stage("stage1", 1).criterion(TOP1, 0.40).build());
         cluster.apply(TestStages.stage("stage2", 2).after("stage1").build());
 
-        trainAndSucceed("stage1-r1-a1", Map.of(TOP1, 0.31));
+        trainAndSucceed(kubelet.awaitJob("stage1", 1, 1), Map.of(TOP1, 0.31));
 
         PillsnapStage stage1 = cluster.awaitStage("stage1", phase(StagePhase.Rejected));
         assertThat(stage1.getStatus().gate().result()).isEqualTo(GateResult.Failed);
@@ -127,7 +127,7 @@ class PillsnapStageReconcilerIT {
                         .criterion(MAP50, 0.70)
                         .build());
 
-        trainAndSucceed("stage3-r1-a1", Map.of(TOP1, 0.80));
+        trainAndSucceed(kubelet.awaitJob("stage3", 1, 1), Map.of(TOP1, 0.80));
 
         PillsnapStage stage = cluster.awaitStage("stage3", phase(StagePhase.Rejected));
         assertThat(stage.getStatus().gate().result()).isEqualTo(GateResult.Inconclusive);
@@ -145,7 +145,7 @@ class PillsnapStageReconcilerIT {
     @Test
     void manualPromotionWaitsForApprovalOfTheRun() {
         cluster.apply(TestStages.stage("stage4", 4).criterion(TOP1, 0.5).manualPromotion().build());
-        trainAndSucceed("stage4-r1-a1", Map.of(TOP1, 0.93));
+        trainAndSucceed(kubelet.awaitJob("stage4", 1, 1), Map.of(TOP1, 0.93));
 
         PillsnapStage waiting = cluster.awaitStage("stage4", phase(StagePhase.Evaluating));
         String runId = waiting.getStatus().run().id();
@@ -168,12 +168,12 @@ class PillsnapStageReconcilerIT {
     @Test
     void failedAttemptIsRetriedFromTheLastCheckpoint() {
         cluster.apply(TestStages.stage("stage1", 1).maxRetries(2).build());
-        Job first = kubelet.awaitJob("stage1-r1-a1");
+        Job first = kubelet.awaitJob("stage1", 1, 1);
         Pod pod = kubelet.startPod(first);
         cluster.awaitStage("stage1", phase(StagePhase.Training));
         kubelet.fail(first, pod, 1, TestResults.failed("CUDA error: an illegal memory access"));
 
-        Job second = kubelet.awaitJob("stage1-r1-a2");
+        Job second = kubelet.awaitJob("stage1", 1, 2);
         PillsnapStage retrying = cluster.get("stage1");
         String checkpoint = retrying.getStatus().run().artifactsPath() + "/checkpoints/last";
         assertThat(second.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
@@ -191,8 +191,8 @@ class PillsnapStageReconcilerIT {
     @Test
     void exhaustedRetryBudgetFailsTheStage() {
         cluster.apply(TestStages.stage("stage1", 1).maxRetries(1).build());
-        failAttempt("stage1-r1-a1", 1);
-        failAttempt("stage1-r1-a2", 137);
+        failAttempt(kubelet.awaitJob("stage1", 1, 1), 1);
+        failAttempt(kubelet.awaitJob("stage1", 1, 2), 137);
 
         PillsnapStage stage = cluster.awaitStage("stage1", phase(StagePhase.Failed));
         assertThat(stage.getStatus().message()).contains("no retries left");
@@ -204,7 +204,7 @@ class PillsnapStageReconcilerIT {
     @Test
     void invalidDataFailsAtOnceWithoutRetry() {
         cluster.apply(TestStages.stage("stage1", 1).build());
-        Job job = kubelet.awaitJob("stage1-r1-a1");
+        Job job = kubelet.awaitJob("stage1", 1, 1);
         Pod pod = kubelet.startPod(job);
         kubelet.fail(
                 job,
@@ -225,14 +225,15 @@ class PillsnapStageReconcilerIT {
     @Test
     void preemptionDoesNotChargeTheRetryBudget() {
         cluster.apply(TestStages.stage("stage1", 1).maxRetries(0).build());
-        Job job = kubelet.awaitJob("stage1-r1-a1");
+        Job job = kubelet.awaitJob("stage1", 1, 1);
         Pod first = kubelet.startPod(job);
         cluster.awaitStage("stage1", phase(StagePhase.Training));
 
         kubelet.preempt(first);
         cluster.awaitStage("stage1", s -> s.getStatus().run().disruptions() == 1);
         Pod replacement = kubelet.startPod(job);
-        kubelet.succeed(job, replacement, TestResults.succeeded(Map.of(TOP1, 0.5)));
+        kubelet.succeed(
+                job, replacement, TestResults.succeeded(FakeKubelet.runId(job), Map.of(TOP1, 0.5)));
 
         PillsnapStage stage = cluster.awaitStage("stage1", phase(StagePhase.Promoted));
         assertThat(stage.getStatus().run().attempt()).isEqualTo(1);
@@ -243,10 +244,10 @@ class PillsnapStageReconcilerIT {
     @Test
     void preemptionThatFailsTheJobStartsAnAttemptWithoutChargingTheBudget() {
         cluster.apply(TestStages.stage("stage1", 1).maxRetries(0).build());
-        Job job = kubelet.awaitJob("stage1-r1-a1");
+        Job job = kubelet.awaitJob("stage1", 1, 1);
         kubelet.preemptAndFailJob(job, kubelet.startPod(job));
 
-        Job second = kubelet.awaitJob("stage1-r1-a2");
+        Job second = kubelet.awaitJob("stage1", 1, 2);
         trainAndSucceed(second, Map.of(TOP1, 0.5));
 
         PillsnapStage stage = cluster.awaitStage("stage1", phase(StagePhase.Promoted));
@@ -257,7 +258,8 @@ class PillsnapStageReconcilerIT {
     @Test
     void garbageTerminationMessageFailsTheRunWithAClearMessage() {
         cluster.apply(TestStages.stage("stage1", 1).build());
-        trainAndSucceedWithMessage("stage1-r1-a1", "Segmentation fault (core dumped)");
+        trainAndSucceedWithMessage(
+                kubelet.awaitJob("stage1", 1, 1), "Segmentation fault (core dumped)");
 
         PillsnapStage stage = cluster.awaitStage("stage1", phase(StagePhase.Failed));
         assertThat(stage.getStatus().message())
@@ -284,7 +286,7 @@ class PillsnapStageReconcilerIT {
     @Test
     void restartedOperatorAdoptsTheRunningJobAndFinishesTheStage() {
         cluster.apply(TestStages.stage("stage1", 1).build());
-        Job job = kubelet.awaitJob("stage1-r1-a1");
+        Job job = kubelet.awaitJob("stage1", 1, 1);
         Pod pod = kubelet.startPod(job);
         cluster.awaitStage("stage1", phase(StagePhase.Training));
 
@@ -294,7 +296,7 @@ class PillsnapStageReconcilerIT {
                 .atMost(Duration.ofSeconds(3))
                 .until(() -> kubelet.jobs("stage1").size() == 1);
 
-        kubelet.succeed(job, pod, TestResults.succeeded(Map.of(TOP1, 0.5)));
+        kubelet.succeed(job, pod, TestResults.succeeded(FakeKubelet.runId(job), Map.of(TOP1, 0.5)));
         cluster.awaitStage("stage1", phase(StagePhase.Promoted));
         assertThat(kubelet.jobs("stage1")).hasSize(1);
     }
@@ -302,13 +304,13 @@ class PillsnapStageReconcilerIT {
     @Test
     void newRerunNonceStartsASecondRun() {
         cluster.apply(TestStages.stage("stage1", 1).build());
-        trainAndSucceed("stage1-r1-a1", Map.of(TOP1, 0.5));
+        trainAndSucceed(kubelet.awaitJob("stage1", 1, 1), Map.of(TOP1, 0.5));
         String firstRun =
                 cluster.awaitStage("stage1", phase(StagePhase.Promoted)).getStatus().run().id();
 
         setRerunNonce("stage1", "again");
 
-        Job second = kubelet.awaitJob("stage1-r2-a1");
+        Job second = kubelet.awaitJob("stage1", 2, 1);
         PillsnapStage queued = cluster.awaitStage("stage1", s -> s.getStatus().run().number() == 2);
         assertThat(queued.getStatus().metrics()).isNull();
         trainAndSucceed(second, Map.of(TOP1, 0.55));
@@ -321,22 +323,14 @@ class PillsnapStageReconcilerIT {
     @Test
     void rerunWhileTrainingStopsTheOldJob() {
         cluster.apply(TestStages.stage("stage1", 1).build());
-        Job first = kubelet.awaitJob("stage1-r1-a1");
+        Job first = kubelet.awaitJob("stage1", 1, 1);
         kubelet.startPod(first);
         cluster.awaitStage("stage1", phase(StagePhase.Training));
 
         setRerunNonce("stage1", "2");
 
-        kubelet.awaitJob("stage1-r2-a1");
-        await().atMost(Duration.ofSeconds(10))
-                .until(
-                        () ->
-                                kubelet.jobs("stage1").stream()
-                                        .noneMatch(
-                                                j ->
-                                                        j.getMetadata()
-                                                                .getName()
-                                                                .equals("stage1-r1-a1")));
+        kubelet.awaitJob("stage1", 2, 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> kubelet.findJob("stage1", 1, 1) == null);
     }
 
     @Test
@@ -361,23 +355,16 @@ class PillsnapStageReconcilerIT {
     }
 
     private void trainAndSucceed(
-            String jobName, Map<io.pillsnap.api.v1alpha1.spec.Metric, Double> metrics) {
-        trainAndSucceed(kubelet.awaitJob(jobName), metrics);
-    }
-
-    private void trainAndSucceed(
             Job job, Map<io.pillsnap.api.v1alpha1.spec.Metric, Double> metrics) {
         Pod pod = kubelet.startPod(job);
-        kubelet.succeed(job, pod, TestResults.succeeded(metrics));
+        kubelet.succeed(job, pod, TestResults.succeeded(FakeKubelet.runId(job), metrics));
     }
 
-    private void trainAndSucceedWithMessage(String jobName, String message) {
-        Job job = kubelet.awaitJob(jobName);
+    private void trainAndSucceedWithMessage(Job job, String message) {
         kubelet.succeed(job, kubelet.startPod(job), message);
     }
 
-    private void failAttempt(String jobName, int exitCode) {
-        Job job = kubelet.awaitJob(jobName);
+    private void failAttempt(Job job, int exitCode) {
         kubelet.fail(job, kubelet.startPod(job), exitCode, null);
     }
 

@@ -96,7 +96,12 @@ class ServingRolloutIT {
     @Test
     void secondStageOnTheTrackTakesTrafficOnlyOnceReadyThenTheOldScalesToZero() {
         String first = serveStage1();
-        cluster.apply(TestStages.stage("stage2", 2).after("stage1").serving(TRACK, 600).build());
+        cluster.apply(
+                TestStages.stage("stage2", 2)
+                        .after("stage1")
+                        .serving(TRACK, 600)
+                        .scaleDownDelay(2)
+                        .build());
         String second = promote("stage2");
 
         String secondName = ServingNames.deploymentName(second);
@@ -159,7 +164,12 @@ class ServingRolloutIT {
     @Test
     void disablingServingOfTheNewerStageRollsBackToThePreviousModel() {
         String first = serveStage1();
-        cluster.apply(TestStages.stage("stage2", 2).after("stage1").serving(TRACK, 600).build());
+        cluster.apply(
+                TestStages.stage("stage2", 2)
+                        .after("stage1")
+                        .serving(TRACK, 600)
+                        .scaleDownDelay(2)
+                        .build());
         String second = promote("stage2");
         kubelet.deploymentReady(
                 kubelet.awaitDeployment(ServingNames.deploymentName(second))
@@ -195,7 +205,7 @@ class ServingRolloutIT {
 
     /** stage1 promoted and serving the track. */
     private String serveStage1() {
-        cluster.apply(TestStages.stage("stage1", 1).serving(TRACK, 600).build());
+        cluster.apply(TestStages.stage("stage1", 1).serving(TRACK, 600).scaleDownDelay(2).build());
         String version = promote("stage1");
         kubelet.deploymentReady(
                 kubelet.awaitDeployment(ServingNames.deploymentName(version))
@@ -207,8 +217,11 @@ class ServingRolloutIT {
 
     /** Trains the stage's first run to a passing result; returns its model version. */
     private String promote(String stage) {
-        Job job = kubelet.awaitJob(stage + "-r1-a1");
-        kubelet.succeed(job, kubelet.startPod(job), TestResults.succeeded(Map.of(TOP1, 0.9)));
+        Job job = kubelet.awaitJob(stage, 1, 1);
+        kubelet.succeed(
+                job,
+                kubelet.startPod(job),
+                TestResults.succeeded(FakeKubelet.runId(job), Map.of(TOP1, 0.9)));
         PillsnapStage promoted =
                 cluster.awaitStage(stage, s -> s.getStatus().phase() == StagePhase.Promoted);
         return stage + "/" + promoted.getStatus().run().id();

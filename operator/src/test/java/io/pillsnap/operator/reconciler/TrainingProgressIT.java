@@ -78,7 +78,7 @@ class TrainingProgressIT {
     @Test
     void progressOfTheRunningTrainerReachesStatusAndItsFailuresDoNotFailTheStage() {
         cluster.apply(TestStages.stage("stage1", 1).build());
-        Job job = kubelet.awaitJob("stage1-r1-a1");
+        Job job = kubelet.awaitJob("stage1", 1, 1);
         Pod pod = kubelet.startPod(job, "127.0.0.1", trainer.getAddress().getPort());
 
         PillsnapStage training =
@@ -105,7 +105,8 @@ class TrainingProgressIT {
         assertThat(still.getStatus().progress()).isEqualTo(progress);
         assertThat(still.getStatus().message()).doesNotContain("progress");
 
-        kubelet.succeed(job, pod, TestResults.succeeded(Map.of(TOP1, 0.55)));
+        kubelet.succeed(
+                job, pod, TestResults.succeeded(FakeKubelet.runId(job), Map.of(TOP1, 0.55)));
 
         PillsnapStage promoted =
                 cluster.awaitStage("stage1", s -> s.getStatus().phase() == StagePhase.Promoted);

@@ -60,6 +60,29 @@ class ConditionsTest {
     }
 
     @Test
+    void conditionNotEvaluatedAgainKeepsItsObservedGeneration() {
+        List<Condition> first =
+                Conditions.merge(
+                        List.of(),
+                        List.of(
+                                ConditionUpdate.isTrue(
+                                        ConditionType.PredecessorsPromoted, "NoPredecessors", "")),
+                        1,
+                        T1);
+
+        List<Condition> second =
+                Conditions.merge(
+                        first,
+                        List.of(ConditionUpdate.unknown(ConditionType.Trained, "Training", "")),
+                        2,
+                        T2);
+
+        assertThat(second.get(0).getType()).isEqualTo("PredecessorsPromoted");
+        assertThat(second.get(0).getObservedGeneration()).isEqualTo(1L);
+        assertThat(second.get(1).getObservedGeneration()).isEqualTo(2L);
+    }
+
+    @Test
     void keepsUntouchedConditionsInAStableOrder() {
         List<Condition> first =
                 Conditions.merge(
@@ -80,6 +103,6 @@ class ConditionsTest {
         assertThat(second)
                 .extracting(Condition::getType)
                 .containsExactly("PredecessorsPromoted", "Trained", "Promoted");
-        assertThat(second).allSatisfy(c -> assertThat(c.getObservedGeneration()).isEqualTo(3L));
+        assertThat(second).extracting(Condition::getObservedGeneration).containsExactly(1L, 3L, 1L);
     }
 }

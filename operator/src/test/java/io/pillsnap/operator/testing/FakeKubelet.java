@@ -50,6 +50,49 @@ public final class FakeKubelet {
         return client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
     }
 
+    /** The trainer Job of a stage's run and attempt, found by its labels. */
+    public Job awaitJob(String stageName, int run, int attempt) {
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> findJob(stageName, run, attempt) != null);
+        return findJob(stageName, run, attempt);
+    }
+
+    public Job findJob(String stageName, int run, int attempt) {
+        return jobs(stageName).stream()
+                .filter(j -> Integer.toString(run).equals(label(j, "pillsnap.io/run")))
+                .filter(j -> Integer.toString(attempt).equals(label(j, "pillsnap.io/attempt")))
+                .filter(j -> j.getMetadata().getDeletionTimestamp() == null)
+                .findFirst()
+                .orElse(null);
+    }
+
+    /** The Job the operator starts to read a run's result.json when the trainer pod is gone. */
+    public Job awaitResultReader(String stageName, int run) {
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> findResultReader(stageName, run) != null);
+        return findResultReader(stageName, run);
+    }
+
+    public Job findResultReader(String stageName, int run) {
+        return jobs(stageName).stream()
+                .filter(j -> Integer.toString(run).equals(label(j, "pillsnap.io/run")))
+                .filter(j -> "result-reader".equals(label(j, "pillsnap.io/role")))
+                .filter(j -> j.getMetadata().getDeletionTimestamp() == null)
+                .findFirst()
+                .orElse(null);
+    }
+
+    /** The run id the operator gave a Job (its pillsnap.io/run-id annotation). */
+    public static String runId(Job job) {
+        return job.getMetadata().getAnnotations().get("pillsnap.io/run-id");
+    }
+
+    private static String label(io.fabric8.kubernetes.api.model.HasMetadata object, String key) {
+        return object.getMetadata().getLabels() == null
+                ? null
+                : object.getMetadata().getLabels().get(key);
+    }
+
     public List<Job> jobs(String stageName) {
         return client.batch()
                 .v1()
@@ -73,6 +116,9 @@ public final class FakeKubelet {
         Map<String, String> labels =
                 new HashMap<>(job.getSpec().getTemplate().getMetadata().getLabels());
         labels.put("job-name", job.getMetadata().getName());
+        labels.put("batch.kubernetes.io/job-name", job.getMetadata().getName());
+        labels.put("batch.kubernetes.io/controller-uid", job.getMetadata().getUid());
+        labels.put("controller-uid", job.getMetadata().getUid());
         Pod pod =
                 new PodBuilder()
                         .withNewMetadata()
@@ -80,6 +126,14 @@ public final class FakeKubelet {
                         .withNamespace(namespace)
                         .withLabels(labels)
                         .withCreationTimestamp(Instant.now().toString())
+                        .addNewOwnerReference()
+                        .withApiVersion("batch/v1")
+                        .withKind("Job")
+                        .withName(job.getMetadata().getName())
+                        .withUid(job.getMetadata().getUid())
+                        .withController(true)
+                        .withBlockOwnerDeletion(true)
+                        .endOwnerReference()
                         .endMetadata()
                         .withSpec(job.getSpec().getTemplate().getSpec())
                         .build();
@@ -89,7 +143,7 @@ public final class FakeKubelet {
                     .forEach(port -> port.setContainerPort(progressPort));
         }
         pod = client.pods().inNamespace(namespace).resource(pod).create();
-        return setPodStatus(pod, "Running", running(), List.of(), podIp);
+        return setPodStatus(pod, "Running", running(containerOf(pod)), List.of(), podIp);
     }
 
     public Deployment awaitDeployment(String name) {
@@ -153,15 +207,67 @@ public final class FakeKubelet {
                         });
     }
 
+    /** The pods of a Job (those whose controller it is). */
+    public List<Pod> pods(Job job) {
+        return client.pods().inNamespace(namespace).list().getItems().stream()
+                .filter(
+                        p ->
+                                p.getMetadata().getOwnerReferences() != null
+                                        && p.getMetadata().getOwnerReferences().stream()
+                                                .anyMatch(
+                                                        o ->
+                                                                o.getUid()
+                                                                        .equals(
+                                                                                job.getMetadata()
+                                                                                        .getUid())))
+                .toList();
+    }
+
+    /** The Job controller saw the pod succeed; the pod's own status has not arrived yet. */
+    public void completeJob(Job job) {
+        setJobCondition(
+                job, "Complete", "CompletionsReached", "Reached expected number of succeeded pods");
+    }
+
+    /** The trainer container exited 0 with {@code terminationMessage}. */
+    public void terminatePod(Pod pod, String terminationMessage) {
+        setPodStatus(
+                pod,
+                "Succeeded",
+                terminated(containerOf(pod), 0, "Completed", terminationMessage),
+                List.of());
+    }
+
+    /** The pod is gone: its node was removed, or it was garbage-collected. */
+    public void deletePod(Pod pod) {
+        client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).delete();
+        await().atMost(Duration.ofSeconds(10))
+                .until(
+                        () ->
+                                client.pods()
+                                                .inNamespace(namespace)
+                                                .withName(pod.getMetadata().getName())
+                                                .get()
+                                        == null);
+    }
+
     public void succeed(Job job, Pod pod, String terminationMessage) {
-        setPodStatus(pod, "Succeeded", terminated(0, "Completed", terminationMessage), List.of());
+        setPodStatus(
+                pod,
+                "Succeeded",
+                terminated(containerOf(pod), 0, "Completed", terminationMessage),
+                List.of());
         setJobCondition(
                 job, "Complete", "CompletionsReached", "Reached expected number of succeeded pods");
     }
 
     /** The trainer exited non-zero; the Job fails (backoffLimit 0, or the FailJob rule). */
     public void fail(Job job, Pod pod, int exitCode, String terminationMessage) {
-        setPodStatus(pod, "Failed", terminated(exitCode, "Error", terminationMessage), List.of());
+        setPodStatus(
+                pod,
+                "Failed",
+                terminated(containerOf(pod), exitCode, "Error", terminationMessage),
+                List.of());
         boolean permanent = exitCode == 2 || exitCode == 3;
         setJobCondition(
                 job,
@@ -179,7 +285,7 @@ public final class FakeKubelet {
     }
 
     public void exceedDeadline(Job job, Pod pod) {
-        setPodStatus(pod, "Failed", terminated(143, "Error", null), List.of());
+        setPodStatus(pod, "Failed", terminated(containerOf(pod), 143, "Error", null), List.of());
         setJobCondition(
                 job, "Failed", "DeadlineExceeded", "Job was active longer than specified deadline");
     }
@@ -189,7 +295,7 @@ public final class FakeKubelet {
         setPodStatus(
                 pod,
                 "Failed",
-                terminated(137, "Error", null),
+                terminated(containerOf(pod), 137, "Error", null),
                 List.of(
                         new PodConditionBuilder()
                                 .withType("DisruptionTarget")
@@ -262,9 +368,13 @@ public final class FakeKubelet {
                         });
     }
 
-    private static ContainerStatus running() {
+    private static String containerOf(Pod pod) {
+        return pod.getSpec().getContainers().get(0).getName();
+    }
+
+    private static ContainerStatus running(String container) {
         return new ContainerStatusBuilder()
-                .withName("trainer")
+                .withName(container)
                 .withReady(true)
                 .withNewState()
                 .withNewRunning()
@@ -274,9 +384,10 @@ public final class FakeKubelet {
                 .build();
     }
 
-    private static ContainerStatus terminated(int exitCode, String reason, String message) {
+    private static ContainerStatus terminated(
+            String container, int exitCode, String reason, String message) {
         return new ContainerStatusBuilder()
-                .withName("trainer")
+                .withName(container)
                 .withReady(false)
                 .withNewState()
                 .withNewTerminated()

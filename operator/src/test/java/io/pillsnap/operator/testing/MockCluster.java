@@ -49,14 +49,15 @@ public final class MockCluster implements AutoCloseable {
 
     /** Starts an operator process: its own client, its own metrics registry. */
     public MockCluster startOperator() {
+        return startOperator(OperatorConfig.forTests());
+    }
+
+    public MockCluster startOperator(OperatorConfig config) {
         registry = new PrometheusRegistry();
         try {
             operator =
                     PillsnapOperator.start(
-                            server.createClient(),
-                            OperatorConfig.forTests(),
-                            registry,
-                            Clock.systemUTC());
+                            server.createClient(), config, registry, Clock.systemUTC());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -80,6 +81,49 @@ public final class MockCluster implements AutoCloseable {
 
     public PillsnapStage apply(PillsnapStage stage) {
         return client.resource(stage).inNamespace(NAMESPACE).create();
+    }
+
+    /** kubectl delete ps NAME (returns at once; finalizers may keep the stage a while). */
+    public void delete(String name) {
+        client.resources(PillsnapStage.class).inNamespace(NAMESPACE).withName(name).delete();
+    }
+
+    /**
+     * Plays Kubernetes' garbage collector, which the mock API server does not have: deletes every
+     * object whose owners are all gone, and drops owner references to objects that are gone from
+     * the others. Repeats until nothing changes (pods go with their Jobs).
+     */
+    public void collectGarbage() {
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            java.util.Set<String> live = new java.util.HashSet<>();
+            java.util.List<io.fabric8.kubernetes.api.model.HasMetadata> all =
+                    new java.util.ArrayList<>();
+            all.addAll(
+                    client.resources(PillsnapStage.class).inNamespace(NAMESPACE).list().getItems());
+            all.addAll(client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems());
+            all.addAll(client.pods().inNamespace(NAMESPACE).list().getItems());
+            all.addAll(client.configMaps().inNamespace(NAMESPACE).list().getItems());
+            all.addAll(client.apps().deployments().inNamespace(NAMESPACE).list().getItems());
+            all.addAll(client.services().inNamespace(NAMESPACE).list().getItems());
+            all.forEach(o -> live.add(o.getMetadata().getUid()));
+            for (var object : all) {
+                var owners = object.getMetadata().getOwnerReferences();
+                if (owners == null || owners.isEmpty()) {
+                    continue;
+                }
+                var alive = owners.stream().filter(o -> live.contains(o.getUid())).toList();
+                if (alive.isEmpty()) {
+                    client.resource(object).inNamespace(NAMESPACE).withGracePeriod(0).delete();
+                    changed = true;
+                } else if (alive.size() < owners.size()) {
+                    object.getMetadata().setOwnerReferences(new java.util.ArrayList<>(alive));
+                    client.resource(object).inNamespace(NAMESPACE).update();
+                    changed = true;
+                }
+            }
+        }
     }
 
     public PillsnapStage get(String name) {

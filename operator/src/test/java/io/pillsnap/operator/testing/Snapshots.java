@@ -3,10 +3,13 @@ package io.pillsnap.operator.testing;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.PillsnapStageStatus;
 import io.pillsnap.api.v1alpha1.status.StagePhase;
+import io.pillsnap.operator.desired.RunNames;
 import io.pillsnap.operator.observe.AttemptState;
 import io.pillsnap.operator.observe.FailureKind;
 import io.pillsnap.operator.observe.ObservedAttempt;
+import io.pillsnap.operator.observe.ObservedReader;
 import io.pillsnap.operator.observe.ObservedRun;
+import io.pillsnap.operator.observe.ObservedServing;
 import io.pillsnap.operator.observe.PredecessorState;
 import io.pillsnap.operator.observe.StageSnapshot;
 import java.time.Instant;
@@ -25,7 +28,13 @@ public final class Snapshots {
 
     public static StageSnapshot of(
             PillsnapStage stage, ObservedRun run, PredecessorState... predecessors) {
-        return new StageSnapshot(stage, run, Arrays.asList(predecessors), NOW);
+        return new StageSnapshot(
+                stage, run, Arrays.asList(predecessors), ObservedServing.none(), null, NOW);
+    }
+
+    /** The run id a stored test stage gets for run {@code number}. */
+    public static String runId(PillsnapStage stage, int number) {
+        return RunNames.runId(stage, number);
     }
 
     public static PillsnapStage withStatus(PillsnapStage stage, PillsnapStageStatus status) {
@@ -38,18 +47,18 @@ public final class Snapshots {
         for (ObservedAttempt attempt : attempts) {
             byNumber.put(attempt.attempt(), attempt);
         }
-        return new ObservedRun(byNumber, 0, List.of());
+        return new ObservedRun(byNumber, 0, null, List.of());
     }
 
     public static ObservedRun attemptsWithDisruptions(
             int disruptedPods, ObservedAttempt... attempts) {
         ObservedRun run = attempts(attempts);
-        return new ObservedRun(run.attempts(), disruptedPods, List.of());
+        return new ObservedRun(run.attempts(), disruptedPods, null, List.of());
     }
 
     public static ObservedAttempt running(String job, int attempt) {
         return new ObservedAttempt(
-                job, IMAGE, attempt, AttemptState.RUNNING, null, null, null, null);
+                job, IMAGE, attempt, AttemptState.RUNNING, null, null, null, null, null, false);
     }
 
     public static ObservedAttempt pending(String job, int attempt) {
@@ -61,17 +70,58 @@ public final class Snapshots {
                 null,
                 null,
                 null,
-                "ImagePullBackOff: pulling");
+                "ImagePullBackOff: pulling",
+                null,
+                false);
     }
 
     public static ObservedAttempt suspended(String job, int attempt) {
         return new ObservedAttempt(
-                job, IMAGE, attempt, AttemptState.SUSPENDED, null, null, null, "Job is suspended");
+                job,
+                IMAGE,
+                attempt,
+                AttemptState.SUSPENDED,
+                null,
+                null,
+                null,
+                "Job is suspended",
+                null,
+                false);
     }
 
     public static ObservedAttempt succeeded(String job, int attempt, String terminationMessage) {
         return new ObservedAttempt(
-                job, IMAGE, attempt, AttemptState.SUCCEEDED, null, 0, terminationMessage, null);
+                job,
+                IMAGE,
+                attempt,
+                AttemptState.SUCCEEDED,
+                null,
+                0,
+                terminationMessage,
+                null,
+                NOW.minusSeconds(1),
+                false);
+    }
+
+    /** The Job completed; its pod has not reported (yet), or is gone when {@code podGone}. */
+    public static ObservedAttempt unreported(
+            String job, int attempt, Instant finishedAt, boolean podGone) {
+        return new ObservedAttempt(
+                job,
+                IMAGE,
+                attempt,
+                AttemptState.UNREPORTED,
+                null,
+                0,
+                null,
+                "no pod of Job " + job + " reported yet",
+                finishedAt,
+                podGone);
+    }
+
+    /** A run whose Job completed without a report, with its result reader in {@code reader}. */
+    public static ObservedRun withReader(ObservedRun run, ObservedReader reader) {
+        return new ObservedRun(run.attempts(), run.disruptedPods(), reader, run.jobs());
     }
 
     public static ObservedAttempt failed(String job, int attempt, FailureKind kind, int exitCode) {
@@ -83,7 +133,9 @@ public final class Snapshots {
                 kind,
                 exitCode,
                 null,
-                "BackoffLimitExceeded: Job has reached the specified backoff limit");
+                "BackoffLimitExceeded: Job has reached the specified backoff limit",
+                NOW.minusSeconds(1),
+                false);
     }
 
     public static PredecessorState promoted(String name, String artifactsPath) {

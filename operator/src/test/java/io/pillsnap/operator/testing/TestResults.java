@@ -13,12 +13,18 @@ public final class TestResults {
 
     private TestResults() {}
 
-    public static String succeeded(Map<Metric, Double> metrics) {
-        return TrainerResultCodec.encode(result(metrics, true));
+    /** The result of run {@code runId}, as its trainer reports it. */
+    public static String succeeded(String runId, Map<Metric, Double> metrics) {
+        return TrainerResultCodec.encode(result(runId, metrics, true, true));
     }
 
-    public static String succeededWithFailedExport(Map<Metric, Double> metrics) {
-        return TrainerResultCodec.encode(result(metrics, false));
+    /** A result from a trainer that did not check its ONNX export. */
+    public static String succeededWithoutExportCheck(String runId, Map<Metric, Double> metrics) {
+        return TrainerResultCodec.encode(result(runId, metrics, true, false));
+    }
+
+    public static String succeededWithFailedExport(String runId, Map<Metric, Double> metrics) {
+        return TrainerResultCodec.encode(result(runId, metrics, false, true));
     }
 
     public static String failed(String message) {
@@ -36,13 +42,14 @@ public final class TestResults {
                         message));
     }
 
-    private static TrainerResult result(Map<Metric, Double> metrics, boolean exportPassed) {
+    private static TrainerResult result(
+            String runId, Map<Metric, Double> metrics, boolean exportPassed, boolean checked) {
         Map<String, Double> byKey = new LinkedHashMap<>();
         metrics.forEach((metric, value) -> byKey.put(metric.key(), value));
         return new TrainerResult(
                 TrainerResult.SCHEMA,
                 TrainerResult.Outcome.Succeeded,
-                "r1",
+                runId,
                 3,
                 3,
                 byKey,
@@ -52,8 +59,13 @@ public final class TestResults {
                                 new ArtifactFile("manifest", "run/manifest.json", "a".repeat(64)),
                                 new ArtifactFile(
                                         "classifier", "run/classifier.onnx", "b".repeat(64)))),
-                new TrainerResult.ExportCheck(
-                        exportPassed ? 2e-6 : 0.4, exportPassed ? 1.0 : 0.7, 64, exportPassed),
+                checked
+                        ? new TrainerResult.ExportCheck(
+                                exportPassed ? 2e-6 : 0.4,
+                                exportPassed ? 1.0 : 0.7,
+                                64,
+                                exportPassed)
+                        : null,
                 new TrainerResult.DataSummary("c".repeat(64), "d".repeat(64), 10, 800, 200, 0),
                 "trained 3 epochs");
     }

@@ -43,6 +43,8 @@ public final class TestStages {
         private String servingTrack;
         private int servingReadyTimeout;
         private String apiKeySecret;
+        private Integer scaleDownDelay;
+        private boolean servingEnabled = true;
 
         private Builder(String name, int stage) {
             this.name = name;
@@ -119,6 +121,18 @@ public final class TestStages {
             return this;
         }
 
+        /** spec.serving.enabled: false (the rollback switch). */
+        public Builder servingDisabled() {
+            this.servingEnabled = false;
+            return this;
+        }
+
+        /** Seconds the previous model keeps its pods after a switch to this stage's model. */
+        public Builder scaleDownDelay(int seconds) {
+            this.scaleDownDelay = seconds;
+            return this;
+        }
+
         public Builder serving(String track, int readyTimeoutSeconds) {
             this.servingTrack = track;
             this.servingReadyTimeout = readyTimeoutSeconds;
@@ -168,13 +182,14 @@ public final class TestStages {
                             servingTrack == null
                                     ? null
                                     : new ServingSpec(
-                                            true,
+                                            servingEnabled,
                                             1,
                                             servingTrack,
                                             null,
                                             null,
                                             servingReadyTimeout,
-                                            apiKeySecret),
+                                            apiKeySecret,
+                                            scaleDownDelay),
                             rerunNonce));
             return resource;
         }

@@ -2,6 +2,7 @@ package io.pillsnap.api.v1alpha1.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import java.util.Objects;
@@ -9,29 +10,37 @@ import java.util.Objects;
 /** The classifier: an EfficientNetV2, optionally scaled down for CPU runs. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ClassifierSpec(
-        @JsonPropertyDescription(
+        @Default("efficientnetv2-s")
+                @JsonPropertyDescription(
                         "EfficientNetV2 variant: efficientnetv2-s, efficientnetv2-m or"
                                 + " efficientnetv2-l. Default: efficientnetv2-s.")
                 ClassifierArch arch,
-        @Min(32) @Max(1024) @JsonPropertyDescription("Square input size in pixels. Default: 384.")
+        @Default("384")
+                @Min(32)
+                @Max(1024)
+                @JsonPropertyDescription("Square input size in pixels. Default: 384.")
                 Integer imageSize,
-        @Min(0.05)
+        @Default("1.0")
+                @Min(0.05)
                 @Max(4.0)
                 @JsonPropertyDescription(
                         "Channel multiplier applied to the variant's table (1.0 = as published)."
                                 + " Small values make CPU-sized models.")
                 Double widthMultiplier,
-        @Min(0.05)
+        @Default("1.0")
+                @Min(0.05)
                 @Max(4.0)
                 @JsonPropertyDescription(
                         "Layer-count multiplier applied to the variant's table (1.0 = as"
                                 + " published).")
                 Double depthMultiplier,
-        @Min(0.0)
+        @Default("0.3")
+                @Min(0.0)
                 @Max(0.9)
                 @JsonPropertyDescription("Dropout before the classifier head. Default: 0.3.")
                 Double dropout,
-        @Min(0.0)
+        @Default("0.2")
+                @Min(0.0)
                 @Max(0.9)
                 @JsonPropertyDescription("Stochastic depth rate of the last block. Default: 0.2.")
                 Double dropPathRate) {

@@ -2,6 +2,7 @@ package io.pillsnap.api.v1alpha1.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
@@ -24,7 +25,8 @@ public record DatasetSpec(
                         "PersistentVolumeClaim holding the dataset; mounted read-only into the"
                                 + " trainer. Not needed for format synthetic.")
                 String claimName,
-        @Size(max = 1024)
+        @Default("\"\"")
+                @Size(max = 1024)
                 @JsonPropertyDescription(
                         "Path of the dataset root inside the claim (the folder holding train/ and"
                                 + " val/ for aihub). Default: the claim's root.")
@@ -45,9 +47,12 @@ public record DatasetSpec(
                         "Number of classes: the top-N classes by image count. Default: all"
                                 + " classes.")
                 Integer classes,
-        @JsonPropertyDescription("Seed of sampling and the train/validation split. Default: 42.")
+        @Default("42")
+                @JsonPropertyDescription(
+                        "Seed of sampling and the train/validation split. Default: 42.")
                 Long seed,
-        @Min(0.01)
+        @Default("0.2")
+                @Min(0.01)
                 @Max(0.5)
                 @JsonPropertyDescription(
                         "Fraction of each class held out for validation (stratified). Default:"

@@ -2,6 +2,7 @@ package io.pillsnap.api.v1alpha1.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import java.util.Objects;
@@ -9,14 +10,17 @@ import java.util.Objects;
 /** The pill detector used in combination mode (stages 3 and 4). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DetectorSpec(
-        @JsonPropertyDescription("YOLO11 variant: yolo11n, s, m, l or x. Default: yolo11m.")
+        @Default("yolo11m")
+                @JsonPropertyDescription("YOLO11 variant: yolo11n, s, m, l or x. Default: yolo11m.")
                 DetectorArch arch,
-        @Min(64)
+        @Default("640")
+                @Min(64)
                 @Max(1536)
                 @JsonPropertyDescription(
                         "Square input size in pixels, a multiple of 32. Default: 640.")
                 Integer imageSize,
-        @Min(0.05)
+        @Default("1.0")
+                @Min(0.05)
                 @Max(4.0)
                 @JsonPropertyDescription(
                         "Channel multiplier on top of the variant's (1.0 = as published).")

@@ -2,14 +2,19 @@ package io.pillsnap.api.v1alpha1.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
 import java.util.Objects;
 
 /** The models a stage trains. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelSpec(
-        @JsonPropertyDescription("The classifier (single-pill mode and crops in combination mode).")
+        @Default("{}")
+                @JsonPropertyDescription(
+                        "The classifier (single-pill mode and crops in combination mode).")
                 ClassifierSpec classifier,
-        @JsonPropertyDescription("The detector, trained when spec.tasks contains detection.")
+        @Default("{}")
+                @JsonPropertyDescription(
+                        "The detector, trained when spec.tasks contains detection.")
                 DetectorSpec detector) {
 
     public ModelSpec {

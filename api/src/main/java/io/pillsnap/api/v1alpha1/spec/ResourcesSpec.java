@@ -2,6 +2,7 @@ package io.pillsnap.api.v1alpha1.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
@@ -13,25 +14,31 @@ import java.util.Objects;
 /** Hardware and placement of the trainer Job. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ResourcesSpec(
-        @Min(0)
+        @Default("1")
+                @Min(0)
                 @Max(64)
                 @JsonPropertyDescription("GPUs per trainer pod; 0 trains on CPU. Default: 1.")
                 Integer gpus,
-        @Pattern("^([a-z0-9.-]+/)?[a-zA-Z0-9._-]+$")
+        @Default("nvidia.com/gpu")
+                @Pattern("^([a-z0-9.-]+/)?[a-zA-Z0-9._-]+$")
                 @JsonPropertyDescription(
                         "Extended resource name of a GPU. Default: nvidia.com/gpu.")
                 String gpuResourceName,
-        @Pattern(QUANTITY) @JsonPropertyDescription("CPU request and limit, e.g. 8. Default: 4.")
+        @Default("4")
+                @Pattern(QUANTITY)
+                @JsonPropertyDescription("CPU request and limit, e.g. 8. Default: 4.")
                 String cpu,
-        @Pattern(QUANTITY)
+        @Default("16Gi")
+                @Pattern(QUANTITY)
                 @JsonPropertyDescription("Memory request and limit, e.g. 64Gi. Default: 16Gi.")
                 String memory,
-        @Pattern(QUANTITY)
+        @Default("2Gi")
+                @Pattern(QUANTITY)
                 @JsonPropertyDescription(
                         "Size of /dev/shm (memory-backed) for data-loading threads. Default:"
                                 + " 2Gi.")
                 String sharedMemory,
-        @JsonPropertyDescription("Node labels the trainer pod must run on.")
+        @Default("{}") @JsonPropertyDescription("Node labels the trainer pod must run on.")
                 Map<String, String> nodeSelector,
         @JsonPropertyDescription(
                         "Tolerations of the trainer pod, e.g. for tainted GPU nodes. Default: a"

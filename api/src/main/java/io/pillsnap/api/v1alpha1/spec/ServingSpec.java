@@ -2,6 +2,7 @@ package io.pillsnap.api.v1alpha1.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
@@ -11,23 +12,31 @@ import java.util.Objects;
 /** How the promoted model of a stage is served. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ServingSpec(
-        @JsonPropertyDescription(
+        @Default("false")
+                @JsonPropertyDescription(
                         "Serve the promoted model with the inference server. Default: false.")
                 Boolean enabled,
-        @Min(0) @Max(100) @JsonPropertyDescription("Inference server replicas. Default: 1.")
+        @Default("1")
+                @Min(0)
+                @Max(100)
+                @JsonPropertyDescription("Inference server replicas. Default: 1.")
                 Integer replicas,
-        @Pattern(ApiConstants.DNS_LABEL)
+        @Default("pillsnap")
+                @Pattern(ApiConstants.DNS_LABEL)
                 @JsonPropertyDescription(
                         "Name of the stable Service clients call; stages on the same track"
                                 + " replace each other's model. Default: pillsnap.")
                 String track,
-        @Pattern(ResourcesSpec.QUANTITY)
+        @Default("2")
+                @Pattern(ResourcesSpec.QUANTITY)
                 @JsonPropertyDescription("CPU request and limit per replica. Default: 2.")
                 String cpu,
-        @Pattern(ResourcesSpec.QUANTITY)
+        @Default("2Gi")
+                @Pattern(ResourcesSpec.QUANTITY)
                 @JsonPropertyDescription("Memory request and limit per replica. Default: 2Gi.")
                 String memory,
-        @Min(10)
+        @Default("600")
+                @Min(10)
                 @JsonPropertyDescription(
                         "Seconds a new model's pods have to become Ready before the rollout is"
                                 + " abandoned and the previous model kept. Default: 600.")
@@ -37,7 +46,15 @@ public record ServingSpec(
                         "Secret whose key 'api-keys' lists the inference API keys, one per line;"
                                 + " clients send one in X-API-Key. Without it the API is open to"
                                 + " whoever reaches the Service.")
-                String apiKeySecret) {
+                String apiKeySecret,
+        @Default("30")
+                @Min(0)
+                @Max(3600)
+                @JsonPropertyDescription(
+                        "Seconds the previous model keeps its pods after the track's Service moved"
+                                + " to this model, so that requests still routed to them by"
+                                + " endpoints and proxies are answered. Default: 30.")
+                Integer scaleDownDelaySeconds) {
 
     public ServingSpec {
         enabled = Objects.requireNonNullElse(enabled, false);
@@ -46,9 +63,10 @@ public record ServingSpec(
         cpu = Objects.requireNonNullElse(cpu, "2");
         memory = Objects.requireNonNullElse(memory, "2Gi");
         readyTimeoutSeconds = Objects.requireNonNullElse(readyTimeoutSeconds, 600);
+        scaleDownDelaySeconds = Objects.requireNonNullElse(scaleDownDelaySeconds, 30);
     }
 
     public static ServingSpec defaults() {
-        return new ServingSpec(null, null, null, null, null, null, null);
+        return new ServingSpec(null, null, null, null, null, null, null, null);
     }
 }

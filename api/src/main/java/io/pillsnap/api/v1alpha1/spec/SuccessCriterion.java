@@ -2,6 +2,7 @@ package io.pillsnap.api.v1alpha1.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -22,7 +23,8 @@ public record SuccessCriterion(
                                 + " latencyP95Ms (milliseconds per image) or throughput"
                                 + " (images per second).")
                 Metric metric,
-        @JsonPropertyDescription("Comparison: >=, >, <= or <. Default: >=.") ComparisonOperator op,
+        @Default("\">=\"") @JsonPropertyDescription("Comparison: >=, >, <= or <. Default: >=.")
+                ComparisonOperator op,
         @Required
                 @Min(0.0)
                 @JsonPropertyDescription(

@@ -2,6 +2,7 @@ package io.pillsnap.api.v1alpha1.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
@@ -12,49 +13,69 @@ import java.util.OptionalInt;
 /** How the trainer trains: schedule, optimiser, regularisation, retries and deadline. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainingSpec(
-        @Min(1) @Max(1000) @JsonPropertyDescription("Number of epochs. Default: 30.")
+        @Default("30") @Min(1) @Max(1000) @JsonPropertyDescription("Number of epochs. Default: 30.")
                 Integer epochs,
-        @Pattern("^(auto|[1-9][0-9]{0,4})$")
+        @Default("auto")
+                @Pattern("^(auto|[1-9][0-9]{0,4})$")
                 @Size(max = 5)
                 @JsonPropertyDescription(
                         "Images per optimiser step, or auto to take the largest that fits the"
                                 + " GPU. Default: auto.")
                 String batchSize,
-        @JsonPropertyDescription("adamw or sgd. Default: adamw.") Optimizer optimizer,
-        @Min(1e-7) @Max(1.0) @JsonPropertyDescription("Peak learning rate. Default: 0.001.")
+        @Default("adamw") @JsonPropertyDescription("adamw or sgd. Default: adamw.")
+                Optimizer optimizer,
+        @Default("0.001")
+                @Min(1e-7)
+                @Max(1.0)
+                @JsonPropertyDescription("Peak learning rate. Default: 0.001.")
                 Double learningRate,
-        @Min(0.0) @Max(1.0) @JsonPropertyDescription("Decoupled weight decay. Default: 0.05.")
+        @Default("0.05")
+                @Min(0.0)
+                @Max(1.0)
+                @JsonPropertyDescription("Decoupled weight decay. Default: 0.05.")
                 Double weightDecay,
-        @JsonPropertyDescription(
+        @Default("cosine")
+                @JsonPropertyDescription(
                         "Learning-rate schedule after warmup: cosine or constant. Default:"
                                 + " cosine.")
                 LearningRateSchedule schedule,
-        @Min(0) @Max(100) @JsonPropertyDescription("Linear warmup in epochs. Default: 1.")
+        @Default("1")
+                @Min(0)
+                @Max(100)
+                @JsonPropertyDescription("Linear warmup in epochs. Default: 1.")
                 Integer warmupEpochs,
-        @Min(0.0) @Max(0.5) @JsonPropertyDescription("Label smoothing. Default: 0.1.")
+        @Default("0.1")
+                @Min(0.0)
+                @Max(0.5)
+                @JsonPropertyDescription("Label smoothing. Default: 0.1.")
                 Double labelSmoothing,
-        @Min(0.0)
+        @Default("1.0")
+                @Min(0.0)
                 @JsonPropertyDescription(
                         "Gradient clipping by global norm; 0 disables. Default: 1.0.")
                 Double gradientClipNorm,
-        @Min(0.0)
+        @Default("0.0")
+                @Min(0.0)
                 @Max(0.99999)
                 @JsonPropertyDescription(
                         "Decay of the exponential moving average of weights used for evaluation"
                                 + " and export; 0 disables. Default: 0.")
                 Double emaDecay,
-        @Min(0)
+        @Default("10")
+                @Min(0)
                 @JsonPropertyDescription(
                         "Stop after this many epochs without a better validation top-1; 0"
                                 + " disables. Default: 10.")
                 Integer earlyStoppingPatience,
-        @Pattern("^[0-9]{1,2}:[0-9]{1,2}$")
+        @Default("1:2")
+                @Pattern("^[0-9]{1,2}:[0-9]{1,2}$")
                 @Size(max = 5)
                 @JsonPropertyDescription(
                         "Steps of detection to steps of classification when both are trained,"
                                 + " as detection:classification. Default: 1:2.")
                 String interleaveRatio,
-        @Min(0)
+        @Default("3")
+                @Min(0)
                 @Max(20)
                 @JsonPropertyDescription(
                         "Failed attempts that are retried (from the last checkpoint) before the"

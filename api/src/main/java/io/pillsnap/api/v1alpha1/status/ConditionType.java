@@ -5,6 +5,11 @@ package io.pillsnap.api.v1alpha1.status;
  * --for=condition=Promoted ps/stage1} waits for promotion.
  */
 public enum ConditionType {
+    /**
+     * Summary: the stage has reached what its spec asks for (promoted, and served when serving is
+     * enabled). {@code kubectl wait --for=condition=Ready ps/stage1} waits for it.
+     */
+    Ready,
     /** Every stage named in spec.after and spec.initFrom is Promoted. */
     PredecessorsPromoted,
     /** The trainer finished and reported a readable result. */

@@ -25,7 +25,11 @@ public record ServingStatus(
         @JsonPropertyDescription(
                         "When modelVersion was promoted (RFC 3339): on a track, the model promoted"
                                 + " last serves.")
-                String promotedAt) {
+                String promotedAt,
+        @JsonPropertyDescription(
+                        "Hash of the spec.serving this state was reached with: a failed rollout is"
+                                + " tried again when spec.serving changes.")
+                String specHash) {
 
     public static final String DISABLED = "Disabled";
     public static final String ROLLING_OUT = "RollingOut";

@@ -1,0 +1,64 @@
+package io.pillsnap.operator.plan;
+
+import io.pillsnap.api.v1alpha1.status.StagePhase;
+import io.pillsnap.operator.observe.ObservedRun.OwnedJob;
+import io.pillsnap.operator.observe.StageSnapshot;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Which of a stage's trainer Jobs go: unfinished Jobs of a run that is no longer current (a rerun
+ * stops them, also while the new run waits for a predecessor), and finished Jobs whose outcome the
+ * status records in this pass, after the retention (kept that long for {@code kubectl logs}; result
+ * readers at once). Pure.
+ */
+public final class TrainerJobsPlanner {
+
+    /** A Job to delete; {@code stale} when it still ran for an earlier run. */
+    public record Deletion(String job, boolean stale) {}
+
+    private TrainerJobsPlanner() {}
+
+    public static List<Deletion> toDelete(StageSnapshot s, StagePlan plan, PlanSettings settings) {
+        String currentRun =
+                plan.run() != null
+                                && Objects.equals(
+                                        plan.run().nonce(), s.stage().getSpec().rerunNonce())
+                        ? plan.run().id()
+                        : null;
+        List<Deletion> deletions = new ArrayList<>();
+        for (OwnedJob job : s.run().jobs()) {
+            boolean ofCurrentRun = Objects.equals(job.runId(), currentRun);
+            if (job.reader()) {
+                if (!ofCurrentRun || outcomeRecorded(plan) || plan.restartResultReader()) {
+                    deletions.add(new Deletion(job.name(), false));
+                }
+                continue;
+            }
+            if (!job.finished()) {
+                if (!ofCurrentRun) {
+                    deletions.add(new Deletion(job.name(), true));
+                }
+                continue;
+            }
+            boolean recorded =
+                    !ofCurrentRun
+                            || job.attempt() != null && job.attempt() < plan.run().attempt()
+                            || outcomeRecorded(plan);
+            if (recorded
+                    && !s.now().isBefore(job.finishedAt().plus(settings.finishedJobRetention()))) {
+                deletions.add(new Deletion(job.name(), false));
+            }
+        }
+        return List.copyOf(deletions);
+    }
+
+    /** The run's outcome (gate, or why it failed) is in the planned status. */
+    private static boolean outcomeRecorded(StagePlan plan) {
+        return plan.gate() != null
+                || plan.phase() == StagePhase.Failed
+                || plan.phase() == StagePhase.Promoted
+                || plan.phase() == StagePhase.Rejected;
+    }
+}

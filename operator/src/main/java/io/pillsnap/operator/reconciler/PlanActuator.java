@@ -1,0 +1,223 @@
+package io.pillsnap.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.pillsnap.api.v1alpha1.PillsnapStage;
+import io.pillsnap.api.v1alpha1.PillsnapStageStatus;
+import io.pillsnap.operator.config.OperatorConfig;
+import io.pillsnap.operator.dependent.InferenceDeploymentDependentResource;
+import io.pillsnap.operator.dependent.TrackServices;
+import io.pillsnap.operator.dependent.TrainerConfigMapDependentResource;
+import io.pillsnap.operator.dependent.TrainerJobDependentResource;
+import io.pillsnap.operator.desired.ResultReaderJobFactory;
+import io.pillsnap.operator.desired.ServingNames;
+import io.pillsnap.operator.event.EventRecorder;
+import io.pillsnap.operator.event.StageEvent;
+import io.pillsnap.operator.metrics.OperatorMetrics;
+import io.pillsnap.operator.observe.ObservedServing;
+import io.pillsnap.operator.observe.StageSnapshot;
+import io.pillsnap.operator.plan.ReconcilePlan;
+import io.pillsnap.operator.plan.TrainerJobsPlanner;
+import io.pillsnap.operator.status.StageStatusRecorder;
+import java.net.HttpURLConnection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out a reconcile plan, in the one order that is safe on a stale read: first what is
+ * idempotent (creating the trainer's objects under deterministic names, scaling a model up), then
+ * the track switch (optimistically locked), then the status (optimistically locked on the stage's
+ * resourceVersion), and only once that write succeeded what destroys (deleting Jobs and
+ * Deployments, scaling down) and the Events.
+ */
+final class PlanActuator {
+
+    private static final Logger log = LoggerFactory.getLogger(PlanActuator.class);
+
+    /** What came of acting on a plan. */
+    enum Outcome {
+        /** Everything was done. */
+        DONE,
+        /** The stage or its track's Service changed since they were observed: plan again. */
+        STALE
+    }
+
+    private final OperatorConfig config;
+    private final TrainerConfigMapDependentResource trainerConfigMaps;
+    private final TrainerJobDependentResource trainerJobs;
+    private final InferenceDeploymentDependentResource inferenceDeployments;
+    private final TrackServices trackServices;
+    private final StageStatusRecorder statusRecorder;
+    private final EventRecorder events;
+    private final OperatorMetrics metrics;
+
+    PlanActuator(
+            OperatorConfig config,
+            TrainerConfigMapDependentResource trainerConfigMaps,
+            TrainerJobDependentResource trainerJobs,
+            InferenceDeploymentDependentResource inferenceDeployments,
+            TrackServices trackServices,
+            StageStatusRecorder statusRecorder,
+            EventRecorder events,
+            OperatorMetrics metrics) {
+        this.config = config;
+        this.trainerConfigMaps = trainerConfigMaps;
+        this.trainerJobs = trainerJobs;
+        this.inferenceDeployments = inferenceDeployments;
+        this.trackServices = trackServices;
+        this.statusRecorder = statusRecorder;
+        this.events = events;
+        this.metrics = metrics;
+    }
+
+    Outcome act(StageSnapshot snapshot, ReconcilePlan plan, Context<PillsnapStage> context) {
+        PillsnapStage stage = snapshot.stage();
+        PillsnapStage planned = withStatus(stage, plan.status());
+        boolean deleting = stage.isMarkedForDeletion();
+        if (!deleting) {
+            createTrainerObjects(planned, plan, context);
+        }
+        scaleDeployments(planned, snapshot, plan, context, true);
+        if (plan.serving().serviceSwitch() != null
+                && !trackServices.switchTo(
+                        context.getClient(),
+                        plan.serving().serviceSwitch(),
+                        trackServices.of(stage).orElse(null))) {
+            log.debug(
+                    "track {} changed while it was reconciled", stage.getSpec().serving().track());
+            return Outcome.STALE;
+        }
+        PillsnapStageStatus previous = snapshot.status();
+        if (!plan.status().equals(previous)
+                && statusRecorder.write(stage, plan.status(), context).isEmpty()) {
+            log.debug(
+                    "stage {}/{} changed while it was reconciled",
+                    stage.getMetadata().getNamespace(),
+                    stage.getMetadata().getName());
+            return Outcome.STALE;
+        }
+        // the write succeeded, or nothing changed: this pass saw the current stage
+        scaleDeployments(planned, snapshot, plan, context, false);
+        deleteDeployments(stage, plan, context);
+        if (!deleting) {
+            deleteJobs(stage, plan, context);
+        }
+        record(planned, previous, plan, snapshot.now());
+        return Outcome.DONE;
+    }
+
+    private void createTrainerObjects(
+            PillsnapStage planned, ReconcilePlan plan, Context<PillsnapStage> context) {
+        if (plan.training().needsTrainer()) {
+            trainerConfigMaps.reconcile(planned, context);
+            trainerJobs.reconcile(planned, context);
+        }
+        if (plan.training().readResult()) {
+            createIfAbsent(ResultReaderJobFactory.create(planned, config), context);
+        }
+    }
+
+    /**
+     * Applies the planned replicas: {@code growing} applies the ones that create or scale up (safe
+     * before the status write), otherwise the ones that scale down.
+     */
+    private void scaleDeployments(
+            PillsnapStage planned,
+            StageSnapshot snapshot,
+            ReconcilePlan plan,
+            Context<PillsnapStage> context,
+            boolean growing) {
+        for (Map.Entry<String, Integer> entry : plan.serving().replicas().entrySet()) {
+            ObservedServing.Deployment current =
+                    snapshot.serving()
+                            .deployments()
+                            .get(ServingNames.deploymentName(entry.getKey()));
+            boolean grows = current == null || entry.getValue() >= current.replicas();
+            if (grows == growing) {
+                var values = context.managedWorkflowAndDependentResourceContext();
+                values.put(InferenceDeploymentDependentResource.VERSION, entry.getKey());
+                values.put(InferenceDeploymentDependentResource.REPLICAS, entry.getValue());
+                inferenceDeployments.reconcile(planned, context);
+            }
+        }
+    }
+
+    private void deleteDeployments(
+            PillsnapStage stage, ReconcilePlan plan, Context<PillsnapStage> context) {
+        for (String name : plan.serving().deleteDeployments()) {
+            context.getClient()
+                    .apps()
+                    .deployments()
+                    .inNamespace(stage.getMetadata().getNamespace())
+                    .withName(name)
+                    .delete();
+            log.info(
+                    "stage {}/{}: deleted inference Deployment {} (no longer serves)",
+                    stage.getMetadata().getNamespace(),
+                    stage.getMetadata().getName(),
+                    name);
+        }
+    }
+
+    private void deleteJobs(
+            PillsnapStage stage, ReconcilePlan plan, Context<PillsnapStage> context) {
+        for (TrainerJobsPlanner.Deletion deletion : plan.jobDeletions()) {
+            context.getClient()
+                    .batch()
+                    .v1()
+                    .jobs()
+                    .inNamespace(stage.getMetadata().getNamespace())
+                    .withName(deletion.job())
+                    .withPropagationPolicy(DeletionPropagation.BACKGROUND)
+                    .delete();
+            if (!deletion.stale()) {
+                log.debug(
+                        "stage {}/{}: deleted finished Job {} (its outcome is recorded)",
+                        stage.getMetadata().getNamespace(),
+                        stage.getMetadata().getName(),
+                        deletion.job());
+            }
+        }
+    }
+
+    private static void createIfAbsent(Job job, Context<PillsnapStage> context) {
+        try {
+            context.getClient().resource(job).create();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+                throw e;
+            }
+        }
+    }
+
+    private void record(
+            PillsnapStage planned, PillsnapStageStatus previous, ReconcilePlan plan, Instant now) {
+        PillsnapStageStatus next = plan.status();
+        for (StageEvent event : plan.events()) {
+            events.record(planned, event, now);
+            metrics.eventRecorded(event.reason());
+        }
+        if (previous.phase() != null
+                && previous.phase() != next.phase()
+                && previous.phaseSince() != null) {
+            metrics.phaseLeft(
+                    previous.phase(), Duration.between(Instant.parse(previous.phaseSince()), now));
+        }
+        if (next.gate() != null && !next.gate().equals(previous.gate())) {
+            metrics.gateEvaluated(next.gate().result());
+        }
+    }
+
+    static PillsnapStage withStatus(PillsnapStage stage, PillsnapStageStatus status) {
+        PillsnapStage copy = new PillsnapStage();
+        copy.setMetadata(stage.getMetadata());
+        copy.setSpec(stage.getSpec());
+        copy.setStatus(status);
+        return copy;
+    }
+}

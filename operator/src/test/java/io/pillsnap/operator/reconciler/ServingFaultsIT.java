@@ -1,0 +1,236 @@
+package io.pillsnap.operator.reconciler;
+
+import static io.pillsnap.api.v1alpha1.spec.Metric.TOP1;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.pillsnap.api.ApiConstants;
+import io.pillsnap.api.v1alpha1.PillsnapStage;
+import io.pillsnap.api.v1alpha1.status.ServingStatus;
+import io.pillsnap.api.v1alpha1.status.StagePhase;
+import io.pillsnap.operator.desired.ServingNames;
+import io.pillsnap.operator.testing.FakeKubelet;
+import io.pillsnap.operator.testing.MockCluster;
+import io.pillsnap.operator.testing.TestResults;
+import io.pillsnap.operator.testing.TestStages;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Serving under ordinary cluster events: failed rollouts retried, traffic cut over without dropping
+ * requests, serving stages deleted, crashes between a switch and its status write.
+ */
+@EnableKubernetesMockClient(crud = true)
+class ServingFaultsIT {
+
+    private static final String TRACK = "pills";
+
+    KubernetesMockServer server;
+    KubernetesClient client;
+
+    private MockCluster cluster;
+    private FakeKubelet kubelet;
+
+    @BeforeEach
+    void startOperator() {
+        cluster = new MockCluster(server, client).startOperator();
+        kubelet = cluster.kubelet();
+    }
+
+    @AfterEach
+    void stopOperator() {
+        cluster.close();
+    }
+
+    @Test
+    void changedServingSpecRetriesAFailedRollout() {
+        serve("stage1", null, 600);
+        String second = failRollout();
+
+        patchServing("stage2", "{\"replicas\":2}");
+
+        cluster.awaitStage("stage2", servingState(ServingStatus.ROLLING_OUT));
+        await().atMost(Duration.ofSeconds(10)).until(() -> replicas(second) == 2);
+        kubelet.deploymentReady(ServingNames.deploymentName(second));
+        cluster.awaitStage("stage2", servingState(ServingStatus.SERVING));
+        assertThat(selectedVersion()).isEqualTo(ServingNames.versionLabel(second));
+    }
+
+    @Test
+    void togglingServingOffAndOnRetriesAFailedRollout() {
+        serve("stage1", null, 600);
+        String second = failRollout();
+
+        patchServing("stage2", "{\"enabled\":false}");
+        cluster.awaitStage("stage2", servingState(ServingStatus.DISABLED));
+        patchServing("stage2", "{\"enabled\":true}");
+
+        cluster.awaitStage("stage2", servingState(ServingStatus.ROLLING_OUT));
+        await().atMost(Duration.ofSeconds(10)).until(() -> replicas(second) == 1);
+    }
+
+    @Test
+    void supersededModelKeepsItsPodsForTheScaleDownDelay() {
+        String first = serve("stage1", null, 600);
+        String second = serve("stage2", "stage1", 600);
+
+        assertThat(selectedVersion()).isEqualTo(ServingNames.versionLabel(second));
+        // endpoints and proxies still send requests to the old pods for a while
+        await().during(Duration.ofSeconds(3))
+                .atMost(Duration.ofSeconds(4))
+                .until(() -> replicas(first) == 1);
+        PillsnapStage stage1 = cluster.awaitStage("stage1", servingState(ServingStatus.SUPERSEDED));
+        assertThat(stage1.getStatus().serving().message()).contains("scaled to 0 at");
+    }
+
+    @Test
+    void deletingTheServingStageHandsTheTrackBackToThePreviousModel() {
+        String first = serve("stage1", null, 600);
+        String second = serve("stage2", "stage1", 600);
+        await().atMost(Duration.ofSeconds(60)).until(() -> replicas(first) == 0);
+
+        cluster.delete("stage2");
+        cluster.collectGarbage();
+
+        // the track keeps its Service and stage2's pods until stage1's pods are Ready again
+        await().atMost(Duration.ofSeconds(10)).until(() -> replicas(first) == 1);
+        cluster.collectGarbage();
+        assertThat(trackService()).isNotNull();
+        assertThat(selectedVersion()).isEqualTo(ServingNames.versionLabel(second));
+        assertThat(replicas(second)).isEqualTo(1);
+
+        kubelet.deploymentReady(ServingNames.deploymentName(first));
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> ServingNames.versionLabel(first).equals(selectedVersion()));
+        cluster.collectGarbage();
+        String uid1 = cluster.get("stage1").getMetadata().getUid();
+        assertThat(trackService().getMetadata().getOwnerReferences())
+                .anySatisfy(owner -> assertThat(owner.getUid()).isEqualTo(uid1));
+        cluster.awaitStage("stage1", servingState(ServingStatus.SERVING));
+    }
+
+    @Test
+    void previousModelIsRebuiltFromTheClusterAfterACrash() {
+        String first = serve("stage1", null, 600);
+        serve("stage2", "stage1", 600);
+        assertThat(cluster.get("stage2").getStatus().serving().previousModelVersion())
+                .isEqualTo(first);
+
+        // the operator crashed after switching the Service, before writing stage2's status
+        cluster.stopOperator();
+        client.resources(PillsnapStage.class)
+                .inNamespace(MockCluster.NAMESPACE)
+                .withName("stage2")
+                .editStatus(
+                        s -> {
+                            ServingStatus serving = s.getStatus().serving();
+                            // the status before the switch: rolling out, no previous model
+                            ServingStatus lost =
+                                    new ServingStatus(
+                                            ServingStatus.ROLLING_OUT,
+                                            serving.since(),
+                                            "waiting for 1 Ready inference pods",
+                                            serving.deployment(),
+                                            serving.service(),
+                                            1,
+                                            serving.modelVersion(),
+                                            null,
+                                            serving.promotedAt(),
+                                            serving.specHash());
+                            s.setStatus(s.getStatus().toBuilder().serving(lost).build());
+                            return s;
+                        });
+        cluster.startOperator();
+
+        PillsnapStage stage2 =
+                cluster.awaitStage(
+                        "stage2",
+                        s ->
+                                s.getStatus().serving() != null
+                                        && first.equals(
+                                                s.getStatus().serving().previousModelVersion()));
+        assertThat(stage2.getStatus().serving().state()).isEqualTo(ServingStatus.SERVING);
+    }
+
+    /** Promotes {@code stage} and makes its model serve the track; returns its version. */
+    private String serve(String stage, String after, int readyTimeout) {
+        var builder = TestStages.stage(stage, after == null ? 1 : 2).serving(TRACK, readyTimeout);
+        if (after != null) {
+            builder.after(after);
+        }
+        cluster.apply(builder.build());
+        String version = promote(stage);
+        kubelet.deploymentReady(
+                kubelet.awaitDeployment(ServingNames.deploymentName(version))
+                        .getMetadata()
+                        .getName());
+        cluster.awaitStage(stage, servingState(ServingStatus.SERVING), Duration.ofSeconds(60));
+        return version;
+    }
+
+    /** stage2 promoted with a 10 s rollout deadline that its pods never meet. */
+    private String failRollout() {
+        cluster.apply(TestStages.stage("stage2", 2).after("stage1").serving(TRACK, 10).build());
+        String second = promote("stage2");
+        kubelet.awaitDeployment(ServingNames.deploymentName(second));
+        cluster.awaitStage(
+                "stage2", servingState(ServingStatus.ROLLOUT_FAILED), Duration.ofSeconds(30));
+        await().atMost(Duration.ofSeconds(10)).until(() -> replicas(second) == 0);
+        return second;
+    }
+
+    private String promote(String stage) {
+        Job job = kubelet.awaitJob(stage, 1, 1);
+        kubelet.succeed(
+                job,
+                kubelet.startPod(job),
+                TestResults.succeeded(FakeKubelet.runId(job), Map.of(TOP1, 0.9)));
+        PillsnapStage promoted =
+                cluster.awaitStage(stage, s -> s.getStatus().phase() == StagePhase.Promoted);
+        return stage + "/" + promoted.getStatus().run().id();
+    }
+
+    private void patchServing(String stage, String serving) {
+        client.resources(PillsnapStage.class)
+                .inNamespace(MockCluster.NAMESPACE)
+                .withName(stage)
+                .patch(
+                        PatchContext.of(PatchType.JSON_MERGE),
+                        "{\"spec\":{\"serving\":" + serving + "}}");
+    }
+
+    private Service trackService() {
+        return client.services().inNamespace(MockCluster.NAMESPACE).withName(TRACK).get();
+    }
+
+    private String selectedVersion() {
+        Service service = trackService();
+        return service == null
+                ? null
+                : service.getSpec().getSelector().get(ApiConstants.LABEL_MODEL_VERSION);
+    }
+
+    private int replicas(String version) {
+        Deployment deployment = kubelet.deployment(ServingNames.deploymentName(version));
+        return deployment == null ? -1 : deployment.getSpec().getReplicas();
+    }
+
+    private static Predicate<PillsnapStage> servingState(String state) {
+        return stage ->
+                stage.getStatus().serving() != null
+                        && state.equals(stage.getStatus().serving().state());
+    }
+}
