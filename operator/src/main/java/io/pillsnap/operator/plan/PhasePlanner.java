@@ -5,7 +5,6 @@ import static io.pillsnap.api.v1alpha1.status.ConditionType.PredecessorsPromoted
 import static io.pillsnap.api.v1alpha1.status.ConditionType.Promoted;
 import static io.pillsnap.api.v1alpha1.status.ConditionType.Trained;
 
-import io.pillsnap.api.ApiConstants;
 import io.pillsnap.api.gate.ExportVerdict;
 import io.pillsnap.api.gate.GateEvaluator;
 import io.pillsnap.api.trainer.TrainerResult;
@@ -13,12 +12,7 @@ import io.pillsnap.api.trainer.TrainerResultCodec;
 import io.pillsnap.api.trainer.TrainerResultCodec.Decoded;
 import io.pillsnap.api.v1alpha1.PillsnapStageSpec;
 import io.pillsnap.api.v1alpha1.PillsnapStageStatus;
-import io.pillsnap.api.v1alpha1.spec.Metric;
-import io.pillsnap.api.v1alpha1.spec.PromotionPolicy;
-import io.pillsnap.api.v1alpha1.status.ArtifactStatus;
 import io.pillsnap.api.v1alpha1.status.GateStatus;
-import io.pillsnap.api.v1alpha1.status.LineageStatus;
-import io.pillsnap.api.v1alpha1.status.ProgressStatus;
 import io.pillsnap.api.v1alpha1.status.RunStatus;
 import io.pillsnap.api.v1alpha1.status.StageMetrics;
 import io.pillsnap.api.v1alpha1.status.StagePhase;
@@ -59,9 +53,9 @@ public final class PhasePlanner {
             case Waiting, Queued, Training -> followAttempt(snapshot, settings);
             case Evaluating ->
                     resultRecorded(status)
-                            ? awaitApproval(snapshot)
+                            ? GateDecisions.awaitApproval(snapshot)
                             : followAttempt(snapshot, settings);
-            case Rejected -> regateIfCriteriaChanged(snapshot);
+            case Rejected -> GateDecisions.regateIfCriteriaChanged(snapshot);
             case Promoted, Failed -> StagePlan.keeping(status).build();
         };
     }
@@ -310,9 +304,9 @@ public final class PhasePlanner {
         StageMetrics metrics = StageMetrics.of(result.knownMetrics());
         ExportVerdict export = ExportVerdict.of(result);
         plan.metrics(metrics)
-                .artifacts(artifacts(result, export))
-                .lineage(lineage(result, attempt, run))
-                .progress(finalProgress(result, spec))
+                .artifacts(ResultStatus.artifacts(result, export))
+                .lineage(ResultStatus.lineage(result, attempt, run))
+                .progress(ResultStatus.finalProgress(result, spec))
                 .condition(
                         ConditionUpdate.isTrue(
                                 Trained,
@@ -320,7 +314,7 @@ public final class PhasePlanner {
                                 StageMessages.trained(result.epochs(), result.bestEpoch())));
         GateStatus gate =
                 GateEvaluator.evaluate(spec.successCriteria(), metrics, export, s.generation());
-        return decideOnGate(s, plan, gate, run);
+        return GateDecisions.decideOnGate(s, plan, gate, run);
     }
 
     private static StagePlan attemptFailed(
@@ -383,140 +377,6 @@ public final class PhasePlanner {
                 run.disruptions(),
                 RunNames.jobName(s.name(), run.id(), attempt),
                 RunNames.lastCheckpoint(run.artifactsPath()));
-    }
-
-    private static StagePlan awaitApproval(StageSnapshot s) {
-        PillsnapStageStatus status = s.status();
-        StagePlan.Builder plan = StagePlan.keeping(status);
-        if (criteriaChanged(s)) {
-            return regate(s, plan);
-        }
-        if (approved(s)) {
-            return promote(plan, "ApprovedManually", "approved for run " + status.run().id());
-        }
-        return plan.build();
-    }
-
-    private static StagePlan regateIfCriteriaChanged(StageSnapshot s) {
-        StagePlan.Builder plan = StagePlan.keeping(s.status());
-        return criteriaChanged(s) ? regate(s, plan) : plan.build();
-    }
-
-    private static boolean criteriaChanged(StageSnapshot s) {
-        GateStatus gate = s.status().gate();
-        return s.status().metrics() != null
-                && gate != null
-                && !Objects.equals(gate.observedGeneration(), s.generation());
-    }
-
-    /** The spec changed after the run finished: gate the same metrics again, no retraining. */
-    private static StagePlan regate(StageSnapshot s, StagePlan.Builder plan) {
-        ArtifactStatus artifacts = s.status().artifacts();
-        ExportVerdict export =
-                artifacts == null
-                        ? ExportVerdict.notReported()
-                        : new ExportVerdict(
-                                artifacts.exportPassed(),
-                                artifacts.exportMaxAbsDiff(),
-                                artifacts.exportTop1Agreement());
-        GateStatus gate =
-                GateEvaluator.evaluate(
-                        s.stage().getSpec().successCriteria(),
-                        s.status().metrics(),
-                        export,
-                        s.generation());
-        plan.event(
-                EventReason.GateReevaluated,
-                "spec changed: gate evaluated again on the run's metrics: " + gate.result());
-        return decideOnGate(s, plan, gate, s.status().run());
-    }
-
-    private static StagePlan decideOnGate(
-            StageSnapshot s, StagePlan.Builder plan, GateStatus gate, RunStatus run) {
-        plan.gate(gate);
-        switch (gate.result()) {
-            case Passed -> {
-                plan.condition(ConditionUpdate.isTrue(GatePassed, "Passed", gate.summary()));
-                if (s.stage().getSpec().promotion() == PromotionPolicy.AUTOMATIC) {
-                    return promote(plan, "Automatic", gate.summary());
-                }
-                if (approved(s)) {
-                    return promote(plan, "ApprovedManually", "approved for run " + run.id());
-                }
-                String message = StageMessages.awaitingApproval(s.name(), run.id());
-                return plan.phase(StagePhase.Evaluating, message)
-                        .condition(ConditionUpdate.isFalse(Promoted, "AwaitingApproval", message))
-                        .eventOnEntry(EventReason.AwaitingApproval, message)
-                        .build();
-            }
-            case Failed -> {
-                String message = "gate failed: " + gate.summary();
-                return plan.phase(StagePhase.Rejected, message)
-                        .condition(ConditionUpdate.isFalse(GatePassed, "Failed", gate.summary()))
-                        .condition(ConditionUpdate.isFalse(Promoted, "GateFailed", message))
-                        .event(EventReason.GateFailed, message)
-                        .build();
-            }
-            case Inconclusive -> {
-                String message = "gate inconclusive: " + gate.summary();
-                return plan.phase(StagePhase.Rejected, message)
-                        .condition(
-                                ConditionUpdate.isFalse(GatePassed, "Inconclusive", gate.summary()))
-                        .condition(ConditionUpdate.isFalse(Promoted, "GateInconclusive", message))
-                        .event(EventReason.GateInconclusive, message)
-                        .build();
-            }
-            default -> throw new IllegalStateException("unknown gate result " + gate.result());
-        }
-    }
-
-    private static StagePlan promote(StagePlan.Builder plan, String reason, String detail) {
-        String message = "promoted: " + detail;
-        return plan.phase(StagePhase.Promoted, message)
-                .condition(ConditionUpdate.isTrue(Promoted, reason, detail))
-                .event(EventReason.Promoted, message)
-                .build();
-    }
-
-    private static boolean approved(StageSnapshot s) {
-        RunStatus run = s.status().run();
-        return run != null
-                && run.id() != null
-                && run.id().equals(s.annotation(ApiConstants.ANNOTATION_APPROVE));
-    }
-
-    private static ArtifactStatus artifacts(TrainerResult result, ExportVerdict export) {
-        TrainerResult.Artifacts files = result.artifacts();
-        return new ArtifactStatus(
-                files == null ? null : files.path(),
-                null,
-                files == null ? null : files.files(),
-                export.maxAbsDiff(),
-                export.top1Agreement(),
-                export.passed());
-    }
-
-    private static LineageStatus lineage(
-            TrainerResult result, ObservedAttempt attempt, RunStatus run) {
-        TrainerResult.DataSummary data = result.data();
-        return new LineageStatus(
-                data == null ? null : data.manifestSha256(),
-                data == null ? null : data.classMapSha256(),
-                data == null ? null : data.classes(),
-                data == null ? null : data.trainImages(),
-                data == null ? null : data.valImages(),
-                data == null ? null : data.skipped(),
-                attempt.image(),
-                run.initFrom());
-    }
-
-    private static ProgressStatus finalProgress(TrainerResult result, PillsnapStageSpec spec) {
-        return ProgressStatus.of(
-                result.epochs(),
-                spec.training().epochs(),
-                result.knownMetrics().get(Metric.TOP1),
-                0L,
-                null);
     }
 
     private static int nullToZero(Integer value) {

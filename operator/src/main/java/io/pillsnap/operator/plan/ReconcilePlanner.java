@@ -28,8 +28,8 @@ public final class ReconcilePlanner {
         status =
                 StageStatusAggregator.withReady(
                         status, s.stage().getSpec(), s.generation(), s.now());
-        List<TrainerJobsPlanner.Deletion> deletions =
-                TrainerJobsPlanner.toDelete(s, training, settings);
+        TrainerJobsPlanner.Cleanup cleanup = TrainerJobsPlanner.plan(s, training, settings);
+        List<TrainerJobsPlanner.Deletion> deletions = cleanup.deletions();
         List<StageEvent> events = new ArrayList<>(training.events());
         events.addAll(serving.events());
         deletions.stream()
@@ -48,7 +48,9 @@ public final class ReconcilePlanner {
                 serving,
                 deletions,
                 List.copyOf(events),
-                earliest(training.recheckAfter(), serving.recheckAfter()));
+                earliest(
+                        earliest(training.recheckAfter(), serving.recheckAfter()),
+                        cleanup.nextAfter()));
     }
 
     static Duration earliest(Duration a, Duration b) {

@@ -3,6 +3,8 @@ package io.pillsnap.operator.plan;
 import io.pillsnap.api.v1alpha1.status.StagePhase;
 import io.pillsnap.operator.observe.ObservedRun.OwnedJob;
 import io.pillsnap.operator.observe.StageSnapshot;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -18,9 +20,14 @@ public final class TrainerJobsPlanner {
     /** A Job to delete; {@code stale} when it still ran for an earlier run. */
     public record Deletion(String job, boolean stale) {}
 
+    /**
+     * The Jobs to delete now, and when the next recorded Job's retention ends (null: none waits).
+     */
+    public record Cleanup(List<Deletion> deletions, Duration nextAfter) {}
+
     private TrainerJobsPlanner() {}
 
-    public static List<Deletion> toDelete(StageSnapshot s, StagePlan plan, PlanSettings settings) {
+    public static Cleanup plan(StageSnapshot s, StagePlan plan, PlanSettings settings) {
         String currentRun =
                 plan.run() != null
                                 && Objects.equals(
@@ -28,6 +35,7 @@ public final class TrainerJobsPlanner {
                         ? plan.run().id()
                         : null;
         List<Deletion> deletions = new ArrayList<>();
+        Duration nextAfter = null;
         for (OwnedJob job : s.run().jobs()) {
             boolean ofCurrentRun = Objects.equals(job.runId(), currentRun);
             if (job.reader()) {
@@ -46,12 +54,18 @@ public final class TrainerJobsPlanner {
                     !ofCurrentRun
                             || job.attempt() != null && job.attempt() < plan.run().attempt()
                             || outcomeRecorded(plan);
-            if (recorded
-                    && !s.now().isBefore(job.finishedAt().plus(settings.finishedJobRetention()))) {
+            if (!recorded) {
+                continue;
+            }
+            Instant expires = job.finishedAt().plus(settings.finishedJobRetention());
+            if (s.now().isBefore(expires)) {
+                Duration left = Duration.between(s.now(), expires);
+                nextAfter = nextAfter == null || left.compareTo(nextAfter) < 0 ? left : nextAfter;
+            } else {
                 deletions.add(new Deletion(job.name(), false));
             }
         }
-        return List.copyOf(deletions);
+        return new Cleanup(List.copyOf(deletions), nextAfter);
     }
 
     /** The run's outcome (gate, or why it failed) is in the planned status. */

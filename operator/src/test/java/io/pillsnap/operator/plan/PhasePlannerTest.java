@@ -16,7 +16,9 @@ import io.pillsnap.api.v1alpha1.status.GateResult;
 import io.pillsnap.api.v1alpha1.status.StagePhase;
 import io.pillsnap.operator.event.EventReason;
 import io.pillsnap.operator.event.StageEvent;
+import io.pillsnap.operator.observe.AttemptState;
 import io.pillsnap.operator.observe.FailureKind;
+import io.pillsnap.operator.observe.ObservedReader;
 import io.pillsnap.operator.observe.ObservedRun;
 import io.pillsnap.operator.observe.PredecessorState;
 import io.pillsnap.operator.status.StageStatusAggregator;
@@ -334,6 +336,105 @@ class PhasePlannerTest {
             assertThat(plan.events())
                     .extracting(StageEvent::reason)
                     .containsExactly(EventReason.GateReevaluated, EventReason.Promoted);
+        }
+    }
+
+    @Nested
+    class ReadingTheResult {
+
+        @Test
+        void completedJobWhosePodHasNotReportedWaitsABoundedTime() {
+            StagePlan plan =
+                    plan(
+                            started(),
+                            attempts(
+                                    Snapshots.unreported(
+                                            JOB1, 1, Snapshots.NOW.minusSeconds(10), false)));
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Evaluating);
+            assertThat(condition(plan, ConditionType.Trained).reason()).isEqualTo("AwaitingResult");
+            assertThat(plan.readResult()).isFalse();
+            assertThat(plan.recheckAfter()).isEqualTo(Duration.ofSeconds(50));
+            assertThat(plan.message()).contains("at most 60 s");
+        }
+
+        @Test
+        void pastTheWaitTheResultFileIsRead() {
+            StagePlan plan =
+                    plan(
+                            started(),
+                            attempts(
+                                    Snapshots.unreported(
+                                            JOB1, 1, Snapshots.NOW.minusSeconds(61), false)));
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Evaluating);
+            assertThat(plan.readResult()).isTrue();
+            assertThat(plan.message()).contains(plan.run().artifactsPath() + "/result.json");
+            assertThat(plan.events())
+                    .extracting(StageEvent::reason)
+                    .containsExactly(EventReason.ReadingResult);
+        }
+
+        @Test
+        void vanishedPodsResultIsReadAtOnce() {
+            StagePlan plan =
+                    plan(started(), attempts(Snapshots.unreported(JOB1, 1, Snapshots.NOW, true)));
+
+            assertThat(plan.readResult()).isTrue();
+        }
+
+        @Test
+        void resultReadFromTheRunFolderIsGated() {
+            ObservedRun run =
+                    Snapshots.withReader(
+                            attempts(Snapshots.unreported(JOB1, 1, Snapshots.NOW, true)),
+                            new ObservedReader(
+                                    "reader",
+                                    AttemptState.SUCCEEDED,
+                                    TestResults.succeeded(RUN1, Map.of(TOP1, 0.7)),
+                                    null));
+
+            StagePlan plan = plan(started(), run);
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Promoted);
+            assertThat(plan.metrics().top1()).isEqualTo(0.7);
+        }
+
+        @Test
+        void unreadableResultFileFailsTheRunNamingIt() {
+            ObservedRun run =
+                    Snapshots.withReader(
+                            attempts(Snapshots.unreported(JOB1, 1, Snapshots.NOW, true)),
+                            new ObservedReader(
+                                    "reader",
+                                    AttemptState.FAILED,
+                                    "cat: /artifacts/x/result.json: No such file or directory",
+                                    null));
+
+            StagePlan plan = plan(started(), run);
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Failed);
+            assertThat(plan.message())
+                    .contains("left no result")
+                    .contains("No such file or directory");
+            assertThat(condition(plan, ConditionType.Trained).reason()).isEqualTo("ResultLost");
+        }
+
+        @Test
+        void resultOfAnotherRunIsNeverUsed() {
+            StagePlan plan =
+                    plan(
+                            started(),
+                            attempts(
+                                    succeeded(
+                                            JOB1,
+                                            1,
+                                            TestResults.succeeded(
+                                                    "r1-00000000", Map.of(TOP1, 0.9)))));
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Failed);
+            assertThat(plan.metrics()).isNull();
+            assertThat(plan.message()).contains("run r1-00000000, not of this run " + RUN1);
         }
     }
 

@@ -101,6 +101,8 @@ class ServingFaultsIT {
         String second = serve("stage2", "stage1", 600);
         await().atMost(Duration.ofSeconds(60)).until(() -> replicas(first) == 0);
 
+        assertThat(cluster.get("stage2").getMetadata().getFinalizers())
+                .containsExactly("pillsnapstages.pillsnap.io/finalizer");
         cluster.delete("stage2");
         cluster.collectGarbage();
 
@@ -120,6 +122,28 @@ class ServingFaultsIT {
         assertThat(trackService().getMetadata().getOwnerReferences())
                 .anySatisfy(owner -> assertThat(owner.getUid()).isEqualTo(uid1));
         cluster.awaitStage("stage1", servingState(ServingStatus.SERVING));
+    }
+
+    @Test
+    void changingTheTrackMovesTheModelToTheOtherTrack() {
+        String first = serve("stage1", null, 600);
+
+        patchServing("stage1", "{\"track\":\"canary\"}");
+
+        PillsnapStage moved =
+                cluster.awaitStage(
+                        "stage1",
+                        s ->
+                                "canary".equals(s.getStatus().serving().service())
+                                        && ServingStatus.SERVING.equals(
+                                                s.getStatus().serving().state()));
+        Service canary =
+                client.services().inNamespace(MockCluster.NAMESPACE).withName("canary").get();
+        assertThat(canary.getSpec().getSelector())
+                .containsEntry(ApiConstants.LABEL_MODEL_VERSION, ServingNames.versionLabel(first));
+        assertThat(moved.getStatus().message()).doesNotContain("reconcile failed");
+        assertThat(kubelet.deployment(ServingNames.deploymentName(first)).getMetadata().getLabels())
+                .containsEntry(ApiConstants.LABEL_TRACK, "canary");
     }
 
     @Test

@@ -252,6 +252,26 @@ class TrainingFaultsIT {
     }
 
     @Test
+    void finishedJobsGoOnceTheirOutcomeIsRecordedAndTheirRetentionHasPassed() {
+        start(OperatorConfig.forTests().withFinishedJobRetention(Duration.ofSeconds(3)));
+        cluster.apply(TestStages.stage("stage1", 1).build());
+        Job first = kubelet.awaitJob("stage1", 1, 1);
+        kubelet.fail(first, kubelet.startPod(first), 1, TestResults.failed("CUDA error"));
+        Job second = kubelet.awaitJob("stage1", 1, 2);
+        kubelet.succeed(
+                second,
+                kubelet.startPod(second),
+                TestResults.succeeded(FakeKubelet.runId(second), Map.of(TOP1, 0.6)));
+        cluster.awaitStage("stage1", phase(StagePhase.Promoted));
+
+        // kept a while for kubectl logs, then deleted without any other event to trigger it
+        assertThat(kubelet.jobs("stage1")).hasSize(2);
+        await().atMost(Duration.ofSeconds(15)).until(() -> kubelet.jobs("stage1").isEmpty());
+        assertThat(cluster.get("stage1").getStatus().phase()).isEqualTo(StagePhase.Promoted);
+        assertThat(cluster.get("stage1").getStatus().run().attempt()).isEqualTo(2);
+    }
+
+    @Test
     void trainingStagesPollTheirTrainersAtMostOncePerInterval() throws IOException {
         start(OperatorConfig.forTests().withProgressPollInterval(Duration.ofSeconds(30)));
         Map<String, AtomicInteger> polls = new ConcurrentHashMap<>();
