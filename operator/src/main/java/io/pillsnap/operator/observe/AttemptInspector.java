@@ -58,19 +58,13 @@ public final class AttemptInspector {
         if (podsOfJob.stream().anyMatch(p -> "Running".equals(phase(p)))) {
             return running(job, attempt, AttemptState.RUNNING, null);
         }
-        Optional<Pod> disrupted =
-                podsOfJob.stream().filter(AttemptInspector::isDisrupted).findFirst();
-        if (disrupted.isPresent()) {
-            return running(
-                    job,
-                    attempt,
-                    AttemptState.REPLACING,
-                    "pod "
-                            + disrupted.get().getMetadata().getName()
-                            + " was "
-                            + disruptionCause(disrupted.get())
-                            + "; the Job is replacing it: "
-                            + pendingDetail(podsOfJob.stream().filter(p -> !isFailed(p)).toList()));
+        Optional<Pod> ended =
+                podsOfJob.stream()
+                        .filter(p -> isFailed(p) || "Succeeded".equals(phase(p)))
+                        .max(Comparator.comparing(AttemptInspector::isDisrupted));
+        if (ended.isPresent()) {
+            // the attempt has started: it never goes back to waiting for its first pod
+            return running(job, attempt, AttemptState.RAN, endedDetail(ended.get(), podsOfJob));
         }
         return running(job, attempt, AttemptState.PENDING, pendingDetail(podsOfJob));
     }
@@ -208,6 +202,25 @@ public final class AttemptInspector {
                                                 .orElse(""))
                 .findFirst()
                 .orElse(pods.isEmpty() ? "no trainer pod yet" : "trainer pod is pending");
+    }
+
+    private static String endedDetail(Pod ended, Collection<Pod> pods) {
+        String name = ended.getMetadata().getName();
+        if (isDisrupted(ended)) {
+            return "pod "
+                    + name
+                    + " was "
+                    + disruptionCause(ended)
+                    + "; the Job is replacing it ("
+                    + pendingDetail(pods.stream().filter(p -> !isFailed(p)).toList())
+                    + "), and the new pod resumes from the run's last checkpoint";
+        }
+        return "pod "
+                + name
+                + " ended ("
+                + phase(ended)
+                + terminated(ended).map(t -> ", exit code " + t.getExitCode()).orElse("")
+                + "); waiting for the Job's status";
     }
 
     private static String disruptionCause(Pod pod) {

@@ -7,8 +7,11 @@ public enum AttemptState {
     /** Created, no trainer pod running yet (scheduling, pulling the image). */
     PENDING,
     RUNNING,
-    /** The attempt ran; its pod was preempted or evicted and the Job is replacing it. */
-    REPLACING,
+    /**
+     * The attempt's pod ran and ended (or was preempted or evicted), but the Job has not concluded
+     * yet: a replacement pod is coming, or the Job's own status follows the pod's.
+     */
+    RAN,
     /** The Job completed and a pod reported the trainer's exit (its termination message). */
     SUCCEEDED,
     /**

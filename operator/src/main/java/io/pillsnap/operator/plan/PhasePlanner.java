@@ -175,7 +175,7 @@ public final class PhasePlanner {
                             .needsTrainer()
                             .build();
             case RUNNING -> training(s, plan, StageMessages.training(attempt, current.jobName()));
-            case REPLACING -> training(s, plan, StageMessages.replacing(attempt, current));
+            case RAN -> training(s, plan, StageMessages.ran(attempt, current));
             case SUCCEEDED, UNREPORTED -> trainerCompleted(s, settings, plan, run, current);
             case FAILED -> attemptFailed(s, plan, run, current);
         };

@@ -55,14 +55,13 @@ final class StageMessages {
         return "training, attempt " + attempt + " (Job " + job + ")";
     }
 
-    static String replacing(int attempt, ObservedAttempt observed) {
+    static String ran(int attempt, ObservedAttempt observed) {
         return "training, attempt "
                 + attempt
                 + " (Job "
                 + observed.jobName()
                 + "): "
-                + observed.detail()
-                + "; the new pod resumes from the last checkpoint";
+                + observed.detail();
     }
 
     static String awaitingResult(ObservedAttempt attempt, Duration wait, String resultFile) {

@@ -63,6 +63,76 @@ class AttemptInspectorTest {
                 .isEqualTo(AttemptState.SUSPENDED);
     }
 
+    @Test
+    void podThatEndedBeforeItsJobReportsKeepsTheAttemptStarted() {
+        // the pod informer delivers the pod's exit before the Job controller marks the Job
+        ObservedAttempt attempt =
+                AttemptInspector.inspect(job().build(), 1, List.of(pod("x-1", "Failed", false)));
+
+        assertThat(attempt.state()).isEqualTo(AttemptState.RAN);
+        assertThat(attempt.detail()).contains("pod x-1 ended (Failed");
+    }
+
+    @Test
+    void evictedPodIsReplacedWithinTheSameAttempt() {
+        ObservedAttempt attempt =
+                AttemptInspector.inspect(
+                        job().build(),
+                        1,
+                        List.of(pod("x-1", "Failed", true), pod("x-2", "Pending", false)));
+
+        assertThat(attempt.state()).isEqualTo(AttemptState.RAN);
+        assertThat(attempt.detail())
+                .contains("pod x-1 was stopped (PreemptionByScheduler)")
+                .contains("resumes from the run's last checkpoint");
+    }
+
+    @Test
+    void completedJobWithoutAReportingPodIsUnreportedAndSaysWhetherThePodIsGone() {
+        Job complete =
+                job().withNewStatus()
+                        .addNewCondition()
+                        .withType("Complete")
+                        .withStatus("True")
+                        .withLastTransitionTime("2026-11-24T10:00:00Z")
+                        .endCondition()
+                        .endStatus()
+                        .build();
+
+        ObservedAttempt lagging =
+                AttemptInspector.inspect(complete, 1, List.of(pod("x-1", "Running", false)));
+        ObservedAttempt gone = AttemptInspector.inspect(complete, 1, List.of());
+
+        assertThat(lagging.state()).isEqualTo(AttemptState.UNREPORTED);
+        assertThat(lagging.podGone()).isFalse();
+        assertThat(lagging.finishedAt()).isEqualTo(java.time.Instant.parse("2026-11-24T10:00:00Z"));
+        assertThat(gone.podGone()).isTrue();
+        assertThat(gone.resultLost()).isTrue();
+    }
+
+    private static io.fabric8.kubernetes.api.model.Pod pod(
+            String name, String phase, boolean disrupted) {
+        var pod =
+                new io.fabric8.kubernetes.api.model.PodBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .withCreationTimestamp("2026-11-24T09:00:00Z")
+                        .endMetadata()
+                        .withNewStatus()
+                        .withPhase(phase)
+                        .endStatus();
+        if (disrupted) {
+            pod.editStatus()
+                    .addNewCondition()
+                    .withType("DisruptionTarget")
+                    .withStatus("True")
+                    .withReason("PreemptionByScheduler")
+                    .endCondition()
+                    .endStatus();
+        }
+        return pod.build();
+    }
+
     private static Job failedJob(String reason, String message) {
         return job().withNewStatus()
                 .addNewCondition()
