@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -73,7 +74,7 @@ final class ResultMessage {
     static void write(TrainerResult result, Path terminationLog, Path runDirectory) {
         String json = encodeWithinLimit(result);
         if (runDirectory != null && Files.isDirectory(runDirectory)) {
-            writeQuietly(runDirectory.resolve("result.json"), json);
+            writeAtomically(runDirectory.resolve("result.json"), json);
         }
         Path target = terminationLog != null ? terminationLog : KUBERNETES_TERMINATION_LOG;
         if (terminationLog != null || Files.isWritable(KUBERNETES_TERMINATION_LOG)) {
@@ -109,6 +110,24 @@ final class ResultMessage {
             return message;
         }
         return message.substring(0, MAX_MESSAGE_CHARS) + "...";
+    }
+
+    /**
+     * Writes through a temporary file and a rename, so that the operator's result reader never sees
+     * half a result.
+     */
+    private static void writeAtomically(Path file, String json) {
+        try {
+            Path partial = file.resolveSibling(file.getFileName() + ".partial");
+            Files.writeString(partial, json, StandardCharsets.UTF_8);
+            Files.move(
+                    partial,
+                    file,
+                    StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            log.warn("cannot write the result to {}: {}", file, e.getMessage());
+        }
     }
 
     private static void writeQuietly(Path file, String json) {

@@ -102,12 +102,15 @@ class TrainingRunTest {
                         StopSignal.manual(),
                         d -> {});
 
-        // 5 batches per epoch: checks 1-5 are epoch 1's batches, 6 its end, 7-8 epoch 2's first two
+        // 5 batches per epoch: checks 1-5 are epoch 1's batches, 6 its end, 7-8 epoch 2's first
+        // two;
+        // the operator passes --resume-from to every start of a run, the first one included, when
+        // the checkpoint does not exist yet
         Path stopped = folder.resolve("stopped");
         assertThatThrownBy(
                         () ->
                                 TrainingRun.run(
-                                        config(stage, stopped, null),
+                                        config(stage, stopped, stopped.resolve("checkpoints/last")),
                                         StopSignal.afterChecks(8),
                                         d -> {}))
                 .isInstanceOf(StoppedException.class)
