@@ -13,6 +13,7 @@ import io.pillsnap.api.ApiConstants;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.operator.desired.InferenceServiceFactory;
 import io.pillsnap.operator.desired.ServingNames;
+import io.pillsnap.operator.observe.ServingObserver;
 import java.net.HttpURLConnection;
 import java.util.Optional;
 import java.util.Set;
@@ -86,7 +87,7 @@ public final class TrackServices {
         }
     }
 
-    /** Every stage of the Service's track in its namespace. */
+    /** The stages of the Service's track in its namespace that take part in serving it. */
     private static Set<ResourceID> stagesOf(
             Service service, IndexedResourceCache<PillsnapStage> stages) {
         String track =
@@ -98,6 +99,7 @@ public final class TrackServices {
         }
         return stages.list(service.getMetadata().getNamespace())
                 .filter(s -> s.getSpec() != null && track.equals(s.getSpec().serving().track()))
+                .filter(ServingObserver::takesPartInServing)
                 .map(ResourceID::fromResource)
                 .collect(Collectors.toSet());
     }

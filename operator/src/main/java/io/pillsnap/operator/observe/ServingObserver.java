@@ -116,6 +116,19 @@ public final class ServingObserver {
                         deleting));
     }
 
+    /**
+     * Whether a stage takes part in serving its track (serving enabled, or its model still has a
+     * serving state other than Disabled): only such stages wake each other when one changes.
+     */
+    public static boolean takesPartInServing(PillsnapStage stage) {
+        if (stage.getSpec() == null) {
+            return false;
+        }
+        ServingStatus serving = stage.getStatus() == null ? null : stage.getStatus().serving();
+        return stage.getSpec().serving().enabled()
+                || serving != null && !ServingStatus.DISABLED.equals(serving.state());
+    }
+
     /** A rollout that failed stays failed until spec.serving changes (or serving is toggled). */
     public static boolean rolloutFailedForCurrentSpec(
             PillsnapStage stage, ServingStatus serving, String version) {

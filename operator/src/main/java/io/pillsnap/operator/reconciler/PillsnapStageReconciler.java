@@ -34,6 +34,7 @@ import io.pillsnap.operator.event.StageEvent;
 import io.pillsnap.operator.metrics.OperatorMetrics;
 import io.pillsnap.operator.observe.ProgressPoller;
 import io.pillsnap.operator.observe.ProgressPolls;
+import io.pillsnap.operator.observe.ServingObserver;
 import io.pillsnap.operator.observe.StageObserver;
 import io.pillsnap.operator.observe.StageSnapshot;
 import io.pillsnap.operator.plan.PlanSettings;
@@ -246,7 +247,11 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage>, Clean
         return permanent ? control.withNoRetry() : control;
     }
 
-    /** The stages that wait for {@code changed} or serve the same track. */
+    /**
+     * The stages that wait for {@code changed} (after, initFrom) and, when it takes part in serving
+     * its track, the other stages that take part in serving the same track. Stages that do not
+     * serve never wake each other through a shared track name.
+     */
     private static Set<ResourceID> related(
             IndexedResourceCache<PillsnapStage> stages, PillsnapStage changed) {
         String namespace = changed.getMetadata().getNamespace();
@@ -255,11 +260,12 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage>, Clean
                 stages.byIndex(PREDECESSOR_INDEX, key(namespace, name)).stream()
                         .map(ResourceID::fromResource)
                         .collect(Collectors.toCollection(HashSet::new));
-        if (changed.getSpec() != null) {
+        if (ServingObserver.takesPartInServing(changed)) {
             String track = changed.getSpec().serving().track();
             stages.list(namespace)
                     .filter(s -> !s.getMetadata().getName().equals(name))
-                    .filter(s -> s.getSpec() != null && track.equals(s.getSpec().serving().track()))
+                    .filter(s -> track.equals(s.getSpec().serving().track()))
+                    .filter(ServingObserver::takesPartInServing)
                     .map(ResourceID::fromResource)
                     .forEach(related::add);
         }

@@ -272,6 +272,51 @@ class TrainingFaultsIT {
     }
 
     @Test
+    void oneStagesRunWakesNoUnrelatedStage() {
+        start(OperatorConfig.forTests());
+        int idle = 20;
+        for (int i = 0; i < idle; i++) {
+            String name = "idle" + i;
+            cluster.apply(TestStages.stage(name, 1).build());
+            Job job = kubelet.awaitJob(name, 1, 1);
+            kubelet.succeed(
+                    job,
+                    kubelet.startPod(job),
+                    TestResults.succeeded(FakeKubelet.runId(job), Map.of(TOP1, 0.6)));
+        }
+        for (int i = 0; i < idle; i++) {
+            cluster.awaitStage("idle" + i, phase(StagePhase.Promoted));
+        }
+        await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
+        double before = reconciles();
+
+        // every stage is on the default track with serving off: they share nothing
+        setRerunNonce("idle0", 1, null, "again");
+        Job rerun = kubelet.awaitJob("idle0", 2, 1);
+        kubelet.succeed(
+                rerun,
+                kubelet.startPod(rerun),
+                TestResults.succeeded(FakeKubelet.runId(rerun), Map.of(TOP1, 0.7)));
+        cluster.awaitStage(
+                "idle0", s -> s.getStatus().run().number() == 2 && s.getStatus().gate() != null);
+        await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
+
+        double woken = reconciles() - before;
+        assertThat(woken)
+                .as("reconciles while one of %d idle stages ran again", idle)
+                .isLessThan(idle);
+    }
+
+    private double reconciles() {
+        return cluster.http("/metrics")
+                .body()
+                .lines()
+                .filter(l -> l.startsWith("pillsnap_operator_reconciliations_total{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
+    @Test
     void trainingStagesPollTheirTrainersAtMostOncePerInterval() throws IOException {
         start(OperatorConfig.forTests().withProgressPollInterval(Duration.ofSeconds(30)));
         Map<String, AtomicInteger> polls = new ConcurrentHashMap<>();
