@@ -150,7 +150,7 @@ final class OperatorProcess implements AutoCloseable {
     static List<String> warningsAndErrors(Path log) throws IOException {
         List<String> lines = new ArrayList<>();
         for (String line : Files.readAllLines(log)) {
-            if (line.matches("^\\d{4}-\\d\\d-\\d\\d \\S+ (WARN|ERROR) .*")) {
+            if (line.matches("^\\d{4}-\\d\\d-\\d\\d\\S* +(WARN|ERROR) .*")) {
                 lines.add(line);
             }
         }

@@ -14,6 +14,7 @@ import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.status.StagePhase;
 import io.pillsnap.operator.testing.TestStages;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -106,6 +107,13 @@ public final class OperatorScaleBench implements Callable<Integer> {
     double trainSeconds;
 
     @Option(
+            names = "--track-per-stage",
+            description =
+                    "Give every stage its own spec.serving.track (serving stays disabled); by"
+                            + " default all share the default track, as TestStages builds them")
+    boolean trackPerStage;
+
+    @Option(
             names = "--xmx",
             defaultValue = "512m",
             description = "The operator JVM's -Xmx (default: ${DEFAULT-VALUE}, the chart's limit)")
@@ -140,6 +148,7 @@ public final class OperatorScaleBench implements Callable<Integer> {
 
     private final Random random = new Random(42);
     private final Map<String, String> rerunNonces = new ConcurrentHashMap<>();
+    private final AtomicInteger nonces = new AtomicInteger();
     private final AtomicInteger rerunsStarted = new AtomicInteger();
     private KubernetesClient client;
     private TrainerJobPlayer player;
@@ -198,21 +207,22 @@ public final class OperatorScaleBench implements Callable<Integer> {
                 String.format(
                         Locale.ROOT,
                         "options: --stages %d --training %d --minutes %s --poll-seconds %d"
-                                + " --rerun-every-seconds %s --train-seconds %s --xmx %s",
+                                + " --rerun-every-seconds %s --train-seconds %s --xmx %s%s",
                         stageCount,
                         trainingCount,
                         minutes,
                         pollSeconds,
                         rerunEverySeconds,
                         trainSeconds,
-                        maxHeap));
+                        maxHeap,
+                        trackPerStage ? " --track-per-stage" : ""));
         try (OperatorProcess operator =
                 OperatorProcess.start(jar, maxHeap, operatorEnvironment(server.getPort()), log)) {
             operator.awaitReady(Duration.ofMinutes(2));
             System.err.printf(
                     "operator pid %d ready; mock API server on port %d; log %s%n",
                     operator.pid(), server.getPort(), log);
-            if (!setUp(names, training, report)) {
+            if (!setUp(operator, names, training, report)) {
                 finish(operator, log, report);
                 return 1;
             }
@@ -227,13 +237,13 @@ public final class OperatorScaleBench implements Callable<Integer> {
     }
 
     /** Creates the stages and waits until the first runs have ended but for the training ones. */
-    private boolean setUp(List<String> names, Set<String> training, List<String> report)
+    private boolean setUp(
+            OperatorProcess operator, List<String> names, Set<String> training, List<String> report)
             throws InterruptedException {
+        Usage before = Usage.of(operator.metrics());
         long start = System.nanoTime();
         for (String name : names) {
-            client.resource(TestStages.stage(name, 1).namespace(NAMESPACE).build())
-                    .inNamespace(NAMESPACE)
-                    .create();
+            client.resource(stage(name, null)).inNamespace(NAMESPACE).create();
         }
         double createdSeconds = seconds(start);
         int promotedTarget = names.size() - training.size();
@@ -261,6 +271,7 @@ public final class OperatorScaleBench implements Callable<Integer> {
                                 training.size(),
                                 seconds(start),
                                 settled ? "" : " (setup timeout: the operator did not keep up)"));
+                report.add("    " + Usage.of(operator.metrics()).since(before));
                 report.add(
                         latencyLine(
                                 "setup, first runs: Job Complete -> gate in status",
@@ -287,7 +298,7 @@ public final class OperatorScaleBench implements Callable<Integer> {
             throws Exception {
         ScheduledExecutorService reruns = Executors.newSingleThreadScheduledExecutor();
         Map<String, Double> before = operator.metrics();
-        double benchCpuBefore = benchCpuSeconds();
+        Usage usageBefore = Usage.of(before);
         long start = System.nanoTime();
         reruns.scheduleAtFixedRate(
                 () -> rerunOne(training),
@@ -311,11 +322,11 @@ public final class OperatorScaleBench implements Callable<Integer> {
                     player.rerunGateMillis().size(),
                     reconciles / seconds(start));
         }
-        reruns.shutdownNow();
-        reruns.awaitTermination(30, TimeUnit.SECONDS);
+        reruns.shutdown(); // lets a rerun being written finish
+        reruns.awaitTermination(60, TimeUnit.SECONDS);
         long stop = System.nanoTime();
         Map<String, Double> after = operator.metrics();
-        double benchCpu = benchCpuSeconds() - benchCpuBefore;
+        Usage usageAfter = Usage.of(after);
         double steadySeconds = (stop - start) / 1e9;
 
         report.add(
@@ -327,19 +338,24 @@ public final class OperatorScaleBench implements Callable<Integer> {
                         rerunEverySeconds,
                         trainSeconds));
         report.add(reconcileLine(before, after, steadySeconds));
+        report.add("    " + usageAfter.since(usageBefore));
         report.add(
                 String.format(
                         Locale.ROOT,
-                        "    CPU: operator %.0f%% of one core, bench JVM (mock API server, fake"
-                                + " kubelet and trainers) %.0f%%; %d cores, load average %.2f at"
-                                + " the end",
-                        100
-                                * (OperatorProcess.sum(after, "process_cpu_seconds_total")
-                                        - OperatorProcess.sum(before, "process_cpu_seconds_total"))
+                        "    operator JVM: allocates %.0f MiB/s (jvm_memory_pool_allocated_bytes"
+                                + "_total, Eden), GC %.1f%% of the time",
+                        (OperatorProcess.sum(after, "jvm_memory_pool_allocated_bytes_total", "Eden")
+                                        - OperatorProcess.sum(
+                                                before,
+                                                "jvm_memory_pool_allocated_bytes_total",
+                                                "Eden"))
+                                / (1024 * 1024)
                                 / steadySeconds,
-                        100 * benchCpu / steadySeconds,
-                        Runtime.getRuntime().availableProcessors(),
-                        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+                        100
+                                * (OperatorProcess.sum(after, "jvm_gc_collection_seconds_sum")
+                                        - OperatorProcess.sum(
+                                                before, "jvm_gc_collection_seconds_sum"))
+                                / steadySeconds));
         report.add(progressLine(player.progressRequests(), start, stop));
 
         long drainEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(drainSeconds);
@@ -368,24 +384,29 @@ public final class OperatorScaleBench implements Callable<Integer> {
                 return;
             }
             String name = idle.get(random.nextInt(idle.size())).getMetadata().getName();
-            String nonce = "n" + rerunsStarted.incrementAndGet();
+            String nonce = "n" + nonces.incrementAndGet();
             rerunNonces.put(name, nonce);
             client.resources(PillsnapStage.class)
                     .inNamespace(NAMESPACE)
                     .withName(name)
                     .edit(
                             s -> {
-                                s.setSpec(
-                                        TestStages.stage(name, 1)
-                                                .namespace(NAMESPACE)
-                                                .rerunNonce(nonce)
-                                                .build()
-                                                .getSpec());
+                                s.setSpec(stage(name, nonce).getSpec());
                                 return s;
                             });
+            rerunsStarted.incrementAndGet();
         } catch (RuntimeException e) {
             System.err.println("bench: rerun failed: " + e);
         }
+    }
+
+    private PillsnapStage stage(String name, String rerunNonce) {
+        TestStages.Builder stage =
+                TestStages.stage(name, 1).namespace(NAMESPACE).rerunNonce(rerunNonce);
+        if (trackPerStage) {
+            stage.serving(name, 600).servingDisabled();
+        }
+        return stage.build();
     }
 
     /** The stage's spec and status are both of the last nonce this bench set, if any. */
@@ -404,13 +425,16 @@ public final class OperatorScaleBench implements Callable<Integer> {
             report.add(
                     String.format(
                             Locale.ROOT,
-                            "(d) operator heap used after a full GC (jcmd %d GC.run, then"
-                                    + " jvm_memory_used_bytes{area=\"heap\"} from /metrics): %.1f"
-                                    + " MiB; before it %.1f MiB; committed %.1f MiB; -Xmx%s",
+                            "(d) operator heap after a full GC (jcmd %d GC.run): %.1f MiB as the"
+                                    + " JVM reports it for that GC (jvm_memory_pool_collection"
+                                    + "_used_bytes, summed over the heap pools), %.1f MiB used"
+                                    + " when read right after (jvm_memory_used_bytes{area=\"heap\"}),"
+                                    + " %.1f MiB used before it; -Xmx%s",
                             operator.pid(),
+                            OperatorProcess.sum(afterGc, "jvm_memory_pool_collection_used_bytes")
+                                    / (1024 * 1024),
                             heap(afterGc, "jvm_memory_used_bytes"),
                             heap(beforeGc, "jvm_memory_used_bytes"),
-                            heap(afterGc, "jvm_memory_committed_bytes"),
                             maxHeap));
         } else {
             report.add("(d) the operator is not running any more: see its log");
@@ -472,41 +496,51 @@ public final class OperatorScaleBench implements Callable<Integer> {
                 timed == 0 ? Double.NaN : 1000 * timeSum / timed);
     }
 
+    /**
+     * A stage's requests per poll interval are the interval over the mean gap between its requests
+     * in the window: 1.0 when it is polled exactly once per interval, more when it is polled more
+     * often, whatever the window's length.
+     */
     private String progressLine(Map<String, List<Long>> requests, long start, long stop) {
-        double intervals = (stop - start) / 1e9 / pollSeconds;
         double max = 0;
         double sum = 0;
+        int rated = 0;
         double shortestGap = Double.POSITIVE_INFINITY;
-        int closerThanInterval = 0;
+        int shortGaps = 0;
         int silent = 0;
         for (List<Long> times : requests.values()) {
             List<Long> inWindow = times.stream().filter(t -> t >= start && t < stop).toList();
-            double perInterval = inWindow.size() / intervals;
+            if (inWindow.size() < 2) {
+                silent++;
+                continue;
+            }
+            double span = (inWindow.get(inWindow.size() - 1) - inWindow.get(0)) / 1e9;
+            double perInterval = (inWindow.size() - 1) / (span / pollSeconds);
             max = Math.max(max, perInterval);
             sum += perInterval;
-            silent += inWindow.isEmpty() ? 1 : 0;
+            rated++;
             for (int i = 1; i < inWindow.size(); i++) {
                 double gap = (inWindow.get(i) - inWindow.get(i - 1)) / 1e9;
                 shortestGap = Math.min(shortestGap, gap);
-                closerThanInterval += gap < 0.95 * pollSeconds ? 1 : 0;
+                shortGaps += gap < 0.95 * pollSeconds ? 1 : 0;
             }
         }
         return String.format(
                 Locale.ROOT,
-                "(b) /progress requests per training stage per %d s poll interval: max %.2f, mean"
-                        + " %.2f over %d stages (%.1f intervals); shortest gap between two"
-                        + " requests of one stage %.2f s, %d gaps under 95%% of %d s, %d stages"
-                        + " never polled; short-run trainers polled %d times in all",
+                "(b) /progress requests per training stage per %d s poll interval (interval / mean"
+                        + " gap): max %.3f, mean %.3f over %d stages; shortest gap between two"
+                        + " requests of one stage %.2f s, %d gaps under 95%% of the interval, %d"
+                        + " stages polled less than twice; the other trainers were polled %d"
+                        + " times in %d runs",
                 pollSeconds,
                 max,
-                requests.isEmpty() ? Double.NaN : sum / requests.size(),
-                requests.size(),
-                intervals,
+                rated == 0 ? Double.NaN : sum / rated,
+                rated,
                 shortestGap,
-                closerThanInterval,
-                pollSeconds,
+                shortGaps,
                 silent,
-                player.shortRunProgressRequests());
+                player.shortRunProgressRequests(),
+                player.jobsPlayed() - requests.size());
     }
 
     private static String latencyLine(String what, List<Double> millis, int expected) {
@@ -558,11 +592,46 @@ public final class OperatorScaleBench implements Callable<Integer> {
                 os.getSystemLoadAverage());
     }
 
-    private static double benchCpuSeconds() {
-        return ManagementFactory.getOperatingSystemMXBean()
-                        instanceof com.sun.management.OperatingSystemMXBean os
-                ? os.getProcessCpuTime() / 1e9
-                : Double.NaN;
+    /**
+     * CPU seconds used so far by the operator's JVM, by the mock API server's event loop (the one
+     * thread that serves every request) and by the rest of this JVM (informers, fake kubelet and
+     * trainers).
+     */
+    private record Usage(long nanos, double operator, double apiServer, double bench) {
+
+        static Usage of(Map<String, Double> operatorMetrics) {
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            double apiServer =
+                    Thread.getAllStackTraces().keySet().stream()
+                                    .filter(t -> t.getName().startsWith("vert.x-eventloop"))
+                                    .mapToLong(t -> threads.getThreadCpuTime(t.getId()))
+                                    .filter(nanos -> nanos > 0)
+                                    .sum()
+                            / 1e9;
+            double process =
+                    ManagementFactory.getOperatingSystemMXBean()
+                                    instanceof com.sun.management.OperatingSystemMXBean os
+                            ? os.getProcessCpuTime() / 1e9
+                            : Double.NaN;
+            return new Usage(
+                    System.nanoTime(),
+                    OperatorProcess.sum(operatorMetrics, "process_cpu_seconds_total"),
+                    apiServer,
+                    process - apiServer);
+        }
+
+        String since(Usage from) {
+            double seconds = (nanos - from.nanos) / 1e9;
+            return String.format(
+                    Locale.ROOT,
+                    "CPU, in %% of one core: operator %.0f, mock API server event loop %.0f, rest"
+                            + " of the bench JVM %.0f (%d cores, load average %.2f at the end)",
+                    100 * (operator - from.operator) / seconds,
+                    100 * (apiServer - from.apiServer) / seconds,
+                    100 * (bench - from.bench) / seconds,
+                    Runtime.getRuntime().availableProcessors(),
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        }
     }
 
     private static double heap(Map<String, Double> metrics, String name) {
