@@ -14,6 +14,7 @@ import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.operator.desired.InferenceServiceFactory;
 import io.pillsnap.operator.desired.ServingNames;
 import io.pillsnap.operator.observe.ServingObserver;
+import io.pillsnap.operator.observe.StageIndex;
 import java.net.HttpURLConnection;
 import java.util.Optional;
 import java.util.Set;
@@ -97,8 +98,7 @@ public final class TrackServices {
         if (track == null) {
             return Set.of();
         }
-        return stages.list(service.getMetadata().getNamespace())
-                .filter(s -> s.getSpec() != null && track.equals(s.getSpec().serving().track()))
+        return StageIndex.onTrack(stages, service.getMetadata().getNamespace(), track).stream()
                 .filter(ServingObserver::takesPartInServing)
                 .map(ResourceID::fromResource)
                 .collect(Collectors.toSet());

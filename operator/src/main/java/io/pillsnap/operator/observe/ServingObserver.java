@@ -32,13 +32,14 @@ public final class ServingObserver {
     /**
      * @param deployments inference Deployments of the stage's namespace (only the stage's own
      *     count)
+     * @param trackStages the stages of the stage's track
      * @param podsOf the pods of a Deployment, read only while it is not Ready (to say why)
      */
     public static ObservedServing observe(
             PillsnapStage stage,
             Collection<Deployment> deployments,
             Optional<Service> trackService,
-            Collection<PillsnapStage> namespaceStages,
+            Collection<PillsnapStage> trackStages,
             Function<Deployment, List<Pod>> podsOf,
             Instant now) {
         Map<String, ObservedServing.Deployment> own = new LinkedHashMap<>();
@@ -49,7 +50,7 @@ public final class ServingObserver {
         }
         String track = stage.getSpec().serving().track();
         List<ObservedServing.TrackPeer> peers = new ArrayList<>();
-        for (PillsnapStage other : namespaceStages) {
+        for (PillsnapStage other : trackStages) {
             boolean self =
                     Objects.equals(other.getMetadata().getUid(), stage.getMetadata().getUid())
                             || other.getMetadata().getName().equals(stage.getMetadata().getName());

@@ -63,7 +63,10 @@ public final class StageObserver {
                         stage,
                         context.getSecondaryResources(Deployment.class),
                         trackService,
-                        context.getPrimaryCache().list(namespace).toList(),
+                        StageIndex.onTrack(
+                                context.getPrimaryCache(),
+                                namespace,
+                                stage.getSpec().serving().track()),
                         deployment -> inferencePods(deployment, context),
                         now);
         return new StageSnapshot(

@@ -53,7 +53,8 @@ public final class ReconcilePlanner {
                         cleanup.nextAfter()));
     }
 
-    static Duration earliest(Duration a, Duration b) {
+    /** The sooner of two delays, either of which may be null (no need to look again). */
+    public static Duration earliest(Duration a, Duration b) {
         if (a == null) {
             return b;
         }

@@ -267,7 +267,7 @@ public final class ServingPlanner {
                 continue;
             }
             if (keepUntil != null) {
-                recheck = earliest(recheck, Duration.between(now, keepUntil));
+                recheck = ReconcilePlanner.earliest(recheck, Duration.between(now, keepUntil));
             } else if (!other.version().equals(servedVersion())) {
                 delete.add(other.name());
             }
@@ -370,9 +370,5 @@ public final class ServingPlanner {
         return deployment == null || deployment.waiting() == null
                 ? ""
                 : " (" + deployment.waiting() + ")";
-    }
-
-    private static Duration earliest(Duration a, Duration b) {
-        return a == null || b.compareTo(a) < 0 ? b : a;
     }
 }

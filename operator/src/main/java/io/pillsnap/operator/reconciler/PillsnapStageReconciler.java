@@ -35,6 +35,7 @@ import io.pillsnap.operator.metrics.OperatorMetrics;
 import io.pillsnap.operator.observe.ProgressPoller;
 import io.pillsnap.operator.observe.ProgressPolls;
 import io.pillsnap.operator.observe.ServingObserver;
+import io.pillsnap.operator.observe.StageIndex;
 import io.pillsnap.operator.observe.StageObserver;
 import io.pillsnap.operator.observe.StageSnapshot;
 import io.pillsnap.operator.plan.PlanSettings;
@@ -65,7 +66,6 @@ import org.slf4j.LoggerFactory;
 public class PillsnapStageReconciler implements Reconciler<PillsnapStage>, Cleaner<PillsnapStage> {
 
     public static final String NAME = "pillsnapstage";
-    static final String PREDECESSOR_INDEX = "predecessor";
     private static final Logger log = LoggerFactory.getLogger(PillsnapStageReconciler.class);
 
     private static final Duration RETRY_AFTER_CONFLICT = Duration.ofMillis(200);
@@ -113,14 +113,7 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage>, Clean
     public List<EventSource<?, PillsnapStage>> prepareEventSources(
             EventSourceContext<PillsnapStage> context) {
         var stages = context.getPrimaryCache();
-        stages.addIndexer(
-                PREDECESSOR_INDEX,
-                stage ->
-                        stage.getSpec() == null
-                                ? List.of()
-                                : stage.getSpec().predecessors().stream()
-                                        .map(p -> key(stage.getMetadata().getNamespace(), p))
-                                        .toList());
+        StageIndex.register(stages);
         metrics.watchStages(() -> stages.list().toList());
 
         List<EventSource<?, PillsnapStage>> sources =
@@ -172,7 +165,7 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage>, Clean
         Duration recheck = plan.recheckAfter();
         if (plan.status().phase() == StagePhase.Training) {
             recheck =
-                    earliest(
+                    ReconcilePlanner.earliest(
                             recheck,
                             progressPolls.untilNext(stage.getMetadata().getUid(), clock.instant()));
         }
@@ -257,30 +250,18 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage>, Clean
         String namespace = changed.getMetadata().getNamespace();
         String name = changed.getMetadata().getName();
         Set<ResourceID> related =
-                stages.byIndex(PREDECESSOR_INDEX, key(namespace, name)).stream()
+                stages.byIndex(StageIndex.PREDECESSOR, StageIndex.key(namespace, name)).stream()
                         .map(ResourceID::fromResource)
                         .collect(Collectors.toCollection(HashSet::new));
         if (ServingObserver.takesPartInServing(changed)) {
             String track = changed.getSpec().serving().track();
-            stages.list(namespace)
+            StageIndex.onTrack(stages, namespace, track).stream()
                     .filter(s -> !s.getMetadata().getName().equals(name))
-                    .filter(s -> track.equals(s.getSpec().serving().track()))
                     .filter(ServingObserver::takesPartInServing)
                     .map(ResourceID::fromResource)
                     .forEach(related::add);
         }
         return related;
-    }
-
-    static String key(String namespace, String name) {
-        return namespace + "/" + name;
-    }
-
-    private static Duration earliest(Duration a, Duration b) {
-        if (a == null) {
-            return b;
-        }
-        return b == null || a.compareTo(b) <= 0 ? a : b;
     }
 
     private static Duration max(Duration a, Duration b) {

@@ -356,8 +356,7 @@ class PillsnapStageReconcilerIT {
 
     private void trainAndSucceed(
             Job job, Map<io.pillsnap.api.v1alpha1.spec.Metric, Double> metrics) {
-        Pod pod = kubelet.startPod(job);
-        kubelet.succeed(job, pod, TestResults.succeeded(FakeKubelet.runId(job), metrics));
+        kubelet.trainAndSucceed(job, metrics);
     }
 
     private void trainAndSucceedWithMessage(Job job, String message) {

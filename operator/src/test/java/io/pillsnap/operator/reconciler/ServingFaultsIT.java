@@ -19,7 +19,6 @@ import io.pillsnap.api.v1alpha1.status.StagePhase;
 import io.pillsnap.operator.desired.ServingNames;
 import io.pillsnap.operator.testing.FakeKubelet;
 import io.pillsnap.operator.testing.MockCluster;
-import io.pillsnap.operator.testing.TestResults;
 import io.pillsnap.operator.testing.TestStages;
 import java.time.Duration;
 import java.util.Map;
@@ -218,10 +217,7 @@ class ServingFaultsIT {
 
     private String promote(String stage) {
         Job job = kubelet.awaitJob(stage, 1, 1);
-        kubelet.succeed(
-                job,
-                kubelet.startPod(job),
-                TestResults.succeeded(FakeKubelet.runId(job), Map.of(TOP1, 0.9)));
+        kubelet.trainAndSucceed(job, Map.of(TOP1, 0.9));
         PillsnapStage promoted =
                 cluster.awaitStage(stage, s -> s.getStatus().phase() == StagePhase.Promoted);
         return stage + "/" + promoted.getStatus().run().id();

@@ -152,10 +152,7 @@ class TrainingFaultsIT {
         start(OperatorConfig.forTests());
         cluster.apply(TestStages.stage("stage1", 1).build());
         Job old = kubelet.awaitJob("stage1", 1, 1);
-        kubelet.succeed(
-                old,
-                kubelet.startPod(old),
-                TestResults.succeeded(FakeKubelet.runId(old), Map.of(TOP1, 0.61)));
+        kubelet.trainAndSucceed(old, Map.of(TOP1, 0.61));
         String oldRun =
                 cluster.awaitStage("stage1", phase(StagePhase.Promoted)).getStatus().run().id();
 
@@ -186,10 +183,7 @@ class TrainingFaultsIT {
                                 java.util.Objects::nonNull);
         assertThat(FakeKubelet.runId(fresh)).isNotEqualTo(oldRun);
 
-        kubelet.succeed(
-                fresh,
-                kubelet.startPod(fresh),
-                TestResults.succeeded(FakeKubelet.runId(fresh), Map.of(TOP1, 0.45)));
+        kubelet.trainAndSucceed(fresh, Map.of(TOP1, 0.45));
         PillsnapStage promoted = cluster.awaitStage("stage1", phase(StagePhase.Promoted));
         assertThat(promoted.getStatus().metrics().top1()).isEqualTo(0.45);
     }
@@ -233,10 +227,7 @@ class TrainingFaultsIT {
         cluster.apply(TestStages.stage("stage1", 1).build());
         cluster.apply(TestStages.stage("stage2", 2).after("stage1").build());
         Job one = kubelet.awaitJob("stage1", 1, 1);
-        kubelet.succeed(
-                one,
-                kubelet.startPod(one),
-                TestResults.succeeded(FakeKubelet.runId(one), Map.of(TOP1, 0.6)));
+        kubelet.trainAndSucceed(one, Map.of(TOP1, 0.6));
         Job two = kubelet.awaitJob("stage2", 1, 1);
         kubelet.startPod(two);
         cluster.awaitStage("stage2", phase(StagePhase.Training));
@@ -258,10 +249,7 @@ class TrainingFaultsIT {
         Job first = kubelet.awaitJob("stage1", 1, 1);
         kubelet.fail(first, kubelet.startPod(first), 1, TestResults.failed("CUDA error"));
         Job second = kubelet.awaitJob("stage1", 1, 2);
-        kubelet.succeed(
-                second,
-                kubelet.startPod(second),
-                TestResults.succeeded(FakeKubelet.runId(second), Map.of(TOP1, 0.6)));
+        kubelet.trainAndSucceed(second, Map.of(TOP1, 0.6));
         cluster.awaitStage("stage1", phase(StagePhase.Promoted));
 
         // kept a while for kubectl logs, then deleted without any other event to trigger it
@@ -279,10 +267,7 @@ class TrainingFaultsIT {
             String name = "idle" + i;
             cluster.apply(TestStages.stage(name, 1).build());
             Job job = kubelet.awaitJob(name, 1, 1);
-            kubelet.succeed(
-                    job,
-                    kubelet.startPod(job),
-                    TestResults.succeeded(FakeKubelet.runId(job), Map.of(TOP1, 0.6)));
+            kubelet.trainAndSucceed(job, Map.of(TOP1, 0.6));
         }
         for (int i = 0; i < idle; i++) {
             cluster.awaitStage("idle" + i, phase(StagePhase.Promoted));
@@ -293,10 +278,7 @@ class TrainingFaultsIT {
         // every stage is on the default track with serving off: they share nothing
         setRerunNonce("idle0", 1, null, "again");
         Job rerun = kubelet.awaitJob("idle0", 2, 1);
-        kubelet.succeed(
-                rerun,
-                kubelet.startPod(rerun),
-                TestResults.succeeded(FakeKubelet.runId(rerun), Map.of(TOP1, 0.7)));
+        kubelet.trainAndSucceed(rerun, Map.of(TOP1, 0.7));
         cluster.awaitStage(
                 "idle0", s -> s.getStatus().run().number() == 2 && s.getStatus().gate() != null);
         await().pollDelay(Duration.ofSeconds(1)).until(() -> true);

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pillsnap.api.v1alpha1.spec.Metric;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -249,6 +250,11 @@ public final class FakeKubelet {
                                                 .withName(pod.getMetadata().getName())
                                                 .get()
                                         == null);
+    }
+
+    /** A pod of the Job runs and the trainer succeeds, reporting {@code metrics} for its run. */
+    public void trainAndSucceed(Job job, Map<Metric, Double> metrics) {
+        succeed(job, startPod(job), TestResults.succeeded(runId(job), metrics));
     }
 
     public void succeed(Job job, Pod pod, String terminationMessage) {
