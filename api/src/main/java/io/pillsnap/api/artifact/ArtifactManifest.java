@@ -10,6 +10,10 @@ import java.util.Optional;
  * The model card of a run, {@code manifest.json} in its folder: what was trained on what, how to
  * feed it, what it scored, and the files with their checksums. The inference server serves a run
  * from this file alone.
+ *
+ * @param flavour the numbers the weights need; {@code preprocessing} carries its mean and std
+ * @param metrics validation metrics of the chosen checkpoint (the split that chose it), latency
+ * @param testMetrics the same checkpoint on the test set (the dataset's val/ folder), scored once
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -22,9 +26,11 @@ public record ArtifactManifest(
         String createdAt,
         String trainerVersion,
         Preprocessing preprocessing,
+        ModelFlavour flavour,
         ClassMap classes,
         List<ModelFile> models,
         Map<String, Double> metrics,
+        Map<String, Double> testMetrics,
         ExportCheck exportCheck,
         Lineage lineage) {
 
@@ -34,17 +40,27 @@ public record ArtifactManifest(
     public ArtifactManifest {
         models = models == null ? List.of() : List.copyOf(models);
         metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
+        testMetrics = testMetrics == null ? Map.of() : Map.copyOf(testMetrics);
     }
 
-    /** Data and initial weights of the run. */
+    /**
+     * Data and initial weights of the run.
+     *
+     * @param testImages photos of the test set (the dataset's val/ folder) the run was scored on;
+     *     null when the dataset has none
+     * @param pretrained the imported weight file, with its SHA-256 in {@code pretrainedSha256}
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Lineage(
             String datasetManifestSha256,
             String classMapSha256,
             int trainImages,
             int valImages,
+            Integer testImages,
             int skippedFiles,
-            String initFrom) {}
+            String initFrom,
+            String pretrained,
+            String pretrainedSha256) {}
 
     public Optional<ModelFile> model(String role) {
         return models.stream().filter(m -> role.equals(m.role())).findFirst();

@@ -33,12 +33,15 @@ final class SyntheticData implements DatasetPreparation.SyntheticSource {
         TrainerSettings.Synthetic synthetic = config.settings().synthetic();
         int classes = dataset.classes() == null ? 50 : dataset.classes();
         int images = dataset.images() == null ? classes * 100 : dataset.images();
+        int trainPerClass = Math.max(1, (images + classes - 1) / classes);
+        // the test photos come on top, so that the stage still samples its images from train/
+        int perClass = (int) Math.ceil(trainPerClass / (1 - synthetic.testFraction()) - 1e-9);
         this.options =
                 new SynthOptions(
                         classes,
-                        Math.max(1, (images + classes - 1) / classes),
+                        perClass,
                         synthetic.combinationFraction(),
-                        0,
+                        synthetic.testFraction(),
                         synthetic.width(),
                         synthetic.height(),
                         synthetic.familySize(),

@@ -3,6 +3,7 @@ package io.pillsnap.trainer.cli;
 import io.pillsnap.api.artifact.ExportCheck;
 import io.pillsnap.api.trainer.TrainerExitCode;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
+import io.pillsnap.api.v1alpha1.spec.ClassifierFlavour;
 import io.pillsnap.api.v1alpha1.status.ArtifactFile;
 import io.pillsnap.trainer.config.ConfigException;
 import io.pillsnap.trainer.config.TrainConfig;
@@ -146,6 +147,20 @@ public final class TrainCommand implements Callable<Integer> {
     Double learningRate;
 
     @Option(
+            names = "--pretrained",
+            paramLabel = "FILE",
+            description =
+                    "Override spec.model.classifier.pretrained: a .safetensors or .pth state dict"
+                            + " (timm or torchvision names) to start from")
+    String pretrained;
+
+    @Option(
+            names = "--flavour",
+            paramLabel = "timm|timm-tf|torchvision",
+            description = "Override spec.model.classifier.flavour")
+    String flavour;
+
+    @Option(
             names = "--max-batches",
             paramLabel = "N",
             description = "Train at most N batches per epoch (smoke runs)")
@@ -219,7 +234,9 @@ public final class TrainCommand implements Callable<Integer> {
                         imageSize,
                         widthMultiplier,
                         depthMultiplier,
-                        learningRate);
+                        learningRate,
+                        pretrained,
+                        flavour == null ? null : flavour(flavour));
         PillsnapStage loaded = TrainConfig.loadStage(stage, overrides);
         TrainerSettings settings = TrainerDefaults.forStage(defaults, loaded.getSpec().stage());
         if (maxBatches != null && maxBatches < 1) {
@@ -236,6 +253,15 @@ public final class TrainCommand implements Callable<Integer> {
                 maxBatches,
                 device,
                 settings);
+    }
+
+    private static ClassifierFlavour flavour(String key) {
+        for (ClassifierFlavour candidate : ClassifierFlavour.values()) {
+            if (candidate.key().equals(key)) {
+                return candidate;
+            }
+        }
+        throw new ConfigException("--flavour must be timm, timm-tf or torchvision, not " + key);
     }
 
     private int fail(String id, TrainerExitCode code, String message) {

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pillsnap.api.text.Texts;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.PillsnapStageSpec;
+import io.pillsnap.api.v1alpha1.spec.ClassifierFlavour;
 import io.pillsnap.api.v1alpha1.spec.ClassifierSpec;
 import io.pillsnap.api.v1alpha1.spec.DatasetFormat;
 import io.pillsnap.api.v1alpha1.spec.ModelSpec;
@@ -41,10 +42,12 @@ public record TrainConfig(
             Integer imageSize,
             Double widthMultiplier,
             Double depthMultiplier,
-            Double learningRate) {
+            Double learningRate,
+            String pretrained,
+            ClassifierFlavour flavour) {
 
         public static Overrides none() {
-            return new Overrides(null, null, null, null, null, null);
+            return new Overrides(null, null, null, null, null, null, null, null);
         }
     }
 
@@ -113,7 +116,10 @@ public record TrainConfig(
                         o.widthMultiplier() != null ? o.widthMultiplier() : c.widthMultiplier(),
                         o.depthMultiplier() != null ? o.depthMultiplier() : c.depthMultiplier(),
                         c.dropout(),
-                        c.dropPathRate());
+                        c.dropPathRate(),
+                        o.flavour() != null ? o.flavour() : c.flavour(),
+                        o.pretrained() != null ? o.pretrained() : c.pretrained(),
+                        o.pretrained() != null ? null : c.pretrainedSha256());
         return new PillsnapStageSpec(
                 spec.stage(),
                 spec.after(),

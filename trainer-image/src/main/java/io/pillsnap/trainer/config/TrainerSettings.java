@@ -24,7 +24,16 @@ public record TrainerSettings(
     public record Export(int opset, int checkImages, double maxAbsDiff) {}
 
     /** Settings of a generated dataset. */
-    public record Synthetic(int familySize, int width, int height, double combinationFraction) {}
+    /**
+     * @param testFraction share of each generated folder written to val/, the test set, on top of
+     *     the stage's images
+     */
+    public record Synthetic(
+            int familySize,
+            int width,
+            int height,
+            double combinationFraction,
+            double testFraction) {}
 
     /** Refuses values outside their ranges, naming the key. */
     public TrainerSettings validated() {
@@ -47,6 +56,12 @@ public record TrainerSettings(
                 minLearningRateFraction,
                 "0..1");
         require(augmentation != null, "augmentation", null, "a mapping");
+        require(
+                synthetic == null
+                        || (synthetic.testFraction() >= 0 && synthetic.testFraction() <= 0.5),
+                "synthetic.testFraction",
+                synthetic == null ? null : synthetic.testFraction(),
+                "0..0.5");
         require(
                 augmentation.minCropArea() > 0 && augmentation.minCropArea() <= 1,
                 "augmentation.minCropArea",

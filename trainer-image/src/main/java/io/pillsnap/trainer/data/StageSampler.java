@@ -9,11 +9,13 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Samples a stage's data as the original project did: the top-N classes by image count, about the
  * same number of images per class, a fixed seed, and a per-class (stratified) split into train and
- * validation. The same scan, seed and sizes always give the same manifest and hash.
+ * validation, by photo group (all camera angles of one set-up on one side, see {@link
+ * PhotoGroups}). The same scan, seed and sizes always give the same manifest and hash.
  */
 public final class StageSampler {
 
@@ -87,23 +90,35 @@ public final class StageSampler {
             String code = codes.get(index);
             List<LabelledImage> pictures = chosen.get(code);
             drugs.add(drugClass(index, code, pictures.get(0)));
-            int validation =
-                    pictures.size() < 2
-                            ? 0
-                            : Math.max(1, (int) Math.round(pictures.size() * valFraction));
-            for (int i = 0; i < pictures.size(); i++) {
-                (i < validation ? val : train).add(new Sample(pictures.get(i).image(), index));
+            Set<Path> validation =
+                    validationByGroup(
+                            pictures.stream().map(LabelledImage::image).toList(),
+                            valFraction,
+                            new Random(seed * 17 + code.hashCode()));
+            for (LabelledImage picture : pictures) {
+                (validation.contains(picture.image()) ? val : train)
+                        .add(new Sample(picture.image(), index));
             }
         }
         train.sort(Comparator.comparing(Sample::image));
         val.sort(Comparator.comparing(Sample::image));
 
-        List<LabelledImage> combinations = new ArrayList<>(scan.combinations());
-        Collections.shuffle(combinations, new Random(seed));
-        int comboVal = (int) Math.round(combinations.size() * valFraction);
-        List<LabelledImage> combinationVal = sorted(combinations.subList(0, comboVal));
+        Set<Path> comboValidation =
+                validationByGroup(
+                        scan.combinations().stream().map(LabelledImage::image).toList(),
+                        valFraction,
+                        new Random(seed));
+        List<LabelledImage> combinationVal =
+                sorted(
+                        scan.combinations().stream()
+                                .filter(c -> comboValidation.contains(c.image()))
+                                .toList());
         List<LabelledImage> combinationTrain =
-                sorted(combinations.subList(comboVal, combinations.size()));
+                sorted(
+                        scan.combinations().stream()
+                                .filter(c -> !comboValidation.contains(c.image()))
+                                .toList());
+        List<LabelledImage> combinations = scan.combinations();
 
         String manifest = manifest(root, train, val, codes, combinationTrain, combinationVal);
         log.info(
@@ -123,6 +138,36 @@ public final class StageSampler {
                 manifest,
                 sha256(manifest),
                 scan.skipped());
+    }
+
+    /**
+     * The photos that go to validation: whole {@link PhotoGroups groups} in a seeded random order,
+     * each taken when it brings the count closer to {@code fraction} of the photos; at least one
+     * group (the smallest) when there are two or more, none when there is only one (its photos
+     * would be near-copies of the training ones).
+     */
+    static Set<Path> validationByGroup(List<Path> photos, double fraction, Random random) {
+        Map<String, List<Path>> groups = new TreeMap<>();
+        for (Path photo : photos) {
+            groups.computeIfAbsent(PhotoGroups.of(photo), g -> new ArrayList<>()).add(photo);
+        }
+        Set<Path> validation = new HashSet<>();
+        if (groups.size() < 2) {
+            return validation;
+        }
+        List<List<Path>> order = new ArrayList<>(groups.values());
+        Collections.shuffle(order, random);
+        double target = photos.size() * fraction;
+        for (List<Path> group : order) {
+            if (Math.abs(validation.size() + group.size() - target)
+                    < Math.abs(validation.size() - target)) {
+                validation.addAll(group);
+            }
+        }
+        if (validation.isEmpty()) {
+            validation.addAll(Collections.min(order, Comparator.comparingInt(List::size)));
+        }
+        return validation;
     }
 
     private static DrugClass drugClass(int index, String code, LabelledImage example) {
@@ -154,7 +199,7 @@ public final class StageSampler {
             List<String> codes,
             List<LabelledImage> comboTrain,
             List<LabelledImage> comboVal) {
-        StringBuilder csv = new StringBuilder("split,class_index,k_code,image\n");
+        StringBuilder csv = new StringBuilder("split,class_index,k_code,group,image\n");
         appendSamples(csv, "train", train, codes, root);
         appendSamples(csv, "val", val, codes, root);
         appendCombinations(csv, "train", comboTrain, root);
@@ -171,6 +216,8 @@ public final class StageSampler {
                     .append(',')
                     .append(codes.get(sample.label()))
                     .append(',')
+                    .append(PhotoGroups.of(sample.image()))
+                    .append(',')
                     .append(relative(root, sample.image()))
                     .append('\n');
         }
@@ -182,6 +229,8 @@ public final class StageSampler {
             csv.append(split)
                     .append(",-1,")
                     .append(image.kCode())
+                    .append(',')
+                    .append(PhotoGroups.of(image.image()))
                     .append(',')
                     .append(relative(root, image.image()))
                     .append('\n');

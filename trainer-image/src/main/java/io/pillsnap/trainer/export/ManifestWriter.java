@@ -2,8 +2,9 @@ package io.pillsnap.trainer.export;
 
 import io.pillsnap.api.artifact.ArtifactManifest;
 import io.pillsnap.api.artifact.ModelFile;
-import io.pillsnap.api.artifact.Preprocessing;
+import io.pillsnap.api.artifact.ModelFlavour;
 import io.pillsnap.trainer.config.TrainConfig;
+import io.pillsnap.trainer.model.EfficientNetV2Config;
 import io.pillsnap.trainer.train.RunDirectory;
 import io.pillsnap.trainer.train.TrainResult;
 import java.io.IOException;
@@ -31,6 +32,8 @@ public final class ManifestWriter {
             String classMapSha256,
             List<ModelFile> models) {
         Map<String, Double> metrics = result.metrics();
+        ModelFlavour flavour =
+                EfficientNetV2Config.of(config.spec().model().classifier()).flavour();
         ArtifactManifest manifest =
                 new ArtifactManifest(
                         ArtifactManifest.SCHEMA,
@@ -40,18 +43,25 @@ public final class ManifestWriter {
                         config.runId(),
                         Instant.now().toString(),
                         version(),
-                        Preprocessing.imagenet(config.imageSize()),
+                        flavour.preprocessing(config.imageSize()),
+                        flavour,
                         result.sample().classes(),
                         models,
                         metrics,
+                        result.testMetrics(),
                         result.exportCheck(),
                         new ArtifactManifest.Lineage(
                                 result.sample().manifestSha256(),
                                 classMapSha256,
                                 result.sample().train().size(),
                                 result.sample().val().size(),
+                                result.test() == null ? null : result.test().images(),
                                 result.skipped().total(),
-                                config.initFrom() == null ? null : config.initFrom().toString()));
+                                config.initFrom() == null ? null : config.initFrom().toString(),
+                                result.pretrained() == null
+                                        ? null
+                                        : result.pretrained().file().toString(),
+                                result.pretrained() == null ? null : result.pretrained().sha256()));
         dir.writeJson(dir.file(ArtifactManifest.FILE), manifest);
         return manifest;
     }

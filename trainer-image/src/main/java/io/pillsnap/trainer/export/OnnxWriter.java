@@ -17,15 +17,17 @@ import io.pillsnap.trainer.model.ResidualBlock;
 import io.pillsnap.trainer.model.SqueezeExcite;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a trained EfficientNetV2 as an ONNX model, straight from its blocks and weights: Conv,
- * BatchNormalization, Sigmoid/Mul (SiLU), GlobalAveragePool, Add, Flatten and Gemm, weights as
- * initializers named like the reference state dict. Input {@value #INPUT} [batch, 3, S, S], output
- * {@value #OUTPUT} [batch, classes]; the batch axis is dynamic.
+ * Writes a trained EfficientNetV2 as an ONNX model, straight from its blocks and weights: Conv
+ * (SAME_UPPER auto-padding for TensorFlow-flavoured weights), BatchNormalization with the flavour's
+ * epsilon, Sigmoid/Mul (SiLU), GlobalAveragePool, Add, Flatten and Gemm, weights as initializers
+ * named like the reference state dict. Input {@value #INPUT} [batch, 3, S, S], output {@value
+ * #OUTPUT} [batch, classes]; the batch axis is dynamic.
  */
 public final class OnnxWriter {
 
@@ -99,17 +101,19 @@ public final class OnnxWriter {
 
     private String convBnAct(String input, ConvBnAct conv) {
         int k = conv.kernel();
-        int pad = k / 2;
-        String y =
-                node(
-                        "Conv",
-                        List.of(input, weight(conv.weight())),
-                        Map.of(
-                                "kernel_shape", List.of((long) k, (long) k),
-                                "strides", List.of((long) conv.stride(), (long) conv.stride()),
-                                "pads", List.of((long) pad, (long) pad, (long) pad, (long) pad),
-                                "dilations", List.of(1L, 1L),
-                                "group", (long) conv.groups()));
+        long pad = k / 2;
+        Map<String, Object> attributes = new HashMap<>();
+        attributes.put("kernel_shape", List.of((long) k, (long) k));
+        attributes.put("strides", List.of((long) conv.stride(), (long) conv.stride()));
+        attributes.put("dilations", List.of(1L, 1L));
+        attributes.put("group", (long) conv.groups());
+        if (conv.tfSame()) {
+            // TensorFlow's "same": padding depends on the input size, odd pixel at the end
+            attributes.put("auto_pad", "SAME_UPPER");
+        } else {
+            attributes.put("pads", List.of(pad, pad, pad, pad));
+        }
+        String y = node("Conv", List.of(input, weight(conv.weight())), attributes);
         y =
                 node(
                         "BatchNormalization",
@@ -119,7 +123,7 @@ public final class OnnxWriter {
                                 weight(conv.beta()),
                                 weight(conv.runningMean()),
                                 weight(conv.runningVar())),
-                        Map.of("epsilon", ConvBnAct.BN_EPSILON));
+                        Map.of("epsilon", conv.epsilon()));
         return conv.activation() ? silu(y) : y;
     }
 
@@ -190,6 +194,12 @@ public final class OnnxWriter {
         AttributeProto.Builder attribute = AttributeProto.newBuilder().setName(name);
         if (value instanceof Long l) {
             return attribute.setType(AttributeProto.AttributeType.INT).setI(l).build();
+        }
+        if (value instanceof String text) {
+            return attribute
+                    .setType(AttributeProto.AttributeType.STRING)
+                    .setS(ByteString.copyFromUtf8(text))
+                    .build();
         }
         if (value instanceof Float f) {
             return attribute.setType(AttributeProto.AttributeType.FLOAT).setF(f).build();

@@ -13,14 +13,13 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
+import io.pillsnap.api.artifact.ModelFlavour;
 import java.util.Map;
 
 /** Convolution without bias, batch norm, and optionally SiLU: the unit every block is built of. */
 public final class ConvBnAct extends AbstractBlock {
 
-    /** Batch-norm epsilon and momentum of the PyTorch reference (DJL counts momentum as 1 - m). */
-    public static final float BN_EPSILON = 1e-5f;
-
+    /** Batch-norm momentum of the PyTorch reference (DJL counts momentum as 1 - m). */
     private static final float BN_MOMENTUM = 0.9f;
 
     private final int inChannels;
@@ -29,6 +28,8 @@ public final class ConvBnAct extends AbstractBlock {
     private final int stride;
     private final int groups;
     private final boolean activation;
+    private final float epsilon;
+    private final boolean tfSame;
     private final String convName;
     private final String bnName;
     private final Parameter weight;
@@ -38,6 +39,7 @@ public final class ConvBnAct extends AbstractBlock {
     private final Parameter runningVar;
 
     /**
+     * @param flavour batch-norm epsilon and padding rule of the weights
      * @param convName, bnName the reference implementation's names, e.g. conv_pw and bn1
      */
     public ConvBnAct(
@@ -47,6 +49,7 @@ public final class ConvBnAct extends AbstractBlock {
             int stride,
             int groups,
             boolean activation,
+            ModelFlavour flavour,
             String convName,
             String bnName) {
         this.inChannels = inChannels;
@@ -55,6 +58,9 @@ public final class ConvBnAct extends AbstractBlock {
         this.stride = stride;
         this.groups = groups;
         this.activation = activation;
+        this.epsilon = (float) flavour.batchNormEpsilon();
+        // stride 1 with an odd kernel pads symmetrically under both rules
+        this.tfSame = flavour.tfSamePadding() && (stride > 1 || kernel % 2 == 0);
         this.convName = convName;
         this.bnName = bnName;
         // He init on fan-out, as the reference EfficientNet implementations do
@@ -97,6 +103,13 @@ public final class ConvBnAct extends AbstractBlock {
         NDArray x = inputs.singletonOrThrow();
         var device = x.getDevice();
         int padding = kernel / 2;
+        if (tfSame) {
+            long[] height = samePadding(x.getShape().get(2));
+            long[] width = samePadding(x.getShape().get(3));
+            // F.pad order: last axis first
+            x = x.pad(new Shape(width[0], width[1], height[0], height[1]), 0);
+            padding = 0;
+        }
         NDArray y =
                 Conv2d.conv2d(
                                 x,
@@ -116,15 +129,34 @@ public final class ConvBnAct extends AbstractBlock {
                                 parameterStore.getValue(beta, device, training),
                                 1,
                                 BN_MOMENTUM,
-                                BN_EPSILON,
+                                epsilon,
                                 training)
                         .singletonOrThrow();
         return new NDList(activation ? Layers.silu(y) : y);
     }
 
+    /**
+     * TensorFlow's "same" padding of one axis: the output is ceil(size / stride) and the odd pixel
+     * of padding goes to the end (what ONNX calls SAME_UPPER).
+     */
+    long[] samePadding(long size) {
+        long out = (size + stride - 1) / stride;
+        long total = Math.max((out - 1) * stride + kernel - size, 0);
+        return new long[] {total / 2, total - total / 2};
+    }
+
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape in = inputShapes[0];
+        if (tfSame) {
+            return new Shape[] {
+                new Shape(
+                        in.get(0),
+                        outChannels,
+                        (in.get(2) + stride - 1) / stride,
+                        (in.get(3) + stride - 1) / stride)
+            };
+        }
         int padding = kernel / 2;
         long height = (in.get(2) + 2L * padding - kernel) / stride + 1;
         long width = (in.get(3) + 2L * padding - kernel) / stride + 1;
@@ -167,6 +199,15 @@ public final class ConvBnAct extends AbstractBlock {
 
     public boolean activation() {
         return activation;
+    }
+
+    public float epsilon() {
+        return epsilon;
+    }
+
+    /** Whether this convolution pads the TensorFlow way (differently per input size). */
+    public boolean tfSame() {
+        return tfSame;
     }
 
     public Parameter weight() {

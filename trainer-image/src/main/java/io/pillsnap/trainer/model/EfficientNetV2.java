@@ -41,7 +41,16 @@ public final class EfficientNetV2 extends AbstractBlock {
         stem =
                 addChildBlock(
                         "stem",
-                        new ConvBnAct(3, config.stemChannels(), 3, 2, 1, true, "conv_stem", "bn1"));
+                        new ConvBnAct(
+                                3,
+                                config.stemChannels(),
+                                3,
+                                2,
+                                1,
+                                true,
+                                config.flavour(),
+                                "conv_stem",
+                                "bn1"));
         List<ResidualBlock> built = new ArrayList<>();
         List<int[]> index = new ArrayList<>();
         int channels = config.stemChannels();
@@ -52,7 +61,12 @@ public final class EfficientNetV2 extends AbstractBlock {
             for (int i = 0; i < row.repeats(); i++) {
                 float dropPath = (float) (config.dropPathRate() * blockNumber / total);
                 ResidualBlock block =
-                        ResidualBlock.of(row, channels, i == 0 ? row.stride() : 1, dropPath);
+                        ResidualBlock.of(
+                                row,
+                                channels,
+                                i == 0 ? row.stride() : 1,
+                                dropPath,
+                                config.flavour());
                 built.add(addChildBlock("block" + stage + "_" + i, block));
                 index.add(new int[] {stage, i});
                 channels = row.channels();
@@ -71,6 +85,7 @@ public final class EfficientNetV2 extends AbstractBlock {
                                 1,
                                 1,
                                 true,
+                                config.flavour(),
                                 "conv_head",
                                 "bn2"));
         float range = (float) (1.0 / Math.sqrt(numClasses));

@@ -1,5 +1,6 @@
 package io.pillsnap.trainer.model;
 
+import io.pillsnap.api.artifact.ModelFlavour;
 import io.pillsnap.api.v1alpha1.spec.ClassifierArch;
 import io.pillsnap.api.v1alpha1.spec.ClassifierSpec;
 import java.util.List;
@@ -14,7 +15,8 @@ public record EfficientNetV2Config(
         List<StageDef> stages,
         int headChannels,
         double dropout,
-        double dropPathRate) {
+        double dropPathRate,
+        ModelFlavour flavour) {
 
     private static final int CHANNEL_DIVISOR = 8;
 
@@ -31,7 +33,8 @@ public record EfficientNetV2Config(
                             StageDef.mbconv(15, 2, 6, 256)),
                     1280,
                     0.2,
-                    0.2);
+                    0.2,
+                    ModelFlavour.timm());
 
     public static final EfficientNetV2Config M =
             new EfficientNetV2Config(
@@ -47,7 +50,8 @@ public record EfficientNetV2Config(
                             StageDef.mbconv(5, 1, 6, 512)),
                     1280,
                     0.3,
-                    0.2);
+                    0.2,
+                    ModelFlavour.timm());
 
     public static final EfficientNetV2Config L =
             new EfficientNetV2Config(
@@ -63,7 +67,8 @@ public record EfficientNetV2Config(
                             StageDef.mbconv(7, 1, 6, 640)),
                     1280,
                     0.4,
-                    0.2);
+                    0.2,
+                    ModelFlavour.timm());
 
     public static EfficientNetV2Config of(ClassifierArch arch) {
         return switch (arch) {
@@ -73,11 +78,15 @@ public record EfficientNetV2Config(
         };
     }
 
-    /** The variant named by a stage's classifier spec, scaled and regularised as it says. */
+    /**
+     * The variant named by a stage's classifier spec, scaled, regularised and in the flavour it
+     * says.
+     */
     public static EfficientNetV2Config of(ClassifierSpec spec) {
         return of(spec.arch())
                 .scaled(spec.widthMultiplier(), spec.depthMultiplier())
-                .withRegularisation(spec.dropout(), spec.dropPathRate());
+                .withRegularisation(spec.dropout(), spec.dropPathRate())
+                .withFlavour(spec.flavour().resolve(spec.arch()));
     }
 
     /**
@@ -107,12 +116,18 @@ public record EfficientNetV2Config(
                 scaledStages,
                 roundChannels(headChannels * width),
                 dropout,
-                dropPathRate);
+                dropPathRate,
+                flavour);
     }
 
     public EfficientNetV2Config withRegularisation(double dropout, double dropPathRate) {
         return new EfficientNetV2Config(
-                name, stemChannels, stages, headChannels, dropout, dropPathRate);
+                name, stemChannels, stages, headChannels, dropout, dropPathRate, flavour);
+    }
+
+    public EfficientNetV2Config withFlavour(ModelFlavour value) {
+        return new EfficientNetV2Config(
+                name, stemChannels, stages, headChannels, dropout, dropPathRate, value);
     }
 
     public int blockCount() {

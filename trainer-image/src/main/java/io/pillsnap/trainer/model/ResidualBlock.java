@@ -10,6 +10,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.pillsnap.api.artifact.ModelFlavour;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,8 @@ public final class ResidualBlock extends AbstractBlock {
     }
 
     /** Builds the block of a table row; {@code stride} is the row's only for its first block. */
-    static ResidualBlock of(StageDef row, int inChannels, int stride, float dropPathRate) {
+    static ResidualBlock of(
+            StageDef row, int inChannels, int stride, float dropPathRate, ModelFlavour flavour) {
         int out = row.channels();
         boolean skip = stride == 1 && inChannels == out;
         List<Block> units = new ArrayList<>();
@@ -45,19 +47,44 @@ public final class ResidualBlock extends AbstractBlock {
             case CONV ->
                     units.add(
                             new ConvBnAct(
-                                    inChannels, out, row.kernel(), stride, 1, true, "conv", "bn1"));
+                                    inChannels,
+                                    out,
+                                    row.kernel(),
+                                    stride,
+                                    1,
+                                    true,
+                                    flavour,
+                                    "conv",
+                                    "bn1"));
             case FUSED_MBCONV -> {
                 int mid = inChannels * row.expansion();
                 units.add(
                         new ConvBnAct(
-                                inChannels, mid, row.kernel(), stride, 1, true, "conv_exp", "bn1"));
-                units.add(new ConvBnAct(mid, out, 1, 1, 1, false, "conv_pwl", "bn2"));
+                                inChannels,
+                                mid,
+                                row.kernel(),
+                                stride,
+                                1,
+                                true,
+                                flavour,
+                                "conv_exp",
+                                "bn1"));
+                units.add(new ConvBnAct(mid, out, 1, 1, 1, false, flavour, "conv_pwl", "bn2"));
             }
             case MBCONV -> {
                 int mid = inChannels * row.expansion();
-                units.add(new ConvBnAct(inChannels, mid, 1, 1, 1, true, "conv_pw", "bn1"));
+                units.add(new ConvBnAct(inChannels, mid, 1, 1, 1, true, flavour, "conv_pw", "bn1"));
                 units.add(
-                        new ConvBnAct(mid, mid, row.kernel(), stride, mid, true, "conv_dw", "bn2"));
+                        new ConvBnAct(
+                                mid,
+                                mid,
+                                row.kernel(),
+                                stride,
+                                mid,
+                                true,
+                                flavour,
+                                "conv_dw",
+                                "bn2"));
                 if (row.seRatio() > 0) {
                     // the reduction counts from the block's input channels, as in the paper
                     units.add(
@@ -65,7 +92,7 @@ public final class ResidualBlock extends AbstractBlock {
                                     mid,
                                     Math.max(1, (int) Math.round(inChannels * row.seRatio()))));
                 }
-                units.add(new ConvBnAct(mid, out, 1, 1, 1, false, "conv_pwl", "bn3"));
+                units.add(new ConvBnAct(mid, out, 1, 1, 1, false, flavour, "conv_pwl", "bn3"));
             }
         }
         return new ResidualBlock(row.type(), units, skip, dropPathRate);

@@ -8,21 +8,24 @@ import io.pillsnap.trainer.config.ConfigException;
 import io.pillsnap.trainer.config.TrainConfig;
 import io.pillsnap.trainer.config.TrainerDefaults;
 import io.pillsnap.trainer.config.TrainerSettings;
-import io.pillsnap.trainer.data.BatchLoader;
 import io.pillsnap.trainer.data.DatasetPreparation;
 import io.pillsnap.trainer.data.ImageSource;
+import io.pillsnap.trainer.data.Sample;
 import io.pillsnap.trainer.data.SkipReport;
 import io.pillsnap.trainer.data.StageSample;
-import io.pillsnap.trainer.eval.ClassificationEvaluator;
+import io.pillsnap.trainer.data.TestSet;
 import io.pillsnap.trainer.eval.Evaluation;
 import io.pillsnap.trainer.model.EfficientNetV2Config;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Evaluates a saved checkpoint of a run on the run's validation split, sampled again from the data
- * with the run's own stage file (same seed, so the same pictures).
+ * with the run's own stage file (same seed, so the same pictures), and on the test set (the data's
+ * val/ folder) when there is one.
  */
 public final class CheckpointEvaluation {
 
@@ -72,48 +75,55 @@ public final class CheckpointEvaluation {
                                                         + checkpoint
                                                         + "'"));
         int size = stage.getSpec().model().classifier().imageSize();
-        Preprocessing preprocessing = Preprocessing.imagenet(size);
+        EfficientNetV2Config architecture =
+                EfficientNetV2Config.of(stage.getSpec().model().classifier());
+        Preprocessing preprocessing = architecture.flavour().preprocessing(size);
         ImageSource val =
-                ImageSource.load(
+                HeldOut.load(
+                        "validation",
                         sample.val(),
-                        preprocessing::square,
-                        (long) size * size * 3,
-                        settings.effectiveWorkers(),
+                        preprocessing,
+                        settings,
                         Long.MAX_VALUE,
-                        new SkipReport(),
-                        n -> {});
+                        new SkipReport());
+        List<Sample> testPhotos =
+                TestSet.find(stage.getSpec().dataset(), data, trained, settings.effectiveWorkers());
         try (ClassifierModel model =
                 new ClassifierModel(
-                        EfficientNetV2Config.of(stage.getSpec().model().classifier()),
+                        architecture,
                         trained.size(),
                         size,
                         ClassifierModel.device(device),
                         stage.getSpec().dataset().seed())) {
             Checkpoints.loadWeights(folder, model.parameters(), false, model.manager());
-            try (BatchLoader loader =
-                    new BatchLoader(
-                            val,
-                            BatchLoader.sequential(val.size()),
-                            settings.evalBatchSize(),
-                            0,
-                            null,
-                            preprocessing,
-                            0,
-                            0,
-                            settings.effectiveWorkers(),
-                            settings.prefetchBatches())) {
-                Evaluation evaluation =
-                        ClassificationEvaluator.evaluate(loader, model::logits, trained.size());
-                Map<String, Object> summary =
-                        Reports.finalMetrics(
-                                evaluation,
-                                LatencyMeter.measure(
-                                        model::logits,
-                                        firstInput(val, preprocessing),
-                                        settings.latencySamples()));
-                dir.writeJson(dir.report("evaluation-" + checkpoint + ".json"), summary);
-                return summary;
+            Evaluation evaluation =
+                    HeldOut.evaluate(model, val, preprocessing, settings, trained.size());
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put(
+                    "validation",
+                    Reports.finalMetrics(
+                            evaluation,
+                            LatencyMeter.measure(
+                                    model::logits,
+                                    firstInput(val, preprocessing),
+                                    settings.latencySamples())));
+            if (!testPhotos.isEmpty()) {
+                ImageSource test =
+                        HeldOut.load(
+                                "test",
+                                testPhotos,
+                                preprocessing,
+                                settings,
+                                Long.MAX_VALUE,
+                                new SkipReport());
+                summary.put(
+                        "test",
+                        Reports.setMetrics(
+                                HeldOut.evaluate(
+                                        model, test, preprocessing, settings, trained.size())));
             }
+            dir.writeJson(dir.report("evaluation-" + checkpoint + ".json"), summary);
+            return summary;
         }
     }
 

@@ -64,6 +64,14 @@ final class Reports {
     }
 
     static Map<String, Object> finalMetrics(Evaluation evaluation, TrainResult.Latency latency) {
+        Map<String, Object> summary = setMetrics(evaluation);
+        summary.put("latencyP50Ms", latency.p50Ms());
+        summary.put("latencyP95Ms", latency.p95Ms());
+        return summary;
+    }
+
+    /** The metrics of one evaluated set of photos. */
+    static Map<String, Object> setMetrics(Evaluation evaluation) {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("images", evaluation.images());
         summary.put("top1", evaluation.top1());
@@ -73,8 +81,6 @@ final class Reports {
         summary.put("macroRecall", evaluation.macroRecall());
         summary.put("loss", evaluation.loss());
         summary.put("throughput", evaluation.imagesPerSecond());
-        summary.put("latencyP50Ms", latency.p50Ms());
-        summary.put("latencyP95Ms", latency.p95Ms());
         return summary;
     }
 

@@ -4,13 +4,18 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.pillsnap.api.artifact.ArtifactManifest;
 import io.pillsnap.api.artifact.ExportCheck;
 import io.pillsnap.api.artifact.ModelFile;
+import io.pillsnap.api.artifact.ModelFlavour;
 import io.pillsnap.api.artifact.Preprocessing;
 import io.pillsnap.api.text.Texts;
 import io.pillsnap.api.trainer.TrainingProgress;
 import io.pillsnap.api.v1alpha1.PillsnapStageSpec;
+import io.pillsnap.api.v1alpha1.spec.ClassifierSpec;
 import io.pillsnap.api.v1alpha1.spec.TrainingSpec;
 import io.pillsnap.trainer.config.ConfigException;
 import io.pillsnap.trainer.config.TrainConfig;
@@ -21,8 +26,10 @@ import io.pillsnap.trainer.data.BatchLoader;
 import io.pillsnap.trainer.data.DataException;
 import io.pillsnap.trainer.data.DatasetPreparation;
 import io.pillsnap.trainer.data.ImageSource;
+import io.pillsnap.trainer.data.Sample;
+import io.pillsnap.trainer.data.SkipReport;
 import io.pillsnap.trainer.data.StageSample;
-import io.pillsnap.trainer.eval.ClassificationEvaluator;
+import io.pillsnap.trainer.data.TestSet;
 import io.pillsnap.trainer.eval.Evaluation;
 import io.pillsnap.trainer.export.EquivalenceCheck;
 import io.pillsnap.trainer.export.ManifestWriter;
@@ -30,6 +37,9 @@ import io.pillsnap.trainer.export.OnnxWriter;
 import io.pillsnap.trainer.model.EfficientNetV2Config;
 import io.pillsnap.trainer.progress.ProgressServer;
 import io.pillsnap.trainer.progress.TensorBoardWriter;
+import io.pillsnap.trainer.weights.PretrainedImport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -119,7 +129,8 @@ public final class TrainingRun {
                 sample.manifestSha256() + "  sample.csv\n");
 
         int size = config.imageSize();
-        Preprocessing preprocessing = Preprocessing.imagenet(size);
+        EfficientNetV2Config architecture = EfficientNetV2Config.of(spec.model().classifier());
+        Preprocessing preprocessing = architecture.flavour().preprocessing(size);
         long budget = (long) (Runtime.getRuntime().maxMemory() * settings.cacheMemoryFraction());
         int cacheSide = (int) Math.ceil(size * settings.cacheScale());
         ImageSource train =
@@ -132,14 +143,13 @@ public final class TrainingRun {
                         sample.skipped(),
                         n -> loading("training", n, sample.train().size()));
         ImageSource val =
-                ImageSource.load(
+                HeldOut.load(
+                        "validation",
                         sample.val(),
-                        preprocessing::square,
-                        (long) size * size * 3,
-                        settings.effectiveWorkers(),
+                        preprocessing,
+                        settings,
                         budget / 5,
-                        sample.skipped(),
-                        n -> loading("validation", n, sample.val().size()));
+                        sample.skipped());
         dir.writeJson(dir.report("skipped.json"), sample.skipped().toJson());
         if (train.size() == 0 || val.size() == 0) {
             throw new DataException(
@@ -154,7 +164,6 @@ public final class TrainingRun {
         }
 
         Device device = ClassifierModel.device(config.device());
-        EfficientNetV2Config architecture = EfficientNetV2Config.of(spec.model().classifier());
         try (ClassifierModel model =
                 new ClassifierModel(architecture, sample.classes().size(), size, device, seed)) {
             log.info(
@@ -164,7 +173,7 @@ public final class TrainingRun {
                     String.format("%.2f", model.network().parameterCount() / 1e6),
                     size,
                     device);
-            initialise(model);
+            PretrainedImport.Imported pretrained = initialise(model);
             int batchSize = batchSize(model, device);
             TrainingSpec training = spec.training();
             AdamW optimizer = new AdamW(model.trainable(), training.weightDecay().floatValue());
@@ -208,7 +217,9 @@ public final class TrainingRun {
                     null,
                     null,
                     state.bestTop1());
-            Evaluation evaluation = evaluate(model, val, preprocessing, sample.classes().size());
+            Evaluation evaluation =
+                    HeldOut.evaluate(model, val, preprocessing, settings, sample.classes().size());
+            Evaluation test = test(model, sample, preprocessing, budget / 5);
             float[] oneImage = firstInput(val, preprocessing);
             TrainResult.Latency latency =
                     LatencyMeter.measure(model::logits, oneImage, settings.latencySamples());
@@ -225,14 +236,25 @@ public final class TrainingRun {
             Export export = export(model, best, val, preprocessing);
             double wall = (System.nanoTime() - started) / 1e9;
             log.info(
-                    "best epoch {} of {}: top-1 {}, top-5 {}, macro-F1 {}, latency p95 {} ms, {} s in all",
+                    "best epoch {} of {}: validation top-1 {}, top-5 {}, macro-F1 {} ({} photos);"
+                            + " latency p95 {} ms, {} s in all",
                     state.bestEpoch(),
                     state.epochsDone(),
                     fmt(evaluation.top1()),
                     fmt(evaluation.top5()),
                     fmt(evaluation.macroF1()),
+                    evaluation.images(),
                     fmt(latency.p95Ms()),
                     Math.round(wall));
+            if (test != null) {
+                log.info(
+                        "test set (once, best checkpoint): top-1 {}, top-5 {}, macro-F1 {} ({}"
+                                + " photos)",
+                        fmt(test.top1()),
+                        fmt(test.top5()),
+                        fmt(test.macroF1()),
+                        test.images());
+            }
             double trainRate =
                     state.history().stream()
                             .mapToDouble(EpochMetrics::imagesPerSecond)
@@ -244,6 +266,7 @@ public final class TrainingRun {
                     state.epochsDone(),
                     state.bestEpoch(),
                     evaluation,
+                    test,
                     latency,
                     export.check(),
                     export.models(),
@@ -251,7 +274,8 @@ public final class TrainingRun {
                     classMapSha256,
                     sample.skipped(),
                     wall,
-                    trainRate);
+                    trainRate,
+                    pretrained);
         }
     }
 
@@ -392,13 +416,15 @@ public final class TrainingRun {
             long evalStart = System.nanoTime();
             Evaluation evaluation =
                     average == null
-                            ? evaluate(model, val, preprocessing, sample.classes().size())
+                            ? HeldOut.evaluate(
+                                    model, val, preprocessing, settings, sample.classes().size())
                             : average.withAverage(
                                     () ->
-                                            evaluate(
+                                            HeldOut.evaluate(
                                                     model,
                                                     val,
                                                     preprocessing,
+                                                    settings,
                                                     sample.classes().size()));
             lastEvalSeconds = (System.nanoTime() - evalStart) / 1e9;
             EpochMetrics metrics =
@@ -614,21 +640,90 @@ public final class TrainingRun {
                 onnx, batches, reference::logits, preprocessing.imageSize(), settings.maxAbsDiff());
     }
 
-    private void initialise(ClassifierModel model) {
-        if (config.initFrom() == null) {
+    /** Warm start from another stage's run or from published weights; null when neither. */
+    private PretrainedImport.Imported initialise(ClassifierModel model) {
+        ClassifierSpec classifier = config.spec().model().classifier();
+        if (config.initFrom() != null) {
+            Path folder =
+                    checkpointIn(config.initFrom(), Checkpoints.BEST)
+                            .or(() -> checkpointIn(config.initFrom(), Checkpoints.LAST))
+                            .orElseThrow(
+                                    () ->
+                                            new ConfigException(
+                                                    "--init-from "
+                                                            + config.initFrom()
+                                                            + " holds no checkpoint (expected checkpoints/best/state.json under it)"));
+            requireSameFlavour(config.initFrom(), model.network().config().flavour());
+            int loaded = Checkpoints.loadWeights(folder, model.parameters(), true, model.manager());
+            log.info("initialised {} tensors from {}", loaded, folder);
+            return null;
+        }
+        if (classifier.pretrained() == null) {
+            return null;
+        }
+        if (config.resumeFrom() != null && Checkpoints.find(config.resumeFrom()).isPresent()) {
+            log.info("pretrained weights skipped: the run resumes from its own checkpoint");
+            return null;
+        }
+        return PretrainedImport.apply(
+                model.network(),
+                classifier.flavour(),
+                config.data().resolve(classifier.pretrained()),
+                classifier.pretrainedSha256());
+    }
+
+    /** Weights computed with one flavour's numbers compute something else with another's. */
+    private static void requireSameFlavour(Path initFrom, ModelFlavour flavour) {
+        Path manifest = initFrom.resolve(ArtifactManifest.FILE);
+        if (!Files.isRegularFile(manifest)) {
             return;
         }
-        Path folder =
-                checkpointIn(config.initFrom(), Checkpoints.BEST)
-                        .or(() -> checkpointIn(config.initFrom(), Checkpoints.LAST))
-                        .orElseThrow(
-                                () ->
-                                        new ConfigException(
-                                                "--init-from "
-                                                        + config.initFrom()
-                                                        + " holds no checkpoint (expected checkpoints/best/state.json under it)"));
-        int loaded = Checkpoints.loadWeights(folder, model.parameters(), true, model.manager());
-        log.info("initialised {} tensors from {}", loaded, folder);
+        ModelFlavour previous;
+        try {
+            previous =
+                    JsonMapper.builder()
+                            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                            .build()
+                            .readValue(manifest.toFile(), ArtifactManifest.class)
+                            .flavour();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + manifest, e);
+        }
+        String before = previous == null ? ModelFlavour.timm().name() : previous.name();
+        if (!before.equals(flavour.name())) {
+            throw new ConfigException(
+                    "--init-from "
+                            + initFrom
+                            + " was trained with flavour "
+                            + before
+                            + ", this stage's spec.model.classifier.flavour is "
+                            + flavour.name()
+                            + ": set the same flavour as the stage it starts from");
+        }
+    }
+
+    /** The chosen checkpoint on the test set, once; null when the dataset has none. */
+    private Evaluation test(
+            ClassifierModel model, StageSample sample, Preprocessing preprocessing, long budget) {
+        List<Sample> photos =
+                TestSet.find(
+                        config.spec().dataset(),
+                        config.data(),
+                        sample.classes(),
+                        settings.effectiveWorkers());
+        if (photos.isEmpty()) {
+            return null;
+        }
+        SkipReport skipped = new SkipReport();
+        ImageSource source = HeldOut.load("test", photos, preprocessing, settings, budget, skipped);
+        if (skipped.total() > 0) {
+            log.warn("test set: skipped {}", skipped);
+        }
+        if (source.size() == 0) {
+            log.warn("test set: no readable photo; the gate reads validation metrics");
+            return null;
+        }
+        return HeldOut.evaluate(model, source, preprocessing, settings, sample.classes().size());
     }
 
     private TrainingState resume(
@@ -698,24 +793,6 @@ public final class TrainingRun {
     private int batchesPerEpoch(int trainSize, int batchSize) {
         int all = (trainSize + batchSize - 1) / batchSize;
         return config.maxBatches() == null ? all : Math.min(all, config.maxBatches());
-    }
-
-    private Evaluation evaluate(
-            ClassifierModel model, ImageSource val, Preprocessing preprocessing, int classes) {
-        try (BatchLoader loader =
-                new BatchLoader(
-                        val,
-                        BatchLoader.sequential(val.size()),
-                        settings.evalBatchSize(),
-                        0,
-                        null,
-                        preprocessing,
-                        seed,
-                        0,
-                        settings.effectiveWorkers(),
-                        settings.prefetchBatches())) {
-            return ClassificationEvaluator.evaluate(loader, model::logits, classes);
-        }
     }
 
     private static float[] firstInput(ImageSource val, Preprocessing preprocessing) {

@@ -11,9 +11,16 @@ public final class TinyDatasets {
 
     /** {@code classes} drugs with {@code perClass} single pictures each, at 64 x 80 pixels. */
     public static Path generate(Path root, int classes, int perClass, double combinationFraction) {
+        return generate(root, classes, perClass, combinationFraction, 0);
+    }
+
+    /** As above, the last {@code testFraction} of each folder written to val/, the test set. */
+    public static Path generate(
+            Path root, int classes, int perClass, double combinationFraction, double testFraction) {
         SyntheticDataset.generate(
                 SynthOptions.defaults()
                         .withClasses(classes)
+                        .withTestFraction(testFraction)
                         .withImagesPerClass(perClass)
                         .withCombinationFraction(combinationFraction)
                         .withSize(64, 80)

@@ -21,8 +21,11 @@ import io.pillsnap.trainer.data.StageSampler;
 import io.pillsnap.trainer.model.EfficientNetV2Config;
 import io.pillsnap.trainer.testing.TestStageFiles;
 import io.pillsnap.trainer.testing.TinyDatasets;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -166,6 +169,38 @@ class TrainingRunTest {
     }
 
     @Test
+    void theTestSetIsScoredOnceAtTheEndAndNeverChoosesTheCheckpoint() throws IOException {
+        // the same train/ folder, once alone and once beside a val/ folder of the same drugs
+        Path withTest = folder.resolve("data-with-test");
+        copy(data, withTest);
+        Path other = TinyDatasets.generate(folder.resolve("other"), CLASSES, 10, 0, 0.3);
+        copy(other.resolve("val"), withTest.resolve("val"));
+        Path stage = TestStageFiles.write(folder, "tested", CLASSES, IMAGES, 2);
+
+        TrainResult without =
+                TrainingRun.run(
+                        config(stage, folder.resolve("without-test"), null, data),
+                        StopSignal.manual(),
+                        d -> {});
+        TrainResult with =
+                TrainingRun.run(
+                        config(stage, folder.resolve("with-test"), null, withTest),
+                        StopSignal.manual(),
+                        d -> {});
+
+        assertThat(without.test()).isNull();
+        assertThat(without.testMetrics()).isEmpty();
+        assertThat(with.test().images()).isEqualTo(CLASSES * 3);
+        assertThat(with.testMetrics()).containsOnlyKeys("top1", "top5", "macroF1");
+        assertThat(with.testMetrics().get("top1")).isEqualTo(with.test().top1());
+        // training, checkpoint choice and validation are the same with or without the test set
+        assertThat(with.bestEpoch()).isEqualTo(without.bestEpoch());
+        assertThat(history(with).stream().map(EpochMetrics::valLoss).toList())
+                .isEqualTo(history(without).stream().map(EpochMetrics::valLoss).toList());
+        assertThat(with.evaluation().top1()).isEqualTo(without.evaluation().top1());
+    }
+
+    @Test
     void warmStartWithAnotherClassCountKeepsAllButTheHead() {
         Path stage = TestStageFiles.write(folder, "parent", CLASSES, IMAGES, 1);
         Path parent = folder.resolve("parent-run");
@@ -224,11 +259,16 @@ class TrainingRunTest {
     }
 
     private static TrainConfig config(Path stageFile, Path output, Path resumeFrom) {
+        return config(stageFile, output, resumeFrom, data);
+    }
+
+    private static TrainConfig config(
+            Path stageFile, Path output, Path resumeFrom, Path dataFolder) {
         var stage = TrainConfig.loadStage(stageFile, TrainConfig.Overrides.none());
         return new TrainConfig(
                 stage,
                 "r1-test",
-                data,
+                dataFolder,
                 output,
                 resumeFrom,
                 null,
@@ -236,6 +276,19 @@ class TrainingRunTest {
                 null,
                 "cpu",
                 TrainerDefaults.forStage(null, 1));
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : files.toList()) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
     }
 
     private static List<EpochMetrics> history(TrainResult result) {

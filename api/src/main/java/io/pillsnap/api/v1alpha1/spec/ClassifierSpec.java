@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import java.util.Objects;
 
 /** The classifier: an EfficientNetV2, optionally scaled down for CPU runs. */
@@ -43,7 +44,33 @@ public record ClassifierSpec(
                 @Min(0.0)
                 @Max(0.9)
                 @JsonPropertyDescription("Stochastic depth rate of the last block. Default: 0.2.")
-                Double dropPathRate) {
+                Double dropPathRate,
+        @Default("timm")
+                @JsonPropertyDescription(
+                        "Which numbers the weights need: timm (batch-norm epsilon 1e-5, PyTorch"
+                                + " padding, ImageNet mean/std), timm-tf (timm's tf_efficientnetv2"
+                                + " ports: epsilon 1e-3, TensorFlow 'same' padding, mean/std 0.5) or"
+                                + " torchvision (epsilon 1e-3, PyTorch padding, mean/std 0.5 for"
+                                + " V2-L and ImageNet for S/M). Set it to the flavour of the"
+                                + " pretrained file; a stage that initFrom another must use the"
+                                + " same flavour. Default: timm.")
+                ClassifierFlavour flavour,
+        @Pattern("^[^\\s]+\\.(safetensors|pth|pt|bin)$")
+                @JsonPropertyDescription(
+                        "ImageNet-pretrained weights to start from: a safetensors file with timm's"
+                                + " names or a torch.save state dict (.pth/.pt) with timm's or"
+                                + " torchvision's names. A relative path is read from the dataset"
+                                + " folder (the data claim's dataset.path); an absolute path is"
+                                + " inside the trainer container (e.g. /artifacts/pretrained/...)."
+                                + " The head is re-initialised when the class count differs."
+                                + " Ignored when initFrom or a resumed checkpoint supplies the"
+                                + " weights.")
+                String pretrained,
+        @Pattern("^[0-9a-f]{64}$")
+                @JsonPropertyDescription(
+                        "Expected SHA-256 of the pretrained file (lowercase hex); the run fails"
+                                + " before training when the file differs.")
+                String pretrainedSha256) {
 
     public static final int DEFAULT_IMAGE_SIZE = 384;
 
@@ -54,9 +81,10 @@ public record ClassifierSpec(
         depthMultiplier = Objects.requireNonNullElse(depthMultiplier, 1.0);
         dropout = Objects.requireNonNullElse(dropout, 0.3);
         dropPathRate = Objects.requireNonNullElse(dropPathRate, 0.2);
+        flavour = Objects.requireNonNullElse(flavour, ClassifierFlavour.TIMM);
     }
 
     public static ClassifierSpec defaults() {
-        return new ClassifierSpec(null, null, null, null, null, null);
+        return new ClassifierSpec(null, null, null, null, null, null, null, null, null);
     }
 }

@@ -1,0 +1,65 @@
+package io.pillsnap.trainer.data;
+
+import io.pillsnap.api.artifact.ClassMap;
+import io.pillsnap.api.artifact.DrugClass;
+import io.pillsnap.api.v1alpha1.spec.DatasetFormat;
+import io.pillsnap.api.v1alpha1.spec.DatasetSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The final test set of a stage: the single-pill photos of the stage's classes in the dataset's
+ * {@code val/} folder, AIHub's own validation set, which no stage samples from. A run scores its
+ * chosen checkpoint on it once, at the end; it never picks a checkpoint or stops training.
+ */
+public final class TestSet {
+
+    private static final Logger log = LoggerFactory.getLogger(TestSet.class);
+
+    private TestSet() {}
+
+    /** The test photos of the classes in {@code classes}, sorted; empty when there is no val/. */
+    public static List<Sample> find(DatasetSpec dataset, Path data, ClassMap classes, int threads) {
+        if (dataset.format() == DatasetFormat.IMAGEFOLDER) {
+            log.info(
+                    "no test set: an imagefolder dataset has no val/ split; the gate reads validation");
+            return List.of();
+        }
+        Path labels = AihubLayout.labelsRoot(data, AihubLayout.Split.VAL, AihubLayout.SINGLE);
+        if (!Files.isDirectory(labels)) {
+            log.info(
+                    "no test set: {} does not exist (AIHub's validation set goes there); the gate"
+                            + " reads validation metrics",
+                    labels);
+            return List.of();
+        }
+        ScanResult scan = AihubScanner.scan(data, AihubLayout.Split.VAL, threads);
+        Map<String, Integer> index = new HashMap<>();
+        for (DrugClass drug : classes.classes()) {
+            index.put(drug.kCode(), drug.index());
+        }
+        List<Sample> test = new ArrayList<>();
+        for (LabelledImage photo : scan.singles()) {
+            Integer label = index.get(photo.kCode());
+            if (label != null) {
+                test.add(new Sample(photo.image(), label));
+            }
+        }
+        test.sort(Comparator.comparing(Sample::image));
+        long covered = test.stream().map(Sample::label).distinct().count();
+        log.info(
+                "test set: {} photos of {} of the {} classes in {}",
+                test.size(),
+                covered,
+                classes.size(),
+                data.resolve(AihubLayout.Split.VAL.folder()));
+        return List.copyOf(test);
+    }
+}
