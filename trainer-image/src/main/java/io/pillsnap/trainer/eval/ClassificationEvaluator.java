@@ -2,6 +2,7 @@ package io.pillsnap.trainer.eval;
 
 import io.pillsnap.trainer.data.Batch;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -11,8 +12,9 @@ import java.util.function.Function;
 
 /**
  * Top-1, top-5, macro-F1 (over classes present in the labels or the predictions, as sklearn
- * computes it), per-class precision/recall/F1, a sparse confusion matrix and throughput, from any
- * function that turns a batch into logits: the DJL model or an ONNX Runtime session.
+ * computes it), per-class precision/recall/F1, a sparse confusion matrix, each image's top-1 class
+ * and throughput, from any function that turns a batch into logits: the DJL model or an ONNX
+ * Runtime session.
  */
 public final class ClassificationEvaluator {
 
@@ -29,6 +31,8 @@ public final class ClassificationEvaluator {
         int[] predicted = new int[numClasses];
         int[] correct = new int[numClasses];
         Map<Long, Integer> confusion = new HashMap<>();
+        int[] labels = new int[1024];
+        int[] predictions = new int[1024];
         while (batches.hasNext()) {
             Batch batch = batches.next();
             float[] scores = logits.apply(batch);
@@ -49,6 +53,12 @@ public final class ClassificationEvaluator {
                     }
                 }
                 confusion.merge((long) truth * numClasses + best[0], 1, Integer::sum);
+                if (images == labels.length) {
+                    labels = Arrays.copyOf(labels, images * 2);
+                    predictions = Arrays.copyOf(predictions, images * 2);
+                }
+                labels[images] = truth;
+                predictions[images] = best[0];
                 images++;
             }
         }
@@ -80,10 +90,10 @@ public final class ClassificationEvaluator {
                                             (int) (key % numClasses),
                                             count
                                         }));
-        Map<Integer, Integer> predictions = new TreeMap<>();
+        Map<Integer, Integer> predictionCounts = new TreeMap<>();
         for (int c = 0; c < numClasses; c++) {
             if (predicted[c] > 0) {
-                predictions.put(c, predicted[c]);
+                predictionCounts.put(c, predicted[c]);
             }
         }
         return new Evaluation(
@@ -97,7 +107,9 @@ public final class ClassificationEvaluator {
                 seconds > 0 ? images / seconds : 0,
                 perClass,
                 cells,
-                predictions);
+                predictionCounts,
+                Arrays.copyOf(labels, images),
+                Arrays.copyOf(predictions, images));
     }
 
     /** Indices of the k largest scores, best first (ties: lower index first). */

@@ -1,16 +1,19 @@
 package io.pillsnap.trainer.train;
 
-import io.pillsnap.api.artifact.DrugClass;
+import io.pillsnap.trainer.data.Sample;
 import io.pillsnap.trainer.data.StageSample;
-import io.pillsnap.trainer.eval.ClassScore;
+import io.pillsnap.trainer.eval.EvaluatedSet;
 import io.pillsnap.trainer.eval.Evaluation;
+import io.pillsnap.trainer.eval.EvaluationReport;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Writes the evaluation of the best checkpoint: report/per_class.csv, report/confusion.csv
- * (non-zero cells), report/evaluation.json, and the final section of metrics.json.
+ * Writes the evaluation of the best checkpoint: the report of the validation set (report/index.html
+ * and the CSV files, see {@link EvaluationReport}), report/evaluation.json, and the final section
+ * of metrics.json.
  */
 final class Reports {
 
@@ -22,37 +25,16 @@ final class Reports {
             StageSample sample,
             TrainingState state,
             TrainResult.Latency latency) {
-        StringBuilder perClass =
-                new StringBuilder(
-                        "index,k_code,edi_code,name,support,predicted,precision,recall,f1\n");
-        for (ClassScore score : evaluation.perClass()) {
-            DrugClass drug = sample.classes().get(score.index());
-            perClass.append(
-                    String.format(
-                            Locale.ROOT,
-                            "%d,%s,%s,%s,%d,%d,%.4f,%.4f,%.4f%n",
-                            score.index(),
-                            drug.kCode(),
-                            csv(drug.ediCode()),
-                            csv(drug.name()),
-                            score.support(),
-                            score.predicted(),
-                            score.precision(),
-                            score.recall(),
-                            score.f1()));
-        }
-        dir.writeText(dir.report("per_class.csv"), perClass.toString());
-        StringBuilder confusion = new StringBuilder("true_index,predicted_index,count\n");
-        for (int[] cell : evaluation.confusion()) {
-            confusion
-                    .append(cell[0])
-                    .append(',')
-                    .append(cell[1])
-                    .append(',')
-                    .append(cell[2])
-                    .append('\n');
-        }
-        dir.writeText(dir.report("confusion.csv"), confusion.toString());
+        List<Path> photos = sample.val().stream().map(Sample::image).toList();
+        // the validation source leaves unreadable pictures out, and then the list no longer lines
+        // up with the evaluation: the report shows no photos rather than wrong ones
+        EvaluatedSet validation =
+                new EvaluatedSet(
+                        "validation",
+                        evaluation,
+                        photos.size() == evaluation.images() ? photos : List.of());
+        EvaluationReport.write(
+                dir.reportFolder(), sample.classes(), List.of(validation), null, state.step());
         Map<String, Object> summary = finalMetrics(evaluation, latency);
         dir.writeJson(dir.report("evaluation.json"), summary);
         Map<String, Object> metrics = new LinkedHashMap<>();
@@ -82,14 +64,5 @@ final class Reports {
         summary.put("loss", evaluation.loss());
         summary.put("throughput", evaluation.imagesPerSecond());
         return summary;
-    }
-
-    private static String csv(String value) {
-        if (value == null) {
-            return "";
-        }
-        return value.contains(",") || value.contains("\"")
-                ? "\"" + value.replace("\"", "\"\"") + "\""
-                : value;
     }
 }

@@ -19,7 +19,7 @@ import java.nio.file.StandardCopyOption;
  * data/sample.csv, data/sample.sha256 the sampled pictures (lineage)
  * checkpoints/last, checkpoints/best  weights, optimizer, state
  * metrics.json                        per-epoch history and the final evaluation
- * report/                             per-class scores, confusion, skipped files
+ * report/                             index.html, per-class scores, confusion, skipped files
  * tensorboard/                        event files
  * manifest.json, classifier.onnx      the model card and the exported model
  * result.json                         the result also written as termination message
@@ -45,8 +45,12 @@ public record RunDirectory(Path root) {
         return root.resolve("checkpoints").resolve(name);
     }
 
+    public Path reportFolder() {
+        return root.resolve("report");
+    }
+
     public Path report(String file) {
-        return root.resolve("report").resolve(file);
+        return reportFolder().resolve(file);
     }
 
     public Path tensorboard() {

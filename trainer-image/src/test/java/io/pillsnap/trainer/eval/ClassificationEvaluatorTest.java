@@ -33,6 +33,44 @@ class ClassificationEvaluatorTest {
     }
 
     @Test
+    void recordsEachImagesTruthAndTopPredictionInEvaluationOrderAcrossBatches() {
+        // 2 classes, two batches of two; the third image (class 1) is mistaken for class 0
+        Batch first = new Batch(0, new float[0], new long[] {0, 1}, 2);
+        Batch second = new Batch(1, new float[0], new long[] {1, 0}, 2);
+        float[] firstLogits = {3, 1, 0, 2};
+        float[] secondLogits = {4, 1, 2, 0};
+
+        Evaluation evaluation =
+                ClassificationEvaluator.evaluate(
+                        List.of(first, second).iterator(),
+                        b -> b == first ? firstLogits : secondLogits,
+                        2);
+
+        assertThat(evaluation.labels()).containsExactly(0, 1, 1, 0);
+        assertThat(evaluation.predictions()).containsExactly(0, 1, 0, 0);
+    }
+
+    @Test
+    void keepsThePredictionOfEveryImageOfALargeEvaluation() {
+        // more images than the arrays start with; every third image is predicted as class 1
+        int images = 3_000;
+        long[] labels = new long[images];
+        float[] logits = new float[images * 2];
+        for (int i = 0; i < images; i++) {
+            logits[i * 2 + (i % 3 == 0 ? 1 : 0)] = 1;
+        }
+        Batch batch = new Batch(0, new float[0], labels, images);
+
+        Evaluation evaluation =
+                ClassificationEvaluator.evaluate(List.of(batch).iterator(), b -> logits, 2);
+
+        assertThat(evaluation.predictions()).hasSize(images);
+        assertThat(evaluation.labels()).hasSize(images).containsOnly(0);
+        assertThat(evaluation.predictions()[2_997]).isEqualTo(1);
+        assertThat(evaluation.predictions()[2_998]).isZero();
+    }
+
+    @Test
     void topKBreaksTiesByLowerIndex() {
         assertThat(ClassificationEvaluator.topK(new float[] {1, 3, 3, 2}, 0, 4, 3))
                 .containsExactly(1, 2, 3);

@@ -162,6 +162,8 @@ class TrainingRunTest {
                 .content()
                 .startsWith("index,k_code,edi_code,name");
         assertThat(output.resolve("report/confusion.csv")).isRegularFile();
+        assertThat(output.resolve("report/index.html")).content().contains("validation set");
+        assertThat(output.resolve("report/confusion-validation.png")).isRegularFile();
         assertThat(output.resolve("report/skipped.json")).isRegularFile();
         assertThat(output.resolve("tensorboard")).isNotEmptyDirectory();
         assertThat(result.evaluation().images()).isEqualTo(12);
