@@ -17,10 +17,12 @@ import picocli.CommandLine.Option;
 @Command(
         name = "evaluate",
         mixinStandardHelpOptions = true,
-        header = "Evaluate a run's checkpoint on its validation split.",
+        header = "Evaluate a run's checkpoint on its validation split and the test set.",
         description = {
             "Evaluate a run's checkpoint on the run's validation split (the same pictures, sampled",
-            "again with the run's stage file) and print top-1, top-5, macro-F1 and latency."
+            "again with the run's stage file) and, when the data has a val/ folder, on the test",
+            "set; print top-1, top-5, macro-F1 and latency, and write the HTML report to",
+            "report/evaluate-<checkpoint>/ of the run."
         })
 public final class EvaluateCommand implements Callable<Integer> {
 

@@ -14,10 +14,13 @@ import io.pillsnap.trainer.data.Sample;
 import io.pillsnap.trainer.data.SkipReport;
 import io.pillsnap.trainer.data.StageSample;
 import io.pillsnap.trainer.data.TestSet;
+import io.pillsnap.trainer.eval.EvaluatedSet;
 import io.pillsnap.trainer.eval.Evaluation;
+import io.pillsnap.trainer.eval.EvaluationReport;
 import io.pillsnap.trainer.model.EfficientNetV2Config;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +28,8 @@ import java.util.Map;
 /**
  * Evaluates a saved checkpoint of a run on the run's validation split, sampled again from the data
  * with the run's own stage file (same seed, so the same pictures), and on the test set (the data's
- * val/ folder) when there is one.
+ * val/ folder) when there is one: report/evaluation-&lt;checkpoint&gt;.json and the HTML report in
+ * report/evaluate-&lt;checkpoint&gt;/.
  */
 public final class CheckpointEvaluation {
 
@@ -107,6 +111,8 @@ public final class CheckpointEvaluation {
                                     model::logits,
                                     firstInput(val, preprocessing),
                                     settings.latencySamples())));
+            List<EvaluatedSet> sets = new ArrayList<>();
+            sets.add(Reports.set("validation", evaluation, val));
             if (!testPhotos.isEmpty()) {
                 ImageSource test =
                         HeldOut.load(
@@ -116,13 +122,15 @@ public final class CheckpointEvaluation {
                                 settings,
                                 Long.MAX_VALUE,
                                 new SkipReport());
-                summary.put(
-                        "test",
-                        Reports.setMetrics(
-                                HeldOut.evaluate(
-                                        model, test, preprocessing, settings, trained.size())));
+                Evaluation scored =
+                        HeldOut.evaluate(model, test, preprocessing, settings, trained.size());
+                summary.put("test", Reports.setMetrics(scored));
+                sets.add(Reports.set("test", scored, test));
             }
             dir.writeJson(dir.report("evaluation-" + checkpoint + ".json"), summary);
+            // beside the run's own report, which describes the checkpoint it chose
+            EvaluationReport.write(
+                    dir.reportFolder().resolve("evaluate-" + checkpoint), trained, sets, null, 0);
             return summary;
         }
     }

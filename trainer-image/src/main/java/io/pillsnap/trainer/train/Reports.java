@@ -1,41 +1,43 @@
 package io.pillsnap.trainer.train;
 
+import io.pillsnap.api.artifact.ClassMap;
+import io.pillsnap.trainer.data.ImageSource;
 import io.pillsnap.trainer.data.Sample;
-import io.pillsnap.trainer.data.StageSample;
 import io.pillsnap.trainer.eval.EvaluatedSet;
 import io.pillsnap.trainer.eval.Evaluation;
 import io.pillsnap.trainer.eval.EvaluationReport;
-import java.nio.file.Path;
+import io.pillsnap.trainer.progress.TensorBoardWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Writes the evaluation of the best checkpoint: the report of the validation set (report/index.html
- * and the CSV files, see {@link EvaluationReport}), report/evaluation.json, and the final section
- * of metrics.json.
+ * Writes the evaluation of the best checkpoint: the report of the validation and test sets
+ * (report/index.html and the CSV files, see {@link EvaluationReport}, the confusion pictures also
+ * in TensorBoard), report/evaluation.json, and the final section of metrics.json.
  */
 final class Reports {
 
     private Reports() {}
 
+    /**
+     * @param test the test set's evaluation, or null when the dataset has none
+     * @param board TensorBoard, for the confusion pictures; may be null
+     */
     static void write(
             RunDirectory dir,
-            Evaluation evaluation,
-            StageSample sample,
+            ClassMap classes,
+            EvaluatedSet validation,
+            EvaluatedSet test,
             TrainingState state,
-            TrainResult.Latency latency) {
-        List<Path> photos = sample.val().stream().map(Sample::image).toList();
-        // the validation source leaves unreadable pictures out, and then the list no longer lines
-        // up with the evaluation: the report shows no photos rather than wrong ones
-        EvaluatedSet validation =
-                new EvaluatedSet(
-                        "validation",
-                        evaluation,
-                        photos.size() == evaluation.images() ? photos : List.of());
-        EvaluationReport.write(
-                dir.reportFolder(), sample.classes(), List.of(validation), null, state.step());
-        Map<String, Object> summary = finalMetrics(evaluation, latency);
+            TrainResult.Latency latency,
+            TensorBoardWriter board) {
+        List<EvaluatedSet> sets = test == null ? List.of(validation) : List.of(validation, test);
+        EvaluationReport.write(dir.reportFolder(), classes, sets, board, state.step());
+        Map<String, Object> summary = finalMetrics(validation.evaluation(), latency);
+        if (test != null) {
+            summary.put("test", setMetrics(test.evaluation()));
+        }
         dir.writeJson(dir.report("evaluation.json"), summary);
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("final", summary);
@@ -43,6 +45,12 @@ final class Reports {
         metrics.put("epochs", state.epochsDone());
         metrics.put("history", state.history());
         dir.writeJson(dir.file("metrics.json"), metrics);
+    }
+
+    /** A held-out set with its photos in evaluation order, as the report shows them. */
+    static EvaluatedSet set(String name, Evaluation evaluation, ImageSource photos) {
+        return new EvaluatedSet(
+                name, evaluation, photos.samples().stream().map(Sample::image).toList());
     }
 
     static Map<String, Object> finalMetrics(Evaluation evaluation, TrainResult.Latency latency) {

@@ -30,6 +30,7 @@ import io.pillsnap.trainer.data.Sample;
 import io.pillsnap.trainer.data.SkipReport;
 import io.pillsnap.trainer.data.StageSample;
 import io.pillsnap.trainer.data.TestSet;
+import io.pillsnap.trainer.eval.EvaluatedSet;
 import io.pillsnap.trainer.eval.Evaluation;
 import io.pillsnap.trainer.export.EquivalenceCheck;
 import io.pillsnap.trainer.export.ManifestWriter;
@@ -219,11 +220,18 @@ public final class TrainingRun {
                     state.bestTop1());
             Evaluation evaluation =
                     HeldOut.evaluate(model, val, preprocessing, settings, sample.classes().size());
-            Evaluation test = test(model, sample, preprocessing, budget / 5);
+            EvaluatedSet test = test(model, sample, preprocessing, budget / 5);
             float[] oneImage = firstInput(val, preprocessing);
             TrainResult.Latency latency =
                     LatencyMeter.measure(model::logits, oneImage, settings.latencySamples());
-            Reports.write(dir, evaluation, sample, state, latency);
+            Reports.write(
+                    dir,
+                    sample.classes(),
+                    Reports.set("validation", evaluation, val),
+                    test,
+                    state,
+                    latency,
+                    board);
             update(
                     TrainingProgress.EXPORTING,
                     state.epochsDone(),
@@ -247,13 +255,14 @@ public final class TrainingRun {
                     fmt(latency.p95Ms()),
                     Math.round(wall));
             if (test != null) {
+                Evaluation scored = test.evaluation();
                 log.info(
                         "test set (once, best checkpoint): top-1 {}, top-5 {}, macro-F1 {} ({}"
                                 + " photos)",
-                        fmt(test.top1()),
-                        fmt(test.top5()),
-                        fmt(test.macroF1()),
-                        test.images());
+                        fmt(scored.top1()),
+                        fmt(scored.top5()),
+                        fmt(scored.macroF1()),
+                        scored.images());
             }
             double trainRate =
                     state.history().stream()
@@ -266,7 +275,7 @@ public final class TrainingRun {
                     state.epochsDone(),
                     state.bestEpoch(),
                     evaluation,
-                    test,
+                    test == null ? null : test.evaluation(),
                     latency,
                     export.check(),
                     export.models(),
@@ -703,7 +712,7 @@ public final class TrainingRun {
     }
 
     /** The chosen checkpoint on the test set, once; null when the dataset has none. */
-    private Evaluation test(
+    private EvaluatedSet test(
             ClassifierModel model, StageSample sample, Preprocessing preprocessing, long budget) {
         List<Sample> photos =
                 TestSet.find(
@@ -723,7 +732,10 @@ public final class TrainingRun {
             log.warn("test set: no readable photo; the gate reads validation metrics");
             return null;
         }
-        return HeldOut.evaluate(model, source, preprocessing, settings, sample.classes().size());
+        return Reports.set(
+                "test",
+                HeldOut.evaluate(model, source, preprocessing, settings, sample.classes().size()),
+                source);
     }
 
     private TrainingState resume(

@@ -200,6 +200,12 @@ class TrainingRunTest {
         assertThat(history(with).stream().map(EpochMetrics::valLoss).toList())
                 .isEqualTo(history(without).stream().map(EpochMetrics::valLoss).toList());
         assertThat(with.evaluation().top1()).isEqualTo(without.evaluation().top1());
+        // the report shows both sets; the run without a test set shows validation only
+        Path report = with.runDirectory().resolve("report");
+        assertThat(report.resolve("confusion-test.png")).isRegularFile();
+        assertThat(report.resolve("per_class-test.csv")).isRegularFile();
+        assertThat(report.resolve("evaluation.json")).content().contains("\"test\"");
+        assertThat(without.runDirectory().resolve("report/confusion-test.png")).doesNotExist();
     }
 
     @Test
