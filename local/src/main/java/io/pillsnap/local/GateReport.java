@@ -1,26 +1,50 @@
 package io.pillsnap.local;
 
+import io.pillsnap.api.gate.RunMetrics;
 import io.pillsnap.api.trainer.TrainerResult;
+import io.pillsnap.api.v1alpha1.spec.Metric;
 import io.pillsnap.api.v1alpha1.status.CriterionResult;
 import io.pillsnap.api.v1alpha1.status.GateStatus;
+import io.pillsnap.api.v1alpha1.status.StageMetrics;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
-/** The gate as a person reads it: one row per criterion, then the verdict. */
+/**
+ * The gate as a person reads it: the run's metrics on each set, one row per criterion, then the
+ * verdict.
+ */
 final class GateReport {
 
     private GateReport() {}
 
     static void print(PrintWriter out, GateStatus gate, TrainerResult result) {
-        out.printf("%-14s %-3s %10s %10s  %s%n", "METRIC", "OP", "REQUIRED", "MEASURED", "MET");
+        RunMetrics metrics = RunMetrics.of(result);
+        out.printf(
+                "validation: %s (the split that chose the checkpoint)%n",
+                quality(metrics.validation()));
+        out.printf(
+                "test:       %s%n",
+                metrics.hasTest()
+                        ? quality(metrics.test()) + " (the dataset's val/ folder, evaluated once)"
+                        : "none (the dataset has no val/ folder)");
+        String run = runLevel(metrics.validation());
+        if (!run.isEmpty()) {
+            out.printf("run:        %s%n", run);
+        }
+        out.printf(
+                "%-14s %-3s %10s %10s  %-7s  %s%n",
+                "METRIC", "OP", "REQUIRED", "MEASURED", "MET", "SET");
         for (CriterionResult row : gate.criteria()) {
             out.printf(
-                    "%-14s %-3s %10s %10s  %s%n",
+                    "%-14s %-3s %10s %10s  %-7s  %s%n",
                     row.metric().key(),
                     row.op().symbol(),
                     number(row.threshold()),
                     row.actual() == null ? "missing" : number(row.actual()),
-                    row.met() == null ? "unknown" : row.met() ? "yes" : "NO");
+                    row.met() == null ? "unknown" : row.met() ? "yes" : "NO",
+                    row.set() == null ? "run" : row.set().key());
         }
         TrainerResult.ExportCheck export = result.export();
         if (export != null) {
@@ -34,6 +58,32 @@ final class GateReport {
                     export.passed() ? "passed" : "FAILED");
         }
         out.printf("gate: %s (%s)%n", gate.result(), gate.summary());
+    }
+
+    private static String quality(StageMetrics metrics) {
+        List<String> values = new ArrayList<>();
+        metrics.asMap()
+                .forEach(
+                        (metric, value) -> {
+                            if (!metric.isRunLevel()) {
+                                values.add(metric.key() + " " + number(value));
+                            }
+                        });
+        return values.isEmpty() ? "no metrics" : String.join(", ", values);
+    }
+
+    private static String runLevel(StageMetrics metrics) {
+        List<String> values = new ArrayList<>();
+        metrics.get(Metric.LATENCY_P95_MS)
+                .ifPresent(
+                        ms -> values.add(String.format(Locale.ROOT, "latencyP95Ms %.2f ms", ms)));
+        metrics.get(Metric.THROUGHPUT)
+                .ifPresent(
+                        rate ->
+                                values.add(
+                                        String.format(
+                                                Locale.ROOT, "throughput %.1f images/s", rate)));
+        return String.join(", ", values);
     }
 
     private static String number(Double value) {

@@ -2,6 +2,7 @@ package io.pillsnap.local;
 
 import io.pillsnap.api.gate.ExportVerdict;
 import io.pillsnap.api.gate.GateEvaluator;
+import io.pillsnap.api.gate.RunMetrics;
 import io.pillsnap.api.text.Texts;
 import io.pillsnap.api.trainer.TrainerExitCode;
 import io.pillsnap.api.trainer.TrainerResult;
@@ -10,7 +11,6 @@ import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.spec.DatasetFormat;
 import io.pillsnap.api.v1alpha1.status.GateResult;
 import io.pillsnap.api.v1alpha1.status.GateStatus;
-import io.pillsnap.api.v1alpha1.status.StageMetrics;
 import io.pillsnap.inference.InferenceServer;
 import io.pillsnap.inference.config.ServerSettings;
 import io.pillsnap.trainer.TrainerMain;
@@ -163,7 +163,7 @@ public final class LocalRun implements Callable<Integer> {
         GateStatus gate =
                 GateEvaluator.evaluate(
                         stage.getSpec().successCriteria(),
-                        StageMetrics.of(result.knownMetrics()),
+                        RunMetrics.of(result),
                         ExportVerdict.of(result),
                         stage.getMetadata().getGeneration() == null
                                 ? 1

@@ -1,19 +1,26 @@
 package io.pillsnap.api.gate;
 
+import io.pillsnap.api.v1alpha1.spec.EvaluationSet;
 import io.pillsnap.api.v1alpha1.spec.SuccessCriterion;
 import io.pillsnap.api.v1alpha1.status.CriterionResult;
 import io.pillsnap.api.v1alpha1.status.GateResult;
 import io.pillsnap.api.v1alpha1.status.GateStatus;
 import io.pillsnap.api.v1alpha1.status.StageMetrics;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * Checks a run's metrics against the stage's success criteria. Pure. A criterion whose metric was
- * not reported (or is not a finite number) is never met: the gate is then Inconclusive, unless
- * another criterion has definitely failed.
+ * Checks a run's metrics against the stage's success criteria. Pure. A quality criterion reads the
+ * held-out set it names; without one, the test set when the run reported any test metrics, else the
+ * validation split. latencyP95Ms and throughput are measured on the run and read from the
+ * validation metrics, which carry them. A criterion whose metric was not reported (or is not a
+ * finite number) is never met: the gate is then Inconclusive, unless another criterion has
+ * definitely failed.
  */
 public final class GateEvaluator {
 
@@ -21,15 +28,19 @@ public final class GateEvaluator {
 
     public static GateStatus evaluate(
             List<SuccessCriterion> criteria,
-            StageMetrics metrics,
+            RunMetrics run,
             ExportVerdict export,
             long generation) {
+        RunMetrics metrics = run == null ? RunMetrics.none() : run;
         List<CriterionResult> rows = new ArrayList<>();
         List<String> unmet = new ArrayList<>();
         List<String> missing = new ArrayList<>();
+        List<String> needTestSet = new ArrayList<>();
+        Set<EvaluationSet> setsRead = new LinkedHashSet<>();
         for (SuccessCriterion criterion : criteria) {
+            EvaluationSet set = setFor(criterion, metrics);
             Optional<Double> actual =
-                    Optional.ofNullable(metrics)
+                    Optional.ofNullable(source(set, metrics))
                             .flatMap(m -> m.get(criterion.metric()))
                             .filter(Double::isFinite);
             Boolean met =
@@ -41,17 +52,25 @@ public final class GateEvaluator {
                             criterion.op(),
                             criterion.threshold(),
                             actual.orElse(null),
-                            met));
-            if (actual.isEmpty()) {
-                missing.add(criterion.metric().key());
+                            met,
+                            set));
+            if (set != null) {
+                setsRead.add(set);
+            }
+            String onSet = set == null ? "" : " on " + set.description();
+            if (set == EvaluationSet.TEST && !metrics.hasTest()) {
+                needTestSet.add(criterion.metric().key());
+            } else if (actual.isEmpty()) {
+                missing.add(criterion.metric().key() + onSet);
             } else if (!met) {
                 unmet.add(
-                        "%s %s is not %s %s"
+                        "%s %s is not %s %s%s"
                                 .formatted(
                                         criterion.metric().key(),
                                         format(actual.get()),
                                         criterion.op().symbol(),
-                                        format(criterion.threshold())));
+                                        format(criterion.threshold()),
+                                        onSet));
             }
         }
         if (export.passed() == null) {
@@ -70,20 +89,65 @@ public final class GateEvaluator {
         if (!unmet.isEmpty()) {
             result = GateResult.Failed;
             summary = String.join("; ", unmet);
-        } else if (!missing.isEmpty()) {
+        } else if (!missing.isEmpty() || !needTestSet.isEmpty()) {
             result = GateResult.Inconclusive;
-            summary =
-                    "the trainer did not report "
-                            + String.join(", ", missing)
-                            + ": a missing metric or check never passes a gate";
+            summary = inconclusive(missing, needTestSet);
         } else {
             result = GateResult.Passed;
             summary =
-                    criteria.size() == 1
-                            ? "the criterion is met"
-                            : "all " + criteria.size() + " criteria are met";
+                    (criteria.size() == 1
+                                    ? "the criterion is met"
+                                    : "all " + criteria.size() + " criteria are met")
+                            + onSets(setsRead);
         }
         return new GateStatus(result, List.copyOf(rows), summary, generation);
+    }
+
+    /** The set a criterion reads; null for run-level metrics, which belong to no set. */
+    static EvaluationSet setFor(SuccessCriterion criterion, RunMetrics metrics) {
+        if (criterion.metric().isRunLevel()) {
+            return null;
+        }
+        if (criterion.set() != null) {
+            return criterion.set();
+        }
+        return metrics.hasTest() ? EvaluationSet.TEST : EvaluationSet.VALIDATION;
+    }
+
+    private static StageMetrics source(EvaluationSet set, RunMetrics metrics) {
+        return set == EvaluationSet.TEST ? metrics.test() : metrics.validation();
+    }
+
+    private static String inconclusive(List<String> missing, List<String> needTestSet) {
+        List<String> reasons = new ArrayList<>();
+        if (!needTestSet.isEmpty()) {
+            reasons.add(
+                    "the criteria on "
+                            + String.join(", ", needTestSet)
+                            + " read the test set (set: test), but the run had none: the dataset"
+                            + " has no val/ folder (AIHub's validation images, used as the test"
+                            + " set); provide it, or give those criteria set: validation");
+        }
+        if (!missing.isEmpty()) {
+            reasons.add(
+                    "the trainer did not report "
+                            + String.join(", ", missing)
+                            + ": a missing metric or check never passes a gate");
+        }
+        return String.join("; ", reasons);
+    }
+
+    private static String onSets(Set<EvaluationSet> sets) {
+        return switch (sets.size()) {
+            case 0 -> "";
+            case 1 -> " on " + sets.iterator().next().description();
+            default ->
+                    " on the "
+                            + sets.stream()
+                                    .map(EvaluationSet::key)
+                                    .collect(Collectors.joining(" and "))
+                            + " sets";
+        };
     }
 
     static String format(Double value) {

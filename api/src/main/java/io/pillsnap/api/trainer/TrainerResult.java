@@ -13,6 +13,11 @@ import java.util.Map;
  * What a finished trainer reports to the operator, as the JSON termination message of its container
  * (at most {@value TrainerResultCodec#MAX_BYTES} bytes). Metrics are keyed by {@link Metric#key()};
  * unknown keys are ignored so that newer trainers stay readable.
+ *
+ * @param metrics the best checkpoint on the validation split (which chose it), plus the run-level
+ *     latencyP95Ms and throughput
+ * @param test the same checkpoint on the test set (the dataset's val/ folder, evaluated once at the
+ *     end); null when the dataset has none or the trainer predates test sets
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainerResult(
@@ -22,6 +27,7 @@ public record TrainerResult(
         Integer epochs,
         Integer bestEpoch,
         Map<String, Double> metrics,
+        Map<String, Double> test,
         Artifacts artifacts,
         ExportCheck export,
         DataSummary data,
@@ -35,6 +41,30 @@ public record TrainerResult(
                 metrics == null
                         ? Map.of()
                         : Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
+        test =
+                test == null || test.isEmpty()
+                        ? null
+                        : Collections.unmodifiableMap(new LinkedHashMap<>(test));
+    }
+
+    /**
+     * A result without test metrics. Kept for the trainer's {@code ResultMessage} until it reports
+     * the test set; remove then.
+     */
+    public TrainerResult(
+            int schema,
+            Outcome outcome,
+            String runId,
+            Integer epochs,
+            Integer bestEpoch,
+            Map<String, Double> metrics,
+            Artifacts artifacts,
+            ExportCheck export,
+            DataSummary data,
+            String message) {
+        this(
+                schema, outcome, runId, epochs, bestEpoch, metrics, null, artifacts, export, data,
+                message);
     }
 
     /** Whether training produced an evaluated model. */
@@ -52,7 +82,11 @@ public record TrainerResult(
     public record ExportCheck(
             Double maxAbsDiff, Double top1Agreement, Integer images, Boolean passed) {}
 
-    /** Lineage of the data the model was trained on. */
+    /**
+     * Lineage of the data the model was trained on.
+     *
+     * @param testImages images of the test set; null when the dataset has none
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record DataSummary(
             String manifestSha256,
@@ -60,10 +94,38 @@ public record TrainerResult(
             Integer classes,
             Integer trainImages,
             Integer valImages,
-            Integer skipped) {}
+            Integer testImages,
+            Integer skipped) {
 
-    /** The metrics this trainer knows, by enum; unknown keys are left out. */
+        /**
+         * A summary without a test set. Kept for the trainer's {@code ResultMessage} until it
+         * reports the test set; remove then.
+         */
+        public DataSummary(
+                String manifestSha256,
+                String classMapSha256,
+                Integer classes,
+                Integer trainImages,
+                Integer valImages,
+                Integer skipped) {
+            this(manifestSha256, classMapSha256, classes, trainImages, valImages, null, skipped);
+        }
+    }
+
+    /**
+     * The validation (and run-level) metrics this trainer knows, by enum; unknown keys are left
+     * out.
+     */
     public Map<Metric, Double> knownMetrics() {
+        return known(metrics);
+    }
+
+    /** The test metrics this trainer knows, by enum; empty when it reported no test set. */
+    public Map<Metric, Double> knownTestMetrics() {
+        return known(test == null ? Map.of() : test);
+    }
+
+    private static Map<Metric, Double> known(Map<String, Double> metrics) {
         Map<Metric, Double> known = new EnumMap<>(Metric.class);
         metrics.forEach((key, value) -> Metric.byKey(key).ifPresent(m -> known.put(m, value)));
         return known;

@@ -90,26 +90,36 @@ public final class TrainerResultCodec {
         if (result.outcome() == null) {
             return new Decoded.Unreadable("trainer result has no outcome");
         }
-        for (Map.Entry<String, Double> entry : result.metrics().entrySet()) {
+        String invalid = invalidMetric(result.metrics(), "");
+        if (invalid == null && result.test() != null) {
+            invalid = invalidMetric(result.test(), "test ");
+        }
+        return invalid == null ? new Decoded.Readable(result) : new Decoded.Unreadable(invalid);
+    }
+
+    /** Why a metric of {@code metrics} is not sane, or null when all are. */
+    private static String invalidMetric(Map<String, Double> metrics, String prefix) {
+        for (Map.Entry<String, Double> entry : metrics.entrySet()) {
             Double value = entry.getValue();
             if (value == null || !Double.isFinite(value) || value < 0) {
-                return new Decoded.Unreadable(
-                        "trainer result has an invalid value for metric "
-                                + entry.getKey()
-                                + ": "
-                                + value);
+                return "trainer result has an invalid value for "
+                        + prefix
+                        + "metric "
+                        + entry.getKey()
+                        + ": "
+                        + value;
             }
             boolean fraction = Metric.byKey(entry.getKey()).map(Metric::isFraction).orElse(false);
             if (fraction && value > 1.0) {
-                return new Decoded.Unreadable(
-                        "trainer result reports "
-                                + entry.getKey()
-                                + " = "
-                                + value
-                                + ", outside [0, 1]");
+                return "trainer result reports "
+                        + prefix
+                        + entry.getKey()
+                        + " = "
+                        + value
+                        + ", outside [0, 1]";
             }
         }
-        return new Decoded.Readable(result);
+        return null;
     }
 
     private static String excerpt(String message) {

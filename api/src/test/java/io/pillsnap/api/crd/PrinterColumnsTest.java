@@ -30,8 +30,22 @@ class PrinterColumnsTest {
     }
 
     @Test
-    void wideOutputAddsServingRunAttemptAndMessage() {
-        assertThat(names(1)).containsExactly("SERVING", "RUN", "ATTEMPT", "MESSAGE");
+    void wideOutputAddsEvaluatedSetServingRunAttemptAndMessage() {
+        assertThat(names(1))
+                .containsExactly("EVALUATED-ON", "SERVING", "RUN", "ATTEMPT", "MESSAGE");
+    }
+
+    @Test
+    void evaluatedOnSaysWhichSetTheQualityColumnsShow() {
+        assertThat(VERSION.get("additionalPrinterColumns"))
+                .filteredOn(column -> column.get("name").asText().equals("EVALUATED-ON"))
+                .singleElement()
+                .satisfies(
+                        column -> {
+                            assertThat(column.get("jsonPath").asText())
+                                    .isEqualTo(".status.metrics.set");
+                            assertThat(column.get("type").asText()).isEqualTo("string");
+                        });
     }
 
     @Test

@@ -1,10 +1,13 @@
 package io.pillsnap.api.gate;
 
+import static io.pillsnap.api.v1alpha1.spec.EvaluationSet.TEST;
+import static io.pillsnap.api.v1alpha1.spec.EvaluationSet.VALIDATION;
 import static io.pillsnap.api.v1alpha1.spec.Metric.LATENCY_P95_MS;
 import static io.pillsnap.api.v1alpha1.spec.Metric.MACRO_F1;
 import static io.pillsnap.api.v1alpha1.spec.Metric.MAP50;
 import static io.pillsnap.api.v1alpha1.spec.Metric.TOP1;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.pillsnap.api.v1alpha1.spec.ComparisonOperator;
 import io.pillsnap.api.v1alpha1.spec.Metric;
@@ -15,6 +18,7 @@ import io.pillsnap.api.v1alpha1.status.GateStatus;
 import io.pillsnap.api.v1alpha1.status.StageMetrics;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 class GateEvaluatorTest {
@@ -28,7 +32,7 @@ class GateEvaluatorTest {
 
         assertThat(gate.result()).isEqualTo(GateResult.Passed);
         assertThat(gate.criteria()).extracting(CriterionResult::met).containsExactly(true, true);
-        assertThat(gate.summary()).isEqualTo("all 2 criteria are met");
+        assertThat(gate.summary()).isEqualTo("all 2 criteria are met on the validation set");
         assertThat(gate.observedGeneration()).isEqualTo(7L);
     }
 
@@ -37,10 +41,11 @@ class GateEvaluatorTest {
         GateStatus gate = evaluate(STAGE2, Map.of(TOP1, 0.59, MACRO_F1, 0.70));
 
         assertThat(gate.result()).isEqualTo(GateResult.Failed);
-        assertThat(gate.summary()).isEqualTo("top1 0.5900 is not >= 0.6000");
+        assertThat(gate.summary()).isEqualTo("top1 0.5900 is not >= 0.6000 on the validation set");
         assertThat(gate.criteria().get(0))
                 .isEqualTo(
-                        new CriterionResult(TOP1, ComparisonOperator.AT_LEAST, 0.60, 0.59, false));
+                        new CriterionResult(
+                                TOP1, ComparisonOperator.AT_LEAST, 0.60, 0.59, false, VALIDATION));
     }
 
     @Test
@@ -50,12 +55,14 @@ class GateEvaluatorTest {
         assertThat(gate.result()).isEqualTo(GateResult.Inconclusive);
         assertThat(gate.criteria().get(1).actual()).isNull();
         assertThat(gate.criteria().get(1).met()).isNull();
-        assertThat(gate.summary()).startsWith("the trainer did not report macroF1");
+        assertThat(gate.summary())
+                .startsWith("the trainer did not report macroF1 on the validation set");
     }
 
     @Test
     void noMetricsAtAllIsInconclusive() {
-        GateStatus gate = GateEvaluator.evaluate(STAGE2, null, ExportVerdict.notReported(), 1);
+        GateStatus gate =
+                GateEvaluator.evaluate(STAGE2, RunMetrics.none(), ExportVerdict.notReported(), 1);
 
         assertThat(gate.result()).isEqualTo(GateResult.Inconclusive);
     }
@@ -90,7 +97,7 @@ class GateEvaluatorTest {
         GateStatus gate =
                 GateEvaluator.evaluate(
                         STAGE2,
-                        StageMetrics.of(Map.of(TOP1, 0.90, MACRO_F1, 0.90)),
+                        validationOnly(Map.of(TOP1, 0.90, MACRO_F1, 0.90)),
                         ExportVerdict.notReported(),
                         1);
 
@@ -106,7 +113,7 @@ class GateEvaluatorTest {
         GateStatus gate =
                 GateEvaluator.evaluate(
                         List.of(SuccessCriterion.atLeast(MAP50, 0.5)),
-                        StageMetrics.of(Map.of(MAP50, 0.9)),
+                        validationOnly(Map.of(MAP50, 0.9)),
                         new ExportVerdict(false, 0.25, 0.97),
                         1);
 
@@ -115,9 +122,151 @@ class GateEvaluatorTest {
                 .contains("max abs logit difference 0.2500, top-1 agreement 0.9700");
     }
 
+    @Nested
+    class ReadingTheTestSet {
+
+        @Test
+        void readsTheTestMetricsWhenTheRunReportedThem() {
+            GateStatus gate =
+                    evaluate(
+                            STAGE2,
+                            Map.of(TOP1, 0.80, MACRO_F1, 0.75),
+                            Map.of(TOP1, 0.62, MACRO_F1, 0.58));
+
+            assertThat(gate.result()).isEqualTo(GateResult.Passed);
+            assertThat(gate.criteria())
+                    .extracting(CriterionResult::actual, CriterionResult::set)
+                    .containsExactly(tuple(0.62, TEST), tuple(0.58, TEST));
+            assertThat(gate.summary()).isEqualTo("all 2 criteria are met on the test set");
+        }
+
+        @Test
+        void aPassingValidationScoreDoesNotHideAFailingTestScore() {
+            GateStatus gate =
+                    evaluate(
+                            STAGE2,
+                            Map.of(TOP1, 0.80, MACRO_F1, 0.75),
+                            Map.of(TOP1, 0.55, MACRO_F1, 0.58));
+
+            assertThat(gate.result()).isEqualTo(GateResult.Failed);
+            assertThat(gate.summary()).isEqualTo("top1 0.5500 is not >= 0.6000 on the test set");
+        }
+
+        @Test
+        void fallsBackToTheValidationMetricsWhenTheRunHadNoTestSet() {
+            GateStatus gate = evaluate(STAGE2, Map.of(TOP1, 0.80, MACRO_F1, 0.75), Map.of());
+
+            assertThat(gate.result()).isEqualTo(GateResult.Passed);
+            assertThat(gate.criteria())
+                    .extracting(CriterionResult::actual, CriterionResult::set)
+                    .containsExactly(tuple(0.80, VALIDATION), tuple(0.75, VALIDATION));
+        }
+
+        @Test
+        void criterionSetToValidationReadsItEvenWithATestSet() {
+            List<SuccessCriterion> criteria =
+                    List.of(SuccessCriterion.atLeast(TOP1, 0.60).readFrom(VALIDATION));
+
+            GateStatus gate = evaluate(criteria, Map.of(TOP1, 0.80), Map.of(TOP1, 0.55));
+
+            assertThat(gate.result()).isEqualTo(GateResult.Passed);
+            assertThat(gate.criteria().get(0).actual()).isEqualTo(0.80);
+            assertThat(gate.criteria().get(0).set()).isEqualTo(VALIDATION);
+            assertThat(gate.summary()).isEqualTo("the criterion is met on the validation set");
+        }
+
+        @Test
+        void criteriaMayReadDifferentSets() {
+            List<SuccessCriterion> criteria =
+                    List.of(
+                            SuccessCriterion.atLeast(TOP1, 0.60),
+                            SuccessCriterion.atLeast(MACRO_F1, 0.55).readFrom(VALIDATION));
+
+            GateStatus gate =
+                    evaluate(criteria, Map.of(TOP1, 0.50, MACRO_F1, 0.70), Map.of(TOP1, 0.65));
+
+            assertThat(gate.result()).isEqualTo(GateResult.Passed);
+            assertThat(gate.criteria())
+                    .extracting(CriterionResult::set)
+                    .containsExactly(TEST, VALIDATION);
+            assertThat(gate.summary())
+                    .isEqualTo("all 2 criteria are met on the test and validation sets");
+        }
+
+        @Test
+        void criterionSetToTestWithoutATestSetIsInconclusiveAndSaysHowToFixIt() {
+            List<SuccessCriterion> criteria =
+                    List.of(SuccessCriterion.atLeast(TOP1, 0.60).readFrom(TEST));
+
+            GateStatus gate = evaluate(criteria, Map.of(TOP1, 0.90), Map.of());
+
+            assertThat(gate.result()).isEqualTo(GateResult.Inconclusive);
+            assertThat(gate.criteria().get(0).actual()).isNull();
+            assertThat(gate.criteria().get(0).met()).isNull();
+            assertThat(gate.criteria().get(0).set()).isEqualTo(TEST);
+            assertThat(gate.summary())
+                    .isEqualTo(
+                            "the criteria on top1 read the test set (set: test), but the run had"
+                                    + " none: the dataset has no val/ folder (AIHub's validation"
+                                    + " images, used as the test set); provide it, or give those"
+                                    + " criteria set: validation");
+        }
+
+        @Test
+        void aMetricMissingFromTheTestSetIsNotTakenFromTheValidationSet() {
+            GateStatus gate =
+                    evaluate(STAGE2, Map.of(TOP1, 0.80, MACRO_F1, 0.75), Map.of(TOP1, 0.70));
+
+            assertThat(gate.result()).isEqualTo(GateResult.Inconclusive);
+            assertThat(gate.summary())
+                    .startsWith("the trainer did not report macroF1 on the test set");
+        }
+
+        @Test
+        void latencyIsReadFromTheRunWhicheverSetTheCriterionNames() {
+            List<SuccessCriterion> criteria =
+                    List.of(
+                            new SuccessCriterion(
+                                    LATENCY_P95_MS, ComparisonOperator.AT_MOST, 30.0, TEST));
+
+            GateStatus gate =
+                    evaluate(criteria, Map.of(TOP1, 0.8, LATENCY_P95_MS, 12.0), Map.of(TOP1, 0.7));
+
+            assertThat(gate.result()).isEqualTo(GateResult.Passed);
+            assertThat(gate.criteria().get(0).actual()).isEqualTo(12.0);
+            assertThat(gate.criteria().get(0).set()).isNull();
+            assertThat(gate.summary()).isEqualTo("the criterion is met");
+        }
+
+        @Test
+        void latencyNeedsNoTestSetEvenOnTest() {
+            List<SuccessCriterion> criteria =
+                    List.of(
+                            new SuccessCriterion(
+                                    LATENCY_P95_MS, ComparisonOperator.AT_MOST, 30.0, TEST));
+
+            assertThat(evaluate(criteria, Map.of(LATENCY_P95_MS, 12.0), Map.of()).result())
+                    .isEqualTo(GateResult.Passed);
+        }
+    }
+
     private static GateStatus evaluate(
             List<SuccessCriterion> criteria, Map<Metric, Double> metrics) {
-        return GateEvaluator.evaluate(
-                criteria, StageMetrics.of(metrics), new ExportVerdict(true, 2e-6, 1.0), 7);
+        return evaluate(criteria, metrics, Map.of());
+    }
+
+    private static GateStatus evaluate(
+            List<SuccessCriterion> criteria,
+            Map<Metric, Double> validation,
+            Map<Metric, Double> test) {
+        RunMetrics run =
+                new RunMetrics(
+                        StageMetrics.of(VALIDATION, validation),
+                        test.isEmpty() ? null : StageMetrics.of(TEST, test));
+        return GateEvaluator.evaluate(criteria, run, new ExportVerdict(true, 2e-6, 1.0), 7);
+    }
+
+    private static RunMetrics validationOnly(Map<Metric, Double> metrics) {
+        return new RunMetrics(StageMetrics.of(VALIDATION, metrics), null);
     }
 }

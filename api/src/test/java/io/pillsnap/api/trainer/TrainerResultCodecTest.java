@@ -35,8 +35,50 @@ class TrainerResultCodecTest {
                                         "cd".repeat(32)))),
                 new TrainerResult.ExportCheck(3.1e-6, 1.0, 64, true),
                 new TrainerResult.DataSummary(
-                        "ef".repeat(32), "01".repeat(32), 250, 20000, 5000, 3),
+                        "ef".repeat(32), "01".repeat(32), 250, 20000, 5000, null, 3),
                 "trained 30 epochs");
+    }
+
+    /** A detection stage's result with every metric on both sets and four model files. */
+    static TrainerResult resultWithATestSet() {
+        String run = "ns/stage-four-combination/r12-0a1b2c3d";
+        return new TrainerResult(
+                TrainerResult.SCHEMA,
+                TrainerResult.Outcome.Succeeded,
+                "r12-0a1b2c3d",
+                120,
+                117,
+                Map.of(
+                        "top1", 0.8123456789,
+                        "top5", 0.9712345678,
+                        "macroF1", 0.7812345678,
+                        "mAP50", 0.9012345678,
+                        "mAP50-95", 0.7012345678,
+                        "latencyP95Ms", 14.123456789,
+                        "throughput", 812.123456789),
+                Map.of(
+                        "top1", 0.7423456789,
+                        "top5", 0.9512345678,
+                        "macroF1", 0.7012345678,
+                        "mAP50", 0.8812345678,
+                        "mAP50-95", 0.6812345678),
+                new TrainerResult.Artifacts(
+                        run,
+                        List.of(
+                                new ArtifactFile(
+                                        "manifest", run + "/manifest.json", "ab".repeat(32)),
+                                new ArtifactFile(
+                                        "classifier", run + "/classifier.onnx", "cd".repeat(32)),
+                                new ArtifactFile(
+                                        "detector", run + "/detector.onnx", "ef".repeat(32)),
+                                new ArtifactFile(
+                                        "report",
+                                        run + "/report/per-class.json",
+                                        "01".repeat(32)))),
+                new TrainerResult.ExportCheck(3.123456789e-6, 0.9987654321, 256, true),
+                new TrainerResult.DataSummary(
+                        "ef".repeat(32), "01".repeat(32), 4523, 2_000_000, 500_000, 260_000, 1234),
+                "trained 120 epochs, best epoch 117");
     }
 
     @Test
@@ -47,6 +89,60 @@ class TrainerResultCodecTest {
                 .isLessThan(TrainerResultCodec.MAX_BYTES);
         assertThat(TrainerResultCodec.decode(json))
                 .isEqualTo(new Decoded.Readable(typicalResult()));
+    }
+
+    @Test
+    void resultWithValidationAndTestMetricsFitsAndRoundTrips() {
+        String json = TrainerResultCodec.encode(resultWithATestSet());
+
+        assertThat(json.getBytes(StandardCharsets.UTF_8).length)
+                .isLessThan(TrainerResultCodec.MAX_BYTES - 1500);
+        Decoded decoded = TrainerResultCodec.decode(json);
+        assertThat(decoded).isEqualTo(new Decoded.Readable(resultWithATestSet()));
+        TrainerResult result = ((Decoded.Readable) decoded).result();
+        assertThat(result.knownTestMetrics())
+                .containsEntry(Metric.TOP1, 0.7423456789)
+                .containsEntry(Metric.MAP50_95, 0.6812345678)
+                .hasSize(5);
+        assertThat(result.knownMetrics()).containsEntry(Metric.TOP1, 0.8123456789).hasSize(7);
+        assertThat(result.data().testImages()).isEqualTo(260_000);
+    }
+
+    @Test
+    void resultWithoutATestSetLeavesTestOutOfTheMessage() {
+        String json = TrainerResultCodec.encode(typicalResult());
+
+        assertThat(json).doesNotContain("\"test\"").doesNotContain("testImages");
+        assertThat(typicalResult().knownTestMetrics()).isEmpty();
+    }
+
+    @Test
+    void messageOfATrainerThatPredatesTestSetsIsReadable() {
+        String older =
+                "{\"schema\":1,\"outcome\":\"Succeeded\",\"runId\":\"r1\",\"epochs\":3,"
+                        + "\"bestEpoch\":2,\"metrics\":{\"top1\":0.81,\"latencyP95Ms\":4.2},"
+                        + "\"export\":{\"maxAbsDiff\":1e-6,\"top1Agreement\":1.0,\"images\":64,"
+                        + "\"passed\":true},\"data\":{\"classes\":10,\"trainImages\":800,"
+                        + "\"valImages\":200,\"skipped\":0}}";
+
+        Decoded decoded = TrainerResultCodec.decode(older);
+
+        assertThat(decoded).isInstanceOf(Decoded.Readable.class);
+        TrainerResult result = ((Decoded.Readable) decoded).result();
+        assertThat(result.test()).isNull();
+        assertThat(result.knownTestMetrics()).isEmpty();
+        assertThat(result.knownMetrics()).containsEntry(Metric.TOP1, 0.81);
+        assertThat(result.data().testImages()).isNull();
+        assertThat(result.data().valImages()).isEqualTo(200);
+    }
+
+    @Test
+    void testMetricAboveOneIsUnreadable() {
+        assertThat(
+                        unreadableReason(
+                                "{\"schema\":1,\"outcome\":\"Succeeded\",\"metrics\":{\"top1\":0.8},"
+                                        + "\"test\":{\"top1\":74.0}}"))
+                .isEqualTo("trainer result reports test top1 = 74.0, outside [0, 1]");
     }
 
     @Test

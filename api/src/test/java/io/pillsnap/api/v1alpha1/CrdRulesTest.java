@@ -70,6 +70,30 @@ class CrdRulesTest {
     }
 
     @Test
+    void qualityCriterionMayNameTheSetItReads() {
+        ObjectNode stage = stage2();
+        ((ObjectNode) stage.at("/spec/successCriteria/0")).put("set", "test");
+        ((ObjectNode) stage.at("/spec/successCriteria/1")).put("set", "validation");
+
+        assertThat(RULES.onCreate(stage)).isEmpty();
+    }
+
+    @Test
+    void latencyCriterionMayNotNameASet() {
+        ObjectNode stage = stage2();
+        ((ObjectNode) stage.at("/spec/successCriteria/0"))
+                .put("metric", "latencyP95Ms")
+                .put("op", "<=")
+                .put("threshold", 30.0)
+                .put("set", "test");
+
+        assertThat(RULES.onCreate(stage))
+                .containsExactly(
+                        ".spec.successCriteria[0].set: latencyP95Ms and throughput are measured on"
+                                + " the run, not on a data set: remove 'set' from this criterion");
+    }
+
+    @Test
     void detectionCriteriaNeedTheDetectionTask() {
         ObjectNode stage = stage2();
         ((ObjectNode) stage.at("/spec/successCriteria/0")).put("metric", "mAP50");

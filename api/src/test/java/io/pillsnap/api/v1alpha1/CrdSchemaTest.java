@@ -47,6 +47,10 @@ class CrdSchemaTest {
                         s -> criterion(s).put("op", "=="),
                         "$.spec.successCriteria[0].op"),
                 invalid(
+                        "unknown evaluation set",
+                        s -> criterion(s).put("set", "train"),
+                        "$.spec.successCriteria[0].set"),
+                invalid(
                         "no criteria",
                         s -> spec(s).putArray("successCriteria"),
                         "$.spec.successCriteria"),

@@ -4,6 +4,7 @@ import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.PillsnapStageStatus;
 import io.pillsnap.api.v1alpha1.spec.Metric;
 import io.pillsnap.api.v1alpha1.status.GateResult;
+import io.pillsnap.api.v1alpha1.status.StageMetrics;
 import io.pillsnap.api.v1alpha1.status.StagePhase;
 import io.pillsnap.operator.event.EventReason;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -11,6 +12,7 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -57,22 +59,32 @@ public final class OperatorMetrics {
                 .register(registry);
         GaugeWithCallback.builder()
                 .name(STAGE_QUALITY)
-                .help("Held-out metric of a stage's current run (fractions; latency in ms)")
-                .labelNames("namespace", "stage", "metric")
+                .help(
+                        "Held-out metric of a stage's current run, by the set it was measured on"
+                                + " (fractions; latency in ms)")
+                .labelNames("namespace", "stage", "metric", "set")
                 .callback(
                         callback -> {
                             for (PillsnapStage stage : stages.get()) {
                                 PillsnapStageStatus status = stage.getStatus();
-                                if (status == null || status.metrics() == null) {
+                                if (status == null) {
                                     continue;
                                 }
-                                for (Map.Entry<Metric, Double> value :
-                                        status.metrics().asMap().entrySet()) {
-                                    callback.call(
-                                            value.getValue(),
-                                            stage.getMetadata().getNamespace(),
-                                            stage.getMetadata().getName(),
-                                            value.getKey().key());
+                                for (StageMetrics metrics :
+                                        Arrays.asList(
+                                                status.metrics(), status.validationMetrics())) {
+                                    if (metrics == null) {
+                                        continue;
+                                    }
+                                    for (Map.Entry<Metric, Double> value :
+                                            metrics.asMap().entrySet()) {
+                                        callback.call(
+                                                value.getValue(),
+                                                stage.getMetadata().getNamespace(),
+                                                stage.getMetadata().getName(),
+                                                value.getKey().key(),
+                                                metrics.evaluatedOn().key());
+                                    }
                                 }
                             }
                         })

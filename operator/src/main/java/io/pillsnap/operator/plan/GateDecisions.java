@@ -6,6 +6,7 @@ import static io.pillsnap.api.v1alpha1.status.ConditionType.Promoted;
 import io.pillsnap.api.ApiConstants;
 import io.pillsnap.api.gate.ExportVerdict;
 import io.pillsnap.api.gate.GateEvaluator;
+import io.pillsnap.api.gate.RunMetrics;
 import io.pillsnap.api.v1alpha1.PillsnapStageStatus;
 import io.pillsnap.api.v1alpha1.spec.PromotionPolicy;
 import io.pillsnap.api.v1alpha1.status.ArtifactStatus;
@@ -62,7 +63,7 @@ final class GateDecisions {
         GateStatus gate =
                 GateEvaluator.evaluate(
                         s.stage().getSpec().successCriteria(),
-                        s.status().metrics(),
+                        RunMetrics.fromStatus(s.status().metrics(), s.status().validationMetrics()),
                         export,
                         s.generation());
         plan.event(

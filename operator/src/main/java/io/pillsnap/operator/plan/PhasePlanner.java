@@ -7,6 +7,7 @@ import static io.pillsnap.api.v1alpha1.status.ConditionType.Trained;
 
 import io.pillsnap.api.gate.ExportVerdict;
 import io.pillsnap.api.gate.GateEvaluator;
+import io.pillsnap.api.gate.RunMetrics;
 import io.pillsnap.api.trainer.TrainerResult;
 import io.pillsnap.api.trainer.TrainerResultCodec;
 import io.pillsnap.api.trainer.TrainerResultCodec.Decoded;
@@ -14,7 +15,6 @@ import io.pillsnap.api.v1alpha1.PillsnapStageSpec;
 import io.pillsnap.api.v1alpha1.PillsnapStageStatus;
 import io.pillsnap.api.v1alpha1.status.GateStatus;
 import io.pillsnap.api.v1alpha1.status.RunStatus;
-import io.pillsnap.api.v1alpha1.status.StageMetrics;
 import io.pillsnap.api.v1alpha1.status.StagePhase;
 import io.pillsnap.operator.desired.RunNames;
 import io.pillsnap.operator.event.EventReason;
@@ -266,12 +266,12 @@ public final class PhasePlanner {
             GateStatus gate =
                     GateEvaluator.evaluate(
                             spec.successCriteria(),
-                            null,
+                            RunMetrics.none(),
                             ExportVerdict.notReported(),
                             s.generation());
             return plan.run(run.withCompletionTime(s.now().toString()))
                     .phase(StagePhase.Failed, message)
-                    .metrics(null)
+                    .metrics(RunMetrics.none())
                     .gate(gate)
                     .condition(ConditionUpdate.isFalse(Trained, "InvalidResult", message))
                     .condition(ConditionUpdate.isFalse(GatePassed, "Inconclusive", gate.summary()))
@@ -301,7 +301,7 @@ public final class PhasePlanner {
                     .event(EventReason.TrainerFailed, message)
                     .build();
         }
-        StageMetrics metrics = StageMetrics.of(result.knownMetrics());
+        RunMetrics metrics = RunMetrics.of(result);
         ExportVerdict export = ExportVerdict.of(result);
         plan.metrics(metrics)
                 .artifacts(ResultStatus.artifacts(result, export))

@@ -34,6 +34,7 @@ final class ResultStatus {
                 data == null ? null : data.classes(),
                 data == null ? null : data.trainImages(),
                 data == null ? null : data.valImages(),
+                data == null ? null : data.testImages(),
                 data == null ? null : data.skipped(),
                 attempt.image(),
                 run.initFrom());

@@ -1,5 +1,6 @@
 package io.pillsnap.operator.plan;
 
+import io.pillsnap.api.gate.RunMetrics;
 import io.pillsnap.api.v1alpha1.PillsnapStageStatus;
 import io.pillsnap.api.v1alpha1.status.ArtifactStatus;
 import io.pillsnap.api.v1alpha1.status.GateStatus;
@@ -30,6 +31,7 @@ public record StagePlan(
         RunStatus run,
         ProgressStatus progress,
         StageMetrics metrics,
+        StageMetrics validationMetrics,
         GateStatus gate,
         ArtifactStatus artifacts,
         LineageStatus lineage,
@@ -53,6 +55,7 @@ public record StagePlan(
         private RunStatus run;
         private ProgressStatus progress;
         private StageMetrics metrics;
+        private StageMetrics validationMetrics;
         private GateStatus gate;
         private ArtifactStatus artifacts;
         private LineageStatus lineage;
@@ -70,6 +73,7 @@ public record StagePlan(
             this.run = status.run();
             this.progress = status.progress();
             this.metrics = status.metrics();
+            this.validationMetrics = status.validationMetrics();
             this.gate = status.gate();
             this.artifacts = status.artifacts();
             this.lineage = status.lineage();
@@ -96,6 +100,16 @@ public record StagePlan(
             return this;
         }
 
+        Builder validationMetrics(StageMetrics validationMetrics) {
+            this.validationMetrics = validationMetrics;
+            return this;
+        }
+
+        /** status.metrics and status.validationMetrics of a run's metrics. */
+        Builder metrics(RunMetrics run) {
+            return metrics(run.statusMetrics()).validationMetrics(run.statusValidationMetrics());
+        }
+
         Builder gate(GateStatus gate) {
             this.gate = gate;
             return this;
@@ -113,7 +127,11 @@ public record StagePlan(
 
         /** Forgets the results of the previous run. */
         Builder clearResults() {
-            return progress(null).metrics(null).gate(null).artifacts(null).lineage(null);
+            return progress(null)
+                    .metrics(RunMetrics.none())
+                    .gate(null)
+                    .artifacts(null)
+                    .lineage(null);
         }
 
         Builder condition(ConditionUpdate update) {
@@ -162,6 +180,7 @@ public record StagePlan(
                     run,
                     progress,
                     metrics,
+                    validationMetrics,
                     gate,
                     artifacts,
                     lineage,

@@ -34,6 +34,7 @@ public final class StageStatusAggregator {
                 .run(plan.run())
                 .progress(plan.progress())
                 .metrics(plan.metrics())
+                .validationMetrics(plan.validationMetrics())
                 .gate(plan.gate())
                 .artifacts(plan.artifacts())
                 .lineage(plan.lineage())

@@ -1,5 +1,6 @@
 package io.pillsnap.operator.plan;
 
+import static io.pillsnap.api.v1alpha1.spec.Metric.LATENCY_P95_MS;
 import static io.pillsnap.api.v1alpha1.spec.Metric.MAP50;
 import static io.pillsnap.api.v1alpha1.spec.Metric.TOP1;
 import static io.pillsnap.operator.testing.Snapshots.attempts;
@@ -7,12 +8,17 @@ import static io.pillsnap.operator.testing.Snapshots.failed;
 import static io.pillsnap.operator.testing.Snapshots.running;
 import static io.pillsnap.operator.testing.Snapshots.succeeded;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.pillsnap.api.ApiConstants;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.PillsnapStageStatus;
+import io.pillsnap.api.v1alpha1.spec.ComparisonOperator;
+import io.pillsnap.api.v1alpha1.spec.EvaluationSet;
 import io.pillsnap.api.v1alpha1.status.ConditionType;
+import io.pillsnap.api.v1alpha1.status.CriterionResult;
 import io.pillsnap.api.v1alpha1.status.GateResult;
+import io.pillsnap.api.v1alpha1.status.StageMetrics;
 import io.pillsnap.api.v1alpha1.status.StagePhase;
 import io.pillsnap.operator.event.EventReason;
 import io.pillsnap.operator.event.StageEvent;
@@ -198,7 +204,8 @@ class PhasePlannerTest {
                                             TestResults.succeeded(RUN1, Map.of(TOP1, 0.2)))));
 
             assertThat(plan.phase()).isEqualTo(StagePhase.Rejected);
-            assertThat(plan.message()).isEqualTo("gate failed: top1 0.2000 is not >= 0.4000");
+            assertThat(plan.message())
+                    .isEqualTo("gate failed: top1 0.2000 is not >= 0.4000 on the validation set");
             assertThat(plan.events())
                     .extracting(StageEvent::reason)
                     .containsExactly(EventReason.GateFailed);
@@ -336,6 +343,130 @@ class PhasePlannerTest {
             assertThat(plan.events())
                     .extracting(StageEvent::reason)
                     .containsExactly(EventReason.GateReevaluated, EventReason.Promoted);
+        }
+    }
+
+    @Nested
+    class GatingOnTheTestSet {
+
+        @Test
+        void testMetricsAreTheHeadlineAndTheGateReadsThem() {
+            PillsnapStage stage = started();
+
+            StagePlan plan =
+                    plan(
+                            stage,
+                            attempts(
+                                    succeeded(
+                                            JOB1,
+                                            1,
+                                            TestResults.succeeded(
+                                                    RUN1,
+                                                    Map.of(TOP1, 0.70, LATENCY_P95_MS, 5.0),
+                                                    Map.of(TOP1, 0.35)))));
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Rejected);
+            assertThat(plan.message())
+                    .isEqualTo("gate failed: top1 0.3500 is not >= 0.4000 on the test set");
+            assertThat(plan.gate().criteria())
+                    .singleElement()
+                    .satisfies(
+                            row -> {
+                                assertThat(row.actual()).isEqualTo(0.35);
+                                assertThat(row.set()).isEqualTo(EvaluationSet.TEST);
+                            });
+            assertThat(plan.metrics())
+                    .isEqualTo(
+                            new StageMetrics(
+                                    EvaluationSet.TEST, 0.35, null, null, null, null, 5.0, null));
+            assertThat(plan.validationMetrics())
+                    .isEqualTo(
+                            new StageMetrics(
+                                    EvaluationSet.VALIDATION,
+                                    0.70,
+                                    null,
+                                    null,
+                                    null,
+                                    null,
+                                    null,
+                                    null));
+
+            applyPlan(stage, plan);
+            assertThat(stage.getStatus().metrics().evaluatedOn()).isEqualTo(EvaluationSet.TEST);
+            assertThat(stage.getStatus().validationMetrics().top1()).isEqualTo(0.70);
+            assertThat(stage.getStatus().lineage().testImages()).isEqualTo(300);
+        }
+
+        @Test
+        void runWithoutATestSetShowsItsValidationMetricsAlone() {
+            StagePlan plan =
+                    plan(
+                            started(),
+                            attempts(
+                                    succeeded(
+                                            JOB1,
+                                            1,
+                                            TestResults.succeeded(RUN1, Map.of(TOP1, 0.61)))));
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Promoted);
+            assertThat(plan.metrics().evaluatedOn()).isEqualTo(EvaluationSet.VALIDATION);
+            assertThat(plan.validationMetrics()).isNull();
+            assertThat(plan.gate().summary())
+                    .isEqualTo("the criterion is met on the validation set");
+        }
+
+        @Test
+        void criterionOnTestWithoutATestSetIsInconclusive() {
+            PillsnapStage stage =
+                    started(TestStages.stage("stage2", 2).criterion(TOP1, 0.4, EvaluationSet.TEST));
+
+            StagePlan plan =
+                    plan(
+                            stage,
+                            attempts(
+                                    succeeded(
+                                            JOB1,
+                                            1,
+                                            TestResults.succeeded(RUN1, Map.of(TOP1, 0.9)))));
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Rejected);
+            assertThat(plan.gate().result()).isEqualTo(GateResult.Inconclusive);
+            assertThat(plan.message())
+                    .contains("the run had none: the dataset has no val/ folder")
+                    .contains("give those criteria set: validation");
+        }
+
+        @Test
+        void changedCriteriaAreEvaluatedAgainOnBothSetsFromTheStatus() {
+            PillsnapStage stage = started();
+            applyPlan(
+                    stage,
+                    plan(
+                            stage,
+                            attempts(
+                                    succeeded(
+                                            JOB1,
+                                            1,
+                                            TestResults.succeeded(
+                                                    RUN1,
+                                                    Map.of(TOP1, 0.70, LATENCY_P95_MS, 5.0),
+                                                    Map.of(TOP1, 0.35))))));
+            assertThat(stage.getStatus().phase()).isEqualTo(StagePhase.Rejected);
+
+            PillsnapStage onValidation =
+                    started(
+                            TestStages.stage("stage2", 2)
+                                    .criterion(TOP1, 0.4, EvaluationSet.VALIDATION)
+                                    .criterion(LATENCY_P95_MS, ComparisonOperator.AT_MOST, 10));
+            onValidation.setStatus(stage.getStatus());
+            onValidation.getMetadata().setGeneration(2L);
+            StagePlan plan = plan(onValidation, ObservedRun.none());
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Promoted);
+            assertThat(plan.gate().criteria())
+                    .extracting(CriterionResult::actual, CriterionResult::set)
+                    .containsExactly(tuple(0.70, EvaluationSet.VALIDATION), tuple(5.0, null));
+            assertThat(plan.metrics().evaluatedOn()).isEqualTo(EvaluationSet.TEST);
         }
     }
 

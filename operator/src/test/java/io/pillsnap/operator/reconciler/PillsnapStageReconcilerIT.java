@@ -1,9 +1,12 @@
 package io.pillsnap.operator.reconciler;
 
+import static io.pillsnap.api.v1alpha1.spec.EvaluationSet.TEST;
+import static io.pillsnap.api.v1alpha1.spec.EvaluationSet.VALIDATION;
 import static io.pillsnap.api.v1alpha1.spec.Metric.MACRO_F1;
 import static io.pillsnap.api.v1alpha1.spec.Metric.MAP50;
 import static io.pillsnap.api.v1alpha1.spec.Metric.TOP1;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
@@ -116,6 +119,48 @@ class PillsnapStageReconcilerIT {
         assertThat(cluster.get("stage2").getStatus().phase()).isEqualTo(StagePhase.Waiting);
         assertThat(condition(stage2, ConditionType.PredecessorsPromoted).getReason())
                 .isEqualTo("PredecessorNotPromotable");
+    }
+
+    @Test
+    void testSetBelowTheThresholdRejectsTheStageThoughTheValidationSplitPasses() {
+        cluster.apply(
+                TestStages.stage("stage2", 2)
+                        .criterion(TOP1, 0.60)
+                        .criterion(MACRO_F1, 0.55)
+                        .build());
+
+        kubelet.trainAndSucceed(
+                kubelet.awaitJob("stage2", 1, 1),
+                Map.of(TOP1, 0.72, MACRO_F1, 0.66),
+                Map.of(TOP1, 0.57, MACRO_F1, 0.56));
+
+        PillsnapStage stage = cluster.awaitStage("stage2", phase(StagePhase.Rejected));
+        assertThat(stage.getStatus().gate().result()).isEqualTo(GateResult.Failed);
+        assertThat(stage.getStatus().message())
+                .isEqualTo("gate failed: top1 0.5700 is not >= 0.6000 on the test set");
+        assertThat(stage.getStatus().gate().criteria())
+                .extracting(CriterionResult::actual, CriterionResult::set)
+                .containsExactly(tuple(0.57, TEST), tuple(0.56, TEST));
+        assertThat(stage.getStatus().metrics())
+                .satisfies(
+                        headline -> {
+                            assertThat(headline.set()).isEqualTo(TEST);
+                            assertThat(headline.top1()).isEqualTo(0.57);
+                            assertThat(headline.macroF1()).isEqualTo(0.56);
+                        });
+        assertThat(stage.getStatus().validationMetrics())
+                .satisfies(
+                        validation -> {
+                            assertThat(validation.set()).isEqualTo(VALIDATION);
+                            assertThat(validation.top1()).isEqualTo(0.72);
+                            assertThat(validation.macroF1()).isEqualTo(0.66);
+                        });
+        assertThat(stage.getStatus().lineage().testImages()).isEqualTo(300);
+        assertThat(cluster.http("/metrics").body())
+                .contains(
+                        "pillsnap_stage_quality{metric=\"top1\",namespace=\"pillsnap\",set=\"test\",stage=\"stage2\"} 0.57")
+                .contains(
+                        "pillsnap_stage_quality{metric=\"top1\",namespace=\"pillsnap\",set=\"validation\",stage=\"stage2\"} 0.72");
     }
 
     @Test
@@ -343,9 +388,9 @@ class PillsnapStageReconcilerIT {
                 .contains("pillsnap_stages{namespace=\"pillsnap\",phase=\"Promoted\"} 2.0")
                 .contains("pillsnap_stages{namespace=\"pillsnap\",phase=\"Failed\"} 0.0")
                 .contains(
-                        "pillsnap_stage_quality{metric=\"top1\",namespace=\"pillsnap\",stage=\"stage1\"} 0.52")
+                        "pillsnap_stage_quality{metric=\"top1\",namespace=\"pillsnap\",set=\"validation\",stage=\"stage1\"} 0.52")
                 .contains(
-                        "pillsnap_stage_quality{metric=\"macroF1\",namespace=\"pillsnap\",stage=\"stage2\"} 0.66")
+                        "pillsnap_stage_quality{metric=\"macroF1\",namespace=\"pillsnap\",set=\"validation\",stage=\"stage2\"} 0.66")
                 .contains("pillsnap_stage_gate_evaluations_total{result=\"Passed\"} 2.0")
                 .contains("pillsnap_stage_phase_duration_seconds_count{phase=\"Waiting\"} 1")
                 .contains(

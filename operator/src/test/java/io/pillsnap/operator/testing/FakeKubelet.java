@@ -257,6 +257,14 @@ public final class FakeKubelet {
         succeed(job, startPod(job), TestResults.succeeded(runId(job), metrics));
     }
 
+    /**
+     * A pod of the Job runs and the trainer succeeds on a dataset with a test set, reporting {@code
+     * validation} and {@code test} metrics for its run.
+     */
+    public void trainAndSucceed(Job job, Map<Metric, Double> validation, Map<Metric, Double> test) {
+        succeed(job, startPod(job), TestResults.succeeded(runId(job), validation, test));
+    }
+
     public void succeed(Job job, Pod pod, String terminationMessage) {
         setPodStatus(
                 pod,

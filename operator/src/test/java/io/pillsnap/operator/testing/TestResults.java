@@ -15,16 +15,25 @@ public final class TestResults {
 
     /** The result of run {@code runId}, as its trainer reports it. */
     public static String succeeded(String runId, Map<Metric, Double> metrics) {
-        return TrainerResultCodec.encode(result(runId, metrics, true, true));
+        return TrainerResultCodec.encode(result(runId, metrics, Map.of(), true, true));
+    }
+
+    /**
+     * The result of run {@code runId} on a dataset with a test set: {@code validation} from the
+     * split that chose the checkpoint (with the run-level metrics), {@code test} from the test set.
+     */
+    public static String succeeded(
+            String runId, Map<Metric, Double> validation, Map<Metric, Double> test) {
+        return TrainerResultCodec.encode(result(runId, validation, test, true, true));
     }
 
     /** A result from a trainer that did not check its ONNX export. */
     public static String succeededWithoutExportCheck(String runId, Map<Metric, Double> metrics) {
-        return TrainerResultCodec.encode(result(runId, metrics, true, false));
+        return TrainerResultCodec.encode(result(runId, metrics, Map.of(), true, false));
     }
 
     public static String succeededWithFailedExport(String runId, Map<Metric, Double> metrics) {
-        return TrainerResultCodec.encode(result(runId, metrics, false, true));
+        return TrainerResultCodec.encode(result(runId, metrics, Map.of(), false, true));
     }
 
     public static String failed(String message) {
@@ -43,16 +52,19 @@ public final class TestResults {
     }
 
     private static TrainerResult result(
-            String runId, Map<Metric, Double> metrics, boolean exportPassed, boolean checked) {
-        Map<String, Double> byKey = new LinkedHashMap<>();
-        metrics.forEach((metric, value) -> byKey.put(metric.key(), value));
+            String runId,
+            Map<Metric, Double> metrics,
+            Map<Metric, Double> test,
+            boolean exportPassed,
+            boolean checked) {
         return new TrainerResult(
                 TrainerResult.SCHEMA,
                 TrainerResult.Outcome.Succeeded,
                 runId,
                 3,
                 3,
-                byKey,
+                byKey(metrics),
+                byKey(test),
                 new TrainerResult.Artifacts(
                         "run",
                         List.of(
@@ -66,7 +78,20 @@ public final class TestResults {
                                 64,
                                 exportPassed)
                         : null,
-                new TrainerResult.DataSummary("c".repeat(64), "d".repeat(64), 10, 800, 200, 0),
+                new TrainerResult.DataSummary(
+                        "c".repeat(64),
+                        "d".repeat(64),
+                        10,
+                        800,
+                        200,
+                        test.isEmpty() ? null : 300,
+                        0),
                 "trained 3 epochs");
+    }
+
+    private static Map<String, Double> byKey(Map<Metric, Double> metrics) {
+        Map<String, Double> byKey = new LinkedHashMap<>();
+        metrics.forEach((metric, value) -> byKey.put(metric.key(), value));
+        return byKey;
     }
 }

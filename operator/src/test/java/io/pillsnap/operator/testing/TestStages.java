@@ -6,6 +6,7 @@ import io.pillsnap.api.v1alpha1.PillsnapStageSpec;
 import io.pillsnap.api.v1alpha1.spec.ComparisonOperator;
 import io.pillsnap.api.v1alpha1.spec.DatasetFormat;
 import io.pillsnap.api.v1alpha1.spec.DatasetSpec;
+import io.pillsnap.api.v1alpha1.spec.EvaluationSet;
 import io.pillsnap.api.v1alpha1.spec.Metric;
 import io.pillsnap.api.v1alpha1.spec.PromotionPolicy;
 import io.pillsnap.api.v1alpha1.spec.ResourcesSpec;
@@ -68,6 +69,12 @@ public final class TestStages {
 
         public Builder criterion(Metric metric, double atLeast) {
             criteria.add(SuccessCriterion.atLeast(metric, atLeast));
+            return this;
+        }
+
+        /** A criterion that reads {@code set} (test or validation) whatever the run reported. */
+        public Builder criterion(Metric metric, double atLeast, EvaluationSet set) {
+            criteria.add(SuccessCriterion.atLeast(metric, atLeast).readFrom(set));
             return this;
         }
 

@@ -33,6 +33,14 @@ public enum Metric {
         return fraction;
     }
 
+    /**
+     * Latency and throughput are measured on the run, not on a set of images: they are the same
+     * whichever set a criterion reads.
+     */
+    public boolean isRunLevel() {
+        return this == LATENCY_P95_MS || this == THROUGHPUT;
+    }
+
     public boolean isDetection() {
         return this == MAP50 || this == MAP50_95;
     }

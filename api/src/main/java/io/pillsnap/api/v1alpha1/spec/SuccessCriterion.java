@@ -8,7 +8,11 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.Objects;
 
-/** One condition the evaluated run must meet, e.g. top1 >= 0.60. */
+/**
+ * One condition the evaluated run must meet, e.g. top1 >= 0.60. The field naming the evaluation set
+ * is {@code set}, not {@code on}: YAML 1.1 parsers (kubectl's and Helm's) read an unquoted {@code
+ * on:} key as {@code true}.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
         value = "self.metric in ['latencyP95Ms', 'throughput'] || self.threshold <= 1.0",
@@ -16,6 +20,12 @@ import java.util.Objects;
                 "the threshold of a quality metric (top1, top5, macroF1, mAP50, mAP50-95) is a"
                         + " fraction within [0, 1], e.g. 0.6 for 60%",
         fieldPath = ".threshold")
+@ValidationRule(
+        value = "!has(self.set) || !(self.metric in ['latencyP95Ms', 'throughput'])",
+        message =
+                "latencyP95Ms and throughput are measured on the run, not on a data set: remove"
+                        + " 'set' from this criterion",
+        fieldPath = ".set")
 public record SuccessCriterion(
         @Required
                 @JsonPropertyDescription(
@@ -29,18 +39,42 @@ public record SuccessCriterion(
                 @Min(0.0)
                 @JsonPropertyDescription(
                         "Value to compare with; quality metrics are fractions in [0, 1].")
-                Double threshold) {
+                Double threshold,
+        @JsonPropertyDescription(
+                        "Which metrics a quality criterion reads: test (the dataset's val/ folder,"
+                                + " evaluated once at the end of the run) or validation (the split"
+                                + " of the training data that chose the checkpoint). Absent: the"
+                                + " test metrics when the run reported any, else the validation"
+                                + " metrics. With test and a run without a test set the gate is"
+                                + " Inconclusive. Not allowed on latencyP95Ms and throughput,"
+                                + " which are measured on the run.")
+                EvaluationSet set) {
 
     public SuccessCriterion {
         op = Objects.requireNonNullElse(op, ComparisonOperator.AT_LEAST);
+    }
+
+    /** A criterion that reads the test metrics when the run reported any, else the validation. */
+    public SuccessCriterion(Metric metric, ComparisonOperator op, Double threshold) {
+        this(metric, op, threshold, null);
     }
 
     public static SuccessCriterion atLeast(Metric metric, double threshold) {
         return new SuccessCriterion(metric, ComparisonOperator.AT_LEAST, threshold);
     }
 
+    /** This criterion, read from {@code set} whatever the run reported. */
+    public SuccessCriterion readFrom(EvaluationSet set) {
+        return new SuccessCriterion(metric, op, threshold, set);
+    }
+
     @Override
     public String toString() {
-        return metric.key() + " " + op.symbol() + " " + threshold;
+        return metric.key()
+                + " "
+                + op.symbol()
+                + " "
+                + threshold
+                + (set == null ? "" : " on " + set.key());
     }
 }

@@ -3,6 +3,7 @@ package io.pillsnap.api.v1alpha1.status;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.pillsnap.api.v1alpha1.spec.ComparisonOperator;
+import io.pillsnap.api.v1alpha1.spec.EvaluationSet;
 import io.pillsnap.api.v1alpha1.spec.Metric;
 
 /** One criterion as evaluated: what was required, what was measured, whether it held. */
@@ -14,4 +15,8 @@ public record CriterionResult(
         @JsonPropertyDescription("Measured value; absent when the trainer did not report it.")
                 Double actual,
         @JsonPropertyDescription("Whether the criterion holds; absent when actual is absent.")
-                Boolean met) {}
+                Boolean met,
+        @JsonPropertyDescription(
+                        "Metrics the value was read from: test or validation; absent for"
+                                + " latencyP95Ms and throughput, which are measured on the run.")
+                EvaluationSet set) {}

@@ -12,7 +12,14 @@ public record LineageStatus(
                 String classMapSha256,
         @JsonPropertyDescription("Classes in the class map.") Integer classes,
         @JsonPropertyDescription("Training images.") Integer trainImages,
-        @JsonPropertyDescription("Validation images.") Integer valImages,
+        @JsonPropertyDescription(
+                        "Validation images: the split of the training data that chose the"
+                                + " checkpoint.")
+                Integer valImages,
+        @JsonPropertyDescription(
+                        "Test images: the dataset's val/ folder, evaluated once at the end of the"
+                                + " run; absent when the dataset has none.")
+                Integer testImages,
         @JsonPropertyDescription("Images and labels skipped as unreadable.") Integer skippedFiles,
         @JsonPropertyDescription("Trainer image that produced the run.") String trainerImage,
         @JsonPropertyDescription("Stage and run the weights were initialised from.")

@@ -3,16 +3,26 @@ package io.pillsnap.api.v1alpha1.status;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.pillsnap.api.v1alpha1.spec.EvaluationSet;
 import io.pillsnap.api.v1alpha1.spec.Metric;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** Held-out metrics of the run's best checkpoint, as the trainer reported them. */
+/**
+ * Held-out metrics of the run's best checkpoint on one set of images, as the trainer reported them;
+ * latencyP95Ms and throughput are measured on the run and ride along with either set.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StageMetrics(
-        @JsonPropertyDescription("Top-1 accuracy on the validation split.") Double top1,
-        @JsonPropertyDescription("Top-5 accuracy on the validation split.") Double top5,
+        @JsonPropertyDescription(
+                        "Images the quality metrics were measured on: test (the dataset's val/"
+                                + " folder, evaluated once at the end of the run) or validation"
+                                + " (the split of the training data that chose the checkpoint)."
+                                + " Absent: validation.")
+                EvaluationSet set,
+        @JsonPropertyDescription("Top-1 accuracy.") Double top1,
+        @JsonPropertyDescription("Top-5 accuracy.") Double top5,
         @JsonPropertyDescription("Macro-averaged F1 over classes.") Double macroF1,
         @JsonProperty("mAP50") @JsonPropertyDescription("Detection mAP at IoU 0.5.") Double mAP50,
         @JsonProperty("mAP50-95")
@@ -22,8 +32,9 @@ public record StageMetrics(
                 Double latencyP95Ms,
         @JsonPropertyDescription("Evaluation throughput, images per second.") Double throughput) {
 
-    public static StageMetrics of(Map<Metric, Double> values) {
+    public static StageMetrics of(EvaluationSet set, Map<Metric, Double> values) {
         return new StageMetrics(
+                set,
                 values.get(Metric.TOP1),
                 values.get(Metric.TOP5),
                 values.get(Metric.MACRO_F1),
@@ -52,5 +63,30 @@ public record StageMetrics(
             get(metric).ifPresent(value -> map.put(metric, value));
         }
         return map;
+    }
+
+    /** The set; validation when a status written before test sets existed names none. */
+    public EvaluationSet evaluatedOn() {
+        return set == null ? EvaluationSet.VALIDATION : set;
+    }
+
+    /** The quality metrics alone, without the run-level latencyP95Ms and throughput. */
+    public StageMetrics qualityOnly() {
+        return new StageMetrics(set, top1, top5, macroF1, mAP50, mAP50to95, null, null);
+    }
+
+    /** These quality metrics with the run-level latencyP95Ms and throughput of {@code run}. */
+    public StageMetrics withRunLevelOf(StageMetrics run) {
+        return run == null
+                ? qualityOnly()
+                : new StageMetrics(
+                        set,
+                        top1,
+                        top5,
+                        macroF1,
+                        mAP50,
+                        mAP50to95,
+                        run.latencyP95Ms,
+                        run.throughput);
     }
 }
