@@ -47,26 +47,6 @@ public record TrainerResult(
                         : Collections.unmodifiableMap(new LinkedHashMap<>(test));
     }
 
-    /**
-     * A result without test metrics. Kept for the trainer's {@code ResultMessage} until it reports
-     * the test set; remove then.
-     */
-    public TrainerResult(
-            int schema,
-            Outcome outcome,
-            String runId,
-            Integer epochs,
-            Integer bestEpoch,
-            Map<String, Double> metrics,
-            Artifacts artifacts,
-            ExportCheck export,
-            DataSummary data,
-            String message) {
-        this(
-                schema, outcome, runId, epochs, bestEpoch, metrics, null, artifacts, export, data,
-                message);
-    }
-
     /** Whether training produced an evaluated model. */
     public enum Outcome {
         Succeeded,
@@ -95,22 +75,7 @@ public record TrainerResult(
             Integer trainImages,
             Integer valImages,
             Integer testImages,
-            Integer skipped) {
-
-        /**
-         * A summary without a test set. Kept for the trainer's {@code ResultMessage} until it
-         * reports the test set; remove then.
-         */
-        public DataSummary(
-                String manifestSha256,
-                String classMapSha256,
-                Integer classes,
-                Integer trainImages,
-                Integer valImages,
-                Integer skipped) {
-            this(manifestSha256, classMapSha256, classes, trainImages, valImages, null, skipped);
-        }
-    }
+            Integer skipped) {}
 
     /**
      * The validation (and run-level) metrics this trainer knows, by enum; unknown keys are left

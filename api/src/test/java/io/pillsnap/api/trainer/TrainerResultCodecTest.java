@@ -22,6 +22,7 @@ class TrainerResultCodecTest {
                 30,
                 27,
                 Map.of("top1", 0.81, "top5", 0.97, "macroF1", 0.78, "latencyP95Ms", 4.2),
+                null,
                 new TrainerResult.Artifacts(
                         "ns/stage2/r1-0a1b2c3d",
                         List.of(
@@ -160,6 +161,7 @@ class TrainerResultCodecTest {
                         null,
                         null,
                         null,
+                        null,
                         null);
 
         Decoded decoded = TrainerResultCodec.decode(TrainerResultCodec.encode(result));
@@ -181,6 +183,7 @@ class TrainerResultCodecTest {
                         0,
                         0,
                         Map.of(),
+                        null,
                         null,
                         null,
                         null,

@@ -48,6 +48,7 @@ public final class TestResults {
                         null,
                         null,
                         null,
+                        null,
                         message));
     }
 

@@ -44,6 +44,7 @@ final class ResultMessage {
                 result.epochs(),
                 result.bestEpoch(),
                 metrics,
+                result.testMetrics(),
                 new TrainerResult.Artifacts(result.runDirectory().toString(), files),
                 export,
                 new TrainerResult.DataSummary(
@@ -52,6 +53,7 @@ final class ResultMessage {
                         result.sample().classes().size(),
                         result.sample().train().size(),
                         result.sample().val().size(),
+                        result.test() == null ? null : result.test().images(),
                         result.skipped().total()),
                 "trained " + result.epochs() + " epochs, best epoch " + result.bestEpoch());
     }
@@ -64,6 +66,7 @@ final class ResultMessage {
                 null,
                 null,
                 Map.of(),
+                null,
                 null,
                 null,
                 null,
@@ -95,6 +98,7 @@ final class ResultMessage {
                             result.epochs(),
                             result.bestEpoch(),
                             result.metrics(),
+                            result.test(),
                             result.artifacts() == null
                                     ? null
                                     : new TrainerResult.Artifacts(result.artifacts().path(), null),

@@ -32,6 +32,7 @@ class ResultMessageTest {
                         30,
                         28,
                         Map.of("top1", 0.5, "top5", 0.9, "macroF1", 0.45),
+                        Map.of("top1", 0.42, "top5", 0.88, "macroF1", 0.4),
                         new TrainerResult.Artifacts("/artifacts/ns/s/r1", files),
                         new TrainerResult.ExportCheck(1e-5, 1.0, 64, true),
                         null,
@@ -45,6 +46,7 @@ class ResultMessageTest {
         assertThat(decoded).isInstanceOf(Decoded.Readable.class);
         TrainerResult parsed = ((Decoded.Readable) decoded).result();
         assertThat(parsed.metrics()).containsEntry("top1", 0.5);
+        assertThat(parsed.test()).containsEntry("top1", 0.42);
         assertThat(parsed.artifacts().path()).isEqualTo("/artifacts/ns/s/r1");
         assertThat(parsed.message()).hasSizeLessThan(1600).endsWith("...");
     }
