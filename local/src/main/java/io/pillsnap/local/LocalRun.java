@@ -169,6 +169,10 @@ public final class LocalRun implements Callable<Integer> {
                                 ? 1
                                 : stage.getMetadata().getGeneration());
         GateReport.print(out, gate, result);
+        Path report = run.resolve("report/index.html");
+        if (Files.isRegularFile(report)) {
+            out.printf("evaluation report: %s%n", report.toUri());
+        }
         out.printf(
                 "data, training, evaluation, export and gate took %s%n",
                 Texts.duration(training.toSeconds()));

@@ -14,7 +14,7 @@ final class SampleImage {
 
     /**
      * The first validation image listed in the run's sampled manifest ({@code data/sample.csv}:
-     * split, class_index, k_code, image path relative to the dataset root).
+     * split, class_index, k_code, group, then the image path relative to the dataset root).
      */
     static Optional<Path> find(Path run, Path dataset) {
         Path manifest = run.resolve("data").resolve("sample.csv");
@@ -23,9 +23,9 @@ final class SampleImage {
         }
         try (Stream<String> lines = Files.lines(manifest)) {
             return lines.skip(1)
-                    .map(line -> line.split(",", 4))
-                    .filter(cols -> cols.length == 4 && cols[0].equals("val"))
-                    .map(cols -> dataset.resolve(cols[3]))
+                    .map(line -> line.split(","))
+                    .filter(cols -> cols.length >= 4 && cols[0].equals("val"))
+                    .map(cols -> dataset.resolve(cols[cols.length - 1]))
                     .filter(Files::isRegularFile)
                     .findFirst();
         } catch (IOException e) {

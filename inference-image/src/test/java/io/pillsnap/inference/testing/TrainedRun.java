@@ -170,7 +170,14 @@ public final class TrainedRun {
         try (Stream<String> lines = Files.lines(run.resolve("data").resolve("sample.csv"))) {
             return lines.skip(1)
                     .map(line -> line.split(","))
-                    .map(f -> new Sample(f[0], Integer.parseInt(f[1]), f[2], data.resolve(f[3])))
+                    // split, class_index, k_code, group, image: the image path comes last
+                    .map(
+                            f ->
+                                    new Sample(
+                                            f[0],
+                                            Integer.parseInt(f[1]),
+                                            f[2],
+                                            data.resolve(f[f.length - 1])))
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
