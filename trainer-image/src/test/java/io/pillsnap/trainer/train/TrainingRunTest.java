@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -206,6 +207,16 @@ class TrainingRunTest {
         assertThat(report.resolve("per_class-test.csv")).isRegularFile();
         assertThat(report.resolve("evaluation.json")).content().contains("\"test\"");
         assertThat(without.runDirectory().resolve("report/confusion-test.png")).doesNotExist();
+
+        // pillsnap-trainer evaluate scores the same checkpoint the same way, on both sets
+        Map<String, Object> again =
+                CheckpointEvaluation.run(with.runDirectory(), withTest, Checkpoints.BEST, "cpu");
+        assertThat(again).containsKeys("validation", "test");
+        assertThat(((Map<?, ?>) again.get("validation")).get("top1"))
+                .isEqualTo(with.evaluation().top1());
+        assertThat(((Map<?, ?>) again.get("test")).get("top1")).isEqualTo(with.test().top1());
+        assertThat(((Map<?, ?>) again.get("test")).get("images")).isEqualTo(CLASSES * 3);
+        assertThat(report.resolve("evaluate-best/index.html")).isRegularFile();
     }
 
     @Test
