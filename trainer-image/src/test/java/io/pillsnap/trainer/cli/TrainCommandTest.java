@@ -6,11 +6,14 @@ import io.pillsnap.api.trainer.TrainerResult;
 import io.pillsnap.api.trainer.TrainerResultCodec;
 import io.pillsnap.trainer.TrainerMain;
 import io.pillsnap.trainer.testing.TestStageFiles;
+import io.pillsnap.trainer.testing.TinyDatasets;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,6 +56,36 @@ class TrainCommandTest {
     }
 
     @Test
+    void aPretrainedFileThatIsNotAStateDictIsAnInvalidConfiguration() throws Exception {
+        Path data = TinyDatasets.generate(folder.resolve("data"), 6, 8, 0);
+        Path stage = TestStageFiles.write(folder, "pretrained", 6, 48, 1);
+        Path pickled =
+                Path.of(getClass().getResource("/weights/pickle_runs_os_system.pth").toURI());
+
+        int code = train(stage, data, "--pretrained=" + pickled, "--flavour=timm");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(result().message())
+                .startsWith("invalid configuration:")
+                .contains("holds a pickled object of type posix.system")
+                .contains("no pickle code is ever run");
+    }
+
+    @Test
+    void aMissingPretrainedFileSaysWhereItWasLookedFor() throws IOException {
+        Path data = TinyDatasets.generate(folder.resolve("data"), 6, 8, 0);
+        Path stage = TestStageFiles.write(folder, "missing", 6, 48, 1);
+
+        int code =
+                train(stage, data, "--pretrained=pretrained/nope.safetensors", "--flavour=timm-tf");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(result().message())
+                .contains(data.resolve("pretrained/nope.safetensors") + " does not exist")
+                .contains("read from the dataset folder");
+    }
+
+    @Test
     void helpExplainsTheCommandsAndExitCodes() {
         StringWriter out = new StringWriter();
         int code = TrainerMain.commandLine().setOut(new PrintWriter(out)).execute("--help");
@@ -67,15 +100,18 @@ class TrainCommandTest {
                         "Exit codes: 0 done, 1 failed (retried), 2 invalid configuration, 3 invalid data");
     }
 
-    private int train(Path stage, Path data) {
-        return TrainerMain.commandLine()
-                .execute(
-                        "train",
-                        "--stage=" + stage,
-                        "--data=" + data,
-                        "--output=" + folder.resolve("run"),
-                        "--termination-log=" + folder.resolve("termination-log"),
-                        "--device=cpu");
+    private int train(Path stage, Path data, String... options) {
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "train",
+                                "--stage=" + stage,
+                                "--data=" + data,
+                                "--output=" + folder.resolve("run"),
+                                "--termination-log=" + folder.resolve("termination-log"),
+                                "--device=cpu"));
+        args.addAll(List.of(options));
+        return TrainerMain.commandLine().execute(args.toArray(String[]::new));
     }
 
     private TrainerResult result() throws IOException {
