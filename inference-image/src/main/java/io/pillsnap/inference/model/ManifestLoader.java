@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pillsnap.api.artifact.ArtifactManifest;
 import io.pillsnap.api.artifact.ExportCheck;
 import io.pillsnap.api.artifact.ModelFile;
+import io.pillsnap.api.artifact.ModelFlavour;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -115,6 +116,25 @@ public final class ManifestLoader {
                 || manifest.classes().size() == 0) {
             throw new ModelLoadException(
                     file + " lacks preprocessing or classes: it cannot be served");
+        }
+        ModelFlavour flavour = manifest.flavour();
+        if (flavour != null
+                && (!flavour.mean().equals(manifest.preprocessing().mean())
+                        || !flavour.std().equals(manifest.preprocessing().std()))) {
+            throw new ModelLoadException(
+                    file
+                            + " normalises inputs with mean "
+                            + manifest.preprocessing().mean()
+                            + " and std "
+                            + manifest.preprocessing().std()
+                            + ", but its weights' flavour "
+                            + flavour.name()
+                            + " expects mean "
+                            + flavour.mean()
+                            + " and std "
+                            + flavour.std()
+                            + ": the model card was edited or written by a broken trainer; export"
+                            + " the run again");
         }
         return manifest;
     }

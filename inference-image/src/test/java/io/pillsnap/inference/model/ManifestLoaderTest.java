@@ -65,6 +65,32 @@ class ManifestLoaderTest {
     }
 
     @Test
+    void theManifestRecordsTheFlavourAndItsNormalisationIsWhatTheServerFeeds() {
+        ArtifactManifest manifest = run.manifest();
+
+        assertThat(manifest.flavour().name()).isEqualTo("timm");
+        assertThat(manifest.flavour().batchNormEpsilon()).isEqualTo(1e-5);
+        assertThat(manifest.preprocessing().mean()).isEqualTo(manifest.flavour().mean());
+        assertThat(manifest.preprocessing().std()).isEqualTo(manifest.flavour().std());
+    }
+
+    @Test
+    void aNormalisationThatContradictsTheFlavourIsRefused() {
+        Path copy = run.copyAs("other-normalisation");
+        Manifests.edit(
+                copy,
+                m -> {
+                    ArrayNode mean = m.with("preprocessing").putArray("mean");
+                    mean.add(0.5).add(0.5).add(0.5);
+                });
+
+        assertThatThrownBy(() -> loader.load(copy))
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("normalises inputs with mean [0.5, 0.5, 0.5]")
+                .hasMessageContaining("flavour timm expects mean [0.485, 0.456, 0.406]");
+    }
+
+    @Test
     void aFailedExportCheckIsRefused() {
         Path copy = run.copyAs("export-failed");
         Manifests.edit(copy, m -> m.with("exportCheck").put("passed", false));
