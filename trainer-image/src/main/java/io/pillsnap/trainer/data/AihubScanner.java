@@ -13,6 +13,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -48,12 +50,22 @@ public final class AihubScanner {
                             + " README#data)");
         }
         SkipReport skipped = new SkipReport();
-        List<LabelledImage> single = parseAll(labelFiles(singles), split, false, skipped, threads);
+        List<Callable<Optional<LabelledImage>>> singleTasks = new ArrayList<>();
+        for (Path label : labelFiles(singles)) {
+            singleTasks.add(() -> parse(label, split, false, skipped));
+        }
+        List<LabelledImage> single = parseAll(singleTasks, threads);
         Path combos = AihubLayout.labelsRoot(root, split, AihubLayout.COMBINATION);
-        List<LabelledImage> combination =
-                Files.isDirectory(combos)
-                        ? parseAll(labelFiles(combos), split, true, skipped, threads)
-                        : List.of();
+        List<LabelledImage> combination = List.of();
+        if (Files.isDirectory(combos)) {
+            List<Callable<Optional<LabelledImage>>> comboTasks = new ArrayList<>();
+            photoLabels(labelFiles(combos))
+                    .forEach(
+                            (photo, files) ->
+                                    comboTasks.add(
+                                            () -> parseCombination(photo, files, split, skipped)));
+            combination = parseAll(comboTasks, threads);
+        }
         log.info(
                 "scanned {}: {} single-pill and {} combination pictures, skipped {}",
                 root.resolve(split.folder()),
@@ -75,13 +87,10 @@ public final class AihubScanner {
     }
 
     private static List<LabelledImage> parseAll(
-            List<Path> labels, Split split, boolean combination, SkipReport skipped, int threads) {
+            List<Callable<Optional<LabelledImage>>> tasks, int threads) {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
         try {
-            List<Future<Optional<LabelledImage>>> parsed = new ArrayList<>();
-            for (Path label : labels) {
-                parsed.add(pool.submit(() -> parse(label, split, combination, skipped)));
-            }
+            List<Future<Optional<LabelledImage>>> parsed = pool.invokeAll(tasks);
             List<LabelledImage> found = new ArrayList<>();
             for (Future<Optional<LabelledImage>> future : parsed) {
                 future.get().ifPresent(found::add);
@@ -96,6 +105,71 @@ public final class AihubScanner {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * The label files of each combination photo, by the path its single label file would have
+     * ({@code <codes>_json/<stem>.json}). AIHub publishes one file per drug of the photo, in a
+     * folder per K-code inside {@code <codes>_json/}; a photo may also have one file with all its
+     * boxes. Both are read, and all files of a photo are merged, so that no pill of it is left
+     * unlabelled.
+     */
+    public static Map<Path, List<Path>> photoLabels(List<Path> files) {
+        Map<Path, List<Path>> photos = new TreeMap<>();
+        for (Path file : files) {
+            Path folder = file.getParent();
+            boolean perDrug =
+                    !folder.getFileName().toString().endsWith("_json")
+                            && folder.getParent() != null
+                            && folder.getParent().getFileName().toString().endsWith("_json");
+            Path photo = perDrug ? folder.getParent().resolve(file.getFileName()) : file;
+            photos.computeIfAbsent(photo, p -> new ArrayList<>()).add(file);
+        }
+        return photos;
+    }
+
+    static Optional<LabelledImage> parseCombination(
+            Path photo, List<Path> files, Split split, SkipReport skipped) {
+        AihubLabel.ImageInfo first = null;
+        List<LabelledImage.Box> boxes = new ArrayList<>();
+        for (Path file : files) {
+            AihubLabel parsed;
+            try {
+                parsed = JSON.readValue(file.toFile(), AihubLabel.class);
+            } catch (IOException | RuntimeException e) {
+                skipped.skip(SkipReport.Reason.BAD_LABEL, file, firstLine(e.getMessage()));
+                continue;
+            }
+            if (parsed.images().isEmpty()) {
+                skipped.skip(SkipReport.Reason.BAD_LABEL, file, "no images entry");
+                continue;
+            }
+            AihubLabel.ImageInfo drug = parsed.images().get(0);
+            first = first == null ? drug : first;
+            String folderCode = file.getParent().getFileName().toString();
+            String code =
+                    drug.kCode() != null && !drug.kCode().isBlank()
+                            ? drug.kCode()
+                            : folderCode.startsWith("K-") ? folderCode : null;
+            for (LabelledImage.Box box : boxes(parsed, code)) {
+                if (!boxes.contains(box)) {
+                    boxes.add(box);
+                }
+            }
+        }
+        if (first == null) {
+            return Optional.empty();
+        }
+        Path image = AihubLayout.imageFor(photo, split);
+        if (!Files.isRegularFile(image)) {
+            skipped.skip(SkipReport.Reason.MISSING_IMAGE, image, "label " + photo.getFileName());
+            return Optional.empty();
+        }
+        String kCode =
+                first.kCode() != null && !first.kCode().isBlank()
+                        ? first.kCode()
+                        : AihubLayout.codeFolderOf(photo);
+        return Optional.of(new LabelledImage(image, photo, kCode, first, true, boxes));
     }
 
     static Optional<LabelledImage> parse(

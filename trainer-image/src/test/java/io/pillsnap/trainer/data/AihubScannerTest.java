@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +46,53 @@ class AihubScannerTest {
                                     .allSatisfy(box -> assertThat(box.kCode()).matches("K-\\d{6}"));
                         });
         assertThat(scan.skipped().total()).isZero();
+    }
+
+    @Test
+    void combinationLabelsComeOneFilePerDrugAndAreMergedPerPhoto() throws IOException {
+        ScanResult scan = AihubScanner.scan(data, AihubLayout.Split.TRAIN, 2);
+
+        for (LabelledImage photo : scan.combinations()) {
+            // the folder names the photo's drugs; each has its own label file with its box
+            String folder = photo.image().getParent().getFileName().toString();
+            int drugs = folder.split("-").length - 1;
+            Path labels = photo.label().getParent();
+            String stem = photo.label().getFileName().toString();
+            try (Stream<Path> files = Files.list(labels)) {
+                assertThat(
+                                files.filter(Files::isDirectory)
+                                        .filter(d -> Files.exists(d.resolve(stem))))
+                        .hasSize(drugs);
+            }
+            assertThat(photo.boxes()).hasSize(drugs);
+            assertThat(photo.boxes().stream().map(LabelledImage.Box::kCode).distinct())
+                    .hasSize(drugs);
+        }
+    }
+
+    @Test
+    void aPhotoWithPerDrugFilesAndOneFileOfAllBoxesGetsEveryBoxOnce(@TempDir Path copy)
+            throws IOException {
+        Path root = copyOf(data, copy);
+        LabelledImage photo =
+                AihubScanner.scan(root, AihubLayout.Split.TRAIN, 2).combinations().get(0);
+        Path labels = photo.label().getParent();
+        String stem = photo.label().getFileName().toString();
+        // one drug's file moved up to where a single all-boxes file would be, with a box of
+        // another drug added to it: every box must still come out once
+        Path drugFile;
+        try (Stream<Path> drugs = Files.list(labels).filter(Files::isDirectory)) {
+            drugFile = drugs.sorted().findFirst().orElseThrow().resolve(stem);
+        }
+        Files.move(drugFile, labels.resolve(stem));
+
+        LabelledImage merged =
+                AihubScanner.scan(root, AihubLayout.Split.TRAIN, 2).combinations().stream()
+                        .filter(p -> p.image().equals(photo.image()))
+                        .findFirst()
+                        .orElseThrow();
+
+        assertThat(merged.boxes()).containsExactlyInAnyOrderElementsOf(photo.boxes());
     }
 
     @Test

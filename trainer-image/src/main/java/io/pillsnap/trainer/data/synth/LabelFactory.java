@@ -6,7 +6,9 @@ import io.pillsnap.trainer.data.AihubLabel.Category;
 import io.pillsnap.trainer.data.AihubLabel.ImageInfo;
 import java.awt.geom.Rectangle2D;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Builds the AIHub label of a photo: one {@code images} entry per drug (all with the same file
@@ -29,6 +31,34 @@ final class LabelFactory {
             categories.add(new Category(id, drug.kCode()));
         }
         return new AihubLabel(images, annotations, categories);
+    }
+
+    /**
+     * The labels of a combination photo as AIHub publishes them: one file per drug (in a folder
+     * named by its K-code inside the photo's label folder), each with that drug's metadata and the
+     * boxes of its pills.
+     */
+    static Map<String, AihubLabel> perDrug(
+            PhotoScene scene, String fileName, int width, int height) {
+        Map<String, List<Annotation>> boxes = new LinkedHashMap<>();
+        Map<String, SyntheticDrug> drugs = new LinkedHashMap<>();
+        int id = 0;
+        for (PillPose pill : scene.pills()) {
+            id++;
+            drugs.put(pill.drug().kCode(), pill.drug());
+            boxes.computeIfAbsent(pill.drug().kCode(), code -> new ArrayList<>())
+                    .add(new Annotation(bbox(pill.bounds(), width, height), 1, 1, id));
+        }
+        Map<String, AihubLabel> labels = new LinkedHashMap<>();
+        drugs.forEach(
+                (code, drug) ->
+                        labels.put(
+                                code,
+                                new AihubLabel(
+                                        List.of(imageInfo(drug, fileName, width, height)),
+                                        boxes.get(code),
+                                        List.of(new Category(1, code)))));
+        return labels;
     }
 
     private static ImageInfo imageInfo(SyntheticDrug drug, String fileName, int width, int height) {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Map;
 import java.util.SplittableRandom;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -53,12 +54,26 @@ final class PhotoWriter {
                 PhotoRenderer.render(
                         scene, width, height, options.difficulty().noiseSigma(), random);
         byte[] png = encodePng(image);
-        AihubLabel label = LabelFactory.label(scene, stem + ".png", width, height);
-        byte[] json = MAPPER.writeValueAsBytes(label);
         // image first: loaders start from labels, so a crash in between leaves no dangling label
         writeAtomically(photo.imageFolder(root).resolve(stem + ".png"), png);
-        writeAtomically(photo.labelFolder(root).resolve(stem + ".json"), json);
-        return png.length + json.length;
+        long written = png.length;
+        if (photo.isCombination()) {
+            for (Map.Entry<String, AihubLabel> drug :
+                    LabelFactory.perDrug(scene, stem + ".png", width, height).entrySet()) {
+                byte[] json = MAPPER.writeValueAsBytes(drug.getValue());
+                writeAtomically(
+                        photo.labelFolder(root).resolve(drug.getKey()).resolve(stem + ".json"),
+                        json);
+                written += json.length;
+            }
+        } else {
+            byte[] json =
+                    MAPPER.writeValueAsBytes(
+                            LabelFactory.label(scene, stem + ".png", width, height));
+            writeAtomically(photo.labelFolder(root).resolve(stem + ".json"), json);
+            written += json.length;
+        }
+        return written;
     }
 
     private static byte[] encodePng(BufferedImage image) throws IOException {

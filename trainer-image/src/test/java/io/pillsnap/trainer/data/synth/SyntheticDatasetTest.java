@@ -8,6 +8,7 @@ import io.pillsnap.trainer.data.AihubLabel;
 import io.pillsnap.trainer.data.AihubLabel.Annotation;
 import io.pillsnap.trainer.data.AihubLayout;
 import io.pillsnap.trainer.data.AihubLayout.Split;
+import io.pillsnap.trainer.data.AihubScanner;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -61,17 +62,23 @@ class SyntheticDatasetTest {
                         AihubLayout.labelsRoot(root, Split.TRAIN, AihubLayout.COMBINATION)
                                 .resolve("TL_1_combo"))
                 .isDirectory();
-        for (Path label : labels(root)) {
-            assertThat(label.getParent().getFileName().toString()).endsWith("_json");
-            assertThat(label.getFileName().toString())
-                    .startsWith(AihubLayout.codeFolderOf(label) + "_")
+        for (Path photo : AihubScanner.photoLabels(labels(root)).keySet()) {
+            assertThat(photo.getParent().getFileName().toString()).endsWith("_json");
+            assertThat(photo.getFileName().toString())
+                    .startsWith(AihubLayout.codeFolderOf(photo) + "_")
                     .matches("K-\\d{6}(-\\d{6})*(_\\d+){7}\\.json");
+        }
+        // a combination photo's labels: one file per drug, in a folder named by its K-code
+        for (Path file :
+                labels(AihubLayout.labelsRoot(root, Split.TRAIN, AihubLayout.COMBINATION))) {
+            assertThat(file.getParent().getFileName().toString()).matches("K-\\d{6}");
+            assertThat(file.getParent().getParent().getFileName().toString()).endsWith("_json");
         }
     }
 
     @Test
     void everyLabelHasItsImageWhereTheLoaderLooks() throws IOException {
-        List<Path> labels = labels(root);
+        List<Path> labels = List.copyOf(AihubScanner.photoLabels(labels(root)).keySet());
         assertThat(labels).hasSize(report.images());
         for (Path label : labels) {
             Path image = AihubLayout.imageFor(label, splitOf(label));
@@ -79,8 +86,10 @@ class SyntheticDatasetTest {
             BufferedImage decoded = ImageIO.read(image.toFile());
             assertThat(decoded.getWidth()).isEqualTo(tiny().width());
             assertThat(decoded.getHeight()).isEqualTo(tiny().height());
-            assertThat(read(label).images().get(0).fileName())
-                    .isEqualTo(image.getFileName().toString());
+            for (Path file : AihubScanner.photoLabels(labels(root)).get(label)) {
+                assertThat(read(file).images().get(0).fileName())
+                        .isEqualTo(image.getFileName().toString());
+            }
         }
         assertThat(files(root, ".png")).hasSize(report.images());
     }
@@ -129,36 +138,48 @@ class SyntheticDatasetTest {
 
     @Test
     void combinationLabelsBoxTwoToFourDistinctDrugs() {
-        List<Path> combinations =
+        List<Path> files =
                 labels(AihubLayout.labelsRoot(root, Split.TRAIN, AihubLayout.COMBINATION));
-        combinations.addAll(
-                labels(AihubLayout.labelsRoot(root, Split.VAL, AihubLayout.COMBINATION)));
-        assertThat(combinations).hasSize(report.combinationImages()).isNotEmpty();
-        for (Path file : combinations) {
-            AihubLabel label = read(file);
-            List<String> codes = label.categories().stream().map(c -> c.name()).toList();
-            assertThat(label.annotations()).hasSizeBetween(2, 4).hasSameSizeAs(label.images());
-            assertThat(codes).doesNotHaveDuplicates().hasSameSizeAs(label.annotations()).isSorted();
-            assertThat(AihubLayout.codeFolderOf(file))
-                    .isEqualTo(
-                            codes.get(0)
-                                    + codes.stream()
-                                            .skip(1)
-                                            .map(code -> "-" + code.substring(2))
-                                            .collect(Collectors.joining()));
-            assertThat(label.images())
-                    .extracting(AihubLabel.ImageInfo::kCode)
-                    .containsExactlyElementsOf(codes);
-            assertThat(label.images())
-                    .extracting(AihubLabel.ImageInfo::fileName)
-                    .containsOnly(label.images().get(0).fileName());
-            for (Annotation box : label.annotations()) {
-                assertInsideImage(box);
-                assertThat(label.categories())
-                        .anySatisfy(
-                                category -> assertThat(category.id()).isEqualTo(box.categoryId()));
-            }
-        }
+        files.addAll(labels(AihubLayout.labelsRoot(root, Split.VAL, AihubLayout.COMBINATION)));
+        Map<Path, List<Path>> photos = AihubScanner.photoLabels(files);
+        assertThat(photos).hasSize(report.combinationImages()).isNotEmpty();
+        photos.forEach(
+                (photo, perDrug) -> {
+                    assertThat(perDrug).hasSizeBetween(2, 4);
+                    List<String> codes = new java.util.ArrayList<>();
+                    for (Path file : perDrug) {
+                        AihubLabel label = read(file);
+                        String code = file.getParent().getFileName().toString();
+                        codes.add(code);
+                        assertThat(label.images())
+                                .singleElement()
+                                .satisfies(
+                                        info -> {
+                                            assertThat(info.kCode()).isEqualTo(code);
+                                            assertThat(info.fileName())
+                                                    .isEqualTo(
+                                                            photo.getFileName()
+                                                                    .toString()
+                                                                    .replace(".json", ".png"));
+                                        });
+                        assertThat(label.categories())
+                                .singleElement()
+                                .satisfies(c -> assertThat(c.name()).isEqualTo(code));
+                        assertThat(label.annotations()).isNotEmpty();
+                        for (Annotation box : label.annotations()) {
+                            assertInsideImage(box);
+                            assertThat(box.categoryId()).isEqualTo(label.categories().get(0).id());
+                        }
+                    }
+                    assertThat(codes).doesNotHaveDuplicates().isSorted();
+                    assertThat(AihubLayout.codeFolderOf(photo))
+                            .isEqualTo(
+                                    codes.get(0)
+                                            + codes.stream()
+                                                    .skip(1)
+                                                    .map(code -> "-" + code.substring(2))
+                                                    .collect(Collectors.joining()));
+                });
     }
 
     @Test
