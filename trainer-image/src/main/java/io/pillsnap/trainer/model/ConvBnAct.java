@@ -19,7 +19,7 @@ import java.util.Map;
 /** Convolution without bias, batch norm, and optionally SiLU: the unit every block is built of. */
 public final class ConvBnAct extends AbstractBlock {
 
-    /** Batch-norm momentum of the PyTorch reference (DJL counts momentum as 1 - m). */
+    /** Batch-norm momentum of PyTorch's default 0.1 (DJL counts momentum as 1 - m). */
     private static final float BN_MOMENTUM = 0.9f;
 
     private final int inChannels;
@@ -29,6 +29,7 @@ public final class ConvBnAct extends AbstractBlock {
     private final int groups;
     private final boolean activation;
     private final float epsilon;
+    private final float momentum;
     private final boolean tfSame;
     private final String convName;
     private final String bnName;
@@ -52,15 +53,46 @@ public final class ConvBnAct extends AbstractBlock {
             ModelFlavour flavour,
             String convName,
             String bnName) {
+        this(
+                inChannels,
+                outChannels,
+                kernel,
+                stride,
+                groups,
+                activation,
+                (float) flavour.batchNormEpsilon(),
+                BN_MOMENTUM,
+                flavour.tfSamePadding(),
+                convName,
+                bnName);
+    }
+
+    /**
+     * @param momentum DJL's batch-norm momentum: the share of the running statistics kept (PyTorch
+     *     0.03 is 0.97 here)
+     */
+    public ConvBnAct(
+            int inChannels,
+            int outChannels,
+            int kernel,
+            int stride,
+            int groups,
+            boolean activation,
+            float epsilon,
+            float momentum,
+            boolean tfSamePadding,
+            String convName,
+            String bnName) {
         this.inChannels = inChannels;
         this.outChannels = outChannels;
         this.kernel = kernel;
         this.stride = stride;
         this.groups = groups;
         this.activation = activation;
-        this.epsilon = (float) flavour.batchNormEpsilon();
+        this.epsilon = epsilon;
+        this.momentum = momentum;
         // stride 1 with an odd kernel pads symmetrically under both rules
-        this.tfSame = flavour.tfSamePadding() && (stride > 1 || kernel % 2 == 0);
+        this.tfSame = tfSamePadding && (stride > 1 || kernel % 2 == 0);
         this.convName = convName;
         this.bnName = bnName;
         // He init on fan-out, as the reference EfficientNet implementations do
@@ -128,7 +160,7 @@ public final class ConvBnAct extends AbstractBlock {
                                 parameterStore.getValue(gamma, device, training),
                                 parameterStore.getValue(beta, device, training),
                                 1,
-                                BN_MOMENTUM,
+                                momentum,
                                 epsilon,
                                 training)
                         .singletonOrThrow();
@@ -169,7 +201,7 @@ public final class ConvBnAct extends AbstractBlock {
         // no children
     }
 
-    void collect(String prefix, Map<String, Parameter> names) {
+    public void collect(String prefix, Map<String, Parameter> names) {
         names.put(prefix + convName + ".weight", weight);
         names.put(prefix + bnName + ".weight", gamma);
         names.put(prefix + bnName + ".bias", beta);
