@@ -51,6 +51,27 @@ final class Attention extends YoloModule {
     }
 
     @Override
+    String export(YoloGraph g, String x, Shape input) {
+        long channels = input.get(1);
+        long height = input.get(2);
+        long width = input.get(3);
+        long positions = height * width;
+        String t = g.reshape(g.conv(qkv, x), 0, heads, 2L * keyDim + headDim, positions);
+        String[] parts = g.split(t, 2, keyDim, keyDim, headDim);
+        String attention =
+                g.softmax(g.scale(g.matMul(g.transpose(parts[0], 0, 1, 3, 2), parts[1]), scale), 3);
+        String out =
+                g.reshape(
+                        g.matMul(parts[2], g.transpose(attention, 0, 1, 3, 2)),
+                        0,
+                        channels,
+                        height,
+                        width);
+        out = g.add(out, g.conv(pe, g.reshape(parts[2], 0, channels, height, width)));
+        return g.conv(proj, out);
+    }
+
+    @Override
     Shape outputShape(Shape input) {
         return input;
     }

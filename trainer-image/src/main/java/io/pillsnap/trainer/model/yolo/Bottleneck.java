@@ -33,6 +33,12 @@ final class Bottleneck extends YoloModule {
     }
 
     @Override
+    String export(YoloGraph g, String x, Shape input) {
+        String y = g.conv(cv2, g.conv(cv1, x));
+        return add ? g.add(x, y) : y;
+    }
+
+    @Override
     Shape outputShape(Shape input) {
         return new Shape(input.get(0), out, input.get(2), input.get(3));
     }

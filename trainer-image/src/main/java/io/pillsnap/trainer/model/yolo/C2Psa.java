@@ -38,6 +38,17 @@ final class C2Psa extends YoloModule {
     }
 
     @Override
+    String export(YoloGraph g, String x, Shape input) {
+        String[] parts = g.split(g.conv(cv1, x), 1, hidden, hidden);
+        String b = parts[1];
+        Shape inner = new Shape(input.get(0), hidden, input.get(2), input.get(3));
+        for (PsaBlock block : m) {
+            b = block.export(g, b, inner);
+        }
+        return g.conv(cv2, g.concat(1, parts[0], b));
+    }
+
+    @Override
     Shape outputShape(Shape input) {
         return input;
     }

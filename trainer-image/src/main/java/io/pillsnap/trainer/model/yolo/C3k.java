@@ -43,6 +43,15 @@ final class C3k extends YoloModule {
     }
 
     @Override
+    String export(YoloGraph g, String x, Shape input) {
+        String a = g.conv(cv1, x);
+        for (Bottleneck block : m) {
+            a = block.export(g, a, input);
+        }
+        return g.conv(cv3, g.concat(1, a, g.conv(cv2, x)));
+    }
+
+    @Override
     Shape outputShape(Shape input) {
         return new Shape(input.get(0), out, input.get(2), input.get(3));
     }

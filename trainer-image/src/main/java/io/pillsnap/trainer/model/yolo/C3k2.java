@@ -49,6 +49,21 @@ final class C3k2 extends YoloModule {
     }
 
     @Override
+    String export(YoloGraph g, String x, Shape input) {
+        String[] parts = g.split(g.conv(cv1, x), 1, hidden, hidden);
+        String[] all = new String[2 + m.size()];
+        all[0] = parts[0];
+        all[1] = parts[1];
+        String last = parts[1];
+        Shape inner = new Shape(input.get(0), hidden, input.get(2), input.get(3));
+        for (int i = 0; i < m.size(); i++) {
+            last = m.get(i).export(g, last, inner);
+            all[2 + i] = last;
+        }
+        return g.conv(cv2, g.concat(1, all));
+    }
+
+    @Override
     Shape outputShape(Shape input) {
         return new Shape(input.get(0), out, input.get(2), input.get(3));
     }

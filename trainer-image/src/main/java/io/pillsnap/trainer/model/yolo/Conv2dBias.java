@@ -66,6 +66,11 @@ final class Conv2dBias extends YoloModule {
     }
 
     @Override
+    String export(YoloGraph g, String x, Shape input) {
+        return g.convWithBias(weight, bias, x);
+    }
+
+    @Override
     Shape outputShape(Shape input) {
         return new Shape(input.get(0), out, input.get(2), input.get(3));
     }

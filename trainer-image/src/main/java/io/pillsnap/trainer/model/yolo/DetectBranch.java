@@ -57,6 +57,14 @@ final class DetectBranch extends YoloModule {
     }
 
     @Override
+    String export(YoloGraph g, String x, Shape input) {
+        String box = box2.export(g, g.conv(box1, g.conv(box0, x)), input);
+        String cls = g.conv(cls0pw, g.conv(cls0dw, x));
+        cls = cls2.export(g, g.conv(cls1pw, g.conv(cls1dw, cls)), input);
+        return g.concat(1, box, cls);
+    }
+
+    @Override
     Shape outputShape(Shape input) {
         return new Shape(input.get(0), outputs, input.get(2), input.get(3));
     }

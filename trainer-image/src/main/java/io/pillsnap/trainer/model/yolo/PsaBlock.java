@@ -26,6 +26,12 @@ final class PsaBlock extends YoloModule {
     }
 
     @Override
+    String export(YoloGraph g, String x, Shape input) {
+        String y = g.add(x, attn.export(g, x, input));
+        return g.add(y, g.conv(ffn1, g.conv(ffn0, y)));
+    }
+
+    @Override
     Shape outputShape(Shape input) {
         return input;
     }

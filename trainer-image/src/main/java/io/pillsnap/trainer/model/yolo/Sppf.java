@@ -44,6 +44,15 @@ final class Sppf extends YoloModule {
     }
 
     @Override
+    String export(YoloGraph g, String x, Shape input) {
+        String a = g.conv(cv1, x);
+        String p1 = g.maxPool(a, kernel);
+        String p2 = g.maxPool(p1, kernel);
+        String p3 = g.maxPool(p2, kernel);
+        return g.conv(cv2, g.concat(1, a, p1, p2, p3));
+    }
+
+    @Override
     Shape outputShape(Shape input) {
         return new Shape(input.get(0), out, input.get(2), input.get(3));
     }

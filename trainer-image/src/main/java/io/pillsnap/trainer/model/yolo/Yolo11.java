@@ -130,6 +130,58 @@ public final class Yolo11 extends YoloModule {
         return NDArrays.concat(flat, 2);
     }
 
+    /** The whole forward pass as graph operations, for an input of {@code size} pixels. */
+    public String export(YoloGraph g, String x, int size) {
+        return export(g, x, new Shape(1, 3, size, size));
+    }
+
+    @Override
+    String export(YoloGraph g, String x, Shape input) {
+        String[] out = new String[23];
+        Shape[] shapes = new Shape[23];
+        String y = x;
+        Shape shape = input;
+        for (int i = 0; i <= 22; i++) {
+            switch (i) {
+                case 11, 14 -> {
+                    y = g.upsample(y);
+                    shape =
+                            new Shape(
+                                    shape.get(0), shape.get(1), shape.get(2) * 2, shape.get(3) * 2);
+                }
+                case 12, 15, 18, 21 -> {
+                    int other = i == 12 ? 6 : i == 15 ? 4 : i == 18 ? 13 : 10;
+                    y = g.concat(1, y, out[other]);
+                    shape =
+                            new Shape(
+                                    shape.get(0),
+                                    shape.get(1) + shapes[other].get(1),
+                                    shape.get(2),
+                                    shape.get(3));
+                }
+                default -> {
+                    y = layers.get(i).export(g, y, shape);
+                    shape = layers.get(i).outputShape(shape);
+                }
+            }
+            out[i] = y;
+            shapes[i] = shape;
+        }
+        int[] levels = {16, 19, 22};
+        String[] flat = new String[levels.length];
+        for (int i = 0; i < levels.length; i++) {
+            Shape level = shapes[levels[i]];
+            String map = head.get(i).export(g, out[levels[i]], level);
+            flat[i] =
+                    g.reshape(
+                            map,
+                            0,
+                            4L * DetectBranch.REG_MAX + classes,
+                            level.get(2) * level.get(3));
+        }
+        return g.concat(2, flat);
+    }
+
     private static NDArray upsample(NDArray x) {
         return x.repeat(2, 2).repeat(3, 2);
     }
@@ -202,6 +254,11 @@ public final class Yolo11 extends YoloModule {
         @Override
         NDArray apply(NDArray x, Runner f) {
             return f.run(conv, x);
+        }
+
+        @Override
+        String export(YoloGraph g, String x, Shape input) {
+            return g.conv(conv, x);
         }
 
         @Override

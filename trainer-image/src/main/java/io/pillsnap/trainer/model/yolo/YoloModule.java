@@ -56,6 +56,9 @@ abstract class YoloModule extends AbstractBlock {
     /** Output shape for an input shape. */
     abstract Shape outputShape(Shape input);
 
+    /** Writes the forward pass as graph operations; returns the output's name. */
+    abstract String export(YoloGraph g, String x, Shape input);
+
     /** Adds every tensor under its reference name. */
     abstract void collect(String prefix, Map<String, Parameter> names);
 
