@@ -113,32 +113,29 @@ final class OnnxGraph {
 
     /** A 1-D int64 constant (shapes, split sizes). */
     String longs(long... values) {
-        String name = "const_" + counter++;
-        TensorProto.Builder tensor =
-                TensorProto.newBuilder()
-                        .setName(name)
-                        .setDataType(TensorProto.DataType.INT64.getNumber())
-                        .addDims(values.length);
+        TensorProto.Builder tensor = constant(TensorProto.DataType.INT64, values.length);
         for (long v : values) {
             tensor.addInt64Data(v);
         }
         graph.addInitializer(tensor);
-        return name;
+        return tensor.getName();
     }
 
     /** A 1-D float constant. */
     String floats(float... values) {
-        String name = "const_" + counter++;
-        TensorProto.Builder tensor =
-                TensorProto.newBuilder()
-                        .setName(name)
-                        .setDataType(TensorProto.DataType.FLOAT.getNumber())
-                        .addDims(values.length);
+        TensorProto.Builder tensor = constant(TensorProto.DataType.FLOAT, values.length);
         for (float v : values) {
             tensor.addFloatData(v);
         }
         graph.addInitializer(tensor);
-        return name;
+        return tensor.getName();
+    }
+
+    private TensorProto.Builder constant(TensorProto.DataType type, int length) {
+        return TensorProto.newBuilder()
+                .setName("const_" + counter++)
+                .setDataType(type.getNumber())
+                .addDims(length);
     }
 
     /** Convolution, batch norm with the unit's epsilon, SiLU when the unit has it. */

@@ -109,7 +109,7 @@ public final class CheckpointEvaluation {
                             evaluation,
                             LatencyMeter.measure(
                                     model::logits,
-                                    firstInput(val, preprocessing),
+                                    HeldOut.firstInput(val, preprocessing),
                                     settings.latencySamples())));
             List<EvaluatedSet> sets = new ArrayList<>();
             sets.add(Reports.set("validation", evaluation, val));
@@ -133,11 +133,5 @@ public final class CheckpointEvaluation {
                     dir.reportFolder().resolve("evaluate-" + checkpoint), trained, sets, null, 0);
             return summary;
         }
-    }
-
-    private static float[] firstInput(ImageSource val, Preprocessing preprocessing) {
-        float[] input = new float[3 * preprocessing.imageSize() * preprocessing.imageSize()];
-        preprocessing.normalise(val.image(0).pixels(), input, 0);
-        return input;
     }
 }

@@ -9,6 +9,7 @@ import io.pillsnap.trainer.data.SkipReport;
 import io.pillsnap.trainer.eval.ClassificationEvaluator;
 import io.pillsnap.trainer.eval.Evaluation;
 import java.util.List;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,11 +39,23 @@ final class HeldOut {
                 settings.effectiveWorkers(),
                 memoryBudget,
                 skipped,
-                done -> {
-                    if (done % 500 == 0 || done == samples.size()) {
-                        log.info("decoded {}/{} {} pictures", done, samples.size(), name);
-                    }
-                });
+                decoded(name, samples.size()));
+    }
+
+    /** Logs decoding progress every 500 photos and at the end. */
+    static IntConsumer decoded(String name, int total) {
+        return done -> {
+            if (done % 500 == 0 || done == total) {
+                log.info("decoded {}/{} {} pictures", done, total, name);
+            }
+        };
+    }
+
+    /** The model input of the first photo, for single-image latency. */
+    static float[] firstInput(ImageSource photos, Preprocessing preprocessing) {
+        float[] input = new float[3 * preprocessing.imageSize() * preprocessing.imageSize()];
+        preprocessing.normalise(photos.image(0).pixels(), input, 0);
+        return input;
     }
 
     static Evaluation evaluate(

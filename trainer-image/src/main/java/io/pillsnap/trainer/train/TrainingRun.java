@@ -142,7 +142,7 @@ public final class TrainingRun {
                         settings.effectiveWorkers(),
                         budget * 4 / 5,
                         sample.skipped(),
-                        n -> loading("training", n, sample.train().size()));
+                        HeldOut.decoded("training", sample.train().size()));
         ImageSource val =
                 HeldOut.load(
                         "validation",
@@ -221,7 +221,7 @@ public final class TrainingRun {
             Evaluation evaluation =
                     HeldOut.evaluate(model, val, preprocessing, settings, sample.classes().size());
             EvaluatedSet test = test(model, sample, preprocessing, budget / 5);
-            float[] oneImage = firstInput(val, preprocessing);
+            float[] oneImage = HeldOut.firstInput(val, preprocessing);
             TrainResult.Latency latency =
                     LatencyMeter.measure(model::logits, oneImage, settings.latencySamples());
             Reports.write(
@@ -807,21 +807,9 @@ public final class TrainingRun {
         return config.maxBatches() == null ? all : Math.min(all, config.maxBatches());
     }
 
-    private static float[] firstInput(ImageSource val, Preprocessing preprocessing) {
-        float[] input = new float[3 * preprocessing.imageSize() * preprocessing.imageSize()];
-        preprocessing.normalise(val.image(0).pixels(), input, 0);
-        return input;
-    }
-
     private static Optional<Path> checkpointIn(Path base, String name) {
         return Checkpoints.find(base)
                 .or(() -> Checkpoints.find(base.resolve("checkpoints").resolve(name)));
-    }
-
-    private void loading(String split, int done, int total) {
-        if (done % 500 == 0 || done == total) {
-            log.info("decoded {}/{} {} pictures", done, total, split);
-        }
     }
 
     private void update(

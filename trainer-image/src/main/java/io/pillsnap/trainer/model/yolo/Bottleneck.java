@@ -40,7 +40,7 @@ final class Bottleneck extends YoloModule {
 
     @Override
     Shape outputShape(Shape input) {
-        return new Shape(input.get(0), out, input.get(2), input.get(3));
+        return withChannels(input, out);
     }
 
     @Override

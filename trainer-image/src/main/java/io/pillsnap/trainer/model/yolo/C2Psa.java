@@ -41,7 +41,7 @@ final class C2Psa extends YoloModule {
     String export(YoloGraph g, String x, Shape input) {
         String[] parts = g.split(g.conv(cv1, x), 1, hidden, hidden);
         String b = parts[1];
-        Shape inner = new Shape(input.get(0), hidden, input.get(2), input.get(3));
+        Shape inner = withChannels(input, hidden);
         for (PsaBlock block : m) {
             b = block.export(g, b, inner);
         }

@@ -55,7 +55,7 @@ final class C3k2 extends YoloModule {
         all[0] = parts[0];
         all[1] = parts[1];
         String last = parts[1];
-        Shape inner = new Shape(input.get(0), hidden, input.get(2), input.get(3));
+        Shape inner = withChannels(input, hidden);
         for (int i = 0; i < m.size(); i++) {
             last = m.get(i).export(g, last, inner);
             all[2 + i] = last;
@@ -65,7 +65,7 @@ final class C3k2 extends YoloModule {
 
     @Override
     Shape outputShape(Shape input) {
-        return new Shape(input.get(0), out, input.get(2), input.get(3));
+        return withChannels(input, out);
     }
 
     @Override

@@ -72,7 +72,7 @@ final class Conv2dBias extends YoloModule {
 
     @Override
     Shape outputShape(Shape input) {
-        return new Shape(input.get(0), out, input.get(2), input.get(3));
+        return withChannels(input, out);
     }
 
     @Override

@@ -66,7 +66,7 @@ final class DetectBranch extends YoloModule {
 
     @Override
     Shape outputShape(Shape input) {
-        return new Shape(input.get(0), outputs, input.get(2), input.get(3));
+        return withChannels(input, outputs);
     }
 
     /** The box branch under {@code model.23.cv2.<level>.}, as the reference names it. */

@@ -46,6 +46,11 @@ abstract class YoloModule extends AbstractBlock {
         return conv(in, out, kernel, 1, gcd(in, out), true);
     }
 
+    /** The same batch and spatial size with other channels. */
+    static Shape withChannels(Shape input, long channels) {
+        return new Shape(input.get(0), channels, input.get(2), input.get(3));
+    }
+
     static int gcd(int a, int b) {
         return b == 0 ? a : gcd(b, a % b);
     }
@@ -105,9 +110,5 @@ abstract class YoloModule extends AbstractBlock {
     private static NDArray forwardScratch(Block child, NDArray x, NDManager scratch) {
         return child.forward(new ParameterStore(scratch, false), new NDList(x), false)
                 .singletonOrThrow();
-    }
-
-    static void collectConv(ConvBnAct conv, String prefix, Map<String, Parameter> names) {
-        conv.collect(prefix, names);
     }
 }
