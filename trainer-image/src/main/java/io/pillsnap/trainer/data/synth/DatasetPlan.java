@@ -103,7 +103,7 @@ final class DatasetPlan {
 
     private List<SyntheticDrug> combinationDrugs(int set) {
         SplittableRandom random = Seeds.random(options.seed(), Seeds.Purpose.COMBINATION_SET, set);
-        int count = Math.min(2 + random.nextInt(3), catalogue.size());
+        int count = Math.min(2 + random.nextInt(5), catalogue.size());
         Set<Integer> picked = new LinkedHashSet<>();
         while (picked.size() < count) {
             picked.add(random.nextInt(catalogue.size()));

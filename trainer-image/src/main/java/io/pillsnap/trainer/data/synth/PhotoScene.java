@@ -31,13 +31,26 @@ record PhotoScene(
     /** Single photos: long axis 40-65% of the short image side, like the real close-ups. */
     private static final double SINGLE_LENGTH = 0.58;
 
-    /** Combination photos: 20-30% of the short side. */
-    private static final double COMBINATION_LENGTH = 0.27;
+    /**
+     * Combination photos: the camera stands further away, 20-34% of the short side (with the drug's
+     * own size), drawn per photo.
+     */
+    private static final double COMBINATION_LENGTH_MIN = 0.21;
+
+    private static final double COMBINATION_LENGTH_MAX = 0.29;
 
     /** Keeps the shadow mostly in frame too. */
     private static final double MARGIN = 0.05;
 
+    /** Apart: pills barely touch. */
     private static final double MAX_OVERLAP = 0.08;
+
+    /**
+     * Crowded photos (about half) let pills lie against and on each other, as a handful poured on a
+     * table does, up to this share of the smaller box; never so much that a pill is mostly hidden.
+     */
+    private static final double MAX_CROWDED_OVERLAP = 0.3;
+
     private static final int PLACEMENT_ATTEMPTS = 60;
 
     static PhotoScene single(
@@ -58,10 +71,15 @@ record PhotoScene(
             Difficulty difficulty,
             RandomGenerator random) {
         PhotoScene scene = lighting(width, height, difficulty, random);
+        double length = random.nextDouble(COMBINATION_LENGTH_MIN, COMBINATION_LENGTH_MAX);
+        double allowed =
+                random.nextBoolean()
+                        ? random.nextDouble(MAX_OVERLAP, MAX_CROWDED_OVERLAP)
+                        : MAX_OVERLAP;
         List<PillPose> placed = new ArrayList<>();
         for (SyntheticDrug drug : drugs) {
-            PillPose pose = pose(drug, COMBINATION_LENGTH, width, height, difficulty, random);
-            placed.add(placeApart(pose, placed, width, height, random));
+            PillPose pose = pose(drug, length, width, height, difficulty, random);
+            placed.add(placeApart(pose, placed, allowed, width, height, random));
         }
         return scene.with(placed);
     }
@@ -140,23 +158,59 @@ record PhotoScene(
         return pose.movedTo(x, y);
     }
 
-    /** Tries places until the pill barely touches the others; else takes the least crowded. */
+    /**
+     * Places a pill so that it overlaps the others by at most {@code allowed} (as a share of the
+     * smaller box): apart photos try places anywhere until one barely touches the others, crowded
+     * ones try places beside a pill already down until one covers between a third of the allowance
+     * and all of it, so that pills lie against and on each other. When no try fits, the one nearest
+     * the range is taken.
+     */
     private static PillPose placeApart(
-            PillPose pose, List<PillPose> others, int width, int height, RandomGenerator random) {
+            PillPose pose,
+            List<PillPose> others,
+            double allowed,
+            int width,
+            int height,
+            RandomGenerator random) {
+        boolean crowded = allowed > MAX_OVERLAP && !others.isEmpty();
+        double least = crowded ? allowed / 3 : 0;
         PillPose best = null;
-        double bestOverlap = Double.MAX_VALUE;
+        double bestMiss = Double.MAX_VALUE;
         for (int attempt = 0; attempt < PLACEMENT_ATTEMPTS; attempt++) {
-            PillPose candidate = place(pose, width, height, random);
+            PillPose candidate =
+                    crowded
+                            ? besideAnother(pose, others, width, height, random)
+                            : place(pose, width, height, random);
             double overlap = worstOverlap(candidate.bounds(), others);
-            if (overlap < bestOverlap) {
+            double miss = Math.max(0, least - overlap) + Math.max(0, overlap - allowed);
+            if (miss < bestMiss) {
                 best = candidate;
-                bestOverlap = overlap;
+                bestMiss = miss;
             }
-            if (overlap <= MAX_OVERLAP) {
+            if (miss == 0) {
                 break;
             }
         }
         return best;
+    }
+
+    /** Next to one of the placed pills, kept inside the frame. */
+    private static PillPose besideAnother(
+            PillPose pose, List<PillPose> others, int width, int height, RandomGenerator random) {
+        PillPose other = others.get(random.nextInt(others.size()));
+        double angle = random.nextDouble(2 * Math.PI);
+        double distance = random.nextDouble(0.3, 0.9) * (pose.length() + other.length()) / 2;
+        PillPose moved =
+                pose.movedTo(
+                        other.centerX() + distance * Math.cos(angle),
+                        other.centerY() + distance * Math.sin(angle));
+        Rectangle2D box = moved.bounds();
+        double margin = MARGIN * pose.length();
+        double dx =
+                Math.max(0, margin - box.getMinX()) - Math.max(0, box.getMaxX() + margin - width);
+        double dy =
+                Math.max(0, margin - box.getMinY()) - Math.max(0, box.getMaxY() + margin - height);
+        return moved.movedTo(moved.centerX() + dx, moved.centerY() + dy);
     }
 
     /** Largest share of either box covered by the other, over all placed pills. */

@@ -137,7 +137,7 @@ class SyntheticDatasetTest {
     }
 
     @Test
-    void combinationLabelsBoxTwoToFourDistinctDrugs() {
+    void combinationLabelsBoxTwoToSixDistinctDrugs() {
         List<Path> files =
                 labels(AihubLayout.labelsRoot(root, Split.TRAIN, AihubLayout.COMBINATION));
         files.addAll(labels(AihubLayout.labelsRoot(root, Split.VAL, AihubLayout.COMBINATION)));
@@ -145,7 +145,7 @@ class SyntheticDatasetTest {
         assertThat(photos).hasSize(report.combinationImages()).isNotEmpty();
         photos.forEach(
                 (photo, perDrug) -> {
-                    assertThat(perDrug).hasSizeBetween(2, 4);
+                    assertThat(perDrug).hasSizeBetween(2, 6);
                     List<String> codes = new java.util.ArrayList<>();
                     for (Path file : perDrug) {
                         AihubLabel label = read(file);
