@@ -57,6 +57,17 @@ final class GateReport {
                     export.images(),
                     export.passed() ? "passed" : "FAILED");
         }
+        TrainerResult.ExportCheck detector = result.detectorExport();
+        if (detector != null) {
+            out.printf(
+                    Locale.ROOT,
+                    "detector ONNX export: max abs head difference %.3g, %.4f of the boxes found"
+                            + " again (IoU >= 0.99) on %d photos (%s)%n",
+                    detector.maxAbsDiff(),
+                    detector.top1Agreement(),
+                    detector.images(),
+                    detector.passed() ? "passed" : "FAILED");
+        }
         out.printf("gate: %s (%s)%n", gate.result(), gate.summary());
     }
 

@@ -9,6 +9,7 @@ import io.pillsnap.api.trainer.TrainerResult;
 import io.pillsnap.api.trainer.TrainerResultCodec;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.spec.DatasetFormat;
+import io.pillsnap.api.v1alpha1.spec.Task;
 import io.pillsnap.api.v1alpha1.status.GateResult;
 import io.pillsnap.api.v1alpha1.status.GateStatus;
 import io.pillsnap.inference.InferenceServer;
@@ -186,6 +187,14 @@ public final class LocalRun implements Callable<Integer> {
         }
         if (noServe) {
             out.printf("promoted; --no-serve: the model is in %s%n", run);
+            out.flush();
+            return 0;
+        }
+        if (!stage.getSpec().tasks().contains(Task.CLASSIFICATION)) {
+            out.printf(
+                    "promoted; not served: the server answers with a classifier, and this stage"
+                            + " trains only the detector (detector.onnx is in %s)%n",
+                    run);
             out.flush();
             return 0;
         }

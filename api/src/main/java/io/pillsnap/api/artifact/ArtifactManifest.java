@@ -14,6 +14,8 @@ import java.util.Optional;
  * @param flavour the numbers the weights need; {@code preprocessing} carries its mean and std
  * @param metrics validation metrics of the chosen checkpoint (the split that chose it), latency
  * @param testMetrics the same checkpoint on the test set (the dataset's val/ folder), scored once
+ * @param exportCheck the classifier's export check; null in a run without a classifier
+ * @param detectorExportCheck the detector's export check; null in a run without a detector
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -32,6 +34,7 @@ public record ArtifactManifest(
         Map<String, Double> metrics,
         Map<String, Double> testMetrics,
         ExportCheck exportCheck,
+        DetectorExportCheck detectorExportCheck,
         Lineage lineage) {
 
     public static final int SCHEMA = 1;

@@ -13,12 +13,26 @@ public record ExportVerdict(Boolean passed, Double maxAbsDiff, Double top1Agreem
         return new ExportVerdict(null, null, null);
     }
 
-    /** What a trainer's result says about its export. */
+    /**
+     * What a trainer's result says about its exports: failed when any exported model failed its
+     * check (that one's figures), not reported when none was checked.
+     */
     public static ExportVerdict of(TrainerResult result) {
-        TrainerResult.ExportCheck check = result.export();
-        return check == null
-                ? notReported()
-                : new ExportVerdict(check.passed(), check.maxAbsDiff(), check.top1Agreement());
+        TrainerResult.ExportCheck classifier = result.export();
+        TrainerResult.ExportCheck detector = result.detectorExport();
+        if (classifier == null && detector == null) {
+            return notReported();
+        }
+        for (TrainerResult.ExportCheck check : java.util.Arrays.asList(classifier, detector)) {
+            if (check != null && !Boolean.TRUE.equals(check.passed())) {
+                return of(check);
+            }
+        }
+        return of(classifier != null ? classifier : detector);
+    }
+
+    private static ExportVerdict of(TrainerResult.ExportCheck check) {
+        return new ExportVerdict(check.passed(), check.maxAbsDiff(), check.top1Agreement());
     }
 
     public boolean failed() {

@@ -18,6 +18,9 @@ import java.util.Map;
  *     latencyP95Ms and throughput
  * @param test the same checkpoint on the test set (the dataset's val/ folder, evaluated once at the
  *     end); null when the dataset has none or the trainer predates test sets
+ * @param export the classifier's export check; null in a run without a classifier
+ * @param detectorExport the detector's export check, its {@code top1Agreement} the share of the
+ *     trained detector's boxes the exported one found again (IoU >= 0.99); null without a detector
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainerResult(
@@ -31,9 +34,28 @@ public record TrainerResult(
         Artifacts artifacts,
         ExportCheck export,
         DataSummary data,
-        String message) {
+        String message,
+        ExportCheck detectorExport) {
 
     public static final int SCHEMA = 1;
+
+    /** A result without a detector. */
+    public TrainerResult(
+            int schema,
+            Outcome outcome,
+            String runId,
+            Integer epochs,
+            Integer bestEpoch,
+            Map<String, Double> metrics,
+            Map<String, Double> test,
+            Artifacts artifacts,
+            ExportCheck export,
+            DataSummary data,
+            String message) {
+        this(
+                schema, outcome, runId, epochs, bestEpoch, metrics, test, artifacts, export, data,
+                message, null);
+    }
 
     public TrainerResult {
         // nulls are kept so that the codec can name them instead of failing to parse

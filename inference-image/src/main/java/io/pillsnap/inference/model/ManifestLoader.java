@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pillsnap.api.artifact.ArtifactManifest;
+import io.pillsnap.api.artifact.DetectorExportCheck;
 import io.pillsnap.api.artifact.ExportCheck;
 import io.pillsnap.api.artifact.ModelFile;
 import io.pillsnap.api.artifact.ModelFlavour;
@@ -53,6 +54,9 @@ public final class ManifestLoader {
                                                         + " (models[].role = classifier)"));
         for (ModelFile model : manifest.models()) {
             verify(dir, model);
+        }
+        if (manifest.model(ModelFile.DETECTOR).isPresent()) {
+            checkDetectorExport(manifest);
         }
         manifest.model(ModelFile.DETECTOR)
                 .ifPresent(
@@ -158,6 +162,32 @@ public final class ManifestLoader {
                             check.maxAbsDiff(),
                             ExportCheck.allowed(check.tolerance(), check.largestLogit()),
                             check.top1Agreement(),
+                            check.images()));
+        }
+    }
+
+    private static void checkDetectorExport(ArtifactManifest manifest) throws ModelLoadException {
+        DetectorExportCheck check = manifest.detectorExportCheck();
+        if (check == null) {
+            throw new ModelLoadException(
+                    manifest.version()
+                            + ": the manifest lists a detector but no detectorExportCheck, so"
+                            + " nothing shows detector.onnx computes what was trained; export the"
+                            + " run again");
+        }
+        if (!check.passed()) {
+            throw new ModelLoadException(
+                    String.format(
+                            Locale.ROOT,
+                            "%s: the detector's export check failed (max abs head difference %.3g,"
+                                    + " allowed %.3g; %d of %d boxes matched at IoU >= %.2f on %d"
+                                    + " photos): detector.onnx does not compute what was trained",
+                            manifest.version(),
+                            check.maxAbsDiff(),
+                            check.tolerance() * Math.max(1, check.largestOutput()),
+                            check.matchedBoxes(),
+                            check.boxes(),
+                            check.minIou(),
                             check.images()));
         }
     }

@@ -149,6 +149,70 @@ class ManifestLoaderTest {
                 .hasMessageContaining((TrainedRun.CLASSES - 1) + " classes");
     }
 
+    /**
+     * A copy of the run that also lists a detector: detector.onnx with its SHA-256 and a detector
+     * export check. The bytes are the classifier's (this server verifies a detector before it runs
+     * one; what is checked here is that verification).
+     */
+    private Path withDetector(String runId, boolean checkPassed) throws Exception {
+        Path copy = run.copyAs(runId);
+        Path detector = copy.resolve("detector.onnx");
+        Files.copy(copy.resolve("classifier.onnx"), detector);
+        String sha256 = ManifestLoader.sha256(detector);
+        Manifests.edit(
+                copy,
+                m -> {
+                    ObjectNode file = ((ArrayNode) m.path("models")).addObject();
+                    file.put("role", "detector")
+                            .put("file", "detector.onnx")
+                            .put("sha256", sha256)
+                            .put("format", "onnx");
+                    m.putObject("detectorExportCheck")
+                            .put("images", 64)
+                            .put("maxAbsDiff", checkPassed ? 2e-6 : 0.5)
+                            .put("largestOutput", 12.0)
+                            .put("tolerance", 1e-4)
+                            .put("confidence", 0.25)
+                            .put("minIou", 0.99)
+                            .put("boxes", 180)
+                            .put("exportedBoxes", checkPassed ? 180 : 171)
+                            .put("matchedBoxes", checkPassed ? 180 : 169)
+                            .put("worstIou", 0.9991)
+                            .put("passed", checkPassed);
+                });
+        return copy;
+    }
+
+    @Test
+    void aDetectorWithOneByteChangedIsRefusedNamingTheFile() throws Exception {
+        Path copy = withDetector("tampered-detector", true);
+        loader.load(copy).retire();
+        flipOneByte(copy.resolve("detector.onnx"));
+
+        assertThatThrownBy(() -> loader.load(copy))
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("checksum mismatch for detector.onnx");
+    }
+
+    @Test
+    void aDetectorWhoseExportCheckFailedIsRefused() throws Exception {
+        Path copy = withDetector("detector-check-failed", false);
+
+        assertThatThrownBy(() -> loader.load(copy))
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("the detector's export check failed")
+                .hasMessageContaining("169 of 180 boxes matched");
+    }
+
+    @Test
+    void aDetectorWithoutExportCheckIsRefused() throws Exception {
+        Path copy = withDetector("detector-unchecked", true);
+        Manifests.edit(copy, m -> m.remove("detectorExportCheck"));
+
+        assertThatThrownBy(() -> loader.load(copy))
+                .hasMessageContaining("lists a detector but no detectorExportCheck");
+    }
+
     static void flipOneByte(Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
         bytes[bytes.length / 2] ^= 0x01;

@@ -17,12 +17,13 @@ import picocli.CommandLine.Option;
 @Command(
         name = "evaluate",
         mixinStandardHelpOptions = true,
-        header = "Evaluate a run's checkpoint on its validation split and the test set.",
+        header = "Evaluate a run's checkpoints on its validation split and the test set.",
         description = {
             "Evaluate a run's checkpoint on the run's validation split (the same pictures, sampled",
             "again with the run's stage file) and, when the data has a val/ folder, on the test",
             "set; print top-1, top-5, macro-F1 and latency, and write the HTML report to",
-            "report/evaluate-<checkpoint>/ of the run."
+            "report/evaluate-<checkpoint>/ of the run. A run with a detector also scores its",
+            "detector checkpoint on the combination photos (mAP50, mAP50-95, precision, recall)."
         })
 public final class EvaluateCommand implements Callable<Integer> {
 

@@ -55,7 +55,44 @@ final class ResultMessage {
                         result.sample().val().size(),
                         result.test() == null ? null : result.test().images(),
                         result.skipped().total()),
-                "trained " + result.epochs() + " epochs, best epoch " + result.bestEpoch());
+                summary(result),
+                detectorExport(result));
+    }
+
+    /** The detector's check in the result's terms: agreement is the share of boxes matched. */
+    private static TrainerResult.ExportCheck detectorExport(TrainResult result) {
+        if (result.detector() == null) {
+            return null;
+        }
+        var check = result.detector().exportCheck();
+        return new TrainerResult.ExportCheck(
+                check.maxAbsDiff(),
+                check.boxes() == 0 ? 1.0 : (double) check.matchedBoxes() / check.boxes(),
+                check.images(),
+                check.passed());
+    }
+
+    private static String summary(TrainResult result) {
+        StringBuilder text = new StringBuilder();
+        if (result.classifier() != null) {
+            text.append("classifier: trained ")
+                    .append(result.classifier().state().epochsDone())
+                    .append(" epochs, best epoch ")
+                    .append(result.classifier().state().bestEpoch());
+        }
+        if (result.detector() != null) {
+            if (text.length() > 0) {
+                text.append("; ");
+            }
+            var detector = result.detector();
+            text.append("detector: trained ")
+                    .append(detector.state().epochsDone())
+                    .append(" epochs, best epoch ")
+                    .append(detector.state().bestEpoch())
+                    .append(", export check ")
+                    .append(detector.exportCheck().passed() ? "passed" : "FAILED");
+        }
+        return text.toString();
     }
 
     static TrainerResult failed(String runId, String message) {
@@ -104,7 +141,8 @@ final class ResultMessage {
                                     : new TrainerResult.Artifacts(result.artifacts().path(), null),
                             result.export(),
                             result.data(),
-                            truncate(result.message()));
+                            truncate(result.message()),
+                            result.detectorExport());
             return TrainerResultCodec.encode(compact);
         }
     }

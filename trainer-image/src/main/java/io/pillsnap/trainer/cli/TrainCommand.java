@@ -196,6 +196,15 @@ public final class TrainCommand implements Callable<Integer> {
                     ResultMessage.succeeded(result, result.classMapSha256(), files),
                     terminationLog,
                     output);
+            if (result.detector() != null && !result.detector().exportCheck().passed()) {
+                log.error(
+                        "the exported detector does not match the trained one (max abs head"
+                                + " difference {}, {} of {} boxes matched): a stage's gate"
+                                + " rejects it",
+                        result.detector().exportCheck().maxAbsDiff(),
+                        result.detector().exportCheck().matchedBoxes(),
+                        result.detector().exportCheck().boxes());
+            }
             if (result.exportCheck() != null && !result.exportCheck().passed()) {
                 log.error(
                         "the exported model does not match the trained one (max abs logit"

@@ -62,4 +62,28 @@ public final class TestSet {
                 data.resolve(AihubLayout.Split.VAL.folder()));
         return List.copyOf(test);
     }
+
+    /**
+     * The combination photos in the dataset's {@code val/} folder, the detector's test set, sorted;
+     * empty when there are none.
+     */
+    public static List<LabelledImage> findCombinations(
+            DatasetSpec dataset, Path data, int threads) {
+        if (dataset.format() == DatasetFormat.IMAGEFOLDER) {
+            return List.of();
+        }
+        Path labels = AihubLayout.labelsRoot(data, AihubLayout.Split.VAL, AihubLayout.COMBINATION);
+        if (!Files.isDirectory(labels)) {
+            log.info(
+                    "no detector test set: {} does not exist; the gate reads validation mAP",
+                    labels);
+            return List.of();
+        }
+        List<LabelledImage> photos =
+                new ArrayList<>(
+                        AihubScanner.scan(data, AihubLayout.Split.VAL, threads).combinations());
+        photos.sort(Comparator.comparing(LabelledImage::image));
+        log.info("detector test set: {} combination photos", photos.size());
+        return List.copyOf(photos);
+    }
 }

@@ -50,6 +50,7 @@ public final class ManifestWriter {
                         metrics,
                         result.testMetrics(),
                         result.exportCheck(),
+                        result.detector() == null ? null : result.detector().exportCheck(),
                         new ArtifactManifest.Lineage(
                                 result.sample().manifestSha256(),
                                 classMapSha256,

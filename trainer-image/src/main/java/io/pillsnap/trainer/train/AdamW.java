@@ -13,7 +13,7 @@ import java.util.Map;
  * kernel (DJL's adamUpdate), which also clears the gradient. Biases and normalisation parameters
  * (1-D) get no weight decay, as in the reference training recipes.
  */
-public final class AdamW {
+public final class AdamW implements TrainingOptimizer {
 
     private static final float BETA1 = 0.9f;
     private static final float BETA2 = 0.999f;
@@ -38,16 +38,14 @@ public final class AdamW {
         }
     }
 
-    /**
-     * One update of every parameter from its gradient, scaled by {@code gradientScale} (global norm
-     * clipping).
-     */
-    public void step(float learningRate, float gradientScale) {
+    @Override
+    public void step(float weightRate, float biasRate, float gradientScale) {
         step++;
         double correction1 = 1 - Math.pow(BETA1, step);
         double correction2 = 1 - Math.pow(BETA2, step);
-        float biasCorrected = (float) (learningRate * Math.sqrt(correction2) / correction1);
         for (Map.Entry<String, Parameter> entry : parameters.entrySet()) {
+            float learningRate = TrainingOptimizer.isBias(entry.getKey()) ? biasRate : weightRate;
+            float biasCorrected = (float) (learningRate * Math.sqrt(correction2) / correction1);
             NDArray weight = entry.getValue().getArray();
             float decay = weight.getShape().dimension() > 1 ? weightDecay : 0f;
             weight.getNDArrayInternal()
@@ -71,11 +69,13 @@ public final class AdamW {
         }
     }
 
+    @Override
     public long stepCount() {
         return step;
     }
 
     /** Moments to save: m.name and v.name for every parameter. */
+    @Override
     public Map<String, NDArray> state() {
         Map<String, NDArray> state = new LinkedHashMap<>();
         means.forEach((name, array) -> state.put("m." + name, array));
@@ -83,7 +83,7 @@ public final class AdamW {
         return state;
     }
 
-    /** Restores moments saved by {@link #state()} and the step count. */
+    @Override
     public void restore(Map<String, NDArray> saved, long savedStep) {
         for (Map.Entry<String, NDArray> entry : state().entrySet()) {
             NDArray value = saved.get(entry.getKey());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.pillsnap.api.artifact.ClassMap;
 import io.pillsnap.api.artifact.Preprocessing;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
+import io.pillsnap.api.v1alpha1.spec.Task;
 import io.pillsnap.trainer.config.ConfigException;
 import io.pillsnap.trainer.config.TrainConfig;
 import io.pillsnap.trainer.config.TrainerDefaults;
@@ -18,6 +19,7 @@ import io.pillsnap.trainer.eval.EvaluatedSet;
 import io.pillsnap.trainer.eval.Evaluation;
 import io.pillsnap.trainer.eval.EvaluationReport;
 import io.pillsnap.trainer.model.EfficientNetV2Config;
+import io.pillsnap.trainer.train.detection.DetectorCheckpointEvaluation;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,6 +69,14 @@ public final class CheckpointEvaluation {
                             + " samples other classes than run "
                             + runFolder
                             + " was trained on: evaluate it with the dataset it was trained on");
+        }
+        Map<String, Object> detector =
+                stage.getSpec().tasks().contains(Task.DETECTION)
+                        ? DetectorCheckpointEvaluation.run(
+                                dir, stage, sample, data, settings, checkpoint, device)
+                        : null;
+        if (!stage.getSpec().tasks().contains(Task.CLASSIFICATION)) {
+            return Map.of("detector", detector);
         }
         Path folder =
                 Checkpoints.find(dir.checkpoint(checkpoint))
@@ -128,6 +138,9 @@ public final class CheckpointEvaluation {
                 sets.add(Reports.set("test", scored, test));
             }
             dir.writeJson(dir.report("evaluation-" + checkpoint + ".json"), summary);
+            if (detector != null) {
+                summary.put("detector", detector);
+            }
             // beside the run's own report, which describes the checkpoint it chose
             EvaluationReport.write(
                     dir.reportFolder().resolve("evaluate-" + checkpoint), trained, sets, null, 0);

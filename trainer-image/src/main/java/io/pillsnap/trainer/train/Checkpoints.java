@@ -31,8 +31,8 @@ public final class Checkpoints {
     public static final String LAST = "last";
     public static final String BEST = "best";
     static final String WEIGHTS = "weights.ndlist";
-    static final String OPTIMIZER = "optimizer.ndlist";
-    static final String EMA = "ema.ndlist";
+    public static final String OPTIMIZER = "optimizer.ndlist";
+    public static final String EMA = "ema.ndlist";
     static final String STATE = "state.json";
 
     private static final Logger log = LoggerFactory.getLogger(Checkpoints.class);
@@ -44,9 +44,9 @@ public final class Checkpoints {
     public static void save(
             Path folder,
             Map<String, Parameter> weights,
-            AdamW optimizer,
+            TrainingOptimizer optimizer,
             WeightAverage average,
-            TrainingState state) {
+            Object state) {
         try {
             Files.createDirectories(folder.getParent());
             Path staging =
@@ -82,8 +82,13 @@ public final class Checkpoints {
     }
 
     public static TrainingState readState(Path folder) {
+        return readState(folder, TrainingState.class);
+    }
+
+    /** The state saved with a checkpoint, as the task that wrote it records it. */
+    public static <T> T readState(Path folder, Class<T> type) {
         try {
-            return JSON.readValue(folder.resolve(STATE).toFile(), TrainingState.class);
+            return JSON.readValue(folder.resolve(STATE).toFile(), type);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + folder.resolve(STATE), e);
         }

@@ -14,7 +14,7 @@ import java.util.Map;
 /**
  * Writes the evaluation of the best checkpoint: the report of the validation and test sets
  * (report/index.html and the CSV files, see {@link EvaluationReport}, the confusion pictures also
- * in TensorBoard), report/evaluation.json, and the final section of metrics.json.
+ * in TensorBoard) and report/evaluation.json; returns the classifier's part of metrics.json.
  */
 final class Reports {
 
@@ -24,7 +24,7 @@ final class Reports {
      * @param test the test set's evaluation, or null when the dataset has none
      * @param board TensorBoard, for the confusion pictures; may be null
      */
-    static void write(
+    static Map<String, Object> write(
             RunDirectory dir,
             ClassMap classes,
             EvaluatedSet validation,
@@ -44,7 +44,7 @@ final class Reports {
         metrics.put("bestEpoch", state.bestEpoch());
         metrics.put("epochs", state.epochsDone());
         metrics.put("history", state.history());
-        dir.writeJson(dir.file("metrics.json"), metrics);
+        return metrics;
     }
 
     /** A held-out set with its photos in evaluation order, as the report shows them. */

@@ -43,7 +43,7 @@ public final class StopSignal {
     }
 
     /** Trips at the n-th time the loop asks (once per batch and once per epoch): for tests. */
-    static StopSignal afterChecks(int n) {
+    public static StopSignal afterChecks(int n) {
         return new StopSignal(n);
     }
 

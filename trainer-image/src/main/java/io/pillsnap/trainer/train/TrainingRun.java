@@ -1,65 +1,29 @@
 package io.pillsnap.trainer.train;
 
-import ai.djl.Device;
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.pillsnap.api.artifact.ArtifactManifest;
-import io.pillsnap.api.artifact.ExportCheck;
-import io.pillsnap.api.artifact.ModelFile;
-import io.pillsnap.api.artifact.ModelFlavour;
-import io.pillsnap.api.artifact.Preprocessing;
-import io.pillsnap.api.text.Texts;
 import io.pillsnap.api.trainer.TrainingProgress;
 import io.pillsnap.api.v1alpha1.PillsnapStageSpec;
-import io.pillsnap.api.v1alpha1.spec.ClassifierSpec;
-import io.pillsnap.api.v1alpha1.spec.TrainingSpec;
-import io.pillsnap.trainer.config.ConfigException;
+import io.pillsnap.api.v1alpha1.spec.Task;
 import io.pillsnap.trainer.config.TrainConfig;
-import io.pillsnap.trainer.config.TrainerSettings;
-import io.pillsnap.trainer.data.Augmenter;
-import io.pillsnap.trainer.data.Batch;
-import io.pillsnap.trainer.data.BatchLoader;
-import io.pillsnap.trainer.data.DataException;
 import io.pillsnap.trainer.data.DatasetPreparation;
-import io.pillsnap.trainer.data.ImageSource;
-import io.pillsnap.trainer.data.Sample;
-import io.pillsnap.trainer.data.SkipReport;
 import io.pillsnap.trainer.data.StageSample;
-import io.pillsnap.trainer.data.TestSet;
-import io.pillsnap.trainer.eval.EvaluatedSet;
-import io.pillsnap.trainer.eval.Evaluation;
-import io.pillsnap.trainer.export.EquivalenceCheck;
-import io.pillsnap.trainer.export.ManifestWriter;
-import io.pillsnap.trainer.export.OnnxWriter;
-import io.pillsnap.trainer.model.EfficientNetV2Config;
 import io.pillsnap.trainer.progress.ProgressServer;
 import io.pillsnap.trainer.progress.TensorBoardWriter;
-import io.pillsnap.trainer.weights.PretrainedImport;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.pillsnap.trainer.train.detection.DetectorOutcome;
+import io.pillsnap.trainer.train.detection.DetectorReport;
+import io.pillsnap.trainer.train.detection.DetectorTraining;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * One training run, in the order of timm's train script: configuration -> data -> model -> training
- * loop with per-epoch evaluation and checkpoints -> final evaluation of the best checkpoint ->
- * reports. Resumes exactly from a checkpoint; stops cleanly on SIGTERM.
+ * One training run: the stage's files, the data sample and class map, then each task the stage
+ * trains ({@link ClassifierTraining}, {@link DetectorTraining}), then metrics.json with every
+ * task's part. Progress is served at /progress and written to TensorBoard throughout.
  */
 public final class TrainingRun {
 
-    public static final String CLASSIFIER_FILE = "classifier.onnx";
-    private static final Logger log = LoggerFactory.getLogger(TrainingRun.class);
+    public static final String CLASSIFIER_FILE = ClassifierTraining.CLASSIFIER_FILE;
 
     private final TrainConfig config;
     private final StopSignal stop;
@@ -67,16 +31,12 @@ public final class TrainingRun {
     private final RunDirectory dir;
     private final ProgressServer progress;
     private final TensorBoardWriter board;
-    private final TrainerSettings settings;
-    private final long seed;
 
     private TrainingRun(
             TrainConfig config, StopSignal stop, DatasetPreparation.SyntheticSource synthetic) {
         this.config = config;
         this.stop = stop;
         this.synthetic = synthetic;
-        this.settings = config.settings();
-        this.seed = config.seed();
         this.dir = RunDirectory.create(config.output());
         this.board = TensorBoardWriter.create(dir.tensorboard(), host());
         this.progress =
@@ -87,6 +47,7 @@ public final class TrainingRun {
                                 progress(
                                         TrainingProgress.PREPARING,
                                         0,
+                                        config.spec().training().epochs(),
                                         0,
                                         0,
                                         null,
@@ -110,744 +71,101 @@ public final class TrainingRun {
         }
     }
 
-    public int progressPort() {
-        return progress == null ? -1 : progress.port();
-    }
-
     private TrainResult execute() {
         long started = System.nanoTime();
         PillsnapStageSpec spec = config.spec();
         dir.writeText(dir.file("stage.yaml"), Serialization.asYaml(config.stage()));
-        dir.writeJson(dir.file("trainer-settings.json"), settings);
+        dir.writeJson(dir.file("trainer-settings.json"), config.settings());
 
         StageSample sample =
                 DatasetPreparation.prepare(
-                        spec.dataset(), config.data(), settings.effectiveWorkers(), synthetic);
+                        spec.dataset(),
+                        config.data(),
+                        config.settings().effectiveWorkers(),
+                        synthetic);
         String classMapSha256 = dir.writeJsonHashed(dir.file("classes.json"), sample.classes());
         dir.writeText(dir.root().resolve("data/sample.csv"), sample.manifest());
         dir.writeText(
                 dir.root().resolve("data/sample.sha256"),
                 sample.manifestSha256() + "  sample.csv\n");
 
-        int size = config.imageSize();
-        EfficientNetV2Config architecture = EfficientNetV2Config.of(spec.model().classifier());
-        Preprocessing preprocessing = architecture.flavour().preprocessing(size);
-        long budget = (long) (Runtime.getRuntime().maxMemory() * settings.cacheMemoryFraction());
-        int cacheSide = (int) Math.ceil(size * settings.cacheScale());
-        ImageSource train =
-                ImageSource.load(
-                        sample.train(),
-                        ImageSource.shrinkingTo(cacheSide),
-                        (long) cacheSide * cacheSide * 4,
-                        settings.effectiveWorkers(),
-                        budget * 4 / 5,
-                        sample.skipped(),
-                        HeldOut.decoded("training", sample.train().size()));
-        ImageSource val =
-                HeldOut.load(
-                        "validation",
-                        sample.val(),
-                        preprocessing,
-                        settings,
-                        budget / 5,
-                        sample.skipped());
-        dir.writeJson(dir.report("skipped.json"), sample.skipped().toJson());
-        if (train.size() == 0 || val.size() == 0) {
-            throw new DataException(
-                    "no readable pictures left to train ("
-                            + train.size()
-                            + ") or validate ("
-                            + val.size()
-                            + ") on in "
-                            + config.data()
-                            + "; skipped: "
-                            + sample.skipped());
-        }
-
-        Device device = ClassifierModel.device(config.device());
-        try (ClassifierModel model =
-                new ClassifierModel(architecture, sample.classes().size(), size, device, seed)) {
-            log.info(
-                    "model {} ({} classes, {} M parameters, {} px) on {}",
-                    architecture.name(),
-                    sample.classes().size(),
-                    String.format("%.2f", model.network().parameterCount() / 1e6),
-                    size,
-                    device);
-            PretrainedImport.Imported pretrained = initialise(model);
-            int batchSize = batchSize(model, device);
-            TrainingSpec training = spec.training();
-            AdamW optimizer = new AdamW(model.trainable(), training.weightDecay().floatValue());
-            WeightAverage average =
-                    training.emaDecay() > 0
-                            ? new WeightAverage(
-                                    model.parameters(), training.emaDecay().floatValue())
-                            : null;
-            TrainingState state = resume(model, optimizer, average, sample, classMapSha256);
-            int batchesPerEpoch = batchesPerEpoch(train.size(), batchSize);
-            LearningRateSchedule schedule =
-                    new LearningRateSchedule(
-                            training.learningRate(),
-                            training.learningRate() * settings.minLearningRateFraction(),
-                            (long) training.warmupEpochs() * batchesPerEpoch,
-                            (long) training.epochs() * batchesPerEpoch,
-                            training.schedule()
-                                    == io.pillsnap.api.v1alpha1.spec.LearningRateSchedule.COSINE);
-            Epochs epochs =
-                    new Epochs(
-                            model,
-                            optimizer,
-                            average,
-                            schedule,
-                            train,
-                            val,
-                            preprocessing,
-                            batchSize,
-                            batchesPerEpoch,
-                            sample);
-            state = epochs.run(state);
-
-            Path best = Checkpoints.find(dir.checkpoint(Checkpoints.BEST)).orElseThrow();
-            Checkpoints.loadWeights(best, model.parameters(), false, model.manager());
-            update(
-                    TrainingProgress.EVALUATING,
-                    state.epochsDone(),
-                    0,
-                    0,
-                    null,
-                    null,
-                    null,
-                    state.bestTop1());
-            Evaluation evaluation =
-                    HeldOut.evaluate(model, val, preprocessing, settings, sample.classes().size());
-            EvaluatedSet test = test(model, sample, preprocessing, budget / 5);
-            float[] oneImage = HeldOut.firstInput(val, preprocessing);
-            TrainResult.Latency latency =
-                    LatencyMeter.measure(model::logits, oneImage, settings.latencySamples());
-            Reports.write(
-                    dir,
-                    sample.classes(),
-                    Reports.set("validation", evaluation, val),
-                    test,
-                    state,
-                    latency,
-                    board);
-            update(
-                    TrainingProgress.EXPORTING,
-                    state.epochsDone(),
-                    0,
-                    0,
-                    null,
-                    null,
-                    null,
-                    state.bestTop1());
-            Export export = export(model, best, val, preprocessing);
-            double wall = (System.nanoTime() - started) / 1e9;
-            log.info(
-                    "best epoch {} of {}: validation top-1 {}, top-5 {}, macro-F1 {} ({} photos);"
-                            + " latency p95 {} ms, {} s in all",
-                    state.bestEpoch(),
-                    state.epochsDone(),
-                    fmt(evaluation.top1()),
-                    fmt(evaluation.top5()),
-                    fmt(evaluation.macroF1()),
-                    evaluation.images(),
-                    fmt(latency.p95Ms()),
-                    Math.round(wall));
-            if (test != null) {
-                Evaluation scored = test.evaluation();
-                log.info(
-                        "test set (once, best checkpoint): top-1 {}, top-5 {}, macro-F1 {} ({}"
-                                + " photos)",
-                        fmt(scored.top1()),
-                        fmt(scored.top5()),
-                        fmt(scored.macroF1()),
-                        scored.images());
-            }
-            double trainRate =
-                    state.history().stream()
-                            .mapToDouble(EpochMetrics::imagesPerSecond)
-                            .average()
-                            .orElse(0);
-            return new TrainResult(
-                    dir.root(),
-                    config.runId(),
-                    state.epochsDone(),
-                    state.bestEpoch(),
-                    evaluation,
-                    test == null ? null : test.evaluation(),
-                    latency,
-                    export.check(),
-                    export.models(),
-                    sample,
-                    classMapSha256,
-                    sample.skipped(),
-                    wall,
-                    trainRate,
-                    pretrained);
-        }
-    }
-
-    /** The epoch loop and its bookkeeping. */
-    private final class Epochs {
-        private final ClassifierModel model;
-        private final AdamW optimizer;
-        private final WeightAverage average;
-        private final LearningRateSchedule schedule;
-        private final ImageSource train;
-        private final ImageSource val;
-        private final Preprocessing preprocessing;
-        private final int batchSize;
-        private final int batchesPerEpoch;
-        private final StageSample sample;
-        private final Augmenter augmenter;
-        private double lastEvalSeconds;
-
-        Epochs(
-                ClassifierModel model,
-                AdamW optimizer,
-                WeightAverage average,
-                LearningRateSchedule schedule,
-                ImageSource train,
-                ImageSource val,
-                Preprocessing preprocessing,
-                int batchSize,
-                int batchesPerEpoch,
-                StageSample sample) {
-            this.model = model;
-            this.optimizer = optimizer;
-            this.average = average;
-            this.schedule = schedule;
-            this.train = train;
-            this.val = val;
-            this.preprocessing = preprocessing;
-            this.batchSize = batchSize;
-            this.batchesPerEpoch = batchesPerEpoch;
-            this.sample = sample;
-            this.augmenter = new Augmenter(settings.augmentation(), preprocessing.imageSize());
-        }
-
-        TrainingState run(TrainingState start) {
-            TrainingSpec training = config.spec().training();
-            TrainingState state = start;
-            for (int epoch = state.epochsDone(); epoch < training.epochs(); epoch++) {
-                state = trainEpoch(epoch, state);
-                if (training.earlyStoppingPatience() > 0
-                        && state.epochsWithoutImprovement() >= training.earlyStoppingPatience()) {
-                    log.info(
-                            "early stop: no better top-1 for {} epochs",
-                            state.epochsWithoutImprovement());
-                    break;
-                }
-                stopIfRequested(state);
-            }
-            return state;
-        }
-
-        private TrainingState trainEpoch(int epoch, TrainingState state) {
-            TrainingSpec training = config.spec().training();
-            int first = state.nextBatch();
-            long step = state.step();
-            long epochStart = System.nanoTime();
-            double lossSum = 0;
-            int images = 0;
-            double rate = 0;
-            int[] order = BatchLoader.shuffled(train.size(), seed, epoch);
-            try (BatchLoader loader =
-                    new BatchLoader(
-                            train,
-                            order,
-                            batchSize,
-                            first,
-                            augmenter,
-                            preprocessing,
-                            seed,
-                            epoch,
-                            settings.effectiveWorkers(),
-                            settings.prefetchBatches())) {
-                while (loader.hasNext()) {
-                    Batch batch = loader.next();
-                    if (batch.index() >= batchesPerEpoch) {
-                        break;
-                    }
-                    // dropout and stochastic depth draw from libtorch's generator: reseeding per
-                    // batch makes a resumed epoch draw what the uninterrupted one drew
-                    Engine.getInstance()
-                            .setRandomSeed((int) BatchLoader.mix(seed, epoch, batch.index()));
-                    float learningRate = (float) schedule.rateAt(step);
-                    float loss =
-                            model.trainStep(
-                                    batch,
-                                    optimizer,
-                                    average,
-                                    learningRate,
-                                    training.labelSmoothing().floatValue(),
-                                    training.gradientClipNorm().floatValue());
-                    step++;
-                    lossSum += (double) loss * batch.size();
-                    images += batch.size();
-                    rate = images / ((System.nanoTime() - epochStart) / 1e9);
-                    if ((batch.index() + 1) % settings.logEveryBatches() == 0
-                            || batch.index() + 1 == batchesPerEpoch) {
-                        report(
-                                epoch,
-                                batch.index() + 1,
-                                lossSum / images,
-                                learningRate,
-                                rate,
-                                state.bestTop1(),
-                                step);
-                    }
-                    if (stop.requested()) {
-                        TrainingState partial = state.midEpoch(batch.index() + 1, step);
-                        saveLast(partial);
-                        throw new StoppedException(
-                                "stopped at epoch "
-                                        + (epoch + 1)
-                                        + ", batch "
-                                        + (batch.index() + 1)
-                                        + "; checkpoint "
-                                        + dir.checkpoint(Checkpoints.LAST)
-                                        + " written");
-                    }
-                }
-            }
-            double seconds = (System.nanoTime() - epochStart) / 1e9;
-            update(
-                    TrainingProgress.EVALUATING,
-                    epoch,
-                    batchesPerEpoch,
-                    batchesPerEpoch,
-                    lossSum / Math.max(1, images),
-                    null,
-                    rate,
-                    state.bestTop1());
-            long evalStart = System.nanoTime();
-            Evaluation evaluation =
-                    average == null
-                            ? HeldOut.evaluate(
-                                    model, val, preprocessing, settings, sample.classes().size())
-                            : average.withAverage(
-                                    () ->
-                                            HeldOut.evaluate(
-                                                    model,
-                                                    val,
-                                                    preprocessing,
-                                                    settings,
-                                                    sample.classes().size()));
-            lastEvalSeconds = (System.nanoTime() - evalStart) / 1e9;
-            EpochMetrics metrics =
-                    new EpochMetrics(
-                            epoch + 1,
-                            lossSum / Math.max(1, images),
-                            schedule.rateAt(step - 1),
-                            rate,
-                            seconds,
-                            evaluation.loss(),
-                            evaluation.top1(),
-                            evaluation.top5(),
-                            evaluation.macroF1());
-            TrainingState next = state.epochDone(metrics, step);
-            saveLast(next);
-            if (next.improvedLastEpoch()) {
-                saveBest(next);
-            }
-            board.scalar("val/top1", evaluation.top1(), step);
-            board.scalar("val/top5", evaluation.top5(), step);
-            board.scalar("val/macro_f1", evaluation.macroF1(), step);
-            board.scalar("val/loss", evaluation.loss(), step);
-            board.scalar("train/epoch_loss", metrics.trainLoss(), step);
-            dir.writeJson(
-                    dir.file("metrics.json"),
-                    Map.of("history", next.history(), "bestEpoch", next.bestEpoch()));
-            log.info(
-                    "epoch {}/{}: train loss {}, {} img/s, {} s | val loss {}, top-1 {}, top-5 {}, macro-F1 {}{}",
-                    epoch + 1,
-                    config.spec().training().epochs(),
-                    fmt(metrics.trainLoss()),
-                    Math.round(rate),
-                    Math.round(seconds),
-                    fmt(evaluation.loss()),
-                    fmt(evaluation.top1()),
-                    fmt(evaluation.top5()),
-                    fmt(evaluation.macroF1()),
-                    next.improvedLastEpoch() ? " (best)" : "");
-            update(
-                    TrainingProgress.TRAINING,
-                    epoch + 1,
-                    0,
-                    batchesPerEpoch,
-                    metrics.trainLoss(),
-                    null,
-                    rate,
-                    next.bestTop1());
-            return next;
-        }
-
-        private void report(
-                int epoch,
-                int batch,
-                double loss,
-                float learningRate,
-                double rate,
-                double bestTop1,
-                long step) {
-            board.scalar("train/loss", loss, step);
-            board.scalar("train/learning_rate", learningRate, step);
-            board.scalar("train/images_per_second", rate, step);
-            long eta = eta(epoch, batch, rate);
-            log.info(
-                    "epoch {}/{} batch {}/{}: loss {}, lr {}, {} img/s, eta {}",
-                    epoch + 1,
-                    config.spec().training().epochs(),
-                    batch,
-                    batchesPerEpoch,
-                    fmt(loss),
-                    String.format("%.2e", learningRate),
-                    Math.round(rate),
-                    Texts.duration(eta));
-            if (progress != null) {
-                progress.update(
-                        progress(
-                                TrainingProgress.TRAINING,
-                                epoch,
-                                batch,
-                                batchesPerEpoch,
-                                loss,
-                                (double) learningRate,
-                                rate,
-                                bestTop1,
-                                eta));
-            }
-        }
-
-        private long eta(int epoch, int batch, double rate) {
-            int epochs = config.spec().training().epochs();
-            long remainingBatches =
-                    (long) (epochs - epoch - 1) * batchesPerEpoch + (batchesPerEpoch - batch);
-            double seconds = rate > 0 ? remainingBatches * batchSize / rate : 0;
-            return Math.round(seconds + (epochs - epoch) * lastEvalSeconds);
-        }
-
-        private void saveLast(TrainingState state) {
-            Checkpoints.save(
-                    dir.checkpoint(Checkpoints.LAST),
-                    model.parameters(),
-                    optimizer,
-                    average,
-                    state);
-        }
-
-        private void saveBest(TrainingState state) {
-            if (average == null) {
-                Checkpoints.save(
-                        dir.checkpoint(Checkpoints.BEST), model.parameters(), null, null, state);
-            } else {
-                average.withAverage(
-                        () -> {
-                            Checkpoints.save(
-                                    dir.checkpoint(Checkpoints.BEST),
-                                    model.parameters(),
-                                    null,
-                                    null,
-                                    state);
-                            return null;
+        RunContext context =
+                new RunContext(
+                        config,
+                        dir,
+                        board,
+                        stop,
+                        (phase, epoch, epochs, batch, batches, loss, lr, rate, best, eta) -> {
+                            if (progress != null) {
+                                progress.update(
+                                        progress(
+                                                phase, epoch, epochs, batch, batches, loss, lr,
+                                                rate, best, eta));
+                            }
                         });
+        ClassifierOutcome classifier =
+                spec.tasks().contains(Task.CLASSIFICATION)
+                        ? new ClassifierTraining(context).run(sample, classMapSha256)
+                        : null;
+        DetectorOutcome detector =
+                spec.tasks().contains(Task.DETECTION)
+                        ? new DetectorTraining(context).run(sample)
+                        : null;
+
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        if (classifier != null) {
+            metrics.putAll(classifier.metricsJson());
+        }
+        if (detector != null) {
+            Map<String, Object> part = new LinkedHashMap<>();
+            part.put("architecture", detector.architecture());
+            part.put("imageSize", detector.imageSize());
+            part.put("validation", DetectorReport.metrics(detector.validation()));
+            if (detector.test() != null) {
+                part.put("test", DetectorReport.metrics(detector.test()));
             }
+            part.put("bestEpoch", detector.state().bestEpoch());
+            part.put("epochs", detector.state().epochsDone());
+            part.put("trainImagesPerSecond", detector.trainImagesPerSecond());
+            part.put("wallSeconds", detector.wallSeconds());
+            part.put("history", detector.state().history());
+            metrics.put("detector", part);
         }
-
-        private void stopIfRequested(TrainingState state) {
-            if (stop.requested()) {
-                throw new StoppedException(
-                        "stopped after epoch "
-                                + state.epochsDone()
-                                + "; checkpoint "
-                                + dir.checkpoint(Checkpoints.LAST)
-                                + " written");
-            }
-        }
-    }
-
-    /** The exported classifier and its equivalence check. */
-    private record Export(ExportCheck check, List<ModelFile> models) {}
-
-    private Export export(
-            ClassifierModel model, Path best, ImageSource val, Preprocessing preprocessing) {
-        TrainerSettings.Export settings = this.settings.export();
-        Path file = dir.file(CLASSIFIER_FILE);
-        byte[] onnx =
-                OnnxWriter.write(
-                        model.network(),
-                        preprocessing.imageSize(),
-                        settings.opset(),
-                        ManifestWriter.version());
-        dir.writeBytes(file, onnx);
-        int images = Math.min(settings.checkImages(), val.size());
-        List<Batch> batches = new ArrayList<>();
-        try (BatchLoader loader =
-                new BatchLoader(
-                        val,
-                        BatchLoader.sequential(images),
-                        this.settings.evalBatchSize(),
-                        0,
-                        null,
-                        preprocessing,
-                        seed,
-                        0,
-                        this.settings.effectiveWorkers(),
-                        this.settings.prefetchBatches())) {
-            loader.forEachRemaining(batches::add);
-        }
-        ExportCheck check;
-        if (model.device().isGpu()) {
-            // GPU convolutions may run in TF32 (PyTorch's default on Ampere and newer), which is
-            // far outside a 1e-4 tolerance: the reference is the same checkpoint on the CPU, in
-            // full float32, which is what the inference server computes with ONNX Runtime.
-            try (ClassifierModel reference =
-                    new ClassifierModel(
-                            model.network().config(),
-                            model.network().numClasses(),
-                            preprocessing.imageSize(),
-                            Device.cpu(),
-                            seed)) {
-                Checkpoints.loadWeights(best, reference.parameters(), false, reference.manager());
-                check = check(file, batches, reference, preprocessing, settings);
-            }
-        } else {
-            check = check(file, batches, model, preprocessing, settings);
-        }
-        ModelFile model1 =
-                new ModelFile(
-                        ModelFile.CLASSIFIER,
-                        CLASSIFIER_FILE,
-                        ManifestWriter.sha256(file),
-                        "onnx",
-                        settings.opset(),
-                        OnnxWriter.INPUT,
-                        OnnxWriter.OUTPUT,
-                        List.of(
-                                -1L,
-                                3L,
-                                (long) preprocessing.imageSize(),
-                                (long) preprocessing.imageSize()),
-                        model.network().config().name());
-        log.info(
-                "exported {} ({} MB, sha256 {})",
-                file,
-                String.format("%.1f", onnx.length / 1e6),
-                model1.sha256());
-        return new Export(check, List.of(model1));
-    }
-
-    private static ExportCheck check(
-            Path onnx,
-            List<Batch> batches,
-            ClassifierModel reference,
-            Preprocessing preprocessing,
-            TrainerSettings.Export settings) {
-        return EquivalenceCheck.run(
-                onnx, batches, reference::logits, preprocessing.imageSize(), settings.maxAbsDiff());
-    }
-
-    /** Warm start from another stage's run or from published weights; null when neither. */
-    private PretrainedImport.Imported initialise(ClassifierModel model) {
-        ClassifierSpec classifier = config.spec().model().classifier();
-        if (config.initFrom() != null) {
-            Path folder =
-                    checkpointIn(config.initFrom(), Checkpoints.BEST)
-                            .or(() -> checkpointIn(config.initFrom(), Checkpoints.LAST))
-                            .orElseThrow(
-                                    () ->
-                                            new ConfigException(
-                                                    "--init-from "
-                                                            + config.initFrom()
-                                                            + " holds no checkpoint (expected checkpoints/best/state.json under it)"));
-            requireSameFlavour(config.initFrom(), model.network().config().flavour());
-            int loaded = Checkpoints.loadWeights(folder, model.parameters(), true, model.manager());
-            log.info("initialised {} tensors from {}", loaded, folder);
-            return null;
-        }
-        if (classifier.pretrained() == null) {
-            return null;
-        }
-        if (config.resumeFrom() != null && Checkpoints.find(config.resumeFrom()).isPresent()) {
-            log.info("pretrained weights skipped: the run resumes from its own checkpoint");
-            return null;
-        }
-        return PretrainedImport.apply(
-                model.network(),
-                classifier.flavour(),
-                config.data().resolve(classifier.pretrained()),
-                classifier.pretrainedSha256());
-    }
-
-    /** Weights computed with one flavour's numbers compute something else with another's. */
-    private static void requireSameFlavour(Path initFrom, ModelFlavour flavour) {
-        Path manifest = initFrom.resolve(ArtifactManifest.FILE);
-        if (!Files.isRegularFile(manifest)) {
-            return;
-        }
-        ModelFlavour previous;
-        try {
-            previous =
-                    JsonMapper.builder()
-                            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                            .build()
-                            .readValue(manifest.toFile(), ArtifactManifest.class)
-                            .flavour();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + manifest, e);
-        }
-        String before = previous == null ? ModelFlavour.timm().name() : previous.name();
-        if (!before.equals(flavour.name())) {
-            throw new ConfigException(
-                    "--init-from "
-                            + initFrom
-                            + " was trained with flavour "
-                            + before
-                            + ", this stage's spec.model.classifier.flavour is "
-                            + flavour.name()
-                            + ": set the same flavour as the stage it starts from");
-        }
-    }
-
-    /** The chosen checkpoint on the test set, once; null when the dataset has none. */
-    private EvaluatedSet test(
-            ClassifierModel model, StageSample sample, Preprocessing preprocessing, long budget) {
-        List<Sample> photos =
-                TestSet.find(
-                        config.spec().dataset(),
-                        config.data(),
-                        sample.classes(),
-                        settings.effectiveWorkers());
-        if (photos.isEmpty()) {
-            return null;
-        }
-        SkipReport skipped = new SkipReport();
-        ImageSource source = HeldOut.load("test", photos, preprocessing, settings, budget, skipped);
-        if (skipped.total() > 0) {
-            log.warn("test set: skipped {}", skipped);
-        }
-        if (source.size() == 0) {
-            log.warn("test set: no readable photo; the gate reads validation metrics");
-            return null;
-        }
-        return Reports.set(
-                "test",
-                HeldOut.evaluate(model, source, preprocessing, settings, sample.classes().size()),
-                source);
-    }
-
-    private TrainingState resume(
-            ClassifierModel model,
-            AdamW optimizer,
-            WeightAverage average,
-            StageSample sample,
-            String classMapSha256) {
-        TrainingState fresh =
-                TrainingState.start(config.runId(), sample.classes().size(), classMapSha256);
-        if (config.resumeFrom() == null) {
-            return fresh;
-        }
-        Optional<Path> folder = Checkpoints.find(config.resumeFrom());
-        if (folder.isEmpty()) {
-            log.warn("no checkpoint at {} yet: starting from the first epoch", config.resumeFrom());
-            return fresh;
-        }
-        TrainingState state = Checkpoints.readState(folder.get());
-        if (!fresh.classMapSha256().equals(state.classMapSha256())
-                || state.numClasses() != fresh.numClasses()) {
-            throw new ConfigException(
-                    "checkpoint "
-                            + folder.get()
-                            + " was trained on other data (class map "
-                            + state.classMapSha256()
-                            + ", "
-                            + state.numClasses()
-                            + " classes); this run samples "
-                            + fresh.classMapSha256()
-                            + ": resume only the same stage and dataset");
-        }
-        Checkpoints.loadWeights(folder.get(), model.parameters(), false, model.manager());
-        try (NDManager scope = model.manager().newSubManager()) {
-            Map<String, NDArray> moments =
-                    Checkpoints.read(folder.get().resolve(Checkpoints.OPTIMIZER), scope);
-            optimizer.restore(moments, state.step());
-            if (average != null && Files.exists(folder.get().resolve(Checkpoints.EMA))) {
-                average.restore(Checkpoints.read(folder.get().resolve(Checkpoints.EMA), scope));
-            }
-        }
-        log.info(
-                "resumed from {} at epoch {}, batch {} (step {})",
-                folder.get(),
-                state.epochsDone() + 1,
-                state.nextBatch(),
-                state.step());
-        return state;
-    }
-
-    private int batchSize(ClassifierModel model, Device device) {
-        var fixed = config.spec().training().fixedBatchSize();
-        if (fixed.isPresent()) {
-            return fixed.getAsInt();
-        }
-        if (!device.isGpu()) {
-            return settings.cpuBatchSize();
-        }
-        int size = Integer.highestOneBit(settings.maxGpuBatchSize());
-        while (size > 1 && !model.fits(size)) {
-            size /= 2;
-        }
-        log.info("batch size auto: {} fits the GPU", size);
-        return size;
-    }
-
-    private int batchesPerEpoch(int trainSize, int batchSize) {
-        int all = (trainSize + batchSize - 1) / batchSize;
-        return config.maxBatches() == null ? all : Math.min(all, config.maxBatches());
-    }
-
-    private static Optional<Path> checkpointIn(Path base, String name) {
-        return Checkpoints.find(base)
-                .or(() -> Checkpoints.find(base.resolve("checkpoints").resolve(name)));
-    }
-
-    private void update(
-            String phase,
-            int epoch,
-            int batch,
-            int batches,
-            Double loss,
-            Double lr,
-            Double rate,
-            Double bestTop1) {
-        if (progress != null) {
-            progress.update(progress(phase, epoch, batch, batches, loss, lr, rate, bestTop1, null));
-        }
+        dir.writeJson(dir.file("metrics.json"), metrics);
+        return new TrainResult(
+                dir.root(),
+                config.runId(),
+                sample,
+                classMapSha256,
+                sample.skipped(),
+                (System.nanoTime() - started) / 1e9,
+                classifier,
+                detector);
     }
 
     private TrainingProgress progress(
             String phase,
             int epoch,
+            int epochs,
             int batch,
             int batches,
             Double loss,
             Double lr,
             Double rate,
-            Double bestTop1,
+            Double best,
             Long eta) {
         return new TrainingProgress(
                 config.stageName(),
                 config.runId(),
                 phase,
                 epoch,
-                config.spec().training().epochs(),
+                epochs,
                 batch,
                 batches,
                 loss,
                 lr,
                 rate,
-                bestTop1 == null || bestTop1 < 0 ? null : bestTop1,
+                best,
                 eta,
                 Instant.now().toString());
     }
@@ -855,9 +173,5 @@ public final class TrainingRun {
     private static String host() {
         String name = System.getenv("HOSTNAME");
         return name == null || name.isBlank() ? "trainer" : name;
-    }
-
-    static String fmt(double value) {
-        return String.format("%.4f", value);
     }
 }

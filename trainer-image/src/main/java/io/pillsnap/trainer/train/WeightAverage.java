@@ -22,10 +22,17 @@ public final class WeightAverage {
     }
 
     public void update() {
+        update(decay);
+    }
+
+    /** One update with another decay (the detector ramps its decay up over the first steps). */
+    public void update(float decay) {
         for (Map.Entry<String, Parameter> entry : parameters.entrySet()) {
             NDArray weight = entry.getValue().getArray();
             NDArray average = shadow.get(entry.getKey());
-            average.muli(decay).addi(weight.mul(1 - decay));
+            try (NDArray share = weight.mul(1 - decay)) {
+                average.muli(decay).addi(share);
+            }
         }
     }
 

@@ -41,7 +41,7 @@ class AihubScannerTest {
                 .allSatisfy(
                         image -> {
                             assertThat(image.combination()).isTrue();
-                            assertThat(image.boxes()).hasSizeBetween(2, 4);
+                            assertThat(image.boxes()).hasSizeBetween(2, 6);
                             assertThat(image.boxes())
                                     .allSatisfy(box -> assertThat(box.kCode()).matches("K-\\d{6}"));
                         });

@@ -134,8 +134,10 @@ class TrainingRunTest {
         assertThat(actual).hasSize(2);
         assertThat(actual.get(1).valLoss()).isEqualTo(expected.get(1).valLoss());
         assertThat(actual.get(1).top1()).isEqualTo(expected.get(1).top1());
-        assertThat(resumed.evaluation().top1()).isEqualTo(uninterrupted.evaluation().top1());
-        assertThat(resumed.evaluation().loss()).isEqualTo(uninterrupted.evaluation().loss());
+        assertThat(resumed.classifier().validation().top1())
+                .isEqualTo(uninterrupted.classifier().validation().top1());
+        assertThat(resumed.classifier().validation().loss())
+                .isEqualTo(uninterrupted.classifier().validation().loss());
     }
 
     @Test
@@ -167,8 +169,8 @@ class TrainingRunTest {
         assertThat(output.resolve("report/confusion-validation.png")).isRegularFile();
         assertThat(output.resolve("report/skipped.json")).isRegularFile();
         assertThat(output.resolve("tensorboard")).isNotEmptyDirectory();
-        assertThat(result.evaluation().images()).isEqualTo(12);
-        assertThat(result.latency().p95Ms()).isPositive();
+        assertThat(result.classifier().validation().images()).isEqualTo(12);
+        assertThat(result.classifier().latency().p95Ms()).isPositive();
     }
 
     @Test
@@ -200,7 +202,8 @@ class TrainingRunTest {
         assertThat(with.bestEpoch()).isEqualTo(without.bestEpoch());
         assertThat(history(with).stream().map(EpochMetrics::valLoss).toList())
                 .isEqualTo(history(without).stream().map(EpochMetrics::valLoss).toList());
-        assertThat(with.evaluation().top1()).isEqualTo(without.evaluation().top1());
+        assertThat(with.classifier().validation().top1())
+                .isEqualTo(without.classifier().validation().top1());
         // the report shows both sets; the run without a test set shows validation only
         Path report = with.runDirectory().resolve("report");
         assertThat(report.resolve("confusion-test.png")).isRegularFile();
@@ -213,7 +216,7 @@ class TrainingRunTest {
                 CheckpointEvaluation.run(with.runDirectory(), withTest, Checkpoints.BEST, "cpu");
         assertThat(again).containsKeys("validation", "test");
         assertThat(((Map<?, ?>) again.get("validation")).get("top1"))
-                .isEqualTo(with.evaluation().top1());
+                .isEqualTo(with.classifier().validation().top1());
         assertThat(((Map<?, ?>) again.get("test")).get("top1")).isEqualTo(with.test().top1());
         assertThat(((Map<?, ?>) again.get("test")).get("images")).isEqualTo(CLASSES * 3);
         assertThat(report.resolve("evaluate-best/index.html")).isRegularFile();

@@ -24,7 +24,35 @@ public record DetectorSpec(
                 @Max(4.0)
                 @JsonPropertyDescription(
                         "Channel multiplier on top of the variant's (1.0 = as published).")
-                Double widthMultiplier) {
+                Double widthMultiplier,
+        @Default("1.0")
+                @Min(0.05)
+                @Max(4.0)
+                @JsonPropertyDescription(
+                        "Block-repeat multiplier on top of the variant's (1.0 = as published).")
+                Double depthMultiplier,
+        @JsonPropertyDescription(
+                        "adamw or sgd (Nesterov momentum 0.937). Default: as the reference"
+                                + " chooses, AdamW (lr 0.002, momentum 0.9) for runs under"
+                                + " 10,000 steps, else SGD (lr 0.01).")
+                Optimizer optimizer,
+        @Min(1e-7)
+                @Max(1.0)
+                @JsonPropertyDescription(
+                        "Peak learning rate of the detector. Default: the optimizer's (see"
+                                + " optimizer).")
+                Double learningRate,
+        @Default("1.0")
+                @Min(0.0)
+                @Max(1.0)
+                @JsonPropertyDescription(
+                        "Share of training pictures built as a mosaic of four photos; off for the"
+                                + " last closeMosaicEpochs. Default: 1.0, as the reference.")
+                Double mosaic,
+        @Default("10")
+                @Min(0)
+                @JsonPropertyDescription("Epochs at the end trained without mosaic. Default: 10.")
+                Integer closeMosaicEpochs) {
 
     public static final int DEFAULT_IMAGE_SIZE = 640;
 
@@ -32,9 +60,12 @@ public record DetectorSpec(
         arch = Objects.requireNonNullElse(arch, DetectorArch.YOLO11M);
         imageSize = Objects.requireNonNullElse(imageSize, DEFAULT_IMAGE_SIZE);
         widthMultiplier = Objects.requireNonNullElse(widthMultiplier, 1.0);
+        depthMultiplier = Objects.requireNonNullElse(depthMultiplier, 1.0);
+        mosaic = Objects.requireNonNullElse(mosaic, 1.0);
+        closeMosaicEpochs = Objects.requireNonNullElse(closeMosaicEpochs, 10);
     }
 
     public static DetectorSpec defaults() {
-        return new DetectorSpec(null, null, null);
+        return new DetectorSpec(null, null, null, null, null, null, null, null);
     }
 }

@@ -3,15 +3,6 @@ package io.pillsnap.trainer.train.detection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
 import io.pillsnap.api.artifact.RgbImage;
 import io.pillsnap.api.detection.Box;
 import io.pillsnap.api.detection.HeadDecoder;
@@ -20,19 +11,17 @@ import io.pillsnap.api.detection.NonMaxSuppression;
 import io.pillsnap.trainer.data.AihubLayout;
 import io.pillsnap.trainer.data.AihubScanner;
 import io.pillsnap.trainer.data.LabelledImage;
+import io.pillsnap.trainer.data.detection.DetectionAugmenter;
 import io.pillsnap.trainer.eval.detection.DetectionEvaluator;
 import io.pillsnap.trainer.eval.detection.DetectionMetrics;
 import io.pillsnap.trainer.eval.detection.ImageBoxes;
-import io.pillsnap.trainer.model.yolo.Yolo11;
 import io.pillsnap.trainer.model.yolo.Yolo11Config;
 import io.pillsnap.trainer.testing.TinyDatasets;
 import io.pillsnap.trainer.train.AdamW;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,7 +51,8 @@ class DetectionOverfitTest {
             LabelledImage photo = photos.get(i);
             Letterbox.Letterboxed boxed =
                     letterbox.apply(RgbImage.of(ImageIO.read(photo.image().toFile())));
-            toTensor(boxed.image(), pixels, i * 3 * SIZE * SIZE);
+            float[] one = DetectionAugmenter.plain(boxed.image());
+            System.arraycopy(one, 0, pixels, i * one.length, one.length);
             List<Box> inInput = new ArrayList<>();
             for (LabelledImage.Box box : photo.boxes()) {
                 inInput.add(boxed.toInput(Box.ofXywh(box.x(), box.y(), box.width(), box.height())));
@@ -76,65 +66,30 @@ class DetectionOverfitTest {
                                     .toArray(double[][]::new)));
         }
 
-        Engine.getInstance().setRandomSeed(3);
-        Yolo11 model = new Yolo11(Yolo11Config.N.scaled(0.5, 0.5), 1);
-        DetectionLoss loss = new DetectionLoss(SIZE, 1);
-        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
-            model.initialize(manager, DataType.FLOAT32, new Shape(1, 3, SIZE, SIZE));
-            Map<String, Parameter> trainable = new LinkedHashMap<>();
-            model.namedParameters()
-                    .forEach(
-                            (name, p) -> {
-                                if (p.requiresGradient()) {
-                                    trainable.put(name, p);
-                                }
-                            });
-            AdamW optimizer = new AdamW(trainable, 0f);
+        try (DetectorModel model =
+                new DetectorModel(Yolo11Config.N.scaled(0.5, 0.5), SIZE, Device.cpu(), 3)) {
+            AdamW optimizer = new AdamW(model.trainable(), 0f);
             List<Float> losses = new ArrayList<>();
             int skipped = 0;
             for (int step = 0; step < STEPS; step++) {
-                try (NDManager scope = manager.newSubManager()) {
-                    NDArray input = scope.create(pixels, new Shape(photos.size(), 3, SIZE, SIZE));
-                    try (GradientCollector collector =
-                            Engine.getInstance().newGradientCollector()) {
-                        NDArray head =
-                                model.forward(
-                                                new ParameterStore(manager, false),
-                                                new NDList(input),
-                                                true)
-                                        .singletonOrThrow();
-                        NDArray total = loss.compute(head, truths).total();
-                        collector.backward(total);
-                        losses.add(total.getFloat());
-                    }
-                    // the reference clips the gradient norm at 10, and (with mixed precision)
-                    // skips steps whose gradients are not finite; some backward passes through
-                    // the attention block give NaN at a finite loss here
-                    double norm = gradientNorm(trainable);
-                    if (!Double.isFinite(norm)) {
-                        skipped++;
-                        for (Parameter p : trainable.values()) {
-                            NDArray gradient = p.getArray().getGradient();
-                            gradient.set(new float[(int) gradient.size()]);
-                        }
-                        continue;
-                    }
-                    optimizer.step(learningRate(step), norm > 10 ? (float) (10 / norm) : 1f);
+                // the production step: loss, gradient clipping at 10, non-finite steps skipped
+                DetectorModel.StepLoss loss =
+                        model.trainStep(
+                                pixels,
+                                photos.size(),
+                                truths,
+                                optimizer,
+                                learningRate(step),
+                                learningRate(step),
+                                null,
+                                0f);
+                if (loss.skipped()) {
+                    skipped++;
+                } else {
+                    losses.add(loss.total());
                 }
             }
-            float[] head;
-            try (NDManager scope = manager.newSubManager()) {
-                head =
-                        model.forward(
-                                        new ParameterStore(manager, false),
-                                        new NDList(
-                                                scope.create(
-                                                        pixels,
-                                                        new Shape(photos.size(), 3, SIZE, SIZE))),
-                                        false)
-                                .singletonOrThrow()
-                                .toFloatArray();
-            }
+            float[] head = model.head(pixels, photos.size());
             List<ImageBoxes> scored = new ArrayList<>();
             int perImage = (4 * 16 + 1) * HeadDecoder.anchors(SIZE);
             for (int i = 0; i < photos.size(); i++) {
@@ -147,7 +102,7 @@ class DetectionOverfitTest {
             DetectionMetrics metrics = DetectionEvaluator.evaluate(scored);
 
             double early = mean(losses.subList(30, 50));
-            double late = mean(losses.subList(STEPS - 20, STEPS));
+            double late = mean(losses.subList(losses.size() - 20, losses.size()));
             System.out.printf(
                     "overfit: %d steps (%d skipped), loss %.3f at steps 30-50, %.3f in the last"
                             + " 20; mAP50 %.3f, mAP50-95 %.3f%n",
@@ -168,23 +123,5 @@ class DetectionOverfitTest {
 
     private static double mean(List<Float> values) {
         return values.stream().mapToDouble(Float::doubleValue).average().orElseThrow();
-    }
-
-    private static double gradientNorm(Map<String, Parameter> parameters) {
-        double sum = 0;
-        for (Parameter parameter : parameters.values()) {
-            sum += parameter.getArray().getGradient().square().sum().getFloat();
-        }
-        return Math.sqrt(sum);
-    }
-
-    private static void toTensor(RgbImage image, float[] out, int offset) {
-        int pixels = image.width() * image.height();
-        for (int p = 0; p < pixels; p++) {
-            for (int c = 0; c < 3; c++) {
-                out[offset + c * pixels + p] =
-                        image.at(p % image.width(), p / image.width(), c) / 255f;
-            }
-        }
     }
 }

@@ -1,0 +1,41 @@
+package io.pillsnap.trainer.train;
+
+import io.pillsnap.trainer.config.TrainConfig;
+import io.pillsnap.trainer.config.TrainerSettings;
+import io.pillsnap.trainer.progress.TensorBoardWriter;
+
+/**
+ * What every task of a run shares: its configuration, folder, TensorBoard, stop signal and the
+ * progress the trainer reports at /progress.
+ */
+public record RunContext(
+        TrainConfig config,
+        RunDirectory dir,
+        TensorBoardWriter board,
+        StopSignal stop,
+        Progress progress) {
+
+    public TrainerSettings settings() {
+        return config.settings();
+    }
+
+    public long seed() {
+        return config.seed();
+    }
+
+    /** Where training stands, for /progress; values that do not apply are null. */
+    @FunctionalInterface
+    public interface Progress {
+        void update(
+                String phase,
+                int epoch,
+                int epochs,
+                int batch,
+                int batches,
+                Double loss,
+                Double learningRate,
+                Double imagesPerSecond,
+                Double best,
+                Long etaSeconds);
+    }
+}

@@ -1,0 +1,659 @@
+package io.pillsnap.trainer.train.detection;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.pillsnap.api.detection.Box;
+import io.pillsnap.api.detection.Letterbox;
+import io.pillsnap.api.trainer.TrainingProgress;
+import io.pillsnap.api.v1alpha1.spec.DetectorSpec;
+import io.pillsnap.api.v1alpha1.spec.Optimizer;
+import io.pillsnap.api.v1alpha1.spec.TrainingSpec;
+import io.pillsnap.trainer.config.ConfigException;
+import io.pillsnap.trainer.data.BatchLoader;
+import io.pillsnap.trainer.data.DataException;
+import io.pillsnap.trainer.data.LabelledImage;
+import io.pillsnap.trainer.data.SkipReport;
+import io.pillsnap.trainer.data.StageSample;
+import io.pillsnap.trainer.data.TestSet;
+import io.pillsnap.trainer.data.detection.BoxedPhoto;
+import io.pillsnap.trainer.data.detection.DetectionAugmenter;
+import io.pillsnap.trainer.data.detection.DetectionPhotos;
+import io.pillsnap.trainer.eval.detection.DetectionMetrics;
+import io.pillsnap.trainer.eval.detection.DetectorEvaluation;
+import io.pillsnap.trainer.model.yolo.Yolo11Config;
+import io.pillsnap.trainer.train.AdamW;
+import io.pillsnap.trainer.train.Checkpoints;
+import io.pillsnap.trainer.train.NesterovSgd;
+import io.pillsnap.trainer.train.RunContext;
+import io.pillsnap.trainer.train.StoppedException;
+import io.pillsnap.trainer.train.TrainingOptimizer;
+import io.pillsnap.trainer.train.WeightAverage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The detector task of a run, as the reference trains YOLO11: letterboxed combination photos with
+ * mosaic and box-moving augmentation, the task-aligned loss, SGD or AdamW with the reference's
+ * warmup and linear decay, a weight average (EMA) that is evaluated, checkpointed and exported, mAP
+ * on the validation photos every epoch, the best epoch by the reference's fitness, then the
+ * held-out test photos once, the report pictures and {@code detector.onnx} with its check.
+ */
+public final class DetectorTraining {
+
+    public static final String LAST = "detector-last";
+    public static final String BEST = "detector-best";
+
+    /** The reference's detection recipe. */
+    static final int WARMUP_EPOCHS = 3;
+
+    static final int MIN_WARMUP_STEPS = 100;
+    static final double WARMUP_BIAS_RATE = 0.1;
+    static final double WARMUP_MOMENTUM = 0.8;
+    static final double MOMENTUM = 0.937;
+    static final double FINAL_RATE_FRACTION = 0.01;
+    static final float WEIGHT_DECAY = 5e-4f;
+    static final double EMA_DECAY = 0.9999;
+    static final double EMA_RAMP_STEPS = 2000;
+
+    /** The reference's "auto" optimizer: SGD for long runs, AdamW for short ones. */
+    static final long AUTO_SGD_ABOVE_STEPS = 10_000;
+
+    static final double AUTO_SGD_RATE = 0.01;
+    static final double AUTO_ADAMW_RATE = 0.002;
+    static final int DEFAULT_BATCH = 16;
+
+    private static final Logger log = LoggerFactory.getLogger(DetectorTraining.class);
+
+    private final RunContext run;
+    private final DetectorSpec spec;
+    private final TrainingSpec training;
+    private final int size;
+    private final Yolo11Config architecture;
+
+    public DetectorTraining(RunContext run) {
+        this.run = run;
+        this.spec = run.config().spec().model().detector();
+        this.training = run.config().spec().training();
+        this.size = spec.imageSize();
+        if (size % 32 != 0) {
+            throw new ConfigException(
+                    "spec.model.detector.imageSize is "
+                            + size
+                            + ": it must be a multiple of 32 (the detector's largest stride)");
+        }
+        this.architecture =
+                Yolo11Config.of(spec.arch().name())
+                        .scaled(spec.widthMultiplier(), spec.depthMultiplier());
+    }
+
+    public Yolo11Config architecture() {
+        return architecture;
+    }
+
+    public int imageSize() {
+        return size;
+    }
+
+    /** Trains, scores and exports the detector of a run. */
+    public DetectorOutcome run(StageSample sample) {
+        long started = System.nanoTime();
+        Letterbox letterbox = new Letterbox(size);
+        int threads = run.settings().effectiveWorkers();
+        SkipReport skipped = new SkipReport();
+        List<BoxedPhoto> train =
+                DetectionPhotos.load(
+                        sample.combinationTrain(),
+                        letterbox,
+                        threads,
+                        skipped,
+                        decoded("detector training", sample.combinationTrain().size()));
+        List<BoxedPhoto> val =
+                DetectionPhotos.load(
+                        sample.combinationVal(),
+                        letterbox,
+                        threads,
+                        skipped,
+                        decoded("detector validation", sample.combinationVal().size()));
+        if (train.isEmpty() || val.isEmpty()) {
+            throw new DataException(
+                    "detection needs combination photos with boxes to train ("
+                            + train.size()
+                            + ") and validate ("
+                            + val.size()
+                            + ") on, found under "
+                            + run.config().data()
+                            + " in {train,val}/labels/combination/...; skipped: "
+                            + skipped
+                            + ". Add combination photos (synthetic: dataset.combinationFraction)"
+                            + " or remove detection from spec.tasks");
+        }
+        if (skipped.total() > 0) {
+            log.warn("detector photos skipped: {}", skipped);
+        }
+        int batchSize = training.fixedBatchSize().orElse(DEFAULT_BATCH);
+        int batches = (train.size() + batchSize - 1) / batchSize;
+        if (run.config().maxBatches() != null) {
+            batches = Math.min(batches, run.config().maxBatches());
+        }
+        long steps = (long) batches * training.epochs();
+        Optimizer optimizer = chooseOptimizer(steps);
+        double rate =
+                spec.learningRate() != null
+                        ? spec.learningRate()
+                        : optimizer == Optimizer.SGD ? AUTO_SGD_RATE : AUTO_ADAMW_RATE;
+
+        Device device = io.pillsnap.trainer.train.ClassifierModel.device(run.config().device());
+        try (DetectorModel model = new DetectorModel(architecture, size, device, run.seed())) {
+            log.info(
+                    "detector {} ({} M parameters, {} px) on {}: {} training, {} validation"
+                            + " photos, batch {}, {} steps, {} lr {}{}",
+                    architecture.name(),
+                    String.format(Locale.ROOT, "%.2f", model.network().parameterCount() / 1e6),
+                    size,
+                    device,
+                    train.size(),
+                    val.size(),
+                    batchSize,
+                    steps,
+                    optimizer.name().toLowerCase(Locale.ROOT),
+                    rate,
+                    spec.optimizer() == null ? " (auto, as the reference)" : "");
+            TrainingOptimizer updates =
+                    optimizer == Optimizer.SGD
+                            ? new NesterovSgd(model.trainable(), (float) MOMENTUM, WEIGHT_DECAY)
+                            : new AdamW(model.trainable(), WEIGHT_DECAY);
+            WeightAverage average = new WeightAverage(model.parameters(), (float) EMA_DECAY);
+            DetectorState state = resume(model, updates, average, train.size());
+            Loop loop =
+                    new Loop(model, updates, average, train, val, batchSize, batches, rate, steps);
+            state = loop.run(state);
+
+            Path best = Checkpoints.find(run.dir().checkpoint(BEST)).orElseThrow();
+            Checkpoints.loadWeights(best, model.parameters(), false, model.manager());
+            progress(TrainingProgress.EVALUATING, state.epochsDone(), 0, 0, null, null, null);
+            DetectorEvaluation.Scored validation = evaluate(model, val);
+            List<LabelledImage> testPhotos =
+                    TestSet.findCombinations(
+                            run.config().spec().dataset(), run.config().data(), threads);
+            DetectorEvaluation.Scored test = null;
+            if (!testPhotos.isEmpty()) {
+                SkipReport testSkipped = new SkipReport();
+                List<BoxedPhoto> boxed =
+                        DetectionPhotos.load(
+                                testPhotos,
+                                letterbox,
+                                threads,
+                                testSkipped,
+                                decoded("detector test", testPhotos.size()));
+                if (!boxed.isEmpty()) {
+                    test = evaluate(model, boxed);
+                }
+            }
+            log.info(
+                    "detector, best epoch {} of {}: validation {}",
+                    state.bestEpoch(),
+                    state.epochsDone(),
+                    describe(validation.metrics()));
+            if (test != null) {
+                log.info("detector test set (once, best checkpoint): {}", describe(test.metrics()));
+            }
+            DetectorReport.write(run.dir(), run.board(), validation, test, val, state.step());
+            progress(TrainingProgress.EXPORTING, state.epochsDone(), 0, 0, null, null, null);
+            DetectorExport.Exported export =
+                    DetectorExport.write(run, model, best, val, architecture);
+            double trainRate =
+                    state.history().stream()
+                            .mapToDouble(DetectorEpoch::imagesPerSecond)
+                            .average()
+                            .orElse(0);
+            return new DetectorOutcome(
+                    architecture.name(),
+                    size,
+                    state,
+                    validation.metrics(),
+                    test == null ? null : test.metrics(),
+                    export.check(),
+                    export.model(),
+                    train.size(),
+                    val.size(),
+                    test == null ? null : test.metrics().images(),
+                    trainRate,
+                    (System.nanoTime() - started) / 1e9);
+        }
+    }
+
+    /** Scores the model's current weights on letterboxed photos. */
+    DetectorEvaluation.Scored evaluate(DetectorModel model, List<BoxedPhoto> photos) {
+        return DetectorEvaluation.evaluate(
+                model::head, photos, size, run.settings().evalBatchSize());
+    }
+
+    private Optimizer chooseOptimizer(long steps) {
+        if (spec.optimizer() != null) {
+            return spec.optimizer();
+        }
+        return steps > AUTO_SGD_ABOVE_STEPS ? Optimizer.SGD : Optimizer.ADAMW;
+    }
+
+    /** The training loop and its bookkeeping. */
+    private final class Loop {
+        private final DetectorModel model;
+        private final TrainingOptimizer optimizer;
+        private final WeightAverage average;
+        private final List<BoxedPhoto> train;
+        private final List<BoxedPhoto> val;
+        private final int batchSize;
+        private final int batches;
+        private final double rate;
+        private final long warmupSteps;
+        private final DetectionAugmenter augmenter = new DetectionAugmenter(size);
+
+        Loop(
+                DetectorModel model,
+                TrainingOptimizer optimizer,
+                WeightAverage average,
+                List<BoxedPhoto> train,
+                List<BoxedPhoto> val,
+                int batchSize,
+                int batches,
+                double rate,
+                long steps) {
+            this.model = model;
+            this.optimizer = optimizer;
+            this.average = average;
+            this.train = train;
+            this.val = val;
+            this.batchSize = batchSize;
+            this.batches = batches;
+            this.rate = rate;
+            this.warmupSteps = Math.max((long) WARMUP_EPOCHS * batches, MIN_WARMUP_STEPS);
+        }
+
+        DetectorState run(DetectorState start) {
+            DetectorState state = start;
+            ExecutorService pool =
+                    Executors.newFixedThreadPool(
+                            run.settings().effectiveWorkers(),
+                            r -> {
+                                Thread thread = new Thread(r, "detector-augment");
+                                thread.setDaemon(true);
+                                return thread;
+                            });
+            try {
+                for (int epoch = state.epochsDone(); epoch < training.epochs(); epoch++) {
+                    state = epoch(epoch, state, pool);
+                    if (training.earlyStoppingPatience() > 0
+                            && state.epochsWithoutImprovement()
+                                    >= training.earlyStoppingPatience()) {
+                        log.info(
+                                "detector early stop: no better fitness for {} epochs",
+                                state.epochsWithoutImprovement());
+                        break;
+                    }
+                    if (run.stop().requested()) {
+                        throw new StoppedException(
+                                "stopped after detector epoch "
+                                        + state.epochsDone()
+                                        + "; checkpoint "
+                                        + run.dir().checkpoint(LAST)
+                                        + " written");
+                    }
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            return state;
+        }
+
+        private DetectorState epoch(int epoch, DetectorState state, ExecutorService pool) {
+            long epochStart = System.nanoTime();
+            int[] order = BatchLoader.shuffled(train.size(), run.seed(), epoch);
+            boolean mosaicOn = epoch < training.epochs() - spec.closeMosaicEpochs();
+            if (epoch == training.epochs() - spec.closeMosaicEpochs() && spec.mosaic() > 0) {
+                log.info("detector: mosaic off for the last {} epochs", spec.closeMosaicEpochs());
+            }
+            long step = state.step();
+            double[] sums = state.epochLoss();
+            int counted = state.epochSteps();
+            int images = state.epochImages();
+            int skippedSteps = state.epochSkipped();
+            int imagesThisStart = 0;
+            float learningRate = 0;
+            CompletableFuture<Prepared> next =
+                    prepare(order, state.nextBatch(), epoch, mosaicOn, pool);
+            for (int batch = state.nextBatch(); batch < batches; batch++) {
+                Prepared prepared = next.join();
+                next =
+                        batch + 1 < batches
+                                ? prepare(order, batch + 1, epoch, mosaicOn, pool)
+                                : null;
+                float[] rates = rates(step, epoch);
+                learningRate = rates[0];
+                if (optimizer instanceof NesterovSgd sgd) {
+                    sgd.momentum(rates[2]);
+                }
+                Engine.getInstance().setRandomSeed((int) BatchLoader.mix(run.seed(), epoch, batch));
+                DetectorModel.StepLoss loss =
+                        model.trainStep(
+                                prepared.pixels(),
+                                prepared.count(),
+                                prepared.truths(),
+                                optimizer,
+                                rates[0],
+                                rates[1],
+                                average,
+                                averageDecay(step + 1));
+                step++;
+                if (loss.skipped()) {
+                    skippedSteps++;
+                } else {
+                    sums[0] += loss.box();
+                    sums[1] += loss.classes();
+                    sums[2] += loss.dfl();
+                    counted++;
+                }
+                images += prepared.count();
+                imagesThisStart += prepared.count();
+                double imagesPerSecond = imagesThisStart / ((System.nanoTime() - epochStart) / 1e9);
+                if ((batch + 1) % run.settings().logEveryBatches() == 0 || batch + 1 == batches) {
+                    report(
+                            epoch,
+                            batch + 1,
+                            sums,
+                            Math.max(1, counted),
+                            learningRate,
+                            imagesPerSecond,
+                            step);
+                }
+                if (run.stop().requested()) {
+                    saveLast(state.midEpoch(batch + 1, step, sums, counted, images, skippedSteps));
+                    throw new StoppedException(
+                            "stopped at detector epoch "
+                                    + (epoch + 1)
+                                    + ", batch "
+                                    + (batch + 1)
+                                    + "; checkpoint "
+                                    + run.dir().checkpoint(LAST)
+                                    + " written");
+                }
+            }
+            double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
+            progress(TrainingProgress.EVALUATING, epoch, batches, batches, null, null, null);
+            DetectionMetrics metrics = average.withAverage(() -> evaluate(model, val).metrics());
+            int steps = Math.max(1, counted);
+            DetectorEpoch result =
+                    new DetectorEpoch(
+                            epoch + 1,
+                            sums[0] / steps,
+                            sums[1] / steps,
+                            sums[2] / steps,
+                            metrics.mAP50(),
+                            metrics.mAP50to95(),
+                            metrics.precision(),
+                            metrics.recall(),
+                            learningRate,
+                            imagesThisStart / trainSeconds,
+                            (System.nanoTime() - epochStart) / 1e9,
+                            skippedSteps);
+            DetectorState next2 = state.epochDone(result, step);
+            log.info(
+                    "detector epoch {}/{}: loss box {} cls {} dfl {}; validation mAP50 {},"
+                            + " mAP50-95 {}, P {}, R {}{} ({} s){}",
+                    epoch + 1,
+                    training.epochs(),
+                    fmt(result.boxLoss()),
+                    fmt(result.classLoss()),
+                    fmt(result.dflLoss()),
+                    fmt(result.mAP50()),
+                    fmt(result.mAP50to95()),
+                    fmt(result.precision()),
+                    fmt(result.recall()),
+                    next2.improvedLastEpoch() ? " (best)" : "",
+                    Math.round(result.seconds()),
+                    skippedSteps > 0 ? "; " + skippedSteps + " non-finite steps skipped" : "");
+            var board = run.board();
+            if (board != null) {
+                board.scalar("detector/train/box_loss", result.boxLoss(), step);
+                board.scalar("detector/train/cls_loss", result.classLoss(), step);
+                board.scalar("detector/train/dfl_loss", result.dflLoss(), step);
+                board.scalar("detector/val/mAP50", result.mAP50(), step);
+                board.scalar("detector/val/mAP50-95", result.mAP50to95(), step);
+                board.scalar("detector/val/precision", result.precision(), step);
+                board.scalar("detector/val/recall", result.recall(), step);
+                board.scalar("detector/lr", learningRate, step);
+            }
+            saveLast(next2);
+            if (next2.improvedLastEpoch()) {
+                average.withAverage(
+                        () -> {
+                            Checkpoints.save(
+                                    run.dir().checkpoint(BEST),
+                                    model.parameters(),
+                                    null,
+                                    null,
+                                    next2);
+                            return null;
+                        });
+            }
+            return next2;
+        }
+
+        /** A batch augmented on the pool while the previous one trains. */
+        private CompletableFuture<Prepared> prepare(
+                int[] order, int batch, int epoch, boolean mosaicOn, ExecutorService pool) {
+            int first = batch * batchSize;
+            int count = Math.min(batchSize, order.length - first);
+            List<CompletableFuture<DetectionAugmenter.Augmented>> items = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int position = first + i;
+                items.add(
+                        CompletableFuture.supplyAsync(
+                                () -> {
+                                    SplittableRandom random =
+                                            new SplittableRandom(
+                                                    BatchLoader.mix(run.seed(), epoch, position));
+                                    boolean mosaic =
+                                            mosaicOn && random.nextDouble() < spec.mosaic();
+                                    return augmenter.augment(
+                                            train, order[position], mosaic, random);
+                                },
+                                pool));
+            }
+            return CompletableFuture.allOf(items.toArray(CompletableFuture[]::new))
+                    .thenApply(
+                            ignored -> {
+                                int plane = 3 * size * size;
+                                float[] pixels = new float[count * plane];
+                                List<ImageTruth> truths = new ArrayList<>();
+                                for (int i = 0; i < count; i++) {
+                                    DetectionAugmenter.Augmented one = items.get(i).join();
+                                    System.arraycopy(one.pixels(), 0, pixels, i * plane, plane);
+                                    truths.add(truth(one.boxes()));
+                                }
+                                return new Prepared(pixels, count, truths);
+                            });
+        }
+
+        /**
+         * Learning rates of weights and biases, and the SGD momentum, at a step: the reference's
+         * linear warmup (biases from 0.1 down, momentum from 0.8 up) over max(3 epochs, 100 steps),
+         * then a linear decay per epoch to 1% of the peak.
+         */
+        private float[] rates(long step, int epoch) {
+            double epochs = training.epochs();
+            double decayed =
+                    rate * ((1 - epoch / epochs) * (1 - FINAL_RATE_FRACTION) + FINAL_RATE_FRACTION);
+            if (step >= warmupSteps) {
+                return new float[] {(float) decayed, (float) decayed, (float) MOMENTUM};
+            }
+            double t = (double) step / warmupSteps;
+            return new float[] {
+                (float) (decayed * t),
+                (float) (WARMUP_BIAS_RATE + (decayed - WARMUP_BIAS_RATE) * t),
+                (float) (WARMUP_MOMENTUM + (MOMENTUM - WARMUP_MOMENTUM) * t)
+            };
+        }
+
+        private void report(
+                int epoch,
+                int batch,
+                double[] sums,
+                int steps,
+                float learningRate,
+                double imagesPerSecond,
+                long step) {
+            long remaining = (long) (training.epochs() - epoch - 1) * batches + (batches - batch);
+            long eta =
+                    Math.round(imagesPerSecond > 0 ? remaining * batchSize / imagesPerSecond : 0);
+            double total = (sums[0] + sums[1] + sums[2]) / steps;
+            log.info(
+                    "detector epoch {}/{} batch {}/{}: loss box {} cls {} dfl {}, lr {}, {}"
+                            + " img/s, eta {}",
+                    epoch + 1,
+                    training.epochs(),
+                    batch,
+                    batches,
+                    fmt(sums[0] / steps),
+                    fmt(sums[1] / steps),
+                    fmt(sums[2] / steps),
+                    String.format(Locale.ROOT, "%.2e", learningRate),
+                    Math.round(imagesPerSecond),
+                    io.pillsnap.api.text.Texts.duration(eta));
+            run.progress()
+                    .update(
+                            TrainingProgress.TRAINING,
+                            epoch,
+                            training.epochs(),
+                            batch,
+                            batches,
+                            total,
+                            (double) learningRate,
+                            imagesPerSecond,
+                            null,
+                            eta);
+            if (run.board() != null) {
+                run.board().scalar("detector/train/loss", total, step);
+            }
+        }
+
+        private void saveLast(DetectorState state) {
+            Checkpoints.save(
+                    run.dir().checkpoint(LAST), model.parameters(), optimizer, average, state);
+        }
+    }
+
+    /** A batch ready for a step. */
+    private record Prepared(float[] pixels, int count, List<ImageTruth> truths) {}
+
+    /** The reference's EMA decay, ramped up over the first steps. */
+    static float averageDecay(long updates) {
+        return (float) (EMA_DECAY * (1 - Math.exp(-updates / EMA_RAMP_STEPS)));
+    }
+
+    static ImageTruth truth(List<Box> boxes) {
+        return new ImageTruth(
+                new int[boxes.size()],
+                boxes.stream()
+                        .map(b -> new double[] {b.x1(), b.y1(), b.x2(), b.y2()})
+                        .toArray(double[][]::new));
+    }
+
+    private DetectorState resume(
+            DetectorModel model,
+            TrainingOptimizer optimizer,
+            WeightAverage average,
+            int trainPhotos) {
+        DetectorState fresh = DetectorState.start(run.config().runId(), trainPhotos);
+        if (run.config().resumeFrom() == null) {
+            return fresh;
+        }
+        Path folder = run.config().resumeFrom().resolveSibling(LAST);
+        Optional<Path> found = Checkpoints.find(folder);
+        if (found.isEmpty()) {
+            log.warn("no detector checkpoint at {} yet: starting from the first epoch", folder);
+            return fresh;
+        }
+        DetectorState state = Checkpoints.readState(found.get(), DetectorState.class);
+        if (state.trainPhotos() != trainPhotos) {
+            throw new ConfigException(
+                    "detector checkpoint "
+                            + found.get()
+                            + " was trained on "
+                            + state.trainPhotos()
+                            + " photos, this run has "
+                            + trainPhotos
+                            + ": resume only the same stage and dataset");
+        }
+        Checkpoints.loadWeights(found.get(), model.parameters(), false, model.manager());
+        try (NDManager scope = model.manager().newSubManager()) {
+            Map<String, NDArray> saved =
+                    Checkpoints.read(found.get().resolve(Checkpoints.OPTIMIZER), scope);
+            optimizer.restore(saved, state.step());
+            Path ema = found.get().resolve(Checkpoints.EMA);
+            if (Files.exists(ema)) {
+                average.restore(Checkpoints.read(ema, scope));
+            }
+        }
+        log.info(
+                "detector resumed from {} at epoch {}, batch {} (step {})",
+                found.get(),
+                state.epochsDone() + 1,
+                state.nextBatch(),
+                state.step());
+        return state;
+    }
+
+    private void progress(
+            String phase, int epoch, int batch, int batches, Double loss, Double lr, Double rate) {
+        run.progress()
+                .update(
+                        phase,
+                        epoch,
+                        training.epochs(),
+                        batch,
+                        batches,
+                        loss,
+                        lr,
+                        rate,
+                        null,
+                        null);
+    }
+
+    private static IntConsumer decoded(String name, int total) {
+        return done -> {
+            if (done % 500 == 0 || done == total) {
+                log.info("decoded {}/{} {} photos", done, total, name);
+            }
+        };
+    }
+
+    static String describe(DetectionMetrics metrics) {
+        return String.format(
+                Locale.ROOT,
+                "mAP50 %.4f, mAP50-95 %.4f, precision %.4f, recall %.4f (%d photos, %d pills)",
+                metrics.mAP50(),
+                metrics.mAP50to95(),
+                metrics.precision(),
+                metrics.recall(),
+                metrics.images(),
+                metrics.truths());
+    }
+
+    static String fmt(double value) {
+        return String.format(Locale.ROOT, "%.4f", value);
+    }
+}
