@@ -14,8 +14,6 @@ import ai.djl.training.ParameterStore;
 import io.pillsnap.trainer.data.Batch;
 import io.pillsnap.trainer.model.EfficientNetV2;
 import io.pillsnap.trainer.model.EfficientNetV2Config;
-import java.lang.ref.Reference;
-import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -189,14 +187,14 @@ public final class ClassifierModel implements AutoCloseable {
      * buffer, and the backward pass reads the input again long after the forward.
      */
     private NDArray input(Batch batch, NDManager scope) {
-        NDArray borrowed =
-                scope.create(
-                        FloatBuffer.wrap(
-                                batch.images(), 0, batch.size() * 3 * imageSize * imageSize),
-                        new Shape(batch.size(), 3, imageSize, imageSize));
-        NDArray owned = device.isGpu() ? borrowed.toDevice(device, true) : borrowed.duplicate();
-        Reference.reachabilityFence(borrowed);
-        return owned;
+        int length = batch.size() * 3 * imageSize * imageSize;
+        return Tensors.owned(
+                scope,
+                batch.images(),
+                0,
+                length,
+                new Shape(batch.size(), 3, imageSize, imageSize),
+                device);
     }
 
     private static NDArray smoothedCrossEntropy(NDArray logits, NDArray labels, float smoothing) {
@@ -210,14 +208,8 @@ public final class ClassifierModel implements AutoCloseable {
         return logProbabilities.mul(target).sum(new int[] {1}).neg().mean();
     }
 
-    /** Global L2 norm of all gradients, for clipping and as a sanity check. */
     private double gradientNorm() {
-        NDArray total = null;
-        for (Parameter parameter : trainable.values()) {
-            NDArray squares = parameter.getArray().getGradient().square().sum();
-            total = total == null ? squares : total.add(squares);
-        }
-        return Math.sqrt(total.getFloat());
+        return Tensors.gradientNorm(trainable.values(), manager);
     }
 
     public EfficientNetV2 network() {

@@ -66,14 +66,7 @@ public final class NesterovSgd implements TrainingOptimizer {
     }
 
     @Override
-    public void restore(Map<String, NDArray> saved, long savedStep) {
-        for (Map.Entry<String, NDArray> entry : state().entrySet()) {
-            NDArray value = saved.get(entry.getKey());
-            if (value == null) {
-                throw new IllegalArgumentException("optimizer state has no " + entry.getKey());
-            }
-            entry.getValue().set(value.toFloatArray());
-        }
+    public void restoreStepCount(long savedStep) {
         step = savedStep;
     }
 }

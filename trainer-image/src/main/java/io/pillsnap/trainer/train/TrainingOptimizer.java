@@ -33,5 +33,17 @@ public interface TrainingOptimizer {
     Map<String, NDArray> state();
 
     /** Restores a state saved by {@link #state()} and the step count. */
-    void restore(Map<String, NDArray> saved, long savedStep);
+    default void restore(Map<String, NDArray> saved, long savedStep) {
+        for (Map.Entry<String, NDArray> entry : state().entrySet()) {
+            NDArray value = saved.get(entry.getKey());
+            if (value == null) {
+                throw new IllegalArgumentException("optimizer state has no " + entry.getKey());
+            }
+            entry.getValue().set(value.toFloatArray());
+        }
+        restoreStepCount(savedStep);
+    }
+
+    /** Sets the step count of a restored state. */
+    void restoreStepCount(long savedStep);
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import io.pillsnap.trainer.train.Tensors;
 import java.util.List;
 
 /**
@@ -94,18 +95,19 @@ public final class DetectionLoss {
         }
         float normaliser = (float) Math.max(scoreSum, 1);
 
-        NDArray scoreTargets = owned(manager, targetScores, new Shape(batch, classes, anchors));
+        NDArray scoreTargets =
+                Tensors.owned(manager, targetScores, new Shape(batch, classes, anchors));
         NDArray classLoss = binaryCrossEntropy(classLogits, scoreTargets).sum().div(normaliser);
 
-        NDArray weight = owned(manager, weights, new Shape(batch, anchors));
-        NDArray anchorX = owned(manager, column(0), new Shape(1, anchors));
-        NDArray anchorY = owned(manager, column(1), new Shape(1, anchors));
+        NDArray weight = Tensors.owned(manager, weights, new Shape(batch, anchors));
+        NDArray anchorX = Tensors.owned(manager, column(0), new Shape(1, anchors));
+        NDArray anchorY = Tensors.owned(manager, column(1), new Shape(1, anchors));
         NDArray predicted = NDArrayBoxes.corners(distances, anchorX, anchorY); // [B, 4, A] cells
-        NDArray target = owned(manager, targetBoxes, new Shape(batch, 4, anchors));
+        NDArray target = Tensors.owned(manager, targetBoxes, new Shape(batch, 4, anchors));
         NDArray ciou = NDArrayBoxes.completeIou(predicted, target);
         NDArray boxLoss = ciou.neg().add(1).mul(weight).sum().div(normaliser);
 
-        NDArray binTargets = owned(manager, binWeights, new Shape(batch, 4, BINS, anchors));
+        NDArray binTargets = Tensors.owned(manager, binWeights, new Shape(batch, 4, BINS, anchors));
         NDArray sideLoss = boxLogits.logSoftmax(2).mul(binTargets).sum(new int[] {2}).neg();
         NDArray dflLoss = sideLoss.mean(new int[] {1}).mul(weight).sum().div(normaliser);
 
@@ -199,18 +201,5 @@ public final class DetectionLoss {
         return logits.maximum(0)
                 .sub(logits.mul(targets))
                 .add(logits.abs().neg().exp().add(1).log());
-    }
-
-    /**
-     * A tensor libtorch owns, holding a copy of {@code data}. DJL's create() lends the tensor a
-     * direct buffer that only the Java side keeps alive; the backward pass reads these targets
-     * after Java may have let go of that buffer.
-     */
-    static NDArray owned(NDManager manager, float[] data, Shape shape) {
-        NDArray borrowed = manager.create(data, shape);
-        NDArray copy = borrowed.duplicate();
-        java.lang.ref.Reference.reachabilityFence(borrowed);
-        borrowed.close();
-        return copy;
     }
 }

@@ -12,10 +12,9 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.pillsnap.trainer.model.yolo.Yolo11;
 import io.pillsnap.trainer.model.yolo.Yolo11Config;
+import io.pillsnap.trainer.train.Tensors;
 import io.pillsnap.trainer.train.TrainingOptimizer;
 import io.pillsnap.trainer.train.WeightAverage;
-import java.lang.ref.Reference;
-import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,15 +122,14 @@ public final class DetectorModel implements AutoCloseable {
         }
     }
 
-    /** Owned by libtorch: the backward pass reads the input after Java may have moved on. */
     private NDArray input(float[] images, int batch, NDManager scope) {
-        NDArray borrowed =
-                scope.create(
-                        FloatBuffer.wrap(images, 0, batch * 3 * imageSize * imageSize),
-                        new Shape(batch, 3, imageSize, imageSize));
-        NDArray owned = device.isGpu() ? borrowed.toDevice(device, true) : borrowed.duplicate();
-        Reference.reachabilityFence(borrowed);
-        return owned;
+        return Tensors.owned(
+                scope,
+                images,
+                0,
+                batch * 3 * imageSize * imageSize,
+                new Shape(batch, 3, imageSize, imageSize),
+                device);
     }
 
     private static float[] zeros(Parameter parameter) {
@@ -139,15 +137,7 @@ public final class DetectorModel implements AutoCloseable {
     }
 
     private double gradientNorm() {
-        double total = 0;
-        for (Parameter parameter : trainable.values()) {
-            try (NDArray gradient = parameter.getArray().getGradient();
-                    NDArray squares = gradient.square();
-                    NDArray sum = squares.sum()) {
-                total += sum.getFloat();
-            }
-        }
-        return Math.sqrt(total);
+        return Tensors.gradientNorm(trainable.values(), manager);
     }
 
     public Yolo11 network() {

@@ -1,0 +1,52 @@
+package io.pillsnap.trainer.train;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import java.lang.ref.Reference;
+import java.nio.FloatBuffer;
+import java.util.Collection;
+
+/** Tensor helpers the training steps of both models share. */
+public final class Tensors {
+
+    private Tensors() {}
+
+    /**
+     * A tensor on {@code device} that libtorch owns, holding a copy of {@code length} floats of
+     * {@code data} from {@code offset}. DJL's create() lends the tensor a direct buffer that only
+     * the Java side keeps alive, and a backward pass reads its inputs and targets long after.
+     */
+    public static NDArray owned(
+            NDManager scope, float[] data, int offset, int length, Shape shape, Device device) {
+        NDArray borrowed = scope.create(FloatBuffer.wrap(data, offset, length), shape);
+        NDArray owned = device.isGpu() ? borrowed.toDevice(device, true) : borrowed.duplicate();
+        Reference.reachabilityFence(borrowed);
+        borrowed.close();
+        return owned;
+    }
+
+    /** As above, all of {@code data} on the scope's device. */
+    public static NDArray owned(NDManager scope, float[] data, Shape shape) {
+        return owned(scope, data, 0, data.length, shape, scope.getDevice());
+    }
+
+    /**
+     * The global L2 norm of the parameters' gradients (for clipping and as a sanity check), summed
+     * on the device; its temporaries are freed before it returns.
+     */
+    public static double gradientNorm(Collection<Parameter> parameters, NDManager manager) {
+        try (NDManager scratch = manager.newSubManager()) {
+            NDArray total = null;
+            for (Parameter parameter : parameters) {
+                NDArray gradient = parameter.getArray().getGradient();
+                gradient.attach(scratch);
+                NDArray squares = gradient.square().sum();
+                total = total == null ? squares : total.add(squares);
+            }
+            return total == null ? 0 : Math.sqrt(total.getFloat());
+        }
+    }
+}
