@@ -86,6 +86,7 @@ public final class StageSampler {
         List<DrugClass> drugs = new ArrayList<>();
         List<Sample> train = new ArrayList<>();
         List<Sample> val = new ArrayList<>();
+        Map<Path, List<LabelledImage.Box>> singleBoxes = new java.util.HashMap<>();
         for (int index = 0; index < codes.size(); index++) {
             String code = codes.get(index);
             List<LabelledImage> pictures = chosen.get(code);
@@ -98,6 +99,7 @@ public final class StageSampler {
             for (LabelledImage picture : pictures) {
                 (validation.contains(picture.image()) ? val : train)
                         .add(new Sample(picture.image(), index));
+                singleBoxes.put(picture.image(), picture.boxes());
             }
         }
         train.sort(Comparator.comparing(Sample::image));
@@ -135,6 +137,7 @@ public final class StageSampler {
                 List.copyOf(val),
                 combinationTrain,
                 combinationVal,
+                Map.copyOf(singleBoxes),
                 manifest,
                 sha256(manifest),
                 scan.skipped());

@@ -41,12 +41,9 @@ public final class NesterovSgd implements TrainingOptimizer {
             if (weightDecay > 0 && weight.getShape().dimension() > 1) {
                 g.addi(weight.mul(weightDecay));
             }
+            // the buffer starts at zero, so the first step makes it the gradient, as PyTorch does
             NDArray buffer = buffers.get(entry.getKey());
-            if (step == 1) {
-                buffer.set(g.toFloatArray());
-            } else {
-                buffer.muli(momentum).addi(g);
-            }
+            buffer.muli(momentum).addi(g);
             weight.subi(g.addi(buffer.mul(momentum)).muli(learningRate));
             gradient.subi(gradient);
             g.close();

@@ -52,7 +52,16 @@ public record DetectorSpec(
         @Default("10")
                 @Min(0)
                 @JsonPropertyDescription("Epochs at the end trained without mosaic. Default: 10.")
-                Integer closeMosaicEpochs) {
+                Integer closeMosaicEpochs,
+        @Default("0.0")
+                @Min(0.0)
+                @Max(1.0)
+                @JsonPropertyDescription(
+                        "Share of the stage's single-pill training photos added to the"
+                                + " detector's training photos with their one box, as the"
+                                + " original pretrained on them. Default: 0 (combination photos"
+                                + " only).")
+                Double singlePhotoFraction) {
 
     public static final int DEFAULT_IMAGE_SIZE = 640;
 
@@ -63,9 +72,10 @@ public record DetectorSpec(
         depthMultiplier = Objects.requireNonNullElse(depthMultiplier, 1.0);
         mosaic = Objects.requireNonNullElse(mosaic, 1.0);
         closeMosaicEpochs = Objects.requireNonNullElse(closeMosaicEpochs, 10);
+        singlePhotoFraction = Objects.requireNonNullElse(singlePhotoFraction, 0.0);
     }
 
     public static DetectorSpec defaults() {
-        return new DetectorSpec(null, null, null, null, null, null, null, null);
+        return new DetectorSpec(null, null, null, null, null, null, null, null, null);
     }
 }

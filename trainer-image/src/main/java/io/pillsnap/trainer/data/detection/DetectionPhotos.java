@@ -72,7 +72,7 @@ public final class DetectionPhotos {
         if (boxes.isEmpty()) {
             skipped.skip(
                     SkipReport.Reason.BAD_LABEL,
-                    photo.label(),
+                    photo.label() != null ? photo.label() : photo.image(),
                     "no pill box (annotations[].bbox) for " + photo.image().getFileName());
             return null;
         }

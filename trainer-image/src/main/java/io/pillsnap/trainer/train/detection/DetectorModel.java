@@ -76,10 +76,9 @@ public final class DetectorModel implements AutoCloseable {
             float biasLearningRate,
             WeightAverage average,
             float averageDecay) {
-        // no NDScope here, unlike the classifier: with one, this step corrupted the native heap
-        // in about half of the runs (glibc aborts, NaN gradients before that); every temporary is
-        // attached to the step's sub-manager or closed where it is made
-        try (NDManager scope = manager.newSubManager()) {
+        try (NDManager scope = manager.newSubManager();
+                ai.djl.ndarray.NDScope arrays = new ai.djl.ndarray.NDScope()) {
+            arrays.suppressNotUsedWarning();
             NDArray input = input(images, batch, scope);
             StepLoss step;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
@@ -98,7 +97,7 @@ public final class DetectorModel implements AutoCloseable {
             }
             double norm = gradientNorm();
             if (!Double.isFinite(norm) || !Float.isFinite(step.total())) {
-                trainable.values().forEach(p -> p.getArray().getGradient().set(zeros(p)));
+                clearGradients();
                 return new StepLoss(step.box(), step.classes(), step.dfl(), true);
             }
             float scale = norm > CLIP_NORM ? (float) (CLIP_NORM / (norm + 1e-6)) : 1f;
@@ -112,7 +111,9 @@ public final class DetectorModel implements AutoCloseable {
 
     /** The raw head of a batch in evaluation mode, [batch, 64 + 1, anchors] row-major. */
     public float[] head(float[] images, int batch) {
-        try (NDManager scope = manager.newSubManager()) {
+        try (NDManager scope = manager.newSubManager();
+                ai.djl.ndarray.NDScope arrays = new ai.djl.ndarray.NDScope()) {
+            arrays.suppressNotUsedWarning();
             return network.forward(
                             new ParameterStore(manager, false),
                             new NDList(input(images, batch, scope)),
@@ -132,8 +133,19 @@ public final class DetectorModel implements AutoCloseable {
                 device);
     }
 
-    private static float[] zeros(Parameter parameter) {
-        return new float[(int) parameter.getArray().size()];
+    /**
+     * Overwrites every gradient with zeros in place (NaN included). Never with set(float[]): DJL
+     * then points the tensor at a Java buffer that only the short-lived gradient wrapper keeps
+     * alive, and the next backward pass writes into freed memory.
+     */
+    private void clearGradients() {
+        try (NDManager scratch = manager.newSubManager()) {
+            for (Parameter parameter : trainable.values()) {
+                NDArray gradient = parameter.getArray().getGradient();
+                gradient.attach(scratch);
+                gradient.set(new ai.djl.ndarray.index.NDIndex("..."), 0f);
+            }
+        }
     }
 
     private double gradientNorm() {

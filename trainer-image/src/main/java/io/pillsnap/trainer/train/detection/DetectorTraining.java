@@ -114,13 +114,15 @@ public final class DetectorTraining {
         Letterbox letterbox = new Letterbox(size);
         int threads = run.settings().effectiveWorkers();
         SkipReport skipped = new SkipReport();
+        List<LabelledImage> trainPhotos = new ArrayList<>(sample.combinationTrain());
+        trainPhotos.addAll(singlePhotos(sample));
         List<BoxedPhoto> train =
                 DetectionPhotos.load(
-                        sample.combinationTrain(),
+                        trainPhotos,
                         letterbox,
                         threads,
                         skipped,
-                        decoded("detector training", sample.combinationTrain().size()));
+                        decoded("detector training", trainPhotos.size()));
         List<BoxedPhoto> val =
                 DetectionPhotos.load(
                         sample.combinationVal(),
@@ -234,6 +236,33 @@ public final class DetectorTraining {
                     trainRate,
                     (System.nanoTime() - started) / 1e9);
         }
+    }
+
+    /**
+     * The share {@code singlePhotoFraction} of the stage's single-pill training photos, with their
+     * one box, drawn with the dataset's seed; none by default.
+     */
+    private List<LabelledImage> singlePhotos(StageSample sample) {
+        int count = (int) Math.round(spec.singlePhotoFraction() * sample.train().size());
+        if (count == 0) {
+            return List.of();
+        }
+        List<io.pillsnap.trainer.data.Sample> shuffled = new ArrayList<>(sample.train());
+        java.util.Collections.shuffle(
+                shuffled, new java.util.Random(run.config().spec().dataset().seed()));
+        List<LabelledImage> photos = new ArrayList<>();
+        for (io.pillsnap.trainer.data.Sample single : shuffled.subList(0, count)) {
+            List<LabelledImage.Box> boxes = sample.singleBoxes().get(single.image());
+            if (boxes != null) {
+                photos.add(new LabelledImage(single.image(), null, null, null, false, boxes));
+            }
+        }
+        photos.sort(java.util.Comparator.comparing(LabelledImage::image));
+        log.info(
+                "detector: {} single-pill photos with their box added to {} combination photos",
+                photos.size(),
+                sample.combinationTrain().size());
+        return photos;
     }
 
     /** Scores the model's current weights on letterboxed photos. */

@@ -115,6 +115,30 @@ class DetectorTrainingTest {
     }
 
     @Test
+    void singlePillPhotosJoinTheTrainingPhotosWithTheirOneBoxWhenAsked() throws IOException {
+        Path stage = stage("singles", 1);
+        Files.writeString(
+                stage,
+                Files.readString(stage)
+                        .replace(
+                                "closeMosaicEpochs: 1",
+                                "closeMosaicEpochs: 1," + " singlePhotoFraction: 0.5"));
+        TrainResult result =
+                TrainingRun.run(
+                        config(stage, folder.resolve("singles"), null),
+                        StopSignal.manual(),
+                        d -> {});
+
+        int singles = (int) Math.round(0.5 * result.sample().train().size());
+        assertThat(singles).isPositive();
+        assertThat(result.detector().trainPhotos())
+                .isEqualTo(result.sample().combinationTrain().size() + singles);
+        // validation and test stay combination photos
+        assertThat(result.detector().valPhotos())
+                .isEqualTo(result.sample().combinationVal().size());
+    }
+
+    @Test
     void resumedDetectorContinuesExactlyLikeAnUninterruptedOne() {
         Path stage = stage("resume", 2);
         TrainResult uninterrupted =
