@@ -37,6 +37,19 @@ public record Letterbox(int size) {
                 new RgbImage(size, size, canvas), scale, left, top, photo.width(), photo.height());
     }
 
+    /** The detector's input of a letterboxed picture: CHW floats, RGB scaled to [0, 1]. */
+    public static float[] toTensor(RgbImage image) {
+        int plane = image.width() * image.height();
+        float[] out = new float[3 * plane];
+        byte[] rgb = image.pixels();
+        for (int p = 0; p < plane; p++) {
+            for (int c = 0; c < 3; c++) {
+                out[c * plane + p] = (rgb[p * 3 + c] & 0xff) / 255f;
+            }
+        }
+        return out;
+    }
+
     /**
      * A letterboxed photo and the transform that made it.
      *

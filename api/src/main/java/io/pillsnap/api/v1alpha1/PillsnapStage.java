@@ -26,6 +26,11 @@ import io.pillsnap.api.ApiConstants;
         jsonPath = ".status.metrics.macroF1",
         type = Type.NUMBER)
 @AdditionalPrinterColumn(name = "MAP50", jsonPath = ".status.metrics.mAP50", type = Type.NUMBER)
+@AdditionalPrinterColumn(
+        name = "PIPELINE-TOP1",
+        jsonPath = ".status.metrics.pipelineTop1",
+        type = Type.NUMBER,
+        priority = 1)
 @AdditionalPrinterColumn(name = "EVALUATED-ON", jsonPath = ".status.metrics.set", priority = 1)
 @AdditionalPrinterColumn(name = "GATE", jsonPath = ".status.gate.result")
 @AdditionalPrinterColumn(name = "SERVING", jsonPath = ".status.serving.state", priority = 1)

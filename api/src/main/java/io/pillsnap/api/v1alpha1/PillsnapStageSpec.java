@@ -34,6 +34,23 @@ import java.util.stream.Stream;
                         + " remove those criteria",
         fieldPath = ".tasks")
 @ValidationRule(
+        value =
+                "(has(self.tasks) && 'detection' in self.tasks && 'classification' in self.tasks)"
+                        + " || !self.successCriteria.exists(c, c.metric == 'pipelineTop1')",
+        message =
+                "a criterion on pipelineTop1 needs both 'classification' and 'detection' in"
+                        + " spec.tasks: add them, or remove that criterion",
+        fieldPath = ".tasks")
+@ValidationRule(
+        value =
+                "!has(self.tasks) || 'classification' in self.tasks"
+                        + " || !self.successCriteria.exists(c, c.metric in ['top1', 'top5',"
+                        + " 'macroF1', 'latencyP95Ms', 'throughput'])",
+        message =
+                "criteria on top1, top5, macroF1, latencyP95Ms or throughput need"
+                        + " 'classification' in spec.tasks: add it, or remove those criteria",
+        fieldPath = ".tasks")
+@ValidationRule(
         value = ValidationMessages.UNCHANGED_STAGE,
         message = ValidationMessages.IMMUTABLE,
         fieldPath = ".stage")

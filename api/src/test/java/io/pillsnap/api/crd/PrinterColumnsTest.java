@@ -30,9 +30,10 @@ class PrinterColumnsTest {
     }
 
     @Test
-    void wideOutputAddsEvaluatedSetServingRunAttemptAndMessage() {
+    void wideOutputAddsPipelineAccuracyEvaluatedSetServingRunAttemptAndMessage() {
         assertThat(names(1))
-                .containsExactly("EVALUATED-ON", "SERVING", "RUN", "ATTEMPT", "MESSAGE");
+                .containsExactly(
+                        "PIPELINE-TOP1", "EVALUATED-ON", "SERVING", "RUN", "ATTEMPT", "MESSAGE");
     }
 
     @Test

@@ -21,7 +21,7 @@ class RunMetricsTest {
         StageMetrics headline = RunMetrics.of(result(TEST_METRICS)).statusMetrics();
 
         assertThat(headline)
-                .isEqualTo(new StageMetrics(TEST, 0.74, null, 0.70, null, null, 4.2, 310.0));
+                .isEqualTo(new StageMetrics(TEST, 0.74, null, 0.70, null, null, null, 4.2, 310.0));
     }
 
     @Test
@@ -29,7 +29,9 @@ class RunMetricsTest {
         StageMetrics validation = RunMetrics.of(result(TEST_METRICS)).statusValidationMetrics();
 
         assertThat(validation)
-                .isEqualTo(new StageMetrics(VALIDATION, 0.81, null, 0.78, null, null, null, null));
+                .isEqualTo(
+                        new StageMetrics(
+                                VALIDATION, 0.81, null, 0.78, null, null, null, null, null));
     }
 
     @Test
@@ -38,7 +40,9 @@ class RunMetricsTest {
 
         assertThat(run.hasTest()).isFalse();
         assertThat(run.statusMetrics())
-                .isEqualTo(new StageMetrics(VALIDATION, 0.81, null, 0.78, null, null, 4.2, 310.0));
+                .isEqualTo(
+                        new StageMetrics(
+                                VALIDATION, 0.81, null, 0.78, null, null, null, 4.2, 310.0));
         assertThat(run.statusValidationMetrics()).isNull();
     }
 
@@ -54,7 +58,7 @@ class RunMetricsTest {
 
     @Test
     void aStatusWrittenBeforeTestSetsReadsAsValidation() {
-        StageMetrics old = new StageMetrics(null, 0.81, null, null, null, null, null, null);
+        StageMetrics old = new StageMetrics(null, 0.81, null, null, null, null, null, null, null);
 
         RunMetrics run = RunMetrics.fromStatus(old, null);
 

@@ -105,6 +105,39 @@ class CrdRulesTest {
     }
 
     @Test
+    void aPipelineCriterionNeedsBothTasks() {
+        ObjectNode stage = stage2();
+        ((ObjectNode) stage.at("/spec/successCriteria/0")).put("metric", "pipelineTop1");
+        spec(stage).putArray("tasks").add("detection");
+
+        // the stage's other criteria (top1) need the classifier too
+        assertThat(RULES.onCreate(stage))
+                .anySatisfy(
+                        message ->
+                                assertThat(message)
+                                        .startsWith(
+                                                ".spec.tasks: a criterion on pipelineTop1 needs"
+                                                        + " both 'classification' and"
+                                                        + " 'detection'"));
+
+        spec(stage).putArray("tasks").add("classification").add("detection");
+        assertThat(RULES.onCreate(stage)).isEmpty();
+    }
+
+    @Test
+    void classifierCriteriaNeedTheClassificationTask() {
+        ObjectNode stage = stage2();
+        spec(stage).putArray("tasks").add("detection");
+
+        assertThat(RULES.onCreate(stage))
+                .singleElement()
+                .asString()
+                .startsWith(
+                        ".spec.tasks: criteria on top1, top5, macroF1, latencyP95Ms or throughput"
+                                + " need 'classification'");
+    }
+
+    @Test
     void realDatasetNeedsAClaim() {
         ObjectNode stage = stage2();
         ((ObjectNode) spec(stage).get("dataset")).remove("claimName");

@@ -378,12 +378,21 @@ class PhasePlannerTest {
             assertThat(plan.metrics())
                     .isEqualTo(
                             new StageMetrics(
-                                    EvaluationSet.TEST, 0.35, null, null, null, null, 5.0, null));
+                                    EvaluationSet.TEST,
+                                    0.35,
+                                    null,
+                                    null,
+                                    null,
+                                    null,
+                                    null,
+                                    5.0,
+                                    null));
             assertThat(plan.validationMetrics())
                     .isEqualTo(
                             new StageMetrics(
                                     EvaluationSet.VALIDATION,
                                     0.70,
+                                    null,
                                     null,
                                     null,
                                     null,

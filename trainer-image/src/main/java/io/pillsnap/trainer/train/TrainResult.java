@@ -16,8 +16,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a finished training run produced: its folder, the data it sampled, and the outcome of each
- * task it trained (null for a task the stage does not train).
+ * What a finished training run produced: its folder, the data it sampled, the outcome of each task
+ * it trained (null for a task the stage does not train) and, when it trained both, the two-stage
+ * pipeline's score.
  */
 public record TrainResult(
         Path runDirectory,
@@ -27,7 +28,8 @@ public record TrainResult(
         SkipReport skipped,
         double wallSeconds,
         ClassifierOutcome classifier,
-        DetectorOutcome detector) {
+        DetectorOutcome detector,
+        PipelineEvaluation.Scored pipeline) {
 
     /**
      * The evaluated metrics under their contract keys ({@link Metric#key()}), as the result message
@@ -49,6 +51,9 @@ public record TrainResult(
         if (detector != null) {
             putDetection(metrics, detector.validation());
         }
+        if (pipeline != null) {
+            putPipeline(metrics, pipeline.validation());
+        }
         return metrics;
     }
 
@@ -63,6 +68,9 @@ public record TrainResult(
         if (detector != null && detector.test() != null) {
             putDetection(metrics, detector.test());
         }
+        if (pipeline != null && pipeline.test() != null) {
+            putPipeline(metrics, pipeline.test());
+        }
         return metrics;
     }
 
@@ -70,6 +78,13 @@ public record TrainResult(
         if (Double.isFinite(detection.mAP50())) {
             metrics.put(Metric.MAP50.key(), detection.mAP50());
             metrics.put(Metric.MAP50_95.key(), detection.mAP50to95());
+        }
+    }
+
+    private static void putPipeline(
+            Map<String, Double> metrics, io.pillsnap.api.detection.PipelineAccuracy.Score score) {
+        if (score.pills() > 0) {
+            metrics.put(Metric.PIPELINE_TOP1.key(), score.accuracy());
         }
     }
 

@@ -112,6 +112,11 @@ public final class TrainingRun {
                         ? new DetectorTraining(context).run(sample)
                         : null;
 
+        PipelineEvaluation.Scored pipeline =
+                classifier != null && detector != null
+                        ? PipelineEvaluation.run(context, sample)
+                        : null;
+
         Map<String, Object> metrics = new LinkedHashMap<>();
         if (classifier != null) {
             metrics.putAll(classifier.metricsJson());
@@ -131,6 +136,14 @@ public final class TrainingRun {
             part.put("history", detector.state().history());
             metrics.put("detector", part);
         }
+        if (pipeline != null) {
+            Map<String, Object> part = new LinkedHashMap<>();
+            part.put("validation", pipelinePart(pipeline.validation()));
+            if (pipeline.test() != null) {
+                part.put("test", pipelinePart(pipeline.test()));
+            }
+            metrics.put("pipeline", part);
+        }
         dir.writeJson(dir.file("metrics.json"), metrics);
         return new TrainResult(
                 dir.root(),
@@ -140,7 +153,17 @@ public final class TrainingRun {
                 sample.skipped(),
                 (System.nanoTime() - started) / 1e9,
                 classifier,
-                detector);
+                detector,
+                pipeline);
+    }
+
+    private static Map<String, Object> pipelinePart(
+            io.pillsnap.api.detection.PipelineAccuracy.Score score) {
+        Map<String, Object> part = new LinkedHashMap<>();
+        part.put("pipelineTop1", Double.isNaN(score.accuracy()) ? null : score.accuracy());
+        part.put("correct", score.correct());
+        part.put("pills", score.pills());
+        return part;
     }
 
     private TrainingProgress progress(

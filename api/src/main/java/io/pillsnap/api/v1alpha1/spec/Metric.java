@@ -12,6 +12,11 @@ public enum Metric {
     MACRO_F1("macroF1", true),
     MAP50("mAP50", true),
     MAP50_95("mAP50-95", true),
+    /**
+     * The two-stage pipeline on held-out combination photos: the share of true pills that are
+     * detected (IoU >= 0.5) and named correctly at top-1.
+     */
+    PIPELINE_TOP1("pipelineTop1", true),
     LATENCY_P95_MS("latencyP95Ms", false),
     THROUGHPUT("throughput", false);
 
@@ -41,8 +46,14 @@ public enum Metric {
         return this == LATENCY_P95_MS || this == THROUGHPUT;
     }
 
+    /** Metrics only a stage that trains a detector can produce. */
     public boolean isDetection() {
         return this == MAP50 || this == MAP50_95;
+    }
+
+    /** Metrics only a stage that trains both the classifier and the detector can produce. */
+    public boolean needsBothTasks() {
+        return this == PIPELINE_TOP1;
     }
 
     @JsonCreator

@@ -17,7 +17,7 @@ import java.util.Objects;
 @ValidationRule(
         value = "self.metric in ['latencyP95Ms', 'throughput'] || self.threshold <= 1.0",
         message =
-                "the threshold of a quality metric (top1, top5, macroF1, mAP50, mAP50-95) is a"
+                "the threshold of a quality metric (top1, top5, macroF1, mAP50, mAP50-95, pipelineTop1) is a"
                         + " fraction within [0, 1], e.g. 0.6 for 60%",
         fieldPath = ".threshold")
 @ValidationRule(

@@ -28,6 +28,10 @@ public record StageMetrics(
         @JsonProperty("mAP50-95")
                 @JsonPropertyDescription("Detection mAP averaged over IoU 0.5 to 0.95.")
                 Double mAP50to95,
+        @JsonPropertyDescription(
+                        "Two-stage pipeline on combination photos: share of true pills detected"
+                                + " (IoU >= 0.5) and named correctly at top-1.")
+                Double pipelineTop1,
         @JsonPropertyDescription("95th percentile classification latency per image, ms.")
                 Double latencyP95Ms,
         @JsonPropertyDescription("Evaluation throughput, images per second.") Double throughput) {
@@ -40,6 +44,7 @@ public record StageMetrics(
                 values.get(Metric.MACRO_F1),
                 values.get(Metric.MAP50),
                 values.get(Metric.MAP50_95),
+                values.get(Metric.PIPELINE_TOP1),
                 values.get(Metric.LATENCY_P95_MS),
                 values.get(Metric.THROUGHPUT));
     }
@@ -52,6 +57,7 @@ public record StageMetrics(
                     case MACRO_F1 -> macroF1;
                     case MAP50 -> mAP50;
                     case MAP50_95 -> mAP50to95;
+                    case PIPELINE_TOP1 -> pipelineTop1;
                     case LATENCY_P95_MS -> latencyP95Ms;
                     case THROUGHPUT -> throughput;
                 });
@@ -72,7 +78,8 @@ public record StageMetrics(
 
     /** The quality metrics alone, without the run-level latencyP95Ms and throughput. */
     public StageMetrics qualityOnly() {
-        return new StageMetrics(set, top1, top5, macroF1, mAP50, mAP50to95, null, null);
+        return new StageMetrics(
+                set, top1, top5, macroF1, mAP50, mAP50to95, pipelineTop1, null, null);
     }
 
     /** These quality metrics with the run-level latencyP95Ms and throughput of {@code run}. */
@@ -86,6 +93,7 @@ public record StageMetrics(
                         macroF1,
                         mAP50,
                         mAP50to95,
+                        pipelineTop1,
                         run.latencyP95Ms,
                         run.throughput);
     }

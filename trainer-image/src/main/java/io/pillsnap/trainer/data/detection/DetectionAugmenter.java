@@ -48,9 +48,7 @@ public final class DetectionAugmenter {
 
     /** A picture of the letterboxed input without augmentation (evaluation, export checks). */
     public static float[] plain(RgbImage image) {
-        float[] out = new float[3 * image.width() * image.height()];
-        toChw(image.pixels(), image.width() * image.height(), out);
-        return out;
+        return Letterbox.toTensor(image);
     }
 
     /** Pixels with boxes, before the random warp. */
@@ -240,14 +238,6 @@ public final class DetectionAugmenter {
             return Letterbox.FILL;
         }
         return rgb[(y * width + x) * 3 + channel] & 0xff;
-    }
-
-    private static void toChw(byte[] rgb, int plane, float[] out) {
-        for (int p = 0; p < plane; p++) {
-            for (int c = 0; c < 3; c++) {
-                out[c * plane + p] = (rgb[p * 3 + c] & 0xff) / 255f;
-            }
-        }
     }
 
     private static double clip(double value, double limit) {

@@ -139,6 +139,42 @@ class DetectorTrainingTest {
     }
 
     @Test
+    void bothTasksTrainBothModelsAndScoreTheTwoStagePipeline() throws IOException {
+        Path stage = stage("both", 1);
+        Files.writeString(
+                stage,
+                Files.readString(stage)
+                        .replace("tasks: [detection]", "tasks: [classification, detection]")
+                        .replace(
+                                "  model:\n",
+                                "  model:\n    classifier: {imageSize: 48, widthMultiplier: 0.25,"
+                                        + " depthMultiplier: 0.25}\n")
+                        .replace("metric: mAP50,", "metric: pipelineTop1,"));
+        Path output = folder.resolve("both");
+        TrainResult result =
+                TrainingRun.run(config(stage, output, null), StopSignal.manual(), d -> {});
+
+        assertThat(result.classifier()).isNotNull();
+        assertThat(result.detector()).isNotNull();
+        assertThat(result.pipeline().validation().pills())
+                .isEqualTo(
+                        result.sample().combinationVal().stream()
+                                .mapToInt(photo -> photo.boxes().size())
+                                .sum());
+        assertThat(result.metrics()).containsKeys("top1", "mAP50", "mAP50-95", "pipelineTop1");
+        assertThat(result.testMetrics()).containsKeys("top1", "mAP50", "pipelineTop1");
+        assertThat(result.metrics().get("pipelineTop1"))
+                .isEqualTo(result.pipeline().validation().accuracy());
+        assertThat(result.models())
+                .extracting(ModelFile::role)
+                .containsExactly(ModelFile.CLASSIFIER, ModelFile.DETECTOR);
+        JsonNode metrics =
+                JsonMapper.builder().build().readTree(output.resolve("metrics.json").toFile());
+        assertThat(metrics.path("pipeline").path("test").path("pills").asInt()).isPositive();
+        assertThat(metrics.path("final").path("top1").isNumber()).isTrue();
+    }
+
+    @Test
     void resumedDetectorContinuesExactlyLikeAnUninterruptedOne() {
         Path stage = stage("resume", 2);
         TrainResult uninterrupted =
