@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * Scoring a model on photos it did not train on: the validation split during and after training,
  * the test set once at the end, the same way for a run and for {@code pillsnap-trainer evaluate}.
  */
-final class HeldOut {
+public final class HeldOut {
 
     private static final Logger log = LoggerFactory.getLogger(HeldOut.class);
 
@@ -43,7 +43,7 @@ final class HeldOut {
     }
 
     /** Logs decoding progress every 500 photos and at the end. */
-    static IntConsumer decoded(String name, int total) {
+    public static IntConsumer decoded(String name, int total) {
         return done -> {
             if (done % 500 == 0 || done == total) {
                 log.info("decoded {}/{} {} pictures", done, total, name);

@@ -28,6 +28,11 @@ public record Yolo11Config(
         };
     }
 
+    /** The variant a stage's detector spec names, with its width and depth multipliers. */
+    public static Yolo11Config of(io.pillsnap.api.v1alpha1.spec.DetectorSpec spec) {
+        return of(spec.arch().name()).scaled(spec.widthMultiplier(), spec.depthMultiplier());
+    }
+
     /** Narrower and shallower than published, for CPU runs (1.0 keeps the variant). */
     public Yolo11Config scaled(double widthMultiplier, double depthMultiplier) {
         if (widthMultiplier == 1.0 && depthMultiplier == 1.0) {

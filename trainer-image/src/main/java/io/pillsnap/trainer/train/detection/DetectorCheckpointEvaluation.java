@@ -56,9 +56,7 @@ public final class DetectorCheckpointEvaluation {
                                                         + name
                                                         + ")"));
         DetectorSpec spec = stage.getSpec().model().detector();
-        Yolo11Config architecture =
-                Yolo11Config.of(spec.arch().name())
-                        .scaled(spec.widthMultiplier(), spec.depthMultiplier());
+        Yolo11Config architecture = Yolo11Config.of(spec);
         int size = spec.imageSize();
         Letterbox letterbox = new Letterbox(size);
         int threads = settings.effectiveWorkers();

@@ -25,6 +25,7 @@ import io.pillsnap.trainer.eval.detection.DetectorEvaluation;
 import io.pillsnap.trainer.model.yolo.Yolo11Config;
 import io.pillsnap.trainer.train.AdamW;
 import io.pillsnap.trainer.train.Checkpoints;
+import io.pillsnap.trainer.train.HeldOut;
 import io.pillsnap.trainer.train.NesterovSgd;
 import io.pillsnap.trainer.train.RunContext;
 import io.pillsnap.trainer.train.StoppedException;
@@ -41,7 +42,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,9 +95,7 @@ public final class DetectorTraining {
                             + size
                             + ": it must be a multiple of 32 (the detector's largest stride)");
         }
-        this.architecture =
-                Yolo11Config.of(spec.arch().name())
-                        .scaled(spec.widthMultiplier(), spec.depthMultiplier());
+        this.architecture = Yolo11Config.of(spec);
     }
 
     public Yolo11Config architecture() {
@@ -122,14 +120,14 @@ public final class DetectorTraining {
                         letterbox,
                         threads,
                         skipped,
-                        decoded("detector training", trainPhotos.size()));
+                        HeldOut.decoded("detector training", trainPhotos.size()));
         List<BoxedPhoto> val =
                 DetectionPhotos.load(
                         sample.combinationVal(),
                         letterbox,
                         threads,
                         skipped,
-                        decoded("detector validation", sample.combinationVal().size()));
+                        HeldOut.decoded("detector validation", sample.combinationVal().size()));
         if (train.isEmpty() || val.isEmpty()) {
             throw new DataException(
                     "detection needs combination photos with boxes to train ("
@@ -200,7 +198,7 @@ public final class DetectorTraining {
                                 letterbox,
                                 threads,
                                 testSkipped,
-                                decoded("detector test", testPhotos.size()));
+                                HeldOut.decoded("detector test", testPhotos.size()));
                 if (!boxed.isEmpty()) {
                     test = evaluate(model, boxed);
                 }
@@ -660,14 +658,6 @@ public final class DetectorTraining {
                         rate,
                         null,
                         null);
-    }
-
-    private static IntConsumer decoded(String name, int total) {
-        return done -> {
-            if (done % 500 == 0 || done == total) {
-                log.info("decoded {}/{} {} photos", done, total, name);
-            }
-        };
     }
 
     static String describe(DetectionMetrics metrics) {
