@@ -5,6 +5,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 /**
  * A snapshot of a run for /progress (JSON) and the operator's status: what phase, which epoch, how
  * fast, how good so far, how long to go.
+ *
+ * @param task the task this snapshot is about ("classifier", "detector"); null before training
+ * @param tasks when a run trains two tasks, the latest snapshot of each (the top-level fields are
+ *     the most recent of them); null otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainingProgress(
@@ -20,7 +24,9 @@ public record TrainingProgress(
         Double imagesPerSecond,
         Double bestTop1,
         Long etaSeconds,
-        String updated) {
+        String updated,
+        String task,
+        java.util.List<TrainingProgress> tasks) {
 
     public static final String PREPARING = "preparing";
     public static final String TRAINING = "training";

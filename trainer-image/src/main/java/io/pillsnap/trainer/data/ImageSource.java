@@ -4,6 +4,7 @@ import io.pillsnap.api.artifact.ImageDecoder;
 import io.pillsnap.api.artifact.ImageDecoder.UnreadableImageException;
 import io.pillsnap.api.artifact.Resampler;
 import io.pillsnap.api.artifact.RgbImage;
+import io.pillsnap.api.detection.ComboPipeline;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +66,7 @@ public final class ImageSource {
                 futures.add(
                         pool.submit(
                                 () -> {
-                                    RgbImage image = readOrNull(sample.image(), transform, skipped);
+                                    RgbImage image = readOrNull(sample, transform, skipped);
                                     progress.accept(done.incrementAndGet());
                                     return inMemory
                                             ? image
@@ -117,7 +118,7 @@ public final class ImageSource {
         if (cached != null) {
             return cached[index];
         }
-        RgbImage image = readOrNull(samples.get(index).image(), transform, null);
+        RgbImage image = readOrNull(samples.get(index), transform, null);
         if (image == null) {
             throw new IllegalStateException(
                     "picture became unreadable: " + samples.get(index).image());
@@ -130,10 +131,19 @@ public final class ImageSource {
     }
 
     private static RgbImage readOrNull(
-            Path file, UnaryOperator<RgbImage> transform, SkipReport skipped) {
+            Sample sample, UnaryOperator<RgbImage> transform, SkipReport skipped) {
+        Path file = sample.image();
         try {
-            return transform.apply(
-                    RgbImage.of(ImageDecoder.decode(file, ImageDecoder.DEFAULT_MAX_PIXELS)));
+            RgbImage photo =
+                    RgbImage.of(ImageDecoder.decode(file, ImageDecoder.DEFAULT_MAX_PIXELS));
+            if (sample.pill() != null) {
+                photo =
+                        ComboPipeline.crop(
+                                photo,
+                                ComboPipeline.cropRegion(
+                                        sample.pill(), photo.width(), photo.height()));
+            }
+            return transform.apply(photo);
         } catch (UnreadableImageException e) {
             if (skipped != null) {
                 skipped.skip(SkipReport.Reason.UNREADABLE_IMAGE, file, e.getMessage());

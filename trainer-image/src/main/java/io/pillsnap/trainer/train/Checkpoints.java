@@ -150,7 +150,7 @@ public final class Checkpoints {
                                     + target.getShape()
                                     + ": it was trained with another architecture");
                 }
-                target.set(value.toFloatArray());
+                Tensors.copyInto(target, value);
                 loaded++;
             }
             return loaded;

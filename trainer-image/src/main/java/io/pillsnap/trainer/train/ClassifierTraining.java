@@ -22,6 +22,7 @@ import io.pillsnap.trainer.config.TrainerSettings;
 import io.pillsnap.trainer.data.Augmenter;
 import io.pillsnap.trainer.data.Batch;
 import io.pillsnap.trainer.data.BatchLoader;
+import io.pillsnap.trainer.data.ComboCrops;
 import io.pillsnap.trainer.data.DataException;
 import io.pillsnap.trainer.data.ImageSource;
 import io.pillsnap.trainer.data.Sample;
@@ -56,6 +57,10 @@ import org.slf4j.LoggerFactory;
 public final class ClassifierTraining {
 
     public static final String CLASSIFIER_FILE = "classifier.onnx";
+
+    /** The reference mixed single-pill photos and combination crops 3:1. */
+    static final int SINGLES_PER_CROP = 3;
+
     private static final Logger log = LoggerFactory.getLogger(ClassifierTraining.class);
 
     private final RunContext run;
@@ -78,6 +83,17 @@ public final class ClassifierTraining {
 
     /** Trains, scores and exports the classifier of a run. */
     public ClassifierOutcome run(StageSample sample, String classMapSha256) {
+        try (Epochs epochs = start(sample, classMapSha256)) {
+            Interleaving.alone(epochs, stop);
+            return finish(epochs);
+        }
+    }
+
+    /**
+     * Reads the data, builds (or resumes) the model and returns its training loop, ready to be
+     * driven alone or interleaved with another task's.
+     */
+    public Epochs start(StageSample sample, String classMapSha256) {
         long started = System.nanoTime();
         PillsnapStageSpec spec = config.spec();
         int size = config.imageSize();
@@ -85,15 +101,16 @@ public final class ClassifierTraining {
         Preprocessing preprocessing = architecture.flavour().preprocessing(size);
         long budget = (long) (Runtime.getRuntime().maxMemory() * settings.cacheMemoryFraction());
         int cacheSide = (int) Math.ceil(size * settings.cacheScale());
+        List<Sample> trainSamples = trainingSamples(sample);
         ImageSource train =
                 ImageSource.load(
-                        sample.train(),
+                        trainSamples,
                         ImageSource.shrinkingTo(cacheSide),
                         (long) cacheSide * cacheSide * 4,
                         settings.effectiveWorkers(),
                         budget * 4 / 5,
                         sample.skipped(),
-                        HeldOut.decoded("training", sample.train().size()));
+                        HeldOut.decoded("training", trainSamples.size()));
         ImageSource val =
                 HeldOut.load(
                         "validation",
@@ -116,8 +133,9 @@ public final class ClassifierTraining {
         }
 
         Device device = ClassifierModel.device(config.device());
-        try (ClassifierModel model =
-                new ClassifierModel(architecture, sample.classes().size(), size, device, seed)) {
+        ClassifierModel model =
+                new ClassifierModel(architecture, sample.classes().size(), size, device, seed);
+        try {
             log.info(
                     "model {} ({} classes, {} M parameters, {} px) on {}",
                     architecture.name(),
@@ -144,98 +162,136 @@ public final class ClassifierTraining {
                             (long) training.epochs() * batchesPerEpoch,
                             training.schedule()
                                     == io.pillsnap.api.v1alpha1.spec.LearningRateSchedule.COSINE);
-            Epochs epochs =
-                    new Epochs(
-                            model,
-                            optimizer,
-                            average,
-                            schedule,
-                            train,
-                            val,
-                            preprocessing,
-                            batchSize,
-                            batchesPerEpoch,
-                            sample);
-            state = epochs.run(state);
-
-            Path best = Checkpoints.find(dir.checkpoint(Checkpoints.BEST)).orElseThrow();
-            Checkpoints.loadWeights(best, model.parameters(), false, model.manager());
-            update(
-                    TrainingProgress.EVALUATING,
-                    state.epochsDone(),
-                    0,
-                    0,
-                    null,
-                    null,
-                    null,
-                    state.bestTop1());
-            Evaluation evaluation =
-                    HeldOut.evaluate(model, val, preprocessing, settings, sample.classes().size());
-            EvaluatedSet test = test(model, sample, preprocessing, budget / 5);
-            float[] oneImage = HeldOut.firstInput(val, preprocessing);
-            TrainResult.Latency latency =
-                    LatencyMeter.measure(model::logits, oneImage, settings.latencySamples());
-            Map<String, Object> metricsJson =
-                    Reports.write(
-                            dir,
-                            sample.classes(),
-                            Reports.set("validation", evaluation, val),
-                            test,
-                            state,
-                            latency,
-                            board);
-            update(
-                    TrainingProgress.EXPORTING,
-                    state.epochsDone(),
-                    0,
-                    0,
-                    null,
-                    null,
-                    null,
-                    state.bestTop1());
-            Export export = export(model, best, val, preprocessing);
-            double wall = (System.nanoTime() - started) / 1e9;
-            log.info(
-                    "best epoch {} of {}: validation top-1 {}, top-5 {}, macro-F1 {} ({} photos);"
-                            + " latency p95 {} ms, {} s in all",
-                    state.bestEpoch(),
-                    state.epochsDone(),
-                    fmt(evaluation.top1()),
-                    fmt(evaluation.top5()),
-                    fmt(evaluation.macroF1()),
-                    evaluation.images(),
-                    fmt(latency.p95Ms()),
-                    Math.round(wall));
-            if (test != null) {
-                Evaluation scored = test.evaluation();
-                log.info(
-                        "test set (once, best checkpoint): top-1 {}, top-5 {}, macro-F1 {} ({}"
-                                + " photos)",
-                        fmt(scored.top1()),
-                        fmt(scored.top5()),
-                        fmt(scored.macroF1()),
-                        scored.images());
-            }
-            double trainRate =
-                    state.history().stream()
-                            .mapToDouble(EpochMetrics::imagesPerSecond)
-                            .average()
-                            .orElse(0);
-            return new ClassifierOutcome(
+            return new Epochs(
+                    model,
+                    optimizer,
+                    average,
+                    schedule,
+                    train,
+                    val,
+                    preprocessing,
+                    batchSize,
+                    batchesPerEpoch,
+                    sample,
                     state,
-                    evaluation,
-                    test == null ? null : test.evaluation(),
-                    latency,
-                    export.check(),
-                    export.models(),
                     pretrained,
-                    trainRate,
-                    metricsJson);
+                    budget,
+                    started);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
         }
     }
 
-    /** The epoch loop and its bookkeeping. */
-    private final class Epochs {
+    /**
+     * The best checkpoint on the validation split and the test set, the reports and {@code
+     * classifier.onnx} with its check, once the loop is finished.
+     */
+    public ClassifierOutcome finish(Epochs epochs) {
+        ClassifierModel model = epochs.model;
+        ImageSource val = epochs.val;
+        Preprocessing preprocessing = epochs.preprocessing;
+        StageSample sample = epochs.sample;
+        TrainingState state = epochs.state;
+        Path best = Checkpoints.find(dir.checkpoint(Checkpoints.BEST)).orElseThrow();
+        Checkpoints.loadWeights(best, model.parameters(), false, model.manager());
+        update(
+                TrainingProgress.EVALUATING,
+                state.epochsDone(),
+                0,
+                0,
+                null,
+                null,
+                null,
+                state.bestTop1());
+        Evaluation evaluation =
+                HeldOut.evaluate(model, val, preprocessing, settings, sample.classes().size());
+        EvaluatedSet test = test(model, sample, preprocessing, epochs.budget / 5);
+        float[] oneImage = HeldOut.firstInput(val, preprocessing);
+        TrainResult.Latency latency =
+                LatencyMeter.measure(model::logits, oneImage, settings.latencySamples());
+        Map<String, Object> metricsJson =
+                Reports.write(
+                        dir,
+                        sample.classes(),
+                        Reports.set("validation", evaluation, val),
+                        test,
+                        state,
+                        latency,
+                        board);
+        update(
+                TrainingProgress.EXPORTING,
+                state.epochsDone(),
+                0,
+                0,
+                null,
+                null,
+                null,
+                state.bestTop1());
+        Export export = export(model, best, val, preprocessing);
+        double wall = (System.nanoTime() - epochs.started) / 1e9;
+        log.info(
+                "best epoch {} of {}: validation top-1 {}, top-5 {}, macro-F1 {} ({} photos);"
+                        + " latency p95 {} ms, {} s in all",
+                state.bestEpoch(),
+                state.epochsDone(),
+                fmt(evaluation.top1()),
+                fmt(evaluation.top5()),
+                fmt(evaluation.macroF1()),
+                evaluation.images(),
+                fmt(latency.p95Ms()),
+                Math.round(wall));
+        if (test != null) {
+            Evaluation scored = test.evaluation();
+            log.info(
+                    "test set (once, best checkpoint): top-1 {}, top-5 {}, macro-F1 {} ({}"
+                            + " photos)",
+                    fmt(scored.top1()),
+                    fmt(scored.top5()),
+                    fmt(scored.macroF1()),
+                    scored.images());
+        }
+        double trainRate =
+                state.history().stream()
+                        .mapToDouble(EpochMetrics::imagesPerSecond)
+                        .average()
+                        .orElse(0);
+        return new ClassifierOutcome(
+                state,
+                evaluation,
+                test == null ? null : test.evaluation(),
+                latency,
+                export.check(),
+                export.models(),
+                epochs.pretrained,
+                trainRate,
+                metricsJson);
+    }
+
+    /**
+     * The classifier's training photos: the sampled single-pill photos and, when the stage has
+     * combination photos, crops of their pills (one for every {@link #SINGLES_PER_CROP} single
+     * photos, as the reference mixed them), so that it learns what the detector will hand it.
+     */
+    private List<Sample> trainingSamples(StageSample sample) {
+        List<Sample> crops = ComboCrops.of(sample, sample.train().size() / SINGLES_PER_CROP, seed);
+        if (crops.isEmpty()) {
+            return sample.train();
+        }
+        List<Sample> all = new ArrayList<>(sample.train());
+        all.addAll(crops);
+        log.info(
+                "classifier: {} pill crops of combination photos added to {} single-pill photos",
+                crops.size(),
+                sample.train().size());
+        return List.copyOf(all);
+    }
+
+    /**
+     * The classifier's epoch loop, one batch per {@link #step()}: the data loader of the current
+     * epoch, the schedule, and the epoch's running figures.
+     */
+    public final class Epochs implements TaskLoop {
         private final ClassifierModel model;
         private final AdamW optimizer;
         private final WeightAverage average;
@@ -247,6 +303,19 @@ public final class ClassifierTraining {
         private final int batchesPerEpoch;
         private final StageSample sample;
         private final Augmenter augmenter;
+        private final PretrainedImport.Imported pretrained;
+        private final long budget;
+        private final long started;
+        private final TrainingSpec training;
+        private TrainingState state;
+        private int nextBatch;
+        private long step;
+        private BatchLoader loader;
+        private double lossSum;
+        private int images;
+        private int imagesThisStart;
+        private long busyNanos;
+        private double rate;
         private double lastEvalSeconds;
 
         Epochs(
@@ -259,7 +328,11 @@ public final class ClassifierTraining {
                 Preprocessing preprocessing,
                 int batchSize,
                 int batchesPerEpoch,
-                StageSample sample) {
+                StageSample sample,
+                TrainingState state,
+                PretrainedImport.Imported pretrained,
+                long budget,
+                long started) {
             this.model = model;
             this.optimizer = optimizer;
             this.average = average;
@@ -271,94 +344,94 @@ public final class ClassifierTraining {
             this.batchesPerEpoch = batchesPerEpoch;
             this.sample = sample;
             this.augmenter = new Augmenter(settings.augmentation(), preprocessing.imageSize());
+            this.pretrained = pretrained;
+            this.budget = budget;
+            this.started = started;
+            this.training = config.spec().training();
+            this.state = state;
+            this.nextBatch = state.nextBatch();
+            this.step = state.step();
+            this.lossSum = state.epochLossSum();
+            this.images = state.epochImages();
         }
 
-        TrainingState run(TrainingState start) {
-            TrainingSpec training = config.spec().training();
-            TrainingState state = start;
-            for (int epoch = state.epochsDone(); epoch < training.epochs(); epoch++) {
-                state = trainEpoch(epoch, state);
-                if (training.earlyStoppingPatience() > 0
-                        && state.epochsWithoutImprovement() >= training.earlyStoppingPatience()) {
-                    log.info(
-                            "early stop: no better top-1 for {} epochs",
-                            state.epochsWithoutImprovement());
-                    break;
-                }
-                stopIfRequested(state);
-            }
+        @Override
+        public String task() {
+            return "classifier";
+        }
+
+        public TrainingState state() {
             return state;
         }
 
-        private TrainingState trainEpoch(int epoch, TrainingState state) {
-            TrainingSpec training = config.spec().training();
-            int first = state.nextBatch();
-            long step = state.step();
-            long epochStart = System.nanoTime();
-            double lossSum = 0;
-            int images = 0;
-            double rate = 0;
-            int[] order = BatchLoader.shuffled(train.size(), seed, epoch);
-            try (BatchLoader loader =
-                    new BatchLoader(
-                            train,
-                            order,
-                            batchSize,
-                            first,
-                            augmenter,
-                            preprocessing,
-                            seed,
-                            epoch,
-                            settings.effectiveWorkers(),
-                            settings.prefetchBatches())) {
-                while (loader.hasNext()) {
-                    Batch batch = loader.next();
-                    if (batch.index() >= batchesPerEpoch) {
-                        break;
-                    }
-                    // dropout and stochastic depth draw from libtorch's generator: reseeding per
-                    // batch makes a resumed epoch draw what the uninterrupted one drew
-                    Engine.getInstance()
-                            .setRandomSeed((int) BatchLoader.mix(seed, epoch, batch.index()));
-                    float learningRate = (float) schedule.rateAt(step);
-                    float loss =
-                            model.trainStep(
-                                    batch,
-                                    optimizer,
-                                    average,
-                                    learningRate,
-                                    training.labelSmoothing().floatValue(),
-                                    training.gradientClipNorm().floatValue());
-                    step++;
-                    lossSum += (double) loss * batch.size();
-                    images += batch.size();
-                    rate = images / ((System.nanoTime() - epochStart) / 1e9);
-                    if ((batch.index() + 1) % settings.logEveryBatches() == 0
-                            || batch.index() + 1 == batchesPerEpoch) {
-                        report(
+        @Override
+        public boolean finished() {
+            return state.epochsDone() >= training.epochs() || earlyStopped();
+        }
+
+        private boolean earlyStopped() {
+            return training.earlyStoppingPatience() > 0
+                    && state.epochsWithoutImprovement() >= training.earlyStoppingPatience();
+        }
+
+        @Override
+        public boolean epochComplete() {
+            return nextBatch >= batchesPerEpoch;
+        }
+
+        @Override
+        public long steps() {
+            return step;
+        }
+
+        @Override
+        public void step() {
+            int epoch = state.epochsDone();
+            if (loader == null) {
+                loader =
+                        new BatchLoader(
+                                train,
+                                BatchLoader.shuffled(train.size(), seed, epoch),
+                                batchSize,
+                                nextBatch,
+                                augmenter,
+                                preprocessing,
+                                seed,
                                 epoch,
-                                batch.index() + 1,
-                                lossSum / images,
-                                learningRate,
-                                rate,
-                                state.bestTop1(),
-                                step);
-                    }
-                    if (stop.requested()) {
-                        TrainingState partial = state.midEpoch(batch.index() + 1, step);
-                        saveLast(partial);
-                        throw new StoppedException(
-                                "stopped at epoch "
-                                        + (epoch + 1)
-                                        + ", batch "
-                                        + (batch.index() + 1)
-                                        + "; checkpoint "
-                                        + dir.checkpoint(Checkpoints.LAST)
-                                        + " written");
-                    }
-                }
+                                settings.effectiveWorkers(),
+                                settings.prefetchBatches());
             }
-            double seconds = (System.nanoTime() - epochStart) / 1e9;
+            long begin = System.nanoTime();
+            Batch batch = loader.next();
+            // dropout and stochastic depth draw from libtorch's generator: reseeding per batch
+            // makes a resumed epoch draw what the uninterrupted one drew
+            Engine.getInstance().setRandomSeed((int) BatchLoader.mix(seed, epoch, batch.index()));
+            float learningRate = (float) schedule.rateAt(step);
+            float loss =
+                    model.trainStep(
+                            batch,
+                            optimizer,
+                            average,
+                            learningRate,
+                            training.labelSmoothing().floatValue(),
+                            training.gradientClipNorm().floatValue());
+            step++;
+            nextBatch = batch.index() + 1;
+            lossSum += (double) loss * batch.size();
+            images += batch.size();
+            imagesThisStart += batch.size();
+            busyNanos += System.nanoTime() - begin;
+            rate = imagesThisStart / (busyNanos / 1e9);
+            if (nextBatch % settings.logEveryBatches() == 0 || nextBatch == batchesPerEpoch) {
+                report(epoch, nextBatch, lossSum / images, learningRate, rate, state.bestTop1());
+            }
+        }
+
+        @Override
+        public void endEpoch() {
+            closeLoader();
+            int epoch = state.epochsDone();
+            double seconds = busyNanos / 1e9;
             update(
                     TrainingProgress.EVALUATING,
                     epoch,
@@ -394,7 +467,13 @@ public final class ClassifierTraining {
                             evaluation.top5(),
                             evaluation.macroF1());
             TrainingState next = state.epochDone(metrics, step);
-            saveLast(next);
+            state = next;
+            nextBatch = 0;
+            lossSum = 0;
+            images = 0;
+            imagesThisStart = 0;
+            busyNanos = 0;
+            saveLast();
             if (next.improvedLastEpoch()) {
                 saveBest(next);
             }
@@ -409,7 +488,7 @@ public final class ClassifierTraining {
             log.info(
                     "epoch {}/{}: train loss {}, {} img/s, {} s | val loss {}, top-1 {}, top-5 {}, macro-F1 {}{}",
                     epoch + 1,
-                    config.spec().training().epochs(),
+                    training.epochs(),
                     fmt(metrics.trainLoss()),
                     Math.round(rate),
                     Math.round(seconds),
@@ -418,6 +497,11 @@ public final class ClassifierTraining {
                     fmt(evaluation.top5()),
                     fmt(evaluation.macroF1()),
                     next.improvedLastEpoch() ? " (best)" : "");
+            if (earlyStopped() && next.epochsDone() < training.epochs()) {
+                log.info(
+                        "early stop: no better top-1 for {} epochs",
+                        next.epochsWithoutImprovement());
+            }
             update(
                     TrainingProgress.TRAINING,
                     epoch + 1,
@@ -427,7 +511,6 @@ public final class ClassifierTraining {
                     null,
                     rate,
                     next.bestTop1());
-            return next;
         }
 
         private void report(
@@ -436,8 +519,7 @@ public final class ClassifierTraining {
                 double loss,
                 float learningRate,
                 double rate,
-                double bestTop1,
-                long step) {
+                double bestTop1) {
             board.scalar("train/loss", loss, step);
             board.scalar("train/learning_rate", learningRate, step);
             board.scalar("train/images_per_second", rate, step);
@@ -445,7 +527,7 @@ public final class ClassifierTraining {
             log.info(
                     "epoch {}/{} batch {}/{}: loss {}, lr {}, {} img/s, eta {}",
                     epoch + 1,
-                    config.spec().training().epochs(),
+                    training.epochs(),
                     batch,
                     batchesPerEpoch,
                     fmt(loss),
@@ -454,9 +536,10 @@ public final class ClassifierTraining {
                     Texts.duration(eta));
             run.progress()
                     .update(
+                            task(),
                             TrainingProgress.TRAINING,
                             epoch,
-                            config.spec().training().epochs(),
+                            training.epochs(),
                             batch,
                             batchesPerEpoch,
                             loss,
@@ -467,20 +550,33 @@ public final class ClassifierTraining {
         }
 
         private long eta(int epoch, int batch, double rate) {
-            int epochs = config.spec().training().epochs();
+            int epochs = training.epochs();
             long remainingBatches =
                     (long) (epochs - epoch - 1) * batchesPerEpoch + (batchesPerEpoch - batch);
             double seconds = rate > 0 ? remainingBatches * batchSize / rate : 0;
             return Math.round(seconds + (epochs - epoch) * lastEvalSeconds);
         }
 
-        private void saveLast(TrainingState state) {
+        @Override
+        public void saveLast() {
             Checkpoints.save(
                     dir.checkpoint(Checkpoints.LAST),
                     model.parameters(),
                     optimizer,
                     average,
-                    state);
+                    state.midEpoch(nextBatch, step, lossSum, images));
+        }
+
+        @Override
+        public String position() {
+            return nextBatch == 0
+                    ? "classifier end of epoch " + state.epochsDone()
+                    : "classifier epoch " + (state.epochsDone() + 1) + ", batch " + nextBatch;
+        }
+
+        @Override
+        public Path lastCheckpoint() {
+            return dir.checkpoint(Checkpoints.LAST);
         }
 
         private void saveBest(TrainingState state) {
@@ -501,15 +597,17 @@ public final class ClassifierTraining {
             }
         }
 
-        private void stopIfRequested(TrainingState state) {
-            if (stop.requested()) {
-                throw new StoppedException(
-                        "stopped after epoch "
-                                + state.epochsDone()
-                                + "; checkpoint "
-                                + dir.checkpoint(Checkpoints.LAST)
-                                + " written");
+        private void closeLoader() {
+            if (loader != null) {
+                loader.close();
+                loader = null;
             }
+        }
+
+        @Override
+        public void close() {
+            closeLoader();
+            model.close();
         }
     }
 
@@ -768,6 +866,7 @@ public final class ClassifierTraining {
             Double bestTop1) {
         run.progress()
                 .update(
+                        "classifier",
                         phase,
                         epoch,
                         config.spec().training().epochs(),

@@ -23,10 +23,14 @@ public record RunContext(
         return config.seed();
     }
 
-    /** Where training stands, for /progress; values that do not apply are null. */
+    /**
+     * Where a task's training stands ("classifier" or "detector"), for /progress; values that do
+     * not apply are null.
+     */
     @FunctionalInterface
     public interface Progress {
         void update(
+                String task,
                 String phase,
                 int epoch,
                 int epochs,

@@ -34,6 +34,32 @@ public final class Tensors {
     }
 
     /**
+     * A scalar that libtorch owns, on {@code like}'s manager and device, for arithmetic in a
+     * training step. DJL's {@code x.mul(2f)} makes its scalar tensor from a Java buffer and frees
+     * it as soon as the product is computed, while autograd keeps that tensor for the backward
+     * pass: the gradient then reads freed memory (results that differ from run to run, now and then
+     * NaN). Multiply, divide and compare by these instead.
+     */
+    public static NDArray scalar(NDArray like, double value) {
+        return owned(
+                like.getManager(),
+                new float[] {(float) value},
+                0,
+                1,
+                new Shape(),
+                like.getDevice());
+    }
+
+    /**
+     * Overwrites {@code target}'s values in place with {@code source}'s: the tensor keeps its own
+     * memory. Never set(float[]) on a model's or an optimizer's tensors: that points them at a Java
+     * buffer which only the wrapper object keeps alive.
+     */
+    public static void copyInto(NDArray target, NDArray source) {
+        target.set(new ai.djl.ndarray.index.NDIndex("..."), source);
+    }
+
+    /**
      * The global L2 norm of the parameters' gradients (for clipping and as a sanity check), summed
      * on the device; its temporaries are freed before it returns.
      */

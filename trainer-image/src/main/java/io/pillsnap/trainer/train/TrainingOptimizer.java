@@ -39,7 +39,7 @@ public interface TrainingOptimizer {
             if (value == null) {
                 throw new IllegalArgumentException("optimizer state has no " + entry.getKey());
             }
-            entry.getValue().set(value.toFloatArray());
+            Tensors.copyInto(entry.getValue(), value);
         }
         restoreStepCount(savedStep);
     }

@@ -14,7 +14,11 @@ import io.pillsnap.trainer.train.detection.DetectorReport;
 import io.pillsnap.trainer.train.detection.DetectorTraining;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One training run: the stage's files, the data sample and class map, then each task the stage
@@ -24,6 +28,7 @@ import java.util.Map;
 public final class TrainingRun {
 
     public static final String CLASSIFIER_FILE = ClassifierTraining.CLASSIFIER_FILE;
+    private static final Logger log = LoggerFactory.getLogger(TrainingRun.class);
 
     private final TrainConfig config;
     private final StopSignal stop;
@@ -31,6 +36,8 @@ public final class TrainingRun {
     private final RunDirectory dir;
     private final ProgressServer progress;
     private final TensorBoardWriter board;
+    private final Map<String, TrainingProgress> latest = new TreeMap<>();
+    private java.util.function.Consumer<String> turns;
 
     private TrainingRun(
             TrainConfig config, StopSignal stop, DatasetPreparation.SyntheticSource synthetic) {
@@ -54,13 +61,28 @@ public final class TrainingRun {
                                         null,
                                         null,
                                         null,
+                                        null,
+                                        null,
                                         null));
     }
 
     /** Trains as configured; throws {@link StoppedException} after a checkpoint when stopped. */
     public static TrainResult run(
             TrainConfig config, StopSignal stop, DatasetPreparation.SyntheticSource synthetic) {
+        return run(config, stop, synthetic, null);
+    }
+
+    /**
+     * As above, telling {@code turns} the task of every training step in order ("classifier",
+     * "detector"), as tests check the interleaving.
+     */
+    public static TrainResult run(
+            TrainConfig config,
+            StopSignal stop,
+            DatasetPreparation.SyntheticSource synthetic,
+            java.util.function.Consumer<String> turns) {
         TrainingRun run = new TrainingRun(config, stop, synthetic);
+        run.turns = turns;
         try {
             return run.execute();
         } finally {
@@ -95,22 +117,25 @@ public final class TrainingRun {
                         dir,
                         board,
                         stop,
-                        (phase, epoch, epochs, batch, batches, loss, lr, rate, best, eta) -> {
-                            if (progress != null) {
-                                progress.update(
+                        (task, phase, epoch, epochs, batch, batches, loss, lr, rate, best, eta) ->
+                                publish(
+                                        task,
                                         progress(
                                                 phase, epoch, epochs, batch, batches, loss, lr,
-                                                rate, best, eta));
-                            }
-                        });
-        ClassifierOutcome classifier =
-                spec.tasks().contains(Task.CLASSIFICATION)
-                        ? new ClassifierTraining(context).run(sample, classMapSha256)
-                        : null;
-        DetectorOutcome detector =
-                spec.tasks().contains(Task.DETECTION)
-                        ? new DetectorTraining(context).run(sample)
-                        : null;
+                                                rate, best, eta, task, null)));
+        boolean classifies = spec.tasks().contains(Task.CLASSIFICATION);
+        boolean detects = spec.tasks().contains(Task.DETECTION);
+        ClassifierOutcome classifier = null;
+        DetectorOutcome detector = null;
+        if (classifies && detects) {
+            Trained both = interleaved(context, sample, classMapSha256);
+            classifier = both.classifier();
+            detector = both.detector();
+        } else if (classifies) {
+            classifier = new ClassifierTraining(context).run(sample, classMapSha256);
+        } else if (detects) {
+            detector = new DetectorTraining(context).run(sample);
+        }
 
         PipelineEvaluation.Scored pipeline =
                 classifier != null && detector != null
@@ -157,6 +182,55 @@ public final class TrainingRun {
                 pipeline);
     }
 
+    private record Trained(ClassifierOutcome classifier, DetectorOutcome detector) {}
+
+    /**
+     * Both models in one process, their steps interleaved by the spec's detection:classification
+     * ratio; then each is scored and exported.
+     */
+    private Trained interleaved(RunContext context, StageSample sample, String classMapSha256) {
+        int[] ratio = Interleaving.ratio(config.spec().training().interleaveRatio());
+        ClassifierTraining classifying = new ClassifierTraining(context);
+        DetectorTraining detecting = new DetectorTraining(context);
+        try (ClassifierTraining.Epochs classifier = classifying.start(sample, classMapSha256);
+                DetectorTraining.Loop detector = detecting.start(sample)) {
+            log.info(
+                    "training both models interleaved: {} detector step(s), then {} classifier"
+                            + " step(s), repeating",
+                    ratio[0],
+                    ratio[1]);
+            Interleaving.run(List.of(detector, classifier), ratio, stop, turns);
+            return new Trained(classifying.finish(classifier), detecting.finish(detector));
+        }
+    }
+
+    /** The latest snapshot of each task; the newest is served with all of them beside it. */
+    private synchronized void publish(String task, TrainingProgress snapshot) {
+        latest.put(task, snapshot);
+        if (progress == null) {
+            return;
+        }
+        progress.update(
+                latest.size() < 2
+                        ? snapshot
+                        : new TrainingProgress(
+                                snapshot.stage(),
+                                snapshot.runId(),
+                                snapshot.phase(),
+                                snapshot.epoch(),
+                                snapshot.epochs(),
+                                snapshot.batch(),
+                                snapshot.batches(),
+                                snapshot.loss(),
+                                snapshot.learningRate(),
+                                snapshot.imagesPerSecond(),
+                                snapshot.bestTop1(),
+                                snapshot.etaSeconds(),
+                                snapshot.updated(),
+                                task,
+                                List.copyOf(latest.values())));
+    }
+
     private static Map<String, Object> pipelinePart(
             io.pillsnap.api.detection.PipelineAccuracy.Score score) {
         Map<String, Object> part = new LinkedHashMap<>();
@@ -176,7 +250,9 @@ public final class TrainingRun {
             Double lr,
             Double rate,
             Double best,
-            Long eta) {
+            Long eta,
+            String task,
+            List<TrainingProgress> tasks) {
         return new TrainingProgress(
                 config.stageName(),
                 config.runId(),
@@ -190,7 +266,9 @@ public final class TrainingRun {
                 rate,
                 best,
                 eta,
-                Instant.now().toString());
+                Instant.now().toString(),
+                task,
+                tasks);
     }
 
     private static String host() {

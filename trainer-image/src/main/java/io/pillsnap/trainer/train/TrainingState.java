@@ -10,6 +10,9 @@ import java.util.List;
  *
  * @param epochsDone complete epochs
  * @param nextBatch first batch of epoch {@code epochsDone} still to train (0 at an epoch start)
+ * @param epochLossSum the current epoch's training loss summed over its pictures so far (mid-epoch
+ *     only), so that a resumed epoch reports the loss of all its batches
+ * @param epochImages the pictures those are
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record TrainingState(
@@ -22,17 +25,20 @@ public record TrainingState(
         double bestTop1,
         int bestEpoch,
         int epochsWithoutImprovement,
-        List<EpochMetrics> history) {
+        List<EpochMetrics> history,
+        double epochLossSum,
+        int epochImages) {
 
     public TrainingState {
         history = history == null ? List.of() : List.copyOf(history);
     }
 
     public static TrainingState start(String runId, int numClasses, String classMapSha256) {
-        return new TrainingState(runId, numClasses, classMapSha256, 0, 0, 0, -1, 0, 0, List.of());
+        return new TrainingState(
+                runId, numClasses, classMapSha256, 0, 0, 0, -1, 0, 0, List.of(), 0, 0);
     }
 
-    public TrainingState midEpoch(int nextBatch, long step) {
+    public TrainingState midEpoch(int nextBatch, long step, double lossSum, int images) {
         return new TrainingState(
                 runId,
                 numClasses,
@@ -43,7 +49,9 @@ public record TrainingState(
                 bestTop1,
                 bestEpoch,
                 epochsWithoutImprovement,
-                history);
+                history,
+                lossSum,
+                images);
     }
 
     /** After an epoch and its evaluation. */
@@ -61,7 +69,9 @@ public record TrainingState(
                 improved ? metrics.top1() : bestTop1,
                 improved ? metrics.epoch() : bestEpoch,
                 improved ? 0 : epochsWithoutImprovement + 1,
-                newHistory);
+                newHistory,
+                0,
+                0);
     }
 
     public boolean improvedLastEpoch() {

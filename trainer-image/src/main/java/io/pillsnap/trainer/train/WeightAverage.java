@@ -36,18 +36,29 @@ public final class WeightAverage {
         }
     }
 
-    /** Runs {@code action} with the averaged weights in place of the trained ones. */
+    /**
+     * Runs {@code action} with the averaged weights in place of the trained ones. The values are
+     * copied into the tensors' own memory: set(float[]) would hand libtorch Java buffers that the
+     * garbage collector frees while a tensor may still point at them.
+     */
     public <T> T withAverage(java.util.function.Supplier<T> action) {
-        Map<String, float[]> trained = new LinkedHashMap<>();
-        parameters.forEach(
-                (name, p) -> {
-                    trained.put(name, p.getArray().toFloatArray());
-                    p.getArray().set(shadow.get(name).toFloatArray());
-                });
+        Map<String, NDArray> trained = new LinkedHashMap<>();
         try {
+            parameters.forEach(
+                    (name, p) -> {
+                        trained.put(name, p.getArray().duplicate());
+                        Tensors.copyInto(p.getArray(), shadow.get(name));
+                    });
             return action.get();
         } finally {
-            parameters.forEach((name, p) -> p.getArray().set(trained.get(name)));
+            parameters.forEach(
+                    (name, p) -> {
+                        NDArray saved = trained.get(name);
+                        if (saved != null) {
+                            Tensors.copyInto(p.getArray(), saved);
+                            saved.close();
+                        }
+                    });
         }
     }
 
@@ -62,7 +73,7 @@ public final class WeightAverage {
                 (name, array) -> {
                     NDArray value = saved.get("ema." + name);
                     if (value != null) {
-                        array.set(value.toFloatArray());
+                        Tensors.copyInto(array, value);
                     }
                 });
     }

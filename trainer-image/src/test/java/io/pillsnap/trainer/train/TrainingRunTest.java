@@ -118,7 +118,7 @@ class TrainingRunTest {
                                         StopSignal.afterChecks(8),
                                         d -> {}))
                 .isInstanceOf(StoppedException.class)
-                .hasMessageContaining("stopped at epoch 2, batch 2");
+                .hasMessageContaining("stopped at classifier epoch 2, batch 2");
         TrainingState partial = Checkpoints.readState(stopped.resolve("checkpoints/last"));
         assertThat(partial.epochsDone()).isEqualTo(1);
         assertThat(partial.nextBatch()).isEqualTo(2);

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import io.pillsnap.trainer.model.ConvBnAct;
+import io.pillsnap.trainer.train.Tensors;
 import java.util.Map;
 
 /**
@@ -44,7 +45,8 @@ final class Attention extends YoloModule {
         NDArray q = parts.get(0);
         NDArray k = parts.get(1);
         NDArray v = parts.get(2);
-        NDArray attention = q.transpose(0, 1, 3, 2).matMul(k).mul(scale).softmax(-1);
+        NDArray attention =
+                q.transpose(0, 1, 3, 2).matMul(k).mul(Tensors.scalar(q, scale)).softmax(-1);
         NDArray out = v.matMul(attention.transpose(0, 1, 3, 2)).reshape(shape);
         out = out.add(f.run(pe, v.reshape(batch, channels, shape.get(2), shape.get(3))));
         return f.run(proj, out);

@@ -1,5 +1,7 @@
 package io.pillsnap.trainer.train.detection;
 
+import static io.pillsnap.trainer.train.Tensors.scalar;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -97,7 +99,8 @@ public final class DetectionLoss {
 
         NDArray scoreTargets =
                 Tensors.owned(manager, targetScores, new Shape(batch, classes, anchors));
-        NDArray classLoss = binaryCrossEntropy(classLogits, scoreTargets).sum().div(normaliser);
+        NDArray classLoss =
+                binaryCrossEntropy(classLogits, scoreTargets).sum().div(scalar(head, normaliser));
 
         NDArray weight = Tensors.owned(manager, weights, new Shape(batch, anchors));
         NDArray anchorX = Tensors.owned(manager, column(0), new Shape(1, anchors));
@@ -105,16 +108,17 @@ public final class DetectionLoss {
         NDArray predicted = NDArrayBoxes.corners(distances, anchorX, anchorY); // [B, 4, A] cells
         NDArray target = Tensors.owned(manager, targetBoxes, new Shape(batch, 4, anchors));
         NDArray ciou = NDArrayBoxes.completeIou(predicted, target);
-        NDArray boxLoss = ciou.neg().add(1).mul(weight).sum().div(normaliser);
+        NDArray boxLoss = ciou.neg().add(1).mul(weight).sum().div(scalar(head, normaliser));
 
         NDArray binTargets = Tensors.owned(manager, binWeights, new Shape(batch, 4, BINS, anchors));
         NDArray sideLoss = boxLogits.logSoftmax(2).mul(binTargets).sum(new int[] {2}).neg();
-        NDArray dflLoss = sideLoss.mean(new int[] {1}).mul(weight).sum().div(normaliser);
+        NDArray dflLoss =
+                sideLoss.mean(new int[] {1}).mul(weight).sum().div(scalar(head, normaliser));
 
         return new Terms(
-                boxLoss.mul(BOX_GAIN * batch),
-                classLoss.mul(CLASS_GAIN * batch),
-                dflLoss.mul(DFL_GAIN * batch));
+                boxLoss.mul(scalar(head, BOX_GAIN * batch)),
+                classLoss.mul(scalar(head, CLASS_GAIN * batch)),
+                dflLoss.mul(scalar(head, DFL_GAIN * batch)));
     }
 
     private Assignment assign(int b, float[] probabilities, float[] cells, ImageTruth truth) {
@@ -198,7 +202,7 @@ public final class DetectionLoss {
 
     /** Numerically stable: max(x, 0) - x t + log(1 + exp(-|x|)). */
     static NDArray binaryCrossEntropy(NDArray logits, NDArray targets) {
-        return logits.maximum(0)
+        return logits.maximum(scalar(logits, 0))
                 .sub(logits.mul(targets))
                 .add(logits.abs().neg().exp().add(1).log());
     }

@@ -28,7 +28,6 @@ import io.pillsnap.trainer.train.Checkpoints;
 import io.pillsnap.trainer.train.HeldOut;
 import io.pillsnap.trainer.train.NesterovSgd;
 import io.pillsnap.trainer.train.RunContext;
-import io.pillsnap.trainer.train.StoppedException;
 import io.pillsnap.trainer.train.TrainingOptimizer;
 import io.pillsnap.trainer.train.WeightAverage;
 import java.nio.file.Files;
@@ -108,6 +107,17 @@ public final class DetectorTraining {
 
     /** Trains, scores and exports the detector of a run. */
     public DetectorOutcome run(StageSample sample) {
+        try (Loop loop = start(sample)) {
+            io.pillsnap.trainer.train.Interleaving.alone(loop, run.stop());
+            return finish(loop);
+        }
+    }
+
+    /**
+     * Reads the photos, builds (or resumes) the detector and returns its training loop, ready to be
+     * driven alone or interleaved with the classifier's.
+     */
+    public Loop start(StageSample sample) {
         long started = System.nanoTime();
         Letterbox letterbox = new Letterbox(size);
         int threads = run.settings().effectiveWorkers();
@@ -157,7 +167,8 @@ public final class DetectorTraining {
                         : optimizer == Optimizer.SGD ? AUTO_SGD_RATE : AUTO_ADAMW_RATE;
 
         Device device = io.pillsnap.trainer.train.ClassifierModel.device(run.config().device());
-        try (DetectorModel model = new DetectorModel(architecture, size, device, run.seed())) {
+        DetectorModel model = new DetectorModel(architecture, size, device, run.seed());
+        try {
             log.info(
                     "detector {} ({} M parameters, {} px) on {}: {} training, {} validation"
                             + " photos, batch {}, {} steps, {} lr {}{}",
@@ -178,62 +189,73 @@ public final class DetectorTraining {
                             : new AdamW(model.trainable(), WEIGHT_DECAY);
             WeightAverage average = new WeightAverage(model.parameters(), (float) EMA_DECAY);
             DetectorState state = resume(model, updates, average, train.size());
-            Loop loop =
-                    new Loop(model, updates, average, train, val, batchSize, batches, rate, steps);
-            state = loop.run(state);
-
-            Path best = Checkpoints.find(run.dir().checkpoint(BEST)).orElseThrow();
-            Checkpoints.loadWeights(best, model.parameters(), false, model.manager());
-            progress(TrainingProgress.EVALUATING, state.epochsDone(), 0, 0, null, null, null);
-            DetectorEvaluation.Scored validation = evaluate(model, val);
-            List<LabelledImage> testPhotos =
-                    TestSet.findCombinations(
-                            run.config().spec().dataset(), run.config().data(), threads);
-            DetectorEvaluation.Scored test = null;
-            if (!testPhotos.isEmpty()) {
-                SkipReport testSkipped = new SkipReport();
-                List<BoxedPhoto> boxed =
-                        DetectionPhotos.load(
-                                testPhotos,
-                                letterbox,
-                                threads,
-                                testSkipped,
-                                HeldOut.decoded("detector test", testPhotos.size()));
-                if (!boxed.isEmpty()) {
-                    test = evaluate(model, boxed);
-                }
-            }
-            log.info(
-                    "detector, best epoch {} of {}: validation {}",
-                    state.bestEpoch(),
-                    state.epochsDone(),
-                    describe(validation.metrics()));
-            if (test != null) {
-                log.info("detector test set (once, best checkpoint): {}", describe(test.metrics()));
-            }
-            DetectorReport.write(run.dir(), run.board(), validation, test, val, state.step());
-            progress(TrainingProgress.EXPORTING, state.epochsDone(), 0, 0, null, null, null);
-            DetectorExport.Exported export =
-                    DetectorExport.write(run, model, best, val, architecture);
-            double trainRate =
-                    state.history().stream()
-                            .mapToDouble(DetectorEpoch::imagesPerSecond)
-                            .average()
-                            .orElse(0);
-            return new DetectorOutcome(
-                    architecture.name(),
-                    size,
-                    state,
-                    validation.metrics(),
-                    test == null ? null : test.metrics(),
-                    export.check(),
-                    export.model(),
-                    train.size(),
-                    val.size(),
-                    test == null ? null : test.metrics().images(),
-                    trainRate,
-                    (System.nanoTime() - started) / 1e9);
+            return new Loop(
+                    model, updates, average, train, val, batchSize, batches, rate, state, started);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
         }
+    }
+
+    /**
+     * The best checkpoint on the validation and test photos, the report and {@code detector.onnx}
+     * with its check, once the loop is finished.
+     */
+    public DetectorOutcome finish(Loop loop) {
+        DetectorModel model = loop.model;
+        List<BoxedPhoto> val = loop.val;
+        DetectorState state = loop.state;
+        int threads = run.settings().effectiveWorkers();
+        Path best = Checkpoints.find(run.dir().checkpoint(BEST)).orElseThrow();
+        Checkpoints.loadWeights(best, model.parameters(), false, model.manager());
+        progress(TrainingProgress.EVALUATING, state.epochsDone(), 0, 0, null, null, null);
+        DetectorEvaluation.Scored validation = evaluate(model, val);
+        List<LabelledImage> testPhotos =
+                TestSet.findCombinations(
+                        run.config().spec().dataset(), run.config().data(), threads);
+        DetectorEvaluation.Scored test = null;
+        if (!testPhotos.isEmpty()) {
+            SkipReport testSkipped = new SkipReport();
+            List<BoxedPhoto> boxed =
+                    DetectionPhotos.load(
+                            testPhotos,
+                            new Letterbox(size),
+                            threads,
+                            testSkipped,
+                            HeldOut.decoded("detector test", testPhotos.size()));
+            if (!boxed.isEmpty()) {
+                test = evaluate(model, boxed);
+            }
+        }
+        log.info(
+                "detector, best epoch {} of {}: validation {}",
+                state.bestEpoch(),
+                state.epochsDone(),
+                describe(validation.metrics()));
+        if (test != null) {
+            log.info("detector test set (once, best checkpoint): {}", describe(test.metrics()));
+        }
+        DetectorReport.write(run.dir(), run.board(), validation, test, val, state.step());
+        progress(TrainingProgress.EXPORTING, state.epochsDone(), 0, 0, null, null, null);
+        DetectorExport.Exported export = DetectorExport.write(run, model, best, val, architecture);
+        double trainRate =
+                state.history().stream()
+                        .mapToDouble(DetectorEpoch::imagesPerSecond)
+                        .average()
+                        .orElse(0);
+        return new DetectorOutcome(
+                architecture.name(),
+                size,
+                state,
+                validation.metrics(),
+                test == null ? null : test.metrics(),
+                export.check(),
+                export.model(),
+                loop.train.size(),
+                val.size(),
+                test == null ? null : test.metrics().images(),
+                trainRate,
+                (System.nanoTime() - loop.started) / 1e9);
     }
 
     /**
@@ -276,8 +298,11 @@ public final class DetectorTraining {
         return steps > AUTO_SGD_ABOVE_STEPS ? Optimizer.SGD : Optimizer.ADAMW;
     }
 
-    /** The training loop and its bookkeeping. */
-    private final class Loop {
+    /**
+     * The detector's epoch loop, one batch per {@link #step()}: the next batch augmented on the
+     * pool while the current one trains, the schedule, and the epoch's running figures.
+     */
+    public final class Loop implements io.pillsnap.trainer.train.TaskLoop {
         private final DetectorModel model;
         private final TrainingOptimizer optimizer;
         private final WeightAverage average;
@@ -287,7 +312,21 @@ public final class DetectorTraining {
         private final int batches;
         private final double rate;
         private final long warmupSteps;
+        private final long started;
         private final DetectionAugmenter augmenter = new DetectionAugmenter(size);
+        private final ExecutorService pool;
+        private DetectorState state;
+        private int nextBatch;
+        private long step;
+        private double[] sums;
+        private int counted;
+        private int images;
+        private int skippedSteps;
+        private int imagesThisStart;
+        private long busyNanos;
+        private float learningRate;
+        private int[] order;
+        private CompletableFuture<Prepared> next;
 
         Loop(
                 DetectorModel model,
@@ -298,7 +337,8 @@ public final class DetectorTraining {
                 int batchSize,
                 int batches,
                 double rate,
-                long steps) {
+                DetectorState state,
+                long started) {
             this.model = model;
             this.optimizer = optimizer;
             this.average = average;
@@ -307,12 +347,9 @@ public final class DetectorTraining {
             this.batchSize = batchSize;
             this.batches = batches;
             this.rate = rate;
+            this.started = started;
             this.warmupSteps = Math.max((long) WARMUP_EPOCHS * batches, MIN_WARMUP_STEPS);
-        }
-
-        DetectorState run(DetectorState start) {
-            DetectorState state = start;
-            ExecutorService pool =
+            this.pool =
                     Executors.newFixedThreadPool(
                             run.settings().effectiveWorkers(),
                             r -> {
@@ -320,105 +357,125 @@ public final class DetectorTraining {
                                 thread.setDaemon(true);
                                 return thread;
                             });
-            try {
-                for (int epoch = state.epochsDone(); epoch < training.epochs(); epoch++) {
-                    state = epoch(epoch, state, pool);
-                    if (training.earlyStoppingPatience() > 0
-                            && state.epochsWithoutImprovement()
-                                    >= training.earlyStoppingPatience()) {
-                        log.info(
-                                "detector early stop: no better fitness for {} epochs",
-                                state.epochsWithoutImprovement());
-                        break;
-                    }
-                    if (run.stop().requested()) {
-                        throw new StoppedException(
-                                "stopped after detector epoch "
-                                        + state.epochsDone()
-                                        + "; checkpoint "
-                                        + run.dir().checkpoint(LAST)
-                                        + " written");
-                    }
-                }
-            } finally {
-                pool.shutdownNow();
-            }
+            begin(state);
+        }
+
+        /** Takes up the epoch a state stands in: its batch, step and partial sums. */
+        private void begin(DetectorState from) {
+            state = from;
+            nextBatch = from.nextBatch();
+            step = from.step();
+            sums = from.epochLoss().clone();
+            counted = from.epochSteps();
+            images = from.epochImages();
+            skippedSteps = from.epochSkipped();
+            imagesThisStart = 0;
+            busyNanos = 0;
+            order = null;
+            next = null;
+        }
+
+        @Override
+        public String task() {
+            return "detector";
+        }
+
+        public DetectorState state() {
             return state;
         }
 
-        private DetectorState epoch(int epoch, DetectorState state, ExecutorService pool) {
-            long epochStart = System.nanoTime();
-            int[] order = BatchLoader.shuffled(train.size(), run.seed(), epoch);
-            boolean mosaicOn = epoch < training.epochs() - spec.closeMosaicEpochs();
-            if (epoch == training.epochs() - spec.closeMosaicEpochs() && spec.mosaic() > 0) {
-                log.info("detector: mosaic off for the last {} epochs", spec.closeMosaicEpochs());
+        @Override
+        public boolean finished() {
+            return state.epochsDone() >= training.epochs()
+                    || (training.earlyStoppingPatience() > 0
+                            && state.epochsWithoutImprovement()
+                                    >= training.earlyStoppingPatience());
+        }
+
+        @Override
+        public boolean epochComplete() {
+            return nextBatch >= batches;
+        }
+
+        @Override
+        public long steps() {
+            return step;
+        }
+
+        private boolean mosaicOn(int epoch) {
+            return epoch < training.epochs() - spec.closeMosaicEpochs();
+        }
+
+        @Override
+        public void step() {
+            int epoch = state.epochsDone();
+            if (order == null) {
+                order = BatchLoader.shuffled(train.size(), run.seed(), epoch);
+                if (nextBatch == 0
+                        && epoch == training.epochs() - spec.closeMosaicEpochs()
+                        && spec.mosaic() > 0) {
+                    log.info(
+                            "detector: mosaic off for the last {} epochs",
+                            spec.closeMosaicEpochs());
+                }
+                next = prepare(order, nextBatch, epoch, mosaicOn(epoch), pool);
             }
-            long step = state.step();
-            double[] sums = state.epochLoss();
-            int counted = state.epochSteps();
-            int images = state.epochImages();
-            int skippedSteps = state.epochSkipped();
-            int imagesThisStart = 0;
-            float learningRate = 0;
-            CompletableFuture<Prepared> next =
-                    prepare(order, state.nextBatch(), epoch, mosaicOn, pool);
-            for (int batch = state.nextBatch(); batch < batches; batch++) {
-                Prepared prepared = next.join();
-                next =
-                        batch + 1 < batches
-                                ? prepare(order, batch + 1, epoch, mosaicOn, pool)
-                                : null;
-                float[] rates = rates(step, epoch);
-                learningRate = rates[0];
-                if (optimizer instanceof NesterovSgd sgd) {
-                    sgd.momentum(rates[2]);
-                }
-                Engine.getInstance().setRandomSeed((int) BatchLoader.mix(run.seed(), epoch, batch));
-                DetectorModel.StepLoss loss =
-                        model.trainStep(
-                                prepared.pixels(),
-                                prepared.count(),
-                                prepared.truths(),
-                                optimizer,
-                                rates[0],
-                                rates[1],
-                                average,
-                                averageDecay(step + 1));
-                step++;
-                if (loss.skipped()) {
-                    skippedSteps++;
-                } else {
-                    sums[0] += loss.box();
-                    sums[1] += loss.classes();
-                    sums[2] += loss.dfl();
-                    counted++;
-                }
-                images += prepared.count();
-                imagesThisStart += prepared.count();
-                double imagesPerSecond = imagesThisStart / ((System.nanoTime() - epochStart) / 1e9);
-                if ((batch + 1) % run.settings().logEveryBatches() == 0 || batch + 1 == batches) {
-                    report(
-                            epoch,
-                            batch + 1,
-                            sums,
-                            Math.max(1, counted),
-                            learningRate,
-                            imagesPerSecond,
-                            step);
-                }
-                if (run.stop().requested()) {
-                    saveLast(state.midEpoch(batch + 1, step, sums, counted, images, skippedSteps));
-                    throw new StoppedException(
-                            "stopped at detector epoch "
-                                    + (epoch + 1)
-                                    + ", batch "
-                                    + (batch + 1)
-                                    + "; checkpoint "
-                                    + run.dir().checkpoint(LAST)
-                                    + " written");
-                }
+            long begin = System.nanoTime();
+            int batch = nextBatch;
+            Prepared prepared = next.join();
+            next =
+                    batch + 1 < batches
+                            ? prepare(order, batch + 1, epoch, mosaicOn(epoch), pool)
+                            : null;
+            float[] rates = rates(step, epoch);
+            learningRate = rates[0];
+            if (optimizer instanceof NesterovSgd sgd) {
+                sgd.momentum(rates[2]);
             }
-            double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
+            Engine.getInstance().setRandomSeed((int) BatchLoader.mix(run.seed(), epoch, batch));
+            DetectorModel.StepLoss loss =
+                    model.trainStep(
+                            prepared.pixels(),
+                            prepared.count(),
+                            prepared.truths(),
+                            optimizer,
+                            rates[0],
+                            rates[1],
+                            average,
+                            averageDecay(step + 1));
+            step++;
+            nextBatch = batch + 1;
+            if (loss.skipped()) {
+                skippedSteps++;
+            } else {
+                sums[0] += loss.box();
+                sums[1] += loss.classes();
+                sums[2] += loss.dfl();
+                counted++;
+            }
+            images += prepared.count();
+            imagesThisStart += prepared.count();
+            busyNanos += System.nanoTime() - begin;
+            double imagesPerSecond = imagesThisStart / (busyNanos / 1e9);
+            if (nextBatch % run.settings().logEveryBatches() == 0 || nextBatch == batches) {
+                report(
+                        epoch,
+                        nextBatch,
+                        sums,
+                        Math.max(1, counted),
+                        learningRate,
+                        imagesPerSecond,
+                        step);
+            }
+        }
+
+        @Override
+        public void endEpoch() {
+            int epoch = state.epochsDone();
+            order = null;
+            next = null;
+            long evalStart = System.nanoTime();
+            double trainSeconds = busyNanos / 1e9;
             progress(TrainingProgress.EVALUATING, epoch, batches, batches, null, null, null);
             DetectionMetrics metrics = average.withAverage(() -> evaluate(model, val).metrics());
             int steps = Math.max(1, counted);
@@ -433,10 +490,12 @@ public final class DetectorTraining {
                             metrics.precision(),
                             metrics.recall(),
                             learningRate,
-                            imagesThisStart / trainSeconds,
-                            (System.nanoTime() - epochStart) / 1e9,
+                            trainSeconds > 0 ? imagesThisStart / trainSeconds : 0,
+                            trainSeconds + (System.nanoTime() - evalStart) / 1e9,
                             skippedSteps);
-            DetectorState next2 = state.epochDone(result, step);
+            DetectorState done = state.epochDone(result, step);
+            int skippedThisEpoch = skippedSteps;
+            begin(done);
             log.info(
                     "detector epoch {}/{}: loss box {} cls {} dfl {}; validation mAP50 {},"
                             + " mAP50-95 {}, P {}, R {}{} ({} s){}",
@@ -449,9 +508,11 @@ public final class DetectorTraining {
                     fmt(result.mAP50to95()),
                     fmt(result.precision()),
                     fmt(result.recall()),
-                    next2.improvedLastEpoch() ? " (best)" : "",
+                    done.improvedLastEpoch() ? " (best)" : "",
                     Math.round(result.seconds()),
-                    skippedSteps > 0 ? "; " + skippedSteps + " non-finite steps skipped" : "");
+                    skippedThisEpoch > 0
+                            ? "; " + skippedThisEpoch + " non-finite steps skipped"
+                            : "");
             var board = run.board();
             if (board != null) {
                 board.scalar("detector/train/box_loss", result.boxLoss(), step);
@@ -463,8 +524,8 @@ public final class DetectorTraining {
                 board.scalar("detector/val/recall", result.recall(), step);
                 board.scalar("detector/lr", learningRate, step);
             }
-            saveLast(next2);
-            if (next2.improvedLastEpoch()) {
+            saveLast();
+            if (done.improvedLastEpoch()) {
                 average.withAverage(
                         () -> {
                             Checkpoints.save(
@@ -472,11 +533,45 @@ public final class DetectorTraining {
                                     model.parameters(),
                                     null,
                                     null,
-                                    next2);
+                                    done);
                             return null;
                         });
             }
-            return next2;
+            if (finished() && done.epochsDone() < training.epochs()) {
+                log.info(
+                        "detector early stop: no better fitness for {} epochs",
+                        done.epochsWithoutImprovement());
+            }
+        }
+
+        @Override
+        public void saveLast() {
+            Checkpoints.save(
+                    run.dir().checkpoint(LAST),
+                    model.parameters(),
+                    optimizer,
+                    average,
+                    nextBatch == 0
+                            ? state
+                            : state.midEpoch(nextBatch, step, sums, counted, images, skippedSteps));
+        }
+
+        @Override
+        public String position() {
+            return nextBatch == 0
+                    ? "detector end of epoch " + state.epochsDone()
+                    : "detector epoch " + (state.epochsDone() + 1) + ", batch " + nextBatch;
+        }
+
+        @Override
+        public Path lastCheckpoint() {
+            return run.dir().checkpoint(LAST);
+        }
+
+        @Override
+        public void close() {
+            pool.shutdownNow();
+            model.close();
         }
 
         /** A batch augmented on the pool while the previous one trains. */
@@ -562,6 +657,7 @@ public final class DetectorTraining {
                     io.pillsnap.api.text.Texts.duration(eta));
             run.progress()
                     .update(
+                            task(),
                             TrainingProgress.TRAINING,
                             epoch,
                             training.epochs(),
@@ -648,6 +744,7 @@ public final class DetectorTraining {
             String phase, int epoch, int batch, int batches, Double loss, Double lr, Double rate) {
         run.progress()
                 .update(
+                        "detector",
                         phase,
                         epoch,
                         training.epochs(),

@@ -1,5 +1,7 @@
 package io.pillsnap.trainer.train.detection;
 
+import static io.pillsnap.trainer.train.Tensors.scalar;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -35,8 +37,9 @@ final class NDArrayBoxes {
         NDArray h1 = ay2.sub(ay1).add(eps);
         NDArray w2 = bx2.sub(bx1);
         NDArray h2 = by2.sub(by1).add(eps);
-        NDArray iw = ax2.minimum(bx2).sub(ax1.maximum(bx1)).maximum(0);
-        NDArray ih = ay2.minimum(by2).sub(ay1.maximum(by1)).maximum(0);
+        NDArray zero = scalar(a, 0);
+        NDArray iw = ax2.minimum(bx2).sub(ax1.maximum(bx1)).maximum(zero);
+        NDArray ih = ay2.minimum(by2).sub(ay1.maximum(by1)).maximum(zero);
         NDArray intersection = iw.mul(ih);
         NDArray union = w1.mul(h1).add(w2.mul(h2)).sub(intersection).add(eps);
         NDArray iou = intersection.div(union);
@@ -45,9 +48,9 @@ final class NDArrayBoxes {
         NDArray diagonal = cw.square().add(ch.square()).add(eps);
         NDArray dx = bx1.add(bx2).sub(ax1).sub(ax2);
         NDArray dy = by1.add(by2).sub(ay1).sub(ay2);
-        NDArray centres = dx.square().add(dy.square()).div(4);
+        NDArray centres = dx.square().add(dy.square()).div(scalar(a, 4));
         NDArray angle = w2.div(h2).atan().sub(w1.div(h1).atan());
-        NDArray v = angle.square().mul(4 / (Math.PI * Math.PI));
+        NDArray v = angle.square().mul(scalar(a, 4 / (Math.PI * Math.PI)));
         NDArray alpha = v.div(v.sub(iou).add(1 + eps)).stopGradient();
         return iou.sub(centres.div(diagonal).add(v.mul(alpha)));
     }
