@@ -13,6 +13,7 @@ import io.pillsnap.inference.metrics.ServingMetrics;
 import io.pillsnap.inference.model.LoadedModel;
 import io.pillsnap.inference.model.ModelLoadException;
 import io.pillsnap.inference.model.ModelRegistry;
+import io.pillsnap.inference.predict.ComboPrediction;
 import io.pillsnap.inference.predict.ImageUpload;
 import io.pillsnap.inference.predict.Mode;
 import io.pillsnap.inference.predict.Prediction;
@@ -21,6 +22,7 @@ import io.pillsnap.inference.predict.RankedClass;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -75,14 +77,15 @@ final class LegacyRoutes {
 
     private void health(Context ctx) {
         boolean loaded = models.current().isPresent();
+        boolean detects = models.current().flatMap(LoadedModel::detector).isPresent();
         ctx.json(
                 new HealthResp(
                         "ok",
                         "cpu",
                         Math.round((System.nanoTime() - startedNanos) / 1e8) / 10.0,
-                        null,
+                        detects ? ENGINE : null,
                         loaded ? ENGINE : null,
-                        new ModelsLoaded(false, loaded)));
+                        new ModelsLoaded(detects, loaded)));
     }
 
     private void version(Context ctx) {
@@ -91,8 +94,8 @@ final class LegacyRoutes {
                 new VersionResp(
                         "pillsnap-ml",
                         settings.gitSha(),
-                        null,
-                        model == null ? null : classifierPath(model),
+                        model == null ? null : modelPath(model, ModelFile.DETECTOR),
+                        model == null ? null : modelPath(model, ModelFile.CLASSIFIER),
                         model != null,
                         model == null ? 0 : model.manifest().classes().size(),
                         model == null ? null : model.manifest().createdAt()));
@@ -104,6 +107,21 @@ final class LegacyRoutes {
         double threshold = RequestParams.confThreshold(ctx);
         RequestParams.requireDetector(mode, models);
         ImageUpload upload = uploads.single(ctx, "image");
+        if (mode == Mode.COMBO) {
+            ComboPrediction combo = predictor.combo(List.of(upload), TOP_K);
+            List<DetectionResult> detections = detections(combo.photos().get(0), threshold);
+            ctx.json(
+                    new ComboResp(
+                            detections,
+                            detections.size(),
+                            ENGINE,
+                            ENGINE,
+                            ComboTimeMs.of(combo, started),
+                            combo.manifest().version(),
+                            mode.wireName(),
+                            mode.wireName()));
+            return;
+        }
         Prediction prediction = predictor.classify(List.of(upload), TOP_K);
         RankedClass best = prediction.images().get(0).top().get(0);
         ctx.json(
@@ -126,6 +144,28 @@ final class LegacyRoutes {
         double threshold = RequestParams.confThreshold(ctx);
         RequestParams.requireDetector(mode, models);
         List<ImageUpload> images = uploads.many(ctx, "images", settings.maxBatchImages());
+        if (mode == Mode.COMBO) {
+            ComboPrediction combo = predictor.combo(images, TOP_K);
+            List<BatchItem> results = new ArrayList<>();
+            int total = 0;
+            for (ComboPrediction.PhotoResult photo : combo.photos()) {
+                List<DetectionResult> detections = detections(photo, threshold);
+                total += detections.size();
+                results.add(
+                        new BatchItem(
+                                mode.wireName(),
+                                new ComboBatchResult(detections, detections.size())));
+            }
+            ctx.json(
+                    new BatchResp(
+                            results,
+                            ENGINE,
+                            ENGINE,
+                            ComboTimeMs.of(combo, started),
+                            results.size(),
+                            total));
+            return;
+        }
         Prediction prediction = predictor.classify(images, TOP_K);
         List<BatchItem> results =
                 prediction.images().stream()
@@ -154,6 +194,38 @@ final class LegacyRoutes {
                         0));
     }
 
+    /**
+     * The original's detection results: corners in the photo's pixels, the detector's confidence
+     * (boxes under {@code conf_threshold} are left out), the crop's most likely drug with its
+     * probability ({@code class_confidence}) and metadata.
+     */
+    private static List<DetectionResult> detections(
+            ComboPrediction.PhotoResult photo, double threshold) {
+        List<DetectionResult> detections = new ArrayList<>();
+        for (ComboPrediction.FoundPill pill : photo.pills()) {
+            if (pill.confidence() < threshold) {
+                continue;
+            }
+            RankedClass best = pill.top().get(0);
+            detections.add(
+                    new DetectionResult(
+                            List.of(
+                                    tenth(pill.box().x1()),
+                                    tenth(pill.box().y1()),
+                                    tenth(pill.box().x2()),
+                                    tenth(pill.box().y2())),
+                            pill.confidence(),
+                            best.drug().index(),
+                            best.probability(),
+                            drugMetadata(best.drug())));
+        }
+        return detections;
+    }
+
+    private static double tenth(double value) {
+        return Math.round(value * 10) / 10.0;
+    }
+
     private void reload(Context ctx) {
         ReloadReq request;
         try {
@@ -171,9 +243,10 @@ final class LegacyRoutes {
         }
         if (request.detectionPath() != null) {
             throw new RequestRejectedException(
-                    ErrorCode.NO_DETECTOR,
-                    "this server does not run detector models yet; reload a classifier run"
-                            + " with classification_path");
+                    ErrorCode.INVALID_PARAMETER,
+                    "a run's detector comes with it (detector.onnx, listed in its"
+                            + " manifest.json, loads with the classifier): drop detection_path and"
+                            + " send the run folder as classification_path");
         }
         if (request.drugMetadataPath() != null) {
             throw new RequestRejectedException(
@@ -224,9 +297,9 @@ final class LegacyRoutes {
         return folder;
     }
 
-    private static String classifierPath(LoadedModel model) {
+    private static String modelPath(LoadedModel model, String role) {
         return model.manifest()
-                .model(ModelFile.CLASSIFIER)
+                .model(role)
                 .map(f -> model.directory().resolve(f.file()).toString())
                 .orElse(null);
     }
@@ -292,13 +365,43 @@ final class LegacyRoutes {
             @JsonProperty("drug_metadata") Map<String, Object> drugMetadata,
             String hint) {}
 
-    record BatchItem(String mode, BatchResult result) {}
+    record BatchItem(String mode, Object result) {}
+
+    record DetectionResult(
+            List<Double> bbox,
+            double confidence,
+            @JsonProperty("class_id") int classId,
+            @JsonProperty("class_confidence") double classConfidence,
+            @JsonProperty("drug_metadata") Map<String, Object> drugMetadata) {}
+
+    record ComboTimeMs(double detection, double classification, double total) {
+        static ComboTimeMs of(ComboPrediction combo, long started) {
+            return new ComboTimeMs(
+                    V1Routes.round(combo.preprocessMs() + combo.detectionMs()),
+                    V1Routes.round(combo.classificationMs()),
+                    V1Routes.round(V1Routes.millisSince(started)));
+        }
+    }
+
+    record ComboResp(
+            List<DetectionResult> detections,
+            @JsonProperty("detection_count") int detectionCount,
+            @JsonProperty("detection_engine") String detectionEngine,
+            @JsonProperty("classification_engine") String classificationEngine,
+            @JsonProperty("time_ms") ComboTimeMs timeMs,
+            @JsonProperty("version_tag") String versionTag,
+            @JsonProperty("mode_requested") String modeRequested,
+            @JsonProperty("mode_used") String modeUsed) {}
+
+    record ComboBatchResult(
+            List<DetectionResult> detections,
+            @JsonProperty("detection_count") int detectionCount) {}
 
     record BatchResp(
             List<BatchItem> results,
             @JsonProperty("detection_engine") String detectionEngine,
             @JsonProperty("classification_engine") String classificationEngine,
-            @JsonProperty("time_ms") TimeMs timeMs,
+            @JsonProperty("time_ms") Object timeMs,
             int count,
             @JsonProperty("total_detections") int totalDetections) {}
 

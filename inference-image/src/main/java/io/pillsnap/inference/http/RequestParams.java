@@ -5,6 +5,7 @@ import io.pillsnap.inference.ErrorCode;
 import io.pillsnap.inference.RequestRejectedException;
 import io.pillsnap.inference.model.ModelRegistry;
 import io.pillsnap.inference.predict.Mode;
+import io.pillsnap.inference.predict.Predictor;
 import java.util.Locale;
 
 /** Query parameters shared by the two APIs, validated with errors that name the allowed values. */
@@ -44,14 +45,7 @@ final class RequestParams {
                 .filter(m -> m.detector().isEmpty())
                 .ifPresent(
                         m -> {
-                            throw new RequestRejectedException(
-                                    ErrorCode.NO_DETECTOR,
-                                    "model "
-                                            + m.version()
-                                            + " has no detector, so mode=combo (detect the pills,"
-                                            + " crop, classify each) is not available: detectors"
-                                            + " are trained from stage 3 on. Use mode=single with"
-                                            + " a photo of one pill");
+                            throw Predictor.noDetector(m.version());
                         });
     }
 

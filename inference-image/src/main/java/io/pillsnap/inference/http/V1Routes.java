@@ -7,9 +7,11 @@ import io.pillsnap.api.artifact.DrugClass;
 import io.pillsnap.api.artifact.ExportCheck;
 import io.pillsnap.api.artifact.ModelFile;
 import io.pillsnap.api.artifact.Preprocessing;
+import io.pillsnap.api.detection.Box;
 import io.pillsnap.inference.config.ServerSettings;
 import io.pillsnap.inference.model.LoadedModel;
 import io.pillsnap.inference.model.ModelRegistry;
+import io.pillsnap.inference.predict.ComboPrediction;
 import io.pillsnap.inference.predict.ImageUpload;
 import io.pillsnap.inference.predict.Mode;
 import io.pillsnap.inference.predict.Prediction;
@@ -58,6 +60,19 @@ final class V1Routes {
         int topK = RequestParams.topK(ctx, settings.defaultTopK());
         RequestParams.requireDetector(mode, models);
         ImageUpload upload = uploads.single(ctx, "image");
+        if (mode == Mode.COMBO) {
+            ComboPrediction combo = predictor.combo(List.of(upload), topK);
+            ComboPrediction.PhotoResult photo = combo.photos().get(0);
+            ctx.json(
+                    new ComboResponse(
+                            combo.manifest().version(),
+                            mode.wireName(),
+                            ImageInfo.of(photo),
+                            photo.pills().size(),
+                            pills(photo),
+                            ComboLatency.of(combo, started)));
+            return;
+        }
         Prediction prediction = predictor.classify(List.of(upload), topK);
         Prediction.ImageResult image = prediction.images().get(0);
         ctx.json(
@@ -78,6 +93,28 @@ final class V1Routes {
         int topK = RequestParams.topK(ctx, settings.defaultTopK());
         RequestParams.requireDetector(mode, models);
         List<ImageUpload> images = uploads.many(ctx, "images", settings.maxBatchImages());
+        if (mode == Mode.COMBO) {
+            ComboPrediction combo = predictor.combo(images, topK);
+            List<ComboBatchItem> results = new ArrayList<>();
+            for (int i = 0; i < combo.photos().size(); i++) {
+                ComboPrediction.PhotoResult photo = combo.photos().get(i);
+                results.add(
+                        new ComboBatchItem(
+                                i,
+                                photo.upload().filename(),
+                                ImageInfo.of(photo),
+                                photo.pills().size(),
+                                pills(photo)));
+            }
+            ctx.json(
+                    new ComboBatchResponse(
+                            combo.manifest().version(),
+                            mode.wireName(),
+                            results.size(),
+                            results,
+                            ComboLatency.of(combo, started)));
+            return;
+        }
         Prediction prediction = predictor.classify(images, topK);
         List<BatchItem> results = new ArrayList<>();
         for (int i = 0; i < prediction.images().size(); i++) {
@@ -139,6 +176,17 @@ final class V1Routes {
                 .toList();
     }
 
+    private static List<PillItem> pills(ComboPrediction.PhotoResult photo) {
+        return photo.pills().stream()
+                .map(
+                        pill ->
+                                new PillItem(
+                                        PixelBox.of(pill.box()),
+                                        round(pill.confidence()),
+                                        items(pill.top())))
+                .toList();
+    }
+
     static double round(double millis) {
         return Math.round(millis * 1000) / 1000.0;
     }
@@ -156,7 +204,57 @@ final class V1Routes {
         static ImageInfo of(Prediction.ImageResult image) {
             return new ImageInfo(image.format(), image.width(), image.height());
         }
+
+        static ImageInfo of(ComboPrediction.PhotoResult photo) {
+            return new ImageInfo(photo.format(), photo.width(), photo.height());
+        }
     }
+
+    /** A box in the photo's pixels, corners to a tenth of a pixel. */
+    record PixelBox(double x1, double y1, double x2, double y2) {
+        static PixelBox of(Box box) {
+            return new PixelBox(tenth(box.x1()), tenth(box.y1()), tenth(box.x2()), tenth(box.y2()));
+        }
+
+        private static double tenth(double value) {
+            return Math.round(value * 10) / 10.0;
+        }
+    }
+
+    /** A pill found in combination mode: its box, the detector's confidence, its likely drugs. */
+    record PillItem(PixelBox box, double confidence, List<PredictionItem> predictions) {}
+
+    /**
+     * Milliseconds spent in combination mode: preprocess (decoding), detection (the detector and
+     * its boxes), classification (crops and the classifier), total (the whole request).
+     */
+    record ComboLatency(double preprocess, double detection, double classification, double total) {
+        static ComboLatency of(ComboPrediction combo, long started) {
+            return new ComboLatency(
+                    round(combo.preprocessMs()),
+                    round(combo.detectionMs()),
+                    round(combo.classificationMs()),
+                    round(millisSince(started)));
+        }
+    }
+
+    record ComboResponse(
+            String modelVersion,
+            String mode,
+            ImageInfo image,
+            int count,
+            List<PillItem> pills,
+            ComboLatency latencyMs) {}
+
+    record ComboBatchItem(
+            int index, String filename, ImageInfo image, int count, List<PillItem> pills) {}
+
+    record ComboBatchResponse(
+            String modelVersion,
+            String mode,
+            int count,
+            List<ComboBatchItem> results,
+            ComboLatency latencyMs) {}
 
     /**
      * Milliseconds spent: preprocess (decoding and tensor preparation), inference (ONNX Runtime),

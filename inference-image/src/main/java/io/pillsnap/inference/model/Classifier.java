@@ -15,6 +15,11 @@ public interface Classifier extends AutoCloseable {
      */
     List<List<ClassScore>> classify(float[] batch, int images, int topK);
 
+    /**
+     * The raw logits, row-major [images, classes] (the combination pipeline ranks crops from them).
+     */
+    float[] logits(float[] batch, int images);
+
     int classCount();
 
     @Override

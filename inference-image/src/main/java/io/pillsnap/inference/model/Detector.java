@@ -1,20 +1,17 @@
 package io.pillsnap.inference.model;
 
-import io.pillsnap.api.artifact.RgbImage;
-import java.util.List;
+import io.pillsnap.api.detection.ComboPipeline;
 
 /**
- * Finds the pills in a photo for combination mode (detect, crop each box, classify the crops). Runs
- * from stage 3 on carry a detector model; this server does not run one yet, so no class implements
- * this and combination requests are refused with the reason.
+ * A loaded pill detector (runs from stage 3 on carry one): letterboxed photos in, its raw head out,
+ * which the shared {@link ComboPipeline} decodes, suppresses and crops for the classifier. One
+ * instance serves all request threads at once.
  */
-public interface Detector extends AutoCloseable {
+public interface Detector extends ComboPipeline.Detector, AutoCloseable {
 
-    List<Detection> detect(RgbImage image, double confidenceThreshold);
+    /** The side of its square input. */
+    int imageSize();
 
     @Override
     void close();
-
-    /** A box in the photo's pixel coordinates. */
-    record Detection(int x1, int y1, int x2, int y2, double confidence) {}
 }

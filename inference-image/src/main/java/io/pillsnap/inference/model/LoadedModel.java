@@ -40,7 +40,7 @@ public final class LoadedModel {
         return classifier;
     }
 
-    /** Present for runs that carry a detector model (stage 3 on) once detectors are served. */
+    /** Present for runs that carry a detector model (stage 3 on): mode=combo. */
     public Optional<Detector> detector() {
         return Optional.ofNullable(detector);
     }

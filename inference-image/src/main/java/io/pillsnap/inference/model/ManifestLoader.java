@@ -58,14 +58,6 @@ public final class ManifestLoader {
         if (manifest.model(ModelFile.DETECTOR).isPresent()) {
             checkDetectorExport(manifest);
         }
-        manifest.model(ModelFile.DETECTOR)
-                .ifPresent(
-                        d ->
-                                log.warn(
-                                        "{}: the run carries a detector ({}), which this server"
-                                                + " does not run yet; combination mode stays off",
-                                        manifest.version(),
-                                        d.file()));
         OnnxClassifier classifier =
                 OnnxClassifier.open(
                         dir.resolve(classifierFile.file()),
@@ -81,7 +73,29 @@ public final class ManifestLoader {
                 manifest.preprocessing().imageSize(),
                 classifierFile.file(),
                 classifierFile.sha256());
-        return new LoadedModel(dir, manifest, classifier, null);
+        // the detector opens with the classifier, not on the first combination request as the
+        // original did: a broken detector.onnx then fails the load (and a reload keeps the old
+        // model) instead of failing users' requests later, and the first combo answer is as
+        // fast as the others; a CPU detector of a few MB costs little memory
+        OnnxDetector detector = null;
+        if (manifest.model(ModelFile.DETECTOR).isPresent()) {
+            ModelFile detectorFile = manifest.model(ModelFile.DETECTOR).get();
+            try {
+                detector =
+                        OnnxDetector.open(
+                                dir.resolve(detectorFile.file()), detectorFile, intraOpThreads);
+            } catch (ModelLoadException e) {
+                classifier.close();
+                throw e;
+            }
+            log.info(
+                    "{}: detector {} ({} px, sha256 {}): mode=combo available",
+                    manifest.version(),
+                    detectorFile.file(),
+                    detector.imageSize(),
+                    detectorFile.sha256());
+        }
+        return new LoadedModel(dir, manifest, classifier, detector);
     }
 
     /** The manifest of a run folder, checked for the parts serving needs. */

@@ -80,6 +80,19 @@ public final class OnnxClassifier implements Classifier {
 
     @Override
     public List<List<ClassScore>> classify(float[] batch, int images, int topK) {
+        float[] logits = logits(batch, images);
+        List<List<ClassScore>> out = new ArrayList<>(images);
+        for (int i = 0; i < images; i++) {
+            out.add(
+                    top(
+                            softmax(Arrays.copyOfRange(logits, i * classes, (i + 1) * classes)),
+                            Math.min(topK, classes)));
+        }
+        return out;
+    }
+
+    @Override
+    public float[] logits(float[] batch, int images) {
         int pixels = 3 * imageSize * imageSize;
         if (batch.length < images * pixels) {
             throw new IllegalArgumentException(
@@ -93,20 +106,20 @@ public final class OnnxClassifier implements Classifier {
                                 new long[] {images, 3, imageSize, imageSize});
                 OrtSession.Result result =
                         session.run(Map.of(inputName, input), Set.of(outputName))) {
-            float[][] logits = (float[][]) result.get(0).getValue();
-            List<List<ClassScore>> out = new ArrayList<>(images);
-            for (float[] row : logits) {
-                if (row.length != classes) {
+            float[][] rows = (float[][]) result.get(0).getValue();
+            float[] logits = new float[images * classes];
+            for (int i = 0; i < rows.length; i++) {
+                if (rows[i].length != classes) {
                     throw new IllegalStateException(
                             "the model answers "
-                                    + row.length
+                                    + rows[i].length
                                     + " logits per image, but the manifest lists "
                                     + classes
                                     + " classes");
                 }
-                out.add(top(softmax(row), Math.min(topK, row.length)));
+                System.arraycopy(rows[i], 0, logits, i * classes, classes);
             }
-            return out;
+            return logits;
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed: " + e.getMessage(), e);
         }

@@ -4,10 +4,14 @@ import io.pillsnap.api.artifact.ArtifactManifest;
 import io.pillsnap.api.artifact.ImageDecoder;
 import io.pillsnap.api.artifact.ImageDecoder.UnreadableImageException;
 import io.pillsnap.api.artifact.Preprocessing;
+import io.pillsnap.api.artifact.RgbImage;
+import io.pillsnap.api.detection.ComboPipeline;
 import io.pillsnap.inference.ErrorCode;
 import io.pillsnap.inference.RequestRejectedException;
 import io.pillsnap.inference.metrics.ServingMetrics;
 import io.pillsnap.inference.model.ClassScore;
+import io.pillsnap.inference.model.Classifier;
+import io.pillsnap.inference.model.Detector;
 import io.pillsnap.inference.model.LoadedModel;
 import io.pillsnap.inference.model.ModelRegistry;
 import java.awt.image.BufferedImage;
@@ -86,6 +90,99 @@ public final class Predictor {
             }
             return new Prediction(manifest, results, preprocessMs, inferenceMs);
         }
+    }
+
+    /**
+     * Combination mode: the pills of each photo through the shared {@link ComboPipeline} (the code
+     * the trainer scored the pipeline with): the detector, boxes in the photo's pixels, padded
+     * square crops, the classifier on all crops of a photo in one call, top-k per pill.
+     *
+     * @throws RequestRejectedException {@link ErrorCode#NO_DETECTOR} when the served run has no
+     *     detector
+     */
+    public ComboPrediction combo(List<ImageUpload> uploads, int topK) {
+        try (InferenceSlots.Slot slot = slots.acquire();
+                LoadedModel.Lease lease = models.lease()) {
+            LoadedModel model = lease.model();
+            ArtifactManifest manifest = model.manifest();
+            Detector detector = model.detector().orElseThrow(() -> noDetector(model.version()));
+            Classifier classifier = model.classifier();
+            ComboPipeline pipeline =
+                    new ComboPipeline(
+                            detector.imageSize(),
+                            manifest.preprocessing(),
+                            ComboPipeline.SERVING,
+                            classifier.classCount(),
+                            Math.max(1, topK));
+            long[] detectionNanos = {0};
+            long[] classificationNanos = {0};
+            ComboPipeline.Detector timedDetector =
+                    (images, batch) -> {
+                        long t0 = System.nanoTime();
+                        try {
+                            return detector.head(images, batch);
+                        } finally {
+                            detectionNanos[0] += System.nanoTime() - t0;
+                        }
+                    };
+            ComboPipeline.Classifier timedClassifier =
+                    (images, batch) -> {
+                        long t0 = System.nanoTime();
+                        try {
+                            return classifier.logits(images, batch);
+                        } finally {
+                            classificationNanos[0] += System.nanoTime() - t0;
+                        }
+                    };
+            double preprocessMs = 0;
+            double pipelineMs = 0;
+            List<ComboPrediction.PhotoResult> photos = new ArrayList<>(uploads.size());
+            for (ImageUpload upload : uploads) {
+                long t0 = System.nanoTime();
+                String format = format(upload);
+                BufferedImage image = decode(upload, format);
+                RgbImage photo = RgbImage.of(image);
+                preprocessMs += millisSince(t0);
+                long t1 = System.nanoTime();
+                List<ComboPrediction.FoundPill> pills =
+                        pipeline.predict(photo, timedDetector, timedClassifier).stream()
+                                .map(pill -> found(pill, manifest))
+                                .toList();
+                pipelineMs += millisSince(t1);
+                photos.add(
+                        new ComboPrediction.PhotoResult(
+                                upload, format, photo.width(), photo.height(), pills));
+            }
+            double detectionMs = detectionNanos[0] / 1e6;
+            // the pipeline's own work (letterbox, decoding boxes, crops) is counted with the
+            // stage it serves: letterbox and boxes with detection, crops with classification
+            double classificationMs = Math.max(0, pipelineMs - detectionMs);
+            metrics.imagesClassified(uploads.size(), preprocessMs, detectionMs + classificationMs);
+            return new ComboPrediction(
+                    manifest, photos, preprocessMs, detectionMs, classificationMs);
+        }
+    }
+
+    private static ComboPrediction.FoundPill found(
+            ComboPipeline.Pill pill, ArtifactManifest manifest) {
+        List<RankedClass> top = new ArrayList<>(pill.top().size());
+        for (ComboPipeline.Ranked ranked : pill.top()) {
+            top.add(
+                    new RankedClass(
+                            manifest.classes().get(ranked.classIndex()), ranked.probability()));
+        }
+        return new ComboPrediction.FoundPill(pill.box(), pill.confidence(), top);
+    }
+
+    /** The refusal of mode=combo by a model without a detector. */
+    public static RequestRejectedException noDetector(String version) {
+        return new RequestRejectedException(
+                ErrorCode.NO_DETECTOR,
+                "model "
+                        + version
+                        + " has no detector, so mode=combo (detect the pills, crop, classify"
+                        + " each) is not available: detectors are trained from stage 3 on (spec.tasks:"
+                        + " [classification, detection]). Use mode=single with a photo of one pill");
     }
 
     private record Decoded(

@@ -150,37 +150,42 @@ class ManifestLoaderTest {
     }
 
     /**
-     * A copy of the run that also lists a detector: detector.onnx with its SHA-256 and a detector
-     * export check. The bytes are the classifier's (this server verifies a detector before it runs
-     * one; what is checked here is that verification).
+     * A copy of the two-stage run (classifier.onnx and detector.onnx), its detector export check
+     * passed or edited to a failed one.
      */
-    private Path withDetector(String runId, boolean checkPassed) throws Exception {
-        Path copy = run.copyAs(runId);
-        Path detector = copy.resolve("detector.onnx");
-        Files.copy(copy.resolve("classifier.onnx"), detector);
-        String sha256 = ManifestLoader.sha256(detector);
-        Manifests.edit(
-                copy,
-                m -> {
-                    ObjectNode file = ((ArrayNode) m.path("models")).addObject();
-                    file.put("role", "detector")
-                            .put("file", "detector.onnx")
-                            .put("sha256", sha256)
-                            .put("format", "onnx");
-                    m.putObject("detectorExportCheck")
-                            .put("images", 64)
-                            .put("maxAbsDiff", checkPassed ? 2e-6 : 0.5)
-                            .put("largestOutput", 12.0)
-                            .put("tolerance", 1e-4)
-                            .put("confidence", 0.25)
-                            .put("minIou", 0.99)
-                            .put("boxes", 180)
-                            .put("exportedBoxes", checkPassed ? 180 : 171)
-                            .put("matchedBoxes", checkPassed ? 180 : 169)
-                            .put("worstIou", 0.9991)
-                            .put("passed", checkPassed);
-                });
+    private Path withDetector(String runId, boolean checkPassed) {
+        Path copy = TrainedRun.twoStage().copyAs(runId);
+        if (!checkPassed) {
+            Manifests.edit(
+                    copy,
+                    m ->
+                            ((ObjectNode) m.path("detectorExportCheck"))
+                                    .put("maxAbsDiff", 0.5)
+                                    .put("boxes", 180)
+                                    .put("exportedBoxes", 171)
+                                    .put("matchedBoxes", 169)
+                                    .put("passed", false));
+        }
         return copy;
+    }
+
+    @Test
+    void aRunWithADetectorLoadsBoth() throws Exception {
+        LoadedModel model = loader.load(withDetector("two-stage", true));
+        try {
+            assertThat(model.detector()).isPresent();
+            assertThat(model.detector().get().imageSize())
+                    .isEqualTo(
+                            TrainedRun.twoStage()
+                                    .manifest()
+                                    .model("detector")
+                                    .orElseThrow()
+                                    .inputShape()
+                                    .get(2)
+                                    .intValue());
+        } finally {
+            model.retire();
+        }
     }
 
     @Test

@@ -17,13 +17,18 @@ import java.util.stream.Stream;
  * pictures at 64 x 80, the tiny EfficientNetV2 of the trainer tests at 48 px, 10 epochs with light
  * augmentation, so that it learns its training photos (validation top-1 about 0.33 of 12 classes;
  * about 10 s of training on two cores). Test classes share it; copies serve tampering and reload
- * tests.
+ * tests. {@link #twoStage()} is its stage-3 sibling: the same drugs with combination photos of 2-6
+ * pills, both models trained interleaved (the tiny YOLO11n of the trainer tests at 96 px), so that
+ * combination mode is served.
  */
 public final class TrainedRun {
 
     public static final int CLASSES = 12;
 
     private static TrainedRun instance;
+    private static TrainedRun twoStage;
+
+    private final boolean detector;
 
     private final Path root;
     private final Path data;
@@ -42,8 +47,9 @@ public final class TrainedRun {
         }
     }
 
-    private TrainedRun(Path root) {
+    private TrainedRun(Path root, boolean detector) {
         this.root = root;
+        this.detector = detector;
         this.data = root.resolve("data");
         this.run = root.resolve("runs").resolve("first");
         cli(
@@ -59,7 +65,11 @@ public final class TrainedRun {
                 "--height",
                 "80",
                 "--family-size",
-                "1");
+                "1",
+                "--combination-fraction",
+                detector ? "0.5" : "0.02",
+                "--test-fraction",
+                detector ? "0.25" : "0");
         cli(
                 "train",
                 "--stage",
@@ -87,12 +97,31 @@ public final class TrainedRun {
             try {
                 Path root = Files.createTempDirectory("pillsnap-inference-test");
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(root)));
-                instance = new TrainedRun(root);
+                instance = new TrainedRun(root, false);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
         return instance;
+    }
+
+    /** The run with a detector: classifier.onnx and detector.onnx. */
+    public static synchronized TrainedRun twoStage() {
+        if (twoStage == null) {
+            try {
+                Path root = Files.createTempDirectory("pillsnap-inference-two-stage");
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(root)));
+                twoStage = new TrainedRun(root, true);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return twoStage;
+    }
+
+    /** The dataset the run was trained on (its val/ folder holds the held-out photos). */
+    public Path dataDir() {
+        return data;
     }
 
     public Path runDir() {
@@ -125,7 +154,11 @@ public final class TrainedRun {
         Path target = runsDir().resolve(runId);
         try {
             Files.createDirectories(target);
-            for (String file : List.of("classifier.onnx", ArtifactManifest.FILE)) {
+            List<String> files =
+                    detector
+                            ? List.of("classifier.onnx", "detector.onnx", ArtifactManifest.FILE)
+                            : List.of("classifier.onnx", ArtifactManifest.FILE);
+            for (String file : files) {
                 Files.copy(run.resolve(file), target.resolve(file));
             }
         } catch (IOException e) {
@@ -142,15 +175,21 @@ public final class TrainedRun {
                 kind: PillsnapStage
                 metadata: {name: tiny, namespace: test}
                 spec:
-                  stage: 1
+                  stage: %d
                   dataset: {format: aihub, claimName: data, images: 96, classes: %d, seed: 42, valFraction: 0.25}
+                  tasks: %s
                   model:
                     classifier: {imageSize: 48, widthMultiplier: 0.25, depthMultiplier: 0.25, dropout: 0.0, dropPathRate: 0.0}
-                  training: {epochs: 10, batchSize: "8", learningRate: 0.01, warmupEpochs: 1, schedule: cosine, emaDecay: 0.5, earlyStoppingPatience: 0}
+                    detector: {arch: yolo11n, imageSize: 96, widthMultiplier: 0.25, depthMultiplier: 0.34, mosaic: 0.0, singlePhotoFraction: 1.0, learningRate: 0.005}
+                  training: {epochs: %d, batchSize: "8", learningRate: 0.01, warmupEpochs: 1, schedule: cosine, emaDecay: 0.5, earlyStoppingPatience: 0}
                   resources: {gpus: 0}
                   successCriteria: [{metric: top1, threshold: 0.1}]
                 """
-                        .formatted(CLASSES);
+                        .formatted(
+                                detector ? 3 : 1,
+                                CLASSES,
+                                detector ? "[classification, detection]" : "[classification]",
+                                detector ? 20 : 10);
         return write("stage.yaml", yaml);
     }
 

@@ -269,11 +269,15 @@ public final class ClassifierTraining {
     }
 
     /**
-     * The classifier's training photos: the sampled single-pill photos and, when the stage has
-     * combination photos, crops of their pills (one for every {@link #SINGLES_PER_CROP} single
-     * photos, as the reference mixed them), so that it learns what the detector will hand it.
+     * The classifier's training photos: the sampled single-pill photos and, when the stage trains
+     * the detector too (the two-stage pipeline), crops of the combination photos' pills (one for
+     * every {@link #SINGLES_PER_CROP} single photos, as the reference mixed them), so that it
+     * learns what the detector will hand it.
      */
     private List<Sample> trainingSamples(StageSample sample) {
+        if (!config.spec().tasks().contains(io.pillsnap.api.v1alpha1.spec.Task.DETECTION)) {
+            return sample.train();
+        }
         List<Sample> crops = ComboCrops.of(sample, sample.train().size() / SINGLES_PER_CROP, seed);
         if (crops.isEmpty()) {
             return sample.train();
