@@ -13,6 +13,9 @@ import io.pillsnap.api.trainer.TrainerResultCodec;
 import io.pillsnap.api.trainer.TrainerResultCodec.Decoded;
 import io.pillsnap.api.v1alpha1.PillsnapStageSpec;
 import io.pillsnap.api.v1alpha1.PillsnapStageStatus;
+import io.pillsnap.api.v1alpha1.spec.Metric;
+import io.pillsnap.api.v1alpha1.spec.SuccessCriterion;
+import io.pillsnap.api.v1alpha1.spec.Task;
 import io.pillsnap.api.v1alpha1.status.GateStatus;
 import io.pillsnap.api.v1alpha1.status.RunStatus;
 import io.pillsnap.api.v1alpha1.status.StagePhase;
@@ -86,6 +89,15 @@ public final class PhasePlanner {
                     .build();
         }
         PillsnapStageSpec spec = s.stage().getSpec();
+        Optional<String> unproducible = unproducibleCriteria(spec);
+        if (unproducible.isPresent()) {
+            // the CRD refuses such a spec; a cluster without CEL validation (before Kubernetes
+            // 1.25) lets it through, and a GPU run that cannot pass is never started
+            return plan.phase(StagePhase.Failed, unproducible.get())
+                    .condition(ConditionUpdate.isFalse(Trained, "InvalidSpec", unproducible.get()))
+                    .eventOnEntry(EventReason.InvalidConfiguration, unproducible.get())
+                    .build();
+        }
         int number = rerun ? status.run().number() + 1 : 1;
         String runId = RunNames.runId(s.stage(), number);
         String artifactsPath =
@@ -134,6 +146,40 @@ public final class PhasePlanner {
                         EventReason.RunStarted,
                         message + (initFrom == null ? "" : ", initialised from " + initFrom))
                 .build();
+    }
+
+    /**
+     * The criteria the stage's tasks cannot produce (mAP without a detector, pipelineTop1 without
+     * both models, classifier metrics without a classifier), as a message naming the fix.
+     */
+    static Optional<String> unproducibleCriteria(PillsnapStageSpec spec) {
+        boolean classifies = spec.tasks().contains(Task.CLASSIFICATION);
+        boolean detects = spec.tasks().contains(Task.DETECTION);
+        List<String> problems = new java.util.ArrayList<>();
+        for (SuccessCriterion criterion : spec.successCriteria()) {
+            Metric metric = criterion.metric();
+            if (metric.needsBothTasks() && !(classifies && detects)) {
+                problems.add(
+                        metric.key()
+                                + " needs both models (spec.tasks: [classification,"
+                                + " detection])");
+            } else if (metric.isDetection() && !detects) {
+                problems.add(metric.key() + " needs a detector (detection in spec.tasks)");
+            } else if (!metric.isDetection() && !metric.needsBothTasks() && !classifies) {
+                problems.add(metric.key() + " needs a classifier (classification in spec.tasks)");
+            }
+        }
+        if (problems.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(
+                "spec.successCriteria cannot be met by spec.tasks "
+                        + spec.tasks().stream()
+                                .map(t -> t.name().toLowerCase(java.util.Locale.ROOT))
+                                .toList()
+                        + ": "
+                        + String.join("; ", problems)
+                        + ". Add the task or drop the criterion; no run is started until then");
     }
 
     private static StagePlan followAttempt(StageSnapshot s, PlanSettings settings) {

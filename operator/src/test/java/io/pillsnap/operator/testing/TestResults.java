@@ -36,6 +36,31 @@ public final class TestResults {
         return TrainerResultCodec.encode(result(runId, metrics, Map.of(), false, true));
     }
 
+    /**
+     * The result of a run that trained both models: classifier.onnx and detector.onnx in its
+     * folder, both export checks passed, every metric on validation and test.
+     */
+    public static String succeededTwoStage(
+            String runId, Map<Metric, Double> validation, Map<Metric, Double> test) {
+        TrainerResult one = result(runId, validation, test, true, true);
+        List<ArtifactFile> files = new java.util.ArrayList<>(one.artifacts().files());
+        files.add(new ArtifactFile("detector", "run/detector.onnx", "e".repeat(64)));
+        return TrainerResultCodec.encode(
+                new TrainerResult(
+                        one.schema(),
+                        one.outcome(),
+                        one.runId(),
+                        one.epochs(),
+                        one.bestEpoch(),
+                        one.metrics(),
+                        one.test(),
+                        new TrainerResult.Artifacts(one.artifacts().path(), files),
+                        one.export(),
+                        one.data(),
+                        one.message(),
+                        new TrainerResult.ExportCheck(2.1e-5, 1.0, 64, true)));
+    }
+
     public static String failed(String message) {
         return TrainerResultCodec.encode(
                 new TrainerResult(

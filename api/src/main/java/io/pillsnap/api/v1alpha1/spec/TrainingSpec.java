@@ -68,11 +68,12 @@ public record TrainingSpec(
                                 + " disables. Default: 10.")
                 Integer earlyStoppingPatience,
         @Default("1:2")
-                @Pattern("^[0-9]{1,2}:[0-9]{1,2}$")
+                @Pattern("^[1-9][0-9]?:[1-9][0-9]?$")
                 @Size(max = 5)
                 @JsonPropertyDescription(
-                        "Steps of detection to steps of classification when both are trained,"
-                                + " as detection:classification. Default: 1:2.")
+                        "Steps of detection to steps of classification when both are trained"
+                                + " (interleaved in one process), as detection:classification, each 1-99."
+                                + " Default: 1:2.")
                 String interleaveRatio,
         @Default("3")
                 @Min(0)
