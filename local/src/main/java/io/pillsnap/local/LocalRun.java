@@ -256,6 +256,13 @@ public final class LocalRun implements Callable<Integer> {
             return TrainerExitCode.FAILED.code();
         }
         String url = "http://localhost:" + server.port();
+        if (server.models().require().detector().isPresent()) {
+            out.printf(
+                    "%nserving the classifier and the detector: mode=combo finds every pill of a"
+                            + " photo and names each:%n"
+                            + "  curl -F image=@%s '%s/v1/predict?mode=combo'%n",
+                    SampleImage.combination(dataset).map(Path::toString).orElse("pills.png"), url);
+        }
         out.printf(
                 "%nserving %s at %s%n"
                         + "  open %s/ in a browser and upload a photo, or:%n"

@@ -32,4 +32,23 @@ final class SampleImage {
             throw new UncheckedIOException(e);
         }
     }
+
+    /**
+     * A held-out combination photo of the dataset (its val/ folder, the test set), the first by
+     * name; empty when it has none.
+     */
+    static Optional<Path> combination(Path dataset) {
+        Path folder = dataset.resolve("val").resolve("images").resolve("combination");
+        if (!Files.isDirectory(folder)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> files = Files.walk(folder)) {
+            return files.filter(Files::isRegularFile)
+                    .filter(f -> f.getFileName().toString().matches("(?i).*\\.(png|jpe?g)$"))
+                    .sorted()
+                    .findFirst();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }
