@@ -56,7 +56,11 @@ public final class Tensors {
      * buffer which only the wrapper object keeps alive.
      */
     public static void copyInto(NDArray target, NDArray source) {
-        target.set(new ai.djl.ndarray.index.NDIndex("..."), source);
+        // through a detached view of the same memory: autograd refuses in-place writes to a
+        // weight that requires gradients whenever gradient recording is on
+        try (NDArray view = target.stopGradient()) {
+            view.set(new ai.djl.ndarray.index.NDIndex("..."), source);
+        }
     }
 
     /**
