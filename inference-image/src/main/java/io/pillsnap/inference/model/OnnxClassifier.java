@@ -48,18 +48,7 @@ public final class OnnxClassifier implements Classifier {
     public static OnnxClassifier open(
             Path file, ModelFile model, int imageSize, int classes, int intraOpThreads)
             throws ModelLoadException {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        OrtSession session;
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            options.setIntraOpNumThreads(intraOpThreads);
-            options.setInterOpNumThreads(1);
-            session = env.createSession(file.toString(), options);
-        } catch (OrtException e) {
-            throw new ModelLoadException(
-                    "ONNX Runtime cannot open " + file.getFileName() + ": " + e.getMessage(), e);
-        }
+        OrtSession session = OnnxSessions.open(file, intraOpThreads);
         OnnxClassifier classifier;
         try {
             checkSignature(session, file, model, imageSize, classes);
@@ -168,29 +157,9 @@ public final class OnnxClassifier implements Classifier {
             OrtSession session, Path file, ModelFile model, int imageSize, int classes)
             throws OrtException, ModelLoadException {
         String name = file.getFileName().toString();
-        NodeInfo input = session.getInputInfo().get(model.inputName());
-        if (input == null) {
-            throw new ModelLoadException(
-                    name
-                            + " has no input '"
-                            + model.inputName()
-                            + "' (the manifest's inputName); its inputs are "
-                            + session.getInputNames());
-        }
+        long[] inputShape = OnnxSessions.checkNames(session, name, model);
         NodeInfo output = session.getOutputInfo().get(model.outputName());
-        if (output == null) {
-            throw new ModelLoadException(
-                    name
-                            + " has no output '"
-                            + model.outputName()
-                            + "' (the manifest's outputName); its outputs are "
-                            + session.getOutputNames());
-        }
-        long[] inputShape = ((TensorInfo) input.getInfo()).getShape();
-        if (inputShape.length != 4
-                || inputShape[1] != 3
-                || inputShape[2] != imageSize
-                || inputShape[3] != imageSize) {
+        if (!OnnxSessions.isSquareImage(inputShape, imageSize)) {
             throw new ModelLoadException(
                     name
                             + " takes input "
@@ -215,10 +184,6 @@ public final class OnnxClassifier implements Classifier {
     }
 
     private static void close(OrtSession session) {
-        try {
-            session.close();
-        } catch (OrtException e) {
-            throw new IllegalStateException("cannot close the ONNX Runtime session", e);
-        }
+        OnnxSessions.close(session);
     }
 }

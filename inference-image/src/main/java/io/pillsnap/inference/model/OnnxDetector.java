@@ -1,11 +1,9 @@
 package io.pillsnap.inference.model;
 
-import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
 import io.pillsnap.api.artifact.ModelFile;
 import io.pillsnap.api.detection.HeadDecoder;
 import java.nio.FloatBuffer;
@@ -53,17 +51,7 @@ public final class OnnxDetector implements Detector {
                             + "; a detector takes [batch, 3, size, size]");
         }
         int imageSize = Math.toIntExact(listed.get(2));
-        OrtSession session;
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            options.setIntraOpNumThreads(intraOpThreads);
-            options.setInterOpNumThreads(1);
-            session = OrtEnvironment.getEnvironment().createSession(file.toString(), options);
-        } catch (OrtException e) {
-            throw new ModelLoadException(
-                    "ONNX Runtime cannot open " + name + ": " + e.getMessage(), e);
-        }
+        OrtSession session = OnnxSessions.open(file, intraOpThreads);
         try {
             checkSignature(session, name, model, imageSize);
             OnnxDetector detector =
@@ -132,29 +120,12 @@ public final class OnnxDetector implements Detector {
     private static void checkSignature(
             OrtSession session, String name, ModelFile model, int imageSize)
             throws OrtException, ModelLoadException {
-        NodeInfo input = session.getInputInfo().get(model.inputName());
-        if (input == null) {
-            throw new ModelLoadException(
-                    name
-                            + " has no input '"
-                            + model.inputName()
-                            + "' (the manifest's inputName); its inputs are "
-                            + session.getInputNames());
-        }
-        if (session.getOutputInfo().get(model.outputName()) == null) {
-            throw new ModelLoadException(
-                    name
-                            + " has no output '"
-                            + model.outputName()
-                            + "' (the manifest's outputName); its outputs are "
-                            + session.getOutputNames());
-        }
-        long[] shape = ((TensorInfo) input.getInfo()).getShape();
-        if (shape.length != 4 || shape[1] != 3 || shape[2] != imageSize || shape[3] != imageSize) {
+        long[] shape = OnnxSessions.checkNames(session, name, model);
+        if (!OnnxSessions.isSquareImage(shape, imageSize)) {
             throw new ModelLoadException(
                     name
                             + " takes input "
-                            + Arrays.toString(shape)
+                            + OnnxSessions.describe(shape)
                             + ", but the manifest lists [batch, 3, "
                             + imageSize
                             + ", "
@@ -164,10 +135,6 @@ public final class OnnxDetector implements Detector {
     }
 
     private static void close(OrtSession session) {
-        try {
-            session.close();
-        } catch (OrtException e) {
-            throw new IllegalStateException("cannot close the ONNX Runtime session", e);
-        }
+        OnnxSessions.close(session);
     }
 }

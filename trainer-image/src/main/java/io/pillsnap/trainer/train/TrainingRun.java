@@ -8,6 +8,7 @@ import io.pillsnap.trainer.config.TrainConfig;
 import io.pillsnap.trainer.data.DatasetPreparation;
 import io.pillsnap.trainer.data.StageSample;
 import io.pillsnap.trainer.progress.ProgressServer;
+import io.pillsnap.trainer.progress.TaskSnapshots;
 import io.pillsnap.trainer.progress.TensorBoardWriter;
 import io.pillsnap.trainer.train.detection.DetectorOutcome;
 import io.pillsnap.trainer.train.detection.DetectorReport;
@@ -16,7 +17,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +36,7 @@ public final class TrainingRun {
     private final RunDirectory dir;
     private final ProgressServer progress;
     private final TensorBoardWriter board;
-    private final Map<String, TrainingProgress> latest = new TreeMap<>();
+    private final TaskSnapshots snapshots = new TaskSnapshots();
     private java.util.function.Consumer<String> turns;
 
     private TrainingRun(
@@ -205,30 +205,11 @@ public final class TrainingRun {
     }
 
     /** The latest snapshot of each task; the newest is served with all of them beside it. */
-    private synchronized void publish(String task, TrainingProgress snapshot) {
-        latest.put(task, snapshot);
-        if (progress == null) {
-            return;
+    private void publish(String task, TrainingProgress snapshot) {
+        TrainingProgress served = snapshots.update(task, snapshot);
+        if (progress != null) {
+            progress.update(served);
         }
-        progress.update(
-                latest.size() < 2
-                        ? snapshot
-                        : new TrainingProgress(
-                                snapshot.stage(),
-                                snapshot.runId(),
-                                snapshot.phase(),
-                                snapshot.epoch(),
-                                snapshot.epochs(),
-                                snapshot.batch(),
-                                snapshot.batches(),
-                                snapshot.loss(),
-                                snapshot.learningRate(),
-                                snapshot.imagesPerSecond(),
-                                snapshot.bestTop1(),
-                                snapshot.etaSeconds(),
-                                snapshot.updated(),
-                                task,
-                                List.copyOf(latest.values())));
     }
 
     private static Map<String, Object> pipelinePart(

@@ -225,7 +225,8 @@ class DetectorTrainingTest {
                 .isEqualTo(uninterrupted.detector().model().sha256());
     }
 
-    private static List<Double> figures(DetectorEpoch epoch) {
+    /** An epoch's losses, validation figures and learning rate (not its timings). */
+    static List<Double> figures(DetectorEpoch epoch) {
         return List.of(
                 epoch.boxLoss(),
                 epoch.classLoss(),

@@ -142,11 +142,11 @@ class InterleavedTrainingTest {
                                 .toList());
         assertThat(
                         resumed.detector().state().history().stream()
-                                .map(InterleavedTrainingTest::figures)
+                                .map(DetectorTrainingTest::figures)
                                 .toList())
                 .isEqualTo(
                         uninterrupted.detector().state().history().stream()
-                                .map(InterleavedTrainingTest::figures)
+                                .map(DetectorTrainingTest::figures)
                                 .toList());
         // the exported models are the same bytes
         assertThat(resumed.models()).isEqualTo(uninterrupted.models());
@@ -163,16 +163,6 @@ class InterleavedTrainingTest {
                 epoch.valLoss(),
                 epoch.top1(),
                 epoch.top5());
-    }
-
-    private static List<Double> figures(DetectorEpoch epoch) {
-        return List.of(
-                epoch.boxLoss(),
-                epoch.classLoss(),
-                epoch.dflLoss(),
-                epoch.mAP50(),
-                epoch.mAP50to95(),
-                epoch.learningRate());
     }
 
     private static TrainConfig config(Path output, Path resumeFrom) {
