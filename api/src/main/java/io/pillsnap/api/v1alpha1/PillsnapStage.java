@@ -27,6 +27,11 @@ import io.pillsnap.api.ApiConstants;
         type = Type.NUMBER)
 @AdditionalPrinterColumn(name = "MAP50", jsonPath = ".status.metrics.mAP50", type = Type.NUMBER)
 @AdditionalPrinterColumn(
+        name = "MAP50-95",
+        jsonPath = ".status.metrics.mAP50-95",
+        type = Type.NUMBER,
+        priority = 1)
+@AdditionalPrinterColumn(
         name = "PIPELINE-TOP1",
         jsonPath = ".status.metrics.pipelineTop1",
         type = Type.NUMBER,

@@ -30,10 +30,16 @@ class PrinterColumnsTest {
     }
 
     @Test
-    void wideOutputAddsPipelineAccuracyEvaluatedSetServingRunAttemptAndMessage() {
+    void wideOutputAddsDetectionAndPipelineAccuracyEvaluatedSetServingRunAttemptAndMessage() {
         assertThat(names(1))
                 .containsExactly(
-                        "PIPELINE-TOP1", "EVALUATED-ON", "SERVING", "RUN", "ATTEMPT", "MESSAGE");
+                        "MAP50-95",
+                        "PIPELINE-TOP1",
+                        "EVALUATED-ON",
+                        "SERVING",
+                        "RUN",
+                        "ATTEMPT",
+                        "MESSAGE");
     }
 
     @Test
