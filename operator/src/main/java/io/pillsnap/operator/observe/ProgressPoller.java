@@ -51,14 +51,7 @@ public final class ProgressPoller {
                         response.statusCode());
                 return Optional.empty();
             }
-            TrainingProgress progress = JSON.readValue(response.body(), TrainingProgress.class);
-            return Optional.of(
-                    ProgressStatus.of(
-                            progress.epoch(),
-                            progress.epochs(),
-                            progress.bestTop1(),
-                            progress.etaSeconds(),
-                            progress.updated()));
+            return Optional.of(status(JSON.readValue(response.body(), TrainingProgress.class)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
@@ -69,6 +62,42 @@ public final class ProgressPoller {
                     e.toString());
             return Optional.empty();
         }
+    }
+
+    /**
+     * The stage's progress from a trainer's snapshot. A run that trains two models reports each
+     * ({@code tasks}): the stage is as far as the one furthest behind, done when the last one is,
+     * and its best top-1 is the classifier's.
+     */
+    static ProgressStatus status(TrainingProgress progress) {
+        if (progress.tasks() == null || progress.tasks().isEmpty()) {
+            return ProgressStatus.of(
+                    progress.epoch(),
+                    progress.epochs(),
+                    progress.bestTop1(),
+                    progress.etaSeconds(),
+                    progress.updated());
+        }
+        TrainingProgress behind = null;
+        Long eta = null;
+        Double bestTop1 = null;
+        for (TrainingProgress task : progress.tasks()) {
+            if (behind == null || share(task) < share(behind)) {
+                behind = task;
+            }
+            if (task.etaSeconds() != null) {
+                eta = eta == null ? task.etaSeconds() : Math.max(eta, task.etaSeconds());
+            }
+            if (task.bestTop1() != null) {
+                bestTop1 = task.bestTop1();
+            }
+        }
+        return ProgressStatus.of(
+                behind.epoch(), behind.epochs(), bestTop1, eta, progress.updated());
+    }
+
+    private static double share(TrainingProgress task) {
+        return task.epochs() <= 0 ? 1 : (double) task.epoch() / task.epochs();
     }
 
     static int progressPort(Pod pod) {
