@@ -29,12 +29,17 @@ public final class ImageSource {
 
     private final List<Sample> samples;
     private final RgbImage[] cached;
+    private final LruImageCache recent;
     private final UnaryOperator<RgbImage> transform;
 
     private ImageSource(
-            List<Sample> samples, RgbImage[] cached, UnaryOperator<RgbImage> transform) {
+            List<Sample> samples,
+            RgbImage[] cached,
+            LruImageCache recent,
+            UnaryOperator<RgbImage> transform) {
         this.samples = samples;
         this.cached = cached;
+        this.recent = recent;
         this.transform = transform;
     }
 
@@ -46,7 +51,8 @@ public final class ImageSource {
     /**
      * Decodes every sample once; unreadable pictures are reported to {@code skipped} and left out.
      *
-     * @param memoryBudget bytes the cache may use; beyond it pictures are decoded on each read
+     * @param memoryBudget bytes the cache may use: all pictures when they fit, else the most
+     *     recently used ones (an LRU cache of that many bytes), the others decoded on each read
      */
     public static ImageSource load(
             List<Sample> samples,
@@ -58,43 +64,56 @@ public final class ImageSource {
             IntConsumer progress) {
         long estimate = samples.size() * bytesPerImage;
         boolean inMemory = estimate <= memoryBudget;
+        LruImageCache first = inMemory ? null : new LruImageCache(memoryBudget);
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
         AtomicInteger done = new AtomicInteger();
         try {
             List<Future<RgbImage>> futures = new ArrayList<>();
-            for (Sample sample : samples) {
+            for (int s = 0; s < samples.size(); s++) {
+                Sample sample = samples.get(s);
+                int original = s;
                 futures.add(
                         pool.submit(
                                 () -> {
                                     RgbImage image = readOrNull(sample, transform, skipped);
                                     progress.accept(done.incrementAndGet());
-                                    return inMemory
-                                            ? image
-                                            : (image == null
-                                                    ? null
-                                                    : new RgbImage(0, 0, new byte[0]));
+                                    if (inMemory || image == null) {
+                                        return image;
+                                    }
+                                    first.put(original, image);
+                                    return new RgbImage(0, 0, new byte[0]);
                                 }));
             }
             List<Sample> readable = new ArrayList<>();
             List<RgbImage> images = new ArrayList<>();
+            LruImageCache recent = inMemory ? null : new LruImageCache(memoryBudget);
             for (int i = 0; i < samples.size(); i++) {
                 RgbImage image = futures.get(i).get();
                 if (image != null) {
+                    if (recent != null) {
+                        // the first pass's pictures, under their index among the readable ones
+                        RgbImage kept = first.take(i);
+                        if (kept != null) {
+                            recent.put(readable.size(), kept);
+                        }
+                    }
                     readable.add(samples.get(i));
                     images.add(image);
                 }
             }
             if (!inMemory) {
                 log.info(
-                        "{} pictures need about {} MB, over the {} MB cache budget: decoding"
-                                + " them on every read",
+                        "{} pictures need about {} MB, over the {} MB cache budget: the {}"
+                                + " most recently used are kept, the others decoded on each read",
                         samples.size(),
                         estimate >> 20,
-                        memoryBudget >> 20);
+                        memoryBudget >> 20,
+                        recent.size());
             }
             return new ImageSource(
                     List.copyOf(readable),
                     inMemory ? images.toArray(RgbImage[]::new) : null,
+                    recent,
                     transform);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -118,16 +137,26 @@ public final class ImageSource {
         if (cached != null) {
             return cached[index];
         }
+        RgbImage held = recent.get(index);
+        if (held != null) {
+            return held;
+        }
         RgbImage image = readOrNull(samples.get(index), transform, null);
         if (image == null) {
             throw new IllegalStateException(
                     "picture became unreadable: " + samples.get(index).image());
         }
+        recent.put(index, image);
         return image;
     }
 
     public boolean inMemory() {
         return cached != null;
+    }
+
+    /** The LRU cache when not all pictures fit the budget; null when all are held. */
+    public LruImageCache recent() {
+        return recent;
     }
 
     private static RgbImage readOrNull(
