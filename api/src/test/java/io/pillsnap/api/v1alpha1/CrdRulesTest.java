@@ -125,6 +125,21 @@ class CrdRulesTest {
     }
 
     @Test
+    void moreThanOneGpuIsRefusedBecauseItWouldIdle() {
+        ObjectNode stage = stage2();
+        ((ObjectNode) spec(stage).get("resources")).put("gpus", 2);
+
+        assertThat(RULES.onCreate(stage))
+                .singleElement()
+                .asString()
+                .contains("gpus is at most 1")
+                .contains("held idle");
+
+        ((ObjectNode) spec(stage).get("resources")).put("gpus", 1);
+        assertThat(RULES.onCreate(stage)).isEmpty();
+    }
+
+    @Test
     void classifierCriteriaNeedTheClassificationTask() {
         ObjectNode stage = stage2();
         spec(stage).putArray("tasks").add("detection");
@@ -241,7 +256,7 @@ class CrdRulesTest {
         ObjectNode before = stage2();
         ObjectNode after = stage2();
         ((ObjectNode) after.at("/spec/successCriteria/0")).put("threshold", 0.5);
-        ((ObjectNode) spec(after).get("resources")).put("gpus", 2);
+        ((ObjectNode) spec(after).get("resources")).put("gpus", 0);
         spec(after).put("rerunNonce", "again");
         spec(after).put("promotion", "Manual");
 

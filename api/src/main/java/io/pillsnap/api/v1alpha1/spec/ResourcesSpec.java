@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Toleration;
 import java.util.List;
 import java.util.Map;
@@ -13,11 +14,20 @@ import java.util.Objects;
 
 /** Hardware and placement of the trainer Job. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+        value = "!has(self.gpus) || self.gpus <= 1",
+        message =
+                "gpus is at most 1: the trainer trains on one device (data-parallel training over"
+                        + " several GPUs is not built yet), so more GPUs would be held idle; set"
+                        + " gpus: 1, or 0 for the CPU",
+        fieldPath = ".gpus")
 public record ResourcesSpec(
         @Default("1")
                 @Min(0)
                 @Max(64)
-                @JsonPropertyDescription("GPUs per trainer pod; 0 trains on CPU. Default: 1.")
+                @JsonPropertyDescription(
+                        "GPUs per trainer pod: 1, or 0 to train on the CPU (more are refused"
+                                + " until data-parallel training is built). Default: 1.")
                 Integer gpus,
         @Default("nvidia.com/gpu")
                 @Pattern("^([a-z0-9.-]+/)?[a-zA-Z0-9._-]+$")
