@@ -319,6 +319,7 @@ public final class ClassifierTraining {
         private int images;
         private int imagesThisStart;
         private long busyNanos;
+        private final StepTimes times = new StepTimes();
         private double rate;
         private double lastEvalSeconds;
 
@@ -407,6 +408,8 @@ public final class ClassifierTraining {
             }
             long begin = System.nanoTime();
             Batch batch = loader.next();
+            long loaded = System.nanoTime();
+            times.data(loaded - begin);
             // dropout and stochastic depth draw from libtorch's generator: reseeding per batch
             // makes a resumed epoch draw what the uninterrupted one drew
             Engine.getInstance().setRandomSeed((int) BatchLoader.mix(seed, epoch, batch.index()));
@@ -424,7 +427,9 @@ public final class ClassifierTraining {
             lossSum += (double) loss * batch.size();
             images += batch.size();
             imagesThisStart += batch.size();
-            busyNanos += System.nanoTime() - begin;
+            long end = System.nanoTime();
+            times.compute(end - loaded);
+            busyNanos += end - begin;
             rate = imagesThisStart / (busyNanos / 1e9);
             if (nextBatch % settings.logEveryBatches() == 0 || nextBatch == batchesPerEpoch) {
                 report(epoch, nextBatch, lossSum / images, learningRate, rate, state.bestTop1());
@@ -490,17 +495,19 @@ public final class ClassifierTraining {
                     dir.file("metrics.json"),
                     Map.of("history", next.history(), "bestEpoch", next.bestEpoch()));
             log.info(
-                    "epoch {}/{}: train loss {}, {} img/s, {} s | val loss {}, top-1 {}, top-5 {}, macro-F1 {}{}",
+                    "epoch {}/{}: train loss {}, {} img/s, {} s ({}) | val loss {}, top-1 {}, top-5 {}, macro-F1 {}{}",
                     epoch + 1,
                     training.epochs(),
                     fmt(metrics.trainLoss()),
                     Math.round(rate),
                     Math.round(seconds),
+                    times.describe(),
                     fmt(evaluation.loss()),
                     fmt(evaluation.top1()),
                     fmt(evaluation.top5()),
                     fmt(evaluation.macroF1()),
                     next.improvedLastEpoch() ? " (best)" : "");
+            times.writeAndReset(board, "", step);
             if (earlyStopped() && next.epochsDone() < training.epochs()) {
                 log.info(
                         "early stop: no better top-1 for {} epochs",

@@ -324,6 +324,8 @@ public final class DetectorTraining {
         private int skippedSteps;
         private int imagesThisStart;
         private long busyNanos;
+        private final io.pillsnap.trainer.train.StepTimes times =
+                new io.pillsnap.trainer.train.StepTimes();
         private float learningRate;
         private int[] order;
         private CompletableFuture<Prepared> next;
@@ -423,6 +425,8 @@ public final class DetectorTraining {
             long begin = System.nanoTime();
             int batch = nextBatch;
             Prepared prepared = next.join();
+            long loaded = System.nanoTime();
+            times.data(loaded - begin);
             next =
                     batch + 1 < batches
                             ? prepare(order, batch + 1, epoch, mosaicOn(epoch), pool)
@@ -455,7 +459,9 @@ public final class DetectorTraining {
             }
             images += prepared.count();
             imagesThisStart += prepared.count();
-            busyNanos += System.nanoTime() - begin;
+            long end = System.nanoTime();
+            times.compute(end - loaded);
+            busyNanos += end - begin;
             double imagesPerSecond = imagesThisStart / (busyNanos / 1e9);
             if (nextBatch % run.settings().logEveryBatches() == 0 || nextBatch == batches) {
                 report(
@@ -498,7 +504,7 @@ public final class DetectorTraining {
             begin(done);
             log.info(
                     "detector epoch {}/{}: loss box {} cls {} dfl {}; validation mAP50 {},"
-                            + " mAP50-95 {}, P {}, R {}{} ({} s){}",
+                            + " mAP50-95 {}, P {}, R {}{} ({} s: {}){}",
                     epoch + 1,
                     training.epochs(),
                     fmt(result.boxLoss()),
@@ -510,6 +516,7 @@ public final class DetectorTraining {
                     fmt(result.recall()),
                     done.improvedLastEpoch() ? " (best)" : "",
                     Math.round(result.seconds()),
+                    times.describe(),
                     skippedThisEpoch > 0
                             ? "; " + skippedThisEpoch + " non-finite steps skipped"
                             : "");
@@ -524,6 +531,7 @@ public final class DetectorTraining {
                 board.scalar("detector/val/recall", result.recall(), step);
                 board.scalar("detector/lr", learningRate, step);
             }
+            times.writeAndReset(run.board(), "detector/", step);
             saveLast();
             if (done.improvedLastEpoch()) {
                 average.withAverage(
