@@ -49,6 +49,10 @@ public final class EngineCommand implements Callable<Integer> {
         for (Device device : engine.getDevices()) {
             out.printf("device: %s%n", device);
         }
+        for (String line :
+                io.pillsnap.trainer.train.GpuSwitches.describe(engine.getGpuCount() > 0)) {
+            out.printf("%s%n", line);
+        }
         for (String name : SETTINGS) {
             String value = NativeDefaults.effective(name);
             out.printf("%s=%s%n", name, value == null ? "(unset)" : value);

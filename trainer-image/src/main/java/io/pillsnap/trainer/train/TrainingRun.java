@@ -123,6 +123,7 @@ public final class TrainingRun {
                                         progress(
                                                 phase, epoch, epochs, batch, batches, loss, lr,
                                                 rate, best, eta, task, null)));
+        GpuSwitches.apply(ClassifierModel.device(config.device())).forEach(log::info);
         boolean classifies = spec.tasks().contains(Task.CLASSIFICATION);
         boolean detects = spec.tasks().contains(Task.DETECTION);
         ClassifierOutcome classifier = null;
