@@ -31,16 +31,22 @@ public final class ImageSource {
     private final RgbImage[] cached;
     private final LruImageCache recent;
     private final UnaryOperator<RgbImage> transform;
+    private final Prepared prepared;
+
+    /** Where prepared pictures are kept across runs, and the name of the preparation. */
+    public record Prepared(ImageStore store, String preparation) {}
 
     private ImageSource(
             List<Sample> samples,
             RgbImage[] cached,
             LruImageCache recent,
-            UnaryOperator<RgbImage> transform) {
+            UnaryOperator<RgbImage> transform,
+            Prepared prepared) {
         this.samples = samples;
         this.cached = cached;
         this.recent = recent;
         this.transform = transform;
+        this.prepared = prepared;
     }
 
     /** For training: pictures whose shorter side is at most {@code side}. */
@@ -62,6 +68,23 @@ public final class ImageSource {
             long memoryBudget,
             SkipReport skipped,
             IntConsumer progress) {
+        return load(
+                samples, transform, null, bytesPerImage, threads, memoryBudget, skipped, progress);
+    }
+
+    /**
+     * As above, reading each picture from {@code prepared}'s store when it holds it and storing the
+     * ones it prepares; null: no store.
+     */
+    public static ImageSource load(
+            List<Sample> samples,
+            UnaryOperator<RgbImage> transform,
+            Prepared prepared,
+            long bytesPerImage,
+            int threads,
+            long memoryBudget,
+            SkipReport skipped,
+            IntConsumer progress) {
         long estimate = samples.size() * bytesPerImage;
         boolean inMemory = estimate <= memoryBudget;
         LruImageCache first = inMemory ? null : new LruImageCache(memoryBudget);
@@ -75,7 +98,8 @@ public final class ImageSource {
                 futures.add(
                         pool.submit(
                                 () -> {
-                                    RgbImage image = readOrNull(sample, transform, skipped);
+                                    RgbImage image =
+                                            readOrNull(sample, transform, prepared, skipped);
                                     progress.accept(done.incrementAndGet());
                                     if (inMemory || image == null) {
                                         return image;
@@ -114,7 +138,8 @@ public final class ImageSource {
                     List.copyOf(readable),
                     inMemory ? images.toArray(RgbImage[]::new) : null,
                     recent,
-                    transform);
+                    transform,
+                    prepared);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while decoding pictures", e);
@@ -141,7 +166,7 @@ public final class ImageSource {
         if (held != null) {
             return held;
         }
-        RgbImage image = readOrNull(samples.get(index), transform, null);
+        RgbImage image = readOrNull(samples.get(index), transform, prepared, null);
         if (image == null) {
             throw new IllegalStateException(
                     "picture became unreadable: " + samples.get(index).image());
@@ -157,6 +182,26 @@ public final class ImageSource {
     /** The LRU cache when not all pictures fit the budget; null when all are held. */
     public LruImageCache recent() {
         return recent;
+    }
+
+    private static RgbImage readOrNull(
+            Sample sample,
+            UnaryOperator<RgbImage> transform,
+            Prepared prepared,
+            SkipReport skipped) {
+        if (prepared == null) {
+            return readOrNull(sample, transform, skipped);
+        }
+        byte[] key = ImageStore.key(sample, prepared.preparation());
+        RgbImage stored = prepared.store().get(key);
+        if (stored != null) {
+            return stored;
+        }
+        RgbImage image = readOrNull(sample, transform, skipped);
+        if (image != null) {
+            prepared.store().put(key, image);
+        }
+        return image;
     }
 
     private static RgbImage readOrNull(

@@ -1,0 +1,177 @@
+package io.pillsnap.trainer.data;
+
+import io.pillsnap.api.artifact.RgbImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.CRC32;
+import org.lmdbjava.ByteArrayProxy;
+import org.lmdbjava.Dbi;
+import org.lmdbjava.DbiFlags;
+import org.lmdbjava.Env;
+import org.lmdbjava.EnvFlags;
+import org.lmdbjava.Txn;
+
+/**
+ * Prepared pictures on disk, so that a photo is decoded and resized once for all epochs, reruns and
+ * stages that read it the same way: an LMDB environment (lmdbjava) of uint8 RGB pixels keyed by the
+ * photo's path, size and modification time and the preparation ({@link #key}), each entry with a
+ * CRC-32 of its pixels. A changed photo gets a new key; an entry whose checksum does not hold is
+ * dropped and read as missing, so that it is prepared again and never trained on.
+ */
+public final class ImageStore implements AutoCloseable {
+
+    /** Room the environment may grow to; a sparse file, it takes only what is written. */
+    public static final long DEFAULT_MAP_BYTES = 256L << 30;
+
+    private static final int HEADER = 12;
+
+    private final Path folder;
+    private final Env<byte[]> env;
+    private final Dbi<byte[]> pictures;
+    private final AtomicInteger dropped = new AtomicInteger();
+
+    private ImageStore(Path folder, Env<byte[]> env, Dbi<byte[]> pictures) {
+        this.folder = folder;
+        this.env = env;
+        this.pictures = pictures;
+    }
+
+    /** Opens (or creates) the store in {@code folder}. */
+    public static ImageStore open(Path folder, long mapBytes) {
+        try {
+            Files.createDirectories(folder);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the image store " + folder, e);
+        }
+        // byte arrays, not ByteBuffers: lmdbjava's buffer proxies reflect into java.nio, which
+        // Java 17 refuses without --add-opens
+        Env<byte[]> env =
+                Env.create(ByteArrayProxy.PROXY_BA)
+                        .setMapSize(mapBytes)
+                        .setMaxDbs(1)
+                        .setMaxReaders(256)
+                        .open(folder.toFile(), EnvFlags.MDB_NOTLS, EnvFlags.MDB_NOSYNC);
+        return new ImageStore(folder, env, env.openDbi("pictures", DbiFlags.MDB_CREATE));
+    }
+
+    /**
+     * The key of a picture: the photo's absolute path, size and modification time, the pill box of
+     * a crop, and {@code preparation} (what was done to it, e.g. "shorter side 141").
+     */
+    public static byte[] key(Sample sample, String preparation) {
+        try {
+            Path file = sample.image().toAbsolutePath().normalize();
+            String text =
+                    file
+                            + "|"
+                            + Files.size(file)
+                            + "|"
+                            + Files.getLastModifiedTime(file).toMillis()
+                            + "|"
+                            + (sample.pill() == null ? "" : sample.pill().toString())
+                            + "|"
+                            + preparation;
+            return MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + sample.image(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The stored picture, or null when it is missing or failed its checksum (then dropped). */
+    public RgbImage get(byte[] key) {
+        RgbImage image;
+        try (Txn<byte[]> txn = env.txnRead()) {
+            byte[] value = pictures.get(txn, key);
+            if (value == null) {
+                return null;
+            }
+            image = decode(ByteBuffer.wrap(value));
+        }
+        if (image == null) {
+            dropped.incrementAndGet();
+            try (Txn<byte[]> txn = env.txnWrite()) {
+                pictures.delete(txn, key);
+                txn.commit();
+            }
+        }
+        return image;
+    }
+
+    /** Stores a prepared picture under its key. */
+    public void put(byte[] key, RgbImage image) {
+        byte[] pixels = image.pixels();
+        CRC32 crc = new CRC32();
+        crc.update(pixels);
+        byte[] value = new byte[HEADER + pixels.length];
+        ByteBuffer.wrap(value)
+                .putInt(image.width())
+                .putInt(image.height())
+                .putInt((int) crc.getValue())
+                .put(pixels);
+        synchronized (this) {
+            try (Txn<byte[]> txn = env.txnWrite()) {
+                pictures.put(txn, key, value);
+                txn.commit();
+            }
+        }
+    }
+
+    /** Writes raw bytes under a key (tests: a damaged entry). */
+    void putRaw(byte[] key, byte[] bytes) {
+        synchronized (this) {
+            try (Txn<byte[]> txn = env.txnWrite()) {
+                pictures.put(txn, key, bytes);
+                txn.commit();
+            }
+        }
+    }
+
+    /** Entries held. */
+    public long size() {
+        try (Txn<byte[]> txn = env.txnRead()) {
+            return pictures.stat(txn).entries;
+        }
+    }
+
+    /** Entries dropped since opening because their checksum did not hold. */
+    public int dropped() {
+        return dropped.get();
+    }
+
+    public Path folder() {
+        return folder;
+    }
+
+    @Override
+    public void close() {
+        env.sync(true);
+        env.close();
+    }
+
+    private static RgbImage decode(ByteBuffer value) {
+        if (value.remaining() < HEADER) {
+            return null;
+        }
+        int width = value.getInt();
+        int height = value.getInt();
+        int checksum = value.getInt();
+        if (width <= 0 || height <= 0 || (long) width * height * 3 != value.remaining()) {
+            return null;
+        }
+        byte[] pixels = new byte[value.remaining()];
+        value.get(pixels);
+        CRC32 crc = new CRC32();
+        crc.update(pixels);
+        return (int) crc.getValue() == checksum ? new RgbImage(width, height, pixels) : null;
+    }
+}

@@ -1,0 +1,124 @@
+package io.pillsnap.trainer.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pillsnap.api.artifact.RgbImage;
+import io.pillsnap.trainer.testing.TinyDatasets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The prepared image store: what it gives back equals the photo prepared anew, a damaged entry is
+ * never handed out but prepared again, and a build that stopped halfway goes on from its entries.
+ */
+class ImageStoreTest {
+
+    static final long MAP = 64L << 20;
+
+    @TempDir static Path folder;
+    static List<Sample> samples;
+
+    @BeforeAll
+    static void generate() {
+        Path data = TinyDatasets.generate(folder.resolve("data"), 3, 4, 0);
+        samples =
+                AihubScanner.scan(data, AihubLayout.Split.TRAIN, 2).singles().stream()
+                        .map(photo -> new Sample(photo.image(), 0))
+                        .toList();
+    }
+
+    @Test
+    void aStoredPictureEqualsThePhotoPreparedAnew() {
+        try (ImageStore store = ImageStore.open(folder.resolve("equal"), MAP)) {
+            ImageSource plain = load(samples, null, new AtomicInteger());
+            ImageSource built = load(samples, store, new AtomicInteger());
+            AtomicInteger prepared = new AtomicInteger();
+            ImageSource read = load(samples, store, prepared);
+
+            assertThat(store.size()).isEqualTo(samples.size());
+            assertThat(prepared).as("every picture came from the store").hasValue(0);
+            for (int i = 0; i < samples.size(); i++) {
+                assertThat(read.image(i).width()).isEqualTo(plain.image(i).width());
+                assertThat(read.image(i).pixels()).isEqualTo(plain.image(i).pixels());
+                assertThat(built.image(i).pixels()).isEqualTo(plain.image(i).pixels());
+            }
+        }
+    }
+
+    @Test
+    void aDamagedEntryIsDroppedAndPreparedAgain() {
+        Path path = folder.resolve("damaged");
+        Sample sample = samples.get(0);
+        byte[] key = ImageStore.key(sample, "shorter side 24");
+        try (ImageStore store = ImageStore.open(path, MAP)) {
+            load(List.of(sample), store, new AtomicInteger());
+            RgbImage good = store.get(key);
+            byte[] damaged = new byte[12 + good.pixels().length];
+            java.nio.ByteBuffer.wrap(damaged)
+                    .putInt(good.width())
+                    .putInt(good.height())
+                    .putInt(12345)
+                    .put(good.pixels());
+            store.putRaw(key, damaged);
+
+            assertThat(store.get(key)).as("checksum fails").isNull();
+            assertThat(store.dropped()).isEqualTo(1);
+            assertThat(store.size()).isZero();
+
+            AtomicInteger prepared = new AtomicInteger();
+            ImageSource again = load(List.of(sample), store, prepared);
+            assertThat(prepared).hasValue(1);
+            assertThat(again.image(0).pixels()).isEqualTo(good.pixels());
+            assertThat(store.get(key).pixels()).isEqualTo(good.pixels());
+        }
+    }
+
+    @Test
+    void aBuildThatStoppedHalfwayGoesOnFromItsEntries() {
+        Path path = folder.resolve("resumed");
+        int half = samples.size() / 2;
+        try (ImageStore store = ImageStore.open(path, MAP)) {
+            load(samples.subList(0, half), store, new AtomicInteger());
+        }
+        // reopened, as a restarted trainer does
+        try (ImageStore store = ImageStore.open(path, MAP)) {
+            assertThat(store.size()).isEqualTo(half);
+            AtomicInteger prepared = new AtomicInteger();
+            load(samples, store, prepared);
+            assertThat(prepared).hasValue(samples.size() - half);
+            assertThat(store.size()).isEqualTo(samples.size());
+        }
+    }
+
+    @Test
+    void anotherPreparationIsAnotherEntry() {
+        Sample sample = samples.get(1);
+        assertThat(ImageStore.key(sample, "shorter side 24"))
+                .isNotEqualTo(ImageStore.key(sample, "shorter side 48"))
+                .isEqualTo(ImageStore.key(sample, "shorter side 24"));
+    }
+
+    /** The samples through a counting preparation (shrunk to 24 px), with the store or without. */
+    private static ImageSource load(List<Sample> which, ImageStore store, AtomicInteger prepared) {
+        UnaryOperator<RgbImage> shrink = ImageSource.shrinkingTo(24);
+        UnaryOperator<RgbImage> counting =
+                image -> {
+                    prepared.incrementAndGet();
+                    return shrink.apply(image);
+                };
+        return ImageSource.load(
+                which,
+                counting,
+                store == null ? null : new ImageSource.Prepared(store, "shorter side 24"),
+                24 * 30 * 3,
+                2,
+                Long.MAX_VALUE,
+                new SkipReport(),
+                n -> {});
+    }
+}
