@@ -18,7 +18,8 @@ public record TrainerSettings(
         double minLearningRateFraction,
         Augmentation augmentation,
         Export export,
-        Synthetic synthetic) {
+        Synthetic synthetic,
+        String imageStore) {
 
     /** Settings of the ONNX export and its equivalence check. */
     public record Export(int opset, int checkImages, double maxAbsDiff) {}

@@ -25,6 +25,7 @@ import io.pillsnap.trainer.data.BatchLoader;
 import io.pillsnap.trainer.data.ComboCrops;
 import io.pillsnap.trainer.data.DataException;
 import io.pillsnap.trainer.data.ImageSource;
+import io.pillsnap.trainer.data.ImageStore;
 import io.pillsnap.trainer.data.Sample;
 import io.pillsnap.trainer.data.SkipReport;
 import io.pillsnap.trainer.data.StageSample;
@@ -102,15 +103,28 @@ public final class ClassifierTraining {
         long budget = (long) (Runtime.getRuntime().maxMemory() * settings.cacheMemoryFraction());
         int cacheSide = (int) Math.ceil(size * settings.cacheScale());
         List<Sample> trainSamples = trainingSamples(sample);
+        ImageStore store = openStore();
         ImageSource train =
                 ImageSource.load(
                         trainSamples,
                         ImageSource.shrinkingTo(cacheSide),
+                        store == null
+                                ? null
+                                : new ImageSource.Prepared(store, "shorter side " + cacheSide),
                         (long) cacheSide * cacheSide * 4,
                         settings.effectiveWorkers(),
                         budget * 4 / 5,
                         sample.skipped(),
                         HeldOut.decoded("training", trainSamples.size()));
+        if (store != null) {
+            log.info(
+                    "image store {}: {} prepared pictures ({} damaged ones prepared again)",
+                    store.folder(),
+                    store.size(),
+                    store.dropped());
+            // kept open while training: pictures beyond the memory budget are read through it
+            stores.add(store);
+        }
         ImageSource val =
                 HeldOut.load(
                         "validation",
@@ -179,6 +193,8 @@ public final class ClassifierTraining {
                     started);
         } catch (RuntimeException e) {
             model.close();
+            stores.forEach(ImageStore::close);
+            stores.clear();
             throw e;
         }
     }
@@ -266,6 +282,25 @@ public final class ClassifierTraining {
                 epochs.pretrained,
                 trainRate,
                 metricsJson);
+    }
+
+    /**
+     * The prepared image store of the trainer settings' {@code imageStore} (a relative folder sits
+     * beside the stage's runs folder, so that reruns share it); null when none is set.
+     */
+    private final List<ImageStore> stores = new ArrayList<>();
+
+    private ImageStore openStore() {
+        String setting = settings.imageStore();
+        if (setting == null || setting.isBlank()) {
+            return null;
+        }
+        Path folder = Path.of(setting);
+        if (!folder.isAbsolute()) {
+            Path runs = dir.root().toAbsolutePath().getParent();
+            folder = (runs.getParent() == null ? runs : runs.getParent()).resolve(setting);
+        }
+        return ImageStore.open(folder, ImageStore.DEFAULT_MAP_BYTES);
     }
 
     /**
@@ -619,6 +654,8 @@ public final class ClassifierTraining {
         public void close() {
             closeLoader();
             model.close();
+            stores.forEach(ImageStore::close);
+            stores.clear();
         }
     }
 

@@ -280,6 +280,60 @@ class TrainingRunTest {
                 .hasMessageContaining("was trained on other data");
     }
 
+    @Test
+    void anImageStoreKeepsTheTrainingPicturesForTheNextRunWhichTrainsTheSame() throws IOException {
+        Path stage = TestStageFiles.write(folder, "stored", CLASSES, IMAGES, 1);
+        String bundled;
+        try (var in =
+                TrainerDefaults.class.getResourceAsStream(
+                        "/io/pillsnap/trainer/trainer-defaults.yaml")) {
+            bundled = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        Path defaults = folder.resolve("defaults-with-store.yaml");
+        Files.writeString(
+                defaults,
+                bundled.replaceFirst(
+                        "(?m)^  cacheScale:", "  imageStore: image-store\n  cacheScale:"));
+        Path runs = folder.resolve("stored-stage").resolve("runs");
+        TrainResult first =
+                TrainingRun.run(
+                        configWith(stage, runs.resolve("first"), defaults),
+                        StopSignal.manual(),
+                        d -> {});
+        Path store = runs.getParent().resolve("image-store");
+        assertThat(store.resolve("data.mdb")).exists();
+        long entries;
+        try (var opened = io.pillsnap.trainer.data.ImageStore.open(store, 1L << 30)) {
+            entries = opened.size();
+        }
+        assertThat(entries).isEqualTo(first.sample().train().size());
+
+        TrainResult second =
+                TrainingRun.run(
+                        configWith(stage, runs.resolve("second"), defaults),
+                        StopSignal.manual(),
+                        d -> {});
+        assertThat(second.classifier().state().history().get(0).trainLoss())
+                .isEqualTo(first.classifier().state().history().get(0).trainLoss());
+        assertThat(second.classifier().state().history().get(0).top1())
+                .isEqualTo(first.classifier().state().history().get(0).top1());
+    }
+
+    private static TrainConfig configWith(Path stageFile, Path output, Path defaults) {
+        var stage = TrainConfig.loadStage(stageFile, TrainConfig.Overrides.none());
+        return new TrainConfig(
+                stage,
+                "r1-test",
+                data,
+                output,
+                null,
+                null,
+                -1,
+                null,
+                "cpu",
+                TrainerDefaults.forStage(defaults, 1));
+    }
+
     private static TrainConfig config(Path stageFile, Path output, Path resumeFrom) {
         return config(stageFile, output, resumeFrom, data);
     }
