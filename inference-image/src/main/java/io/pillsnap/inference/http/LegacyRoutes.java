@@ -207,23 +207,16 @@ final class LegacyRoutes {
                 continue;
             }
             RankedClass best = pill.top().get(0);
+            V1Routes.PixelBox box = V1Routes.PixelBox.of(pill.box());
             detections.add(
                     new DetectionResult(
-                            List.of(
-                                    tenth(pill.box().x1()),
-                                    tenth(pill.box().y1()),
-                                    tenth(pill.box().x2()),
-                                    tenth(pill.box().y2())),
+                            List.of(box.x1(), box.y1(), box.x2(), box.y2()),
                             pill.confidence(),
                             best.drug().index(),
                             best.probability(),
                             drugMetadata(best.drug())));
         }
         return detections;
-    }
-
-    private static double tenth(double value) {
-        return Math.round(value * 10) / 10.0;
     }
 
     private void reload(Context ctx) {

@@ -2,12 +2,10 @@ package io.pillsnap.inference.model;
 
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.pillsnap.api.artifact.ModelFile;
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -82,17 +80,7 @@ public final class OnnxClassifier implements Classifier {
 
     @Override
     public float[] logits(float[] batch, int images) {
-        int pixels = 3 * imageSize * imageSize;
-        if (batch.length < images * pixels) {
-            throw new IllegalArgumentException(
-                    images + " images need " + images * pixels + " floats, got " + batch.length);
-        }
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OnnxTensor input =
-                        OnnxTensor.createTensor(
-                                env,
-                                FloatBuffer.wrap(batch, 0, images * pixels),
-                                new long[] {images, 3, imageSize, imageSize});
+        try (OnnxTensor input = OnnxSessions.images(batch, images, imageSize);
                 OrtSession.Result result =
                         session.run(Map.of(inputName, input), Set.of(outputName))) {
             float[][] rows = (float[][]) result.get(0).getValue();

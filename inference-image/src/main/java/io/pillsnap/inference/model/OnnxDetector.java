@@ -1,7 +1,6 @@
 package io.pillsnap.inference.model;
 
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.pillsnap.api.artifact.ModelFile;
@@ -75,16 +74,7 @@ public final class OnnxDetector implements Detector {
 
     @Override
     public float[] head(float[] images, int batch) {
-        int pixels = 3 * imageSize * imageSize;
-        if (images.length < batch * pixels) {
-            throw new IllegalArgumentException(
-                    batch + " photos need " + batch * pixels + " floats, got " + images.length);
-        }
-        try (OnnxTensor input =
-                        OnnxTensor.createTensor(
-                                OrtEnvironment.getEnvironment(),
-                                FloatBuffer.wrap(images, 0, batch * pixels),
-                                new long[] {batch, 3, imageSize, imageSize});
+        try (OnnxTensor input = OnnxSessions.images(images, batch, imageSize);
                 OrtSession.Result result =
                         session.run(Map.of(inputName, input), Set.of(outputName))) {
             OnnxTensor output = (OnnxTensor) result.get(0);

@@ -1,11 +1,13 @@
 package io.pillsnap.inference.model;
 
 import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.pillsnap.api.artifact.ModelFile;
+import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -64,6 +66,22 @@ final class OnnxSessions {
 
     static String describe(long[] shape) {
         return Arrays.toString(shape);
+    }
+
+    /**
+     * The first {@code count} square CHW pictures of {@code pixels} as the model's input tensor,
+     * after checking that they are there.
+     */
+    static OnnxTensor images(float[] pixels, int count, int size) throws OrtException {
+        int each = 3 * size * size;
+        if (pixels.length < count * each) {
+            throw new IllegalArgumentException(
+                    count + " pictures need " + count * each + " floats, got " + pixels.length);
+        }
+        return OnnxTensor.createTensor(
+                OrtEnvironment.getEnvironment(),
+                FloatBuffer.wrap(pixels, 0, count * each),
+                new long[] {count, 3, size, size});
     }
 
     static void close(OrtSession session) {

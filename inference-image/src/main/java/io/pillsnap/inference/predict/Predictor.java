@@ -115,7 +115,6 @@ public final class Predictor {
                             classifier.classCount(),
                             Math.max(1, topK));
             long[] detectionNanos = {0};
-            long[] classificationNanos = {0};
             ComboPipeline.Detector timedDetector =
                     (images, batch) -> {
                         long t0 = System.nanoTime();
@@ -123,15 +122,6 @@ public final class Predictor {
                             return detector.head(images, batch);
                         } finally {
                             detectionNanos[0] += System.nanoTime() - t0;
-                        }
-                    };
-            ComboPipeline.Classifier timedClassifier =
-                    (images, batch) -> {
-                        long t0 = System.nanoTime();
-                        try {
-                            return classifier.logits(images, batch);
-                        } finally {
-                            classificationNanos[0] += System.nanoTime() - t0;
                         }
                     };
             double preprocessMs = 0;
@@ -145,7 +135,7 @@ public final class Predictor {
                 preprocessMs += millisSince(t0);
                 long t1 = System.nanoTime();
                 List<ComboPrediction.FoundPill> pills =
-                        pipeline.predict(photo, timedDetector, timedClassifier).stream()
+                        pipeline.predict(photo, timedDetector, classifier::logits).stream()
                                 .map(pill -> found(pill, manifest))
                                 .toList();
                 pipelineMs += millisSince(t1);

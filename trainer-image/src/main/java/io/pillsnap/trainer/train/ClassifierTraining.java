@@ -193,8 +193,7 @@ public final class ClassifierTraining {
                     started);
         } catch (RuntimeException e) {
             model.close();
-            stores.forEach(ImageStore::close);
-            stores.clear();
+            closeStores();
             throw e;
         }
     }
@@ -289,6 +288,11 @@ public final class ClassifierTraining {
      * beside the stage's runs folder, so that reruns share it); null when none is set.
      */
     private final List<ImageStore> stores = new ArrayList<>();
+
+    private void closeStores() {
+        stores.forEach(ImageStore::close);
+        stores.clear();
+    }
 
     private ImageStore openStore() {
         String setting = settings.imageStore();
@@ -654,8 +658,7 @@ public final class ClassifierTraining {
         public void close() {
             closeLoader();
             model.close();
-            stores.forEach(ImageStore::close);
-            stores.clear();
+            closeStores();
         }
     }
 

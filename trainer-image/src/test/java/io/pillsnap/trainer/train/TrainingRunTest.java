@@ -297,7 +297,7 @@ class TrainingRunTest {
         Path runs = folder.resolve("stored-stage").resolve("runs");
         TrainResult first =
                 TrainingRun.run(
-                        configWith(stage, runs.resolve("first"), defaults),
+                        config(stage, runs.resolve("first"), null, data, defaults),
                         StopSignal.manual(),
                         d -> {});
         Path store = runs.getParent().resolve("image-store");
@@ -310,7 +310,7 @@ class TrainingRunTest {
 
         TrainResult second =
                 TrainingRun.run(
-                        configWith(stage, runs.resolve("second"), defaults),
+                        config(stage, runs.resolve("second"), null, data, defaults),
                         StopSignal.manual(),
                         d -> {});
         assertThat(second.classifier().state().history().get(0).trainLoss())
@@ -319,27 +319,18 @@ class TrainingRunTest {
                 .isEqualTo(first.classifier().state().history().get(0).top1());
     }
 
-    private static TrainConfig configWith(Path stageFile, Path output, Path defaults) {
-        var stage = TrainConfig.loadStage(stageFile, TrainConfig.Overrides.none());
-        return new TrainConfig(
-                stage,
-                "r1-test",
-                data,
-                output,
-                null,
-                null,
-                -1,
-                null,
-                "cpu",
-                TrainerDefaults.forStage(defaults, 1));
-    }
-
     private static TrainConfig config(Path stageFile, Path output, Path resumeFrom) {
         return config(stageFile, output, resumeFrom, data);
     }
 
     private static TrainConfig config(
             Path stageFile, Path output, Path resumeFrom, Path dataFolder) {
+        return config(stageFile, output, resumeFrom, dataFolder, null);
+    }
+
+    /** With the trainer defaults of {@code defaults}; null: the bundled ones. */
+    private static TrainConfig config(
+            Path stageFile, Path output, Path resumeFrom, Path dataFolder, Path defaults) {
         var stage = TrainConfig.loadStage(stageFile, TrainConfig.Overrides.none());
         return new TrainConfig(
                 stage,
@@ -351,7 +342,7 @@ class TrainingRunTest {
                 -1,
                 null,
                 "cpu",
-                TrainerDefaults.forStage(null, 1));
+                TrainerDefaults.forStage(defaults, 1));
     }
 
     private static void copy(Path from, Path to) throws IOException {

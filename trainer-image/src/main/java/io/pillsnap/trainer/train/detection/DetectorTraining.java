@@ -28,6 +28,7 @@ import io.pillsnap.trainer.train.Checkpoints;
 import io.pillsnap.trainer.train.HeldOut;
 import io.pillsnap.trainer.train.NesterovSgd;
 import io.pillsnap.trainer.train.RunContext;
+import io.pillsnap.trainer.train.StepTimes;
 import io.pillsnap.trainer.train.TrainingOptimizer;
 import io.pillsnap.trainer.train.WeightAverage;
 import java.nio.file.Files;
@@ -324,8 +325,7 @@ public final class DetectorTraining {
         private int skippedSteps;
         private int imagesThisStart;
         private long busyNanos;
-        private final io.pillsnap.trainer.train.StepTimes times =
-                new io.pillsnap.trainer.train.StepTimes();
+        private final StepTimes times = new StepTimes();
         private float learningRate;
         private int[] order;
         private CompletableFuture<Prepared> next;
