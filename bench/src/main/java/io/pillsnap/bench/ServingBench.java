@@ -90,8 +90,14 @@ public final class ServingBench implements Callable<Integer> {
         byte[] bytes = photo != null ? Files.readAllBytes(photo) : SyntheticPhoto.jpeg(976, 1280);
         ArtifactManifest manifest = new ManifestLoader(threads).read(run);
         ModelFile classifier = manifest.model(ModelFile.CLASSIFIER).orElseThrow();
-        var decoded = ImageDecoder.decode(bytes, ImageDecoder.DEFAULT_MAX_PIXELS);
-        float[] input = manifest.preprocessing().toTensor(decoded);
+        ImageDecoder.Header header = ImageDecoder.header(bytes);
+        float[] input =
+                manifest.preprocessing()
+                        .toTensor(
+                                ImageDecoder.decode(
+                                        bytes,
+                                        ImageDecoder.DEFAULT_MAX_PIXELS,
+                                        manifest.preprocessing().decodeSide()));
 
         List<String> lines = new ArrayList<>();
         lines.add(
@@ -103,9 +109,9 @@ public final class ServingBench implements Callable<Integer> {
                         classifier.architecture(),
                         manifest.preprocessing().imageSize(),
                         manifest.classes().size(),
-                        ImageDecoder.formatOf(bytes),
-                        decoded.getWidth(),
-                        decoded.getHeight(),
+                        header.format(),
+                        header.width(),
+                        header.height(),
                         bytes.length / 1024.0,
                         Runtime.getRuntime().availableProcessors(),
                         threads,

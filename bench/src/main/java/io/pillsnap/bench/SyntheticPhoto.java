@@ -13,7 +13,7 @@ import java.util.Random;
 import javax.imageio.ImageIO;
 
 /**
- * A photo-like JPEG of one pill at the size of the AIHub pictures (976 x 1280): a lit background
+ * A photo-like picture of one pill at the size of the AIHub pictures (976 x 1280): a lit background
  * with noise, an ellipse with an imprint. What matters here is its decoding cost, not its class.
  */
 final class SyntheticPhoto {
@@ -21,8 +21,23 @@ final class SyntheticPhoto {
     private SyntheticPhoto() {}
 
     static byte[] jpeg(int width, int height) throws IOException {
+        return encode(draw(width, height, 42), "jpeg");
+    }
+
+    /** The photo in {@code format} (png, jpeg); other seeds move the noise. */
+    static byte[] encoded(int width, int height, long seed, String format) throws IOException {
+        return encode(draw(width, height, seed), format);
+    }
+
+    private static byte[] encode(BufferedImage image, String format) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, format, out);
+        return out.toByteArray();
+    }
+
+    private static BufferedImage draw(int width, int height, long seed) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Random random = new Random(42);
+        Random random = new Random(seed);
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
                 int light = 200 - (int) (40.0 * y / height) + random.nextInt(12);
@@ -45,8 +60,6 @@ final class SyntheticPhoto {
         g.drawString(
                 "PS 10", (int) (width / 2 - pillWidth / 4), (int) (height / 2 + pillHeight / 10));
         g.dispose();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(image, "jpeg", out);
-        return out.toByteArray();
+        return image;
     }
 }

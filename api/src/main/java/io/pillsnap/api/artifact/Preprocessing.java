@@ -1,14 +1,16 @@
 package io.pillsnap.api.artifact;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import java.awt.image.BufferedImage;
 import java.util.List;
 
 /**
  * How a photo becomes the classifier's input, written once and used by the trainer (evaluation and
- * the export check) and the inference server alike: the square center of the picture, resampled to
- * {@code imageSize} by area averaging (bilinear when enlarging), RGB, scaled to [0, 1], normalised
- * per channel, channels first. Stored in every model's manifest.
+ * the export check) and the inference server alike: the photo decoded by {@link ImageDecoder} at
+ * {@link #decodeSide()} (a JPEG reduced in the DCT domain while its shorter side stays at least the
+ * input size), its square center resampled to {@code imageSize} by area averaging (bilinear when
+ * enlarging), RGB, scaled to [0, 1], normalised per channel, channels first. Stored in every
+ * model's manifest.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Preprocessing(
@@ -27,23 +29,29 @@ public record Preprocessing(
         return new Preprocessing(imageSize, RESIZE, "RGB", "NCHW", IMAGENET_MEAN, IMAGENET_STD);
     }
 
-    /** The input tensor of one image, CHW, {@code 3 * imageSize * imageSize} floats. */
-    public float[] toTensor(BufferedImage image) {
+    /** The shorter side to decode photos at: {@link ImageDecoder#decode(byte[], long, int)}. */
+    @JsonIgnore
+    public int decodeSide() {
+        return imageSize;
+    }
+
+    /** The input tensor of one decoded photo, CHW, {@code 3 * imageSize * imageSize} floats. */
+    public float[] toTensor(RgbImage image) {
         float[] out = new float[3 * imageSize * imageSize];
         toTensor(image, out, 0);
         return out;
     }
 
-    /** Writes the input tensor of one image into {@code out} from {@code offset}. */
-    public void toTensor(BufferedImage image, float[] out, int offset) {
-        normalise(square(RgbImage.of(image)).pixels(), out, offset);
+    /** Writes the input tensor of one decoded photo into {@code out} from {@code offset}. */
+    public void toTensor(RgbImage image, float[] out, int offset) {
+        normalise(square(image).pixels(), out, offset);
     }
 
     /** The centre square of the picture at the input size: the geometric part of the recipe. */
     public RgbImage square(RgbImage rgb) {
         int side = Math.min(rgb.width(), rgb.height());
-        double x0 = (rgb.width() - side) / 2.0;
-        double y0 = (rgb.height() - side) / 2.0;
+        int x0 = (rgb.width() - side) / 2;
+        int y0 = (rgb.height() - side) / 2;
         return new RgbImage(
                 imageSize,
                 imageSize,

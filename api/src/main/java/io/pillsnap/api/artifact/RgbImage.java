@@ -22,6 +22,20 @@ public record RgbImage(int width, int height, byte[] pixels) {
         return new RgbImage(width, height, rgb);
     }
 
+    /** For drawing and writing with Java 2D. */
+    public BufferedImage toBufferedImage() {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        int[] rgb = new int[width * height];
+        for (int i = 0; i < rgb.length; i++) {
+            rgb[i] =
+                    (pixels[i * 3] & 0xff) << 16
+                            | (pixels[i * 3 + 1] & 0xff) << 8
+                            | (pixels[i * 3 + 2] & 0xff);
+        }
+        image.setRGB(0, 0, width, height, rgb, 0, width);
+        return image;
+    }
+
     public int at(int x, int y, int channel) {
         return pixels[(y * width + x) * 3 + channel] & 0xff;
     }

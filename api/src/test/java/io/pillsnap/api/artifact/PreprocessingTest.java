@@ -26,7 +26,7 @@ class PreprocessingTest {
     void uniformImageStaysUniformAtAnyScale() {
         BufferedImage image = solid(976, 1280, 0x336699);
 
-        float[] tensor = Preprocessing.imagenet(64).toTensor(image);
+        float[] tensor = Preprocessing.imagenet(64).toTensor(RgbImage.of(image));
 
         float red = (float) ((0x33 / 255.0 - 0.485) / 0.229);
         float blue = (float) ((0x99 / 255.0 - 0.406) / 0.225);
@@ -44,7 +44,7 @@ class PreprocessingTest {
             }
         }
 
-        float[] tensor = Preprocessing.imagenet(10).toTensor(image);
+        float[] tensor = Preprocessing.imagenet(10).toTensor(RgbImage.of(image));
 
         float white = (float) ((1.0 - 0.485) / 0.229);
         for (int p = 0; p < 100; p++) {

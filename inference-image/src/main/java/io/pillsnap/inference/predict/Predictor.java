@@ -14,16 +14,9 @@ import io.pillsnap.inference.model.Classifier;
 import io.pillsnap.inference.model.Detector;
 import io.pillsnap.inference.model.LoadedModel;
 import io.pillsnap.inference.model.ModelRegistry;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
 
 /**
  * Photo bytes to ranked drugs: decode (by content, pixel limit checked from the header), the
@@ -56,15 +49,14 @@ public final class Predictor {
             for (int i = 0; i < uploads.size(); i++) {
                 long t0 = System.nanoTime();
                 ImageUpload upload = uploads.get(i);
-                String format = format(upload);
-                BufferedImage image = decode(upload, format);
-                preprocessing.toTensor(image, batch, i * tensorSize);
+                ImageDecoder.Header header =
+                        writeInput(upload, preprocessing, maxPixels, batch, i * tensorSize);
                 decoded.add(
                         new Decoded(
                                 upload,
-                                format,
-                                image.getWidth(),
-                                image.getHeight(),
+                                header.format(),
+                                header.width(),
+                                header.height(),
                                 millisSince(t0)));
             }
             double preprocessMs = millisSince(started);
@@ -129,9 +121,9 @@ public final class Predictor {
             List<ComboPrediction.PhotoResult> photos = new ArrayList<>(uploads.size());
             for (ImageUpload upload : uploads) {
                 long t0 = System.nanoTime();
-                String format = format(upload);
-                BufferedImage image = decode(upload, format);
-                RgbImage photo = RgbImage.of(image);
+                ImageDecoder.Header header = header(upload);
+                // whole: the pills are cut from the photo at its own resolution
+                RgbImage photo = decode(upload, header, maxPixels, 0);
                 preprocessMs += millisSince(t0);
                 long t1 = System.nanoTime();
                 List<ComboPrediction.FoundPill> pills =
@@ -141,7 +133,7 @@ public final class Predictor {
                 pipelineMs += millisSince(t1);
                 photos.add(
                         new ComboPrediction.PhotoResult(
-                                upload, format, photo.width(), photo.height(), pills));
+                                upload, header.format(), photo.width(), photo.height(), pills));
             }
             double detectionMs = detectionNanos[0] / 1e6;
             // the pipeline's own work (letterbox, decoding boxes, crops) is counted with the
@@ -178,13 +170,13 @@ public final class Predictor {
     private record Decoded(
             ImageUpload upload, String format, int width, int height, double preprocessMs) {}
 
-    private static String format(ImageUpload upload) {
+    private static ImageDecoder.Header header(ImageUpload upload) {
         if (upload.bytes().length == 0) {
             throw new RequestRejectedException(
                     ErrorCode.EMPTY_BODY, upload.label() + " is empty: send the photo's bytes");
         }
         try {
-            return ImageDecoder.formatOf(upload.bytes());
+            return ImageDecoder.header(upload.bytes());
         } catch (UnreadableImageException e) {
             throw new RequestRejectedException(
                     ErrorCode.NOT_AN_IMAGE,
@@ -194,50 +186,52 @@ public final class Predictor {
         }
     }
 
-    private BufferedImage decode(ImageUpload upload, String format) {
+    /**
+     * The classifier's input of one photo, exactly as {@link #classify} computes it (the trainer's
+     * evaluation must compute the same: {@code TrainServeParityTest}).
+     */
+    public static float[] input(byte[] photo, Preprocessing preprocessing, long maxPixels) {
+        float[] out = new float[3 * preprocessing.imageSize() * preprocessing.imageSize()];
+        writeInput(new ImageUpload("photo", null, photo), preprocessing, maxPixels, out, 0);
+        return out;
+    }
+
+    private static ImageDecoder.Header writeInput(
+            ImageUpload upload,
+            Preprocessing preprocessing,
+            long maxPixels,
+            float[] out,
+            int offset) {
+        ImageDecoder.Header header = header(upload);
+        preprocessing.toTensor(
+                decode(upload, header, maxPixels, preprocessing.decodeSide()), out, offset);
+        return header;
+    }
+
+    private static RgbImage decode(
+            ImageUpload upload, ImageDecoder.Header header, long maxPixels, int decodeSide) {
+        if (header.pixels() > maxPixels) {
+            throw new RequestRejectedException(
+                    ErrorCode.IMAGE_TOO_LARGE,
+                    String.format(
+                            Locale.ROOT,
+                            "%s is %d x %d pixels by its header, over the limit of %d pixels:"
+                                    + " send a smaller photo (about 1 MP is plenty for a pill)",
+                            upload.label(),
+                            header.width(),
+                            header.height(),
+                            maxPixels));
+        }
         try {
-            return ImageDecoder.decode(upload.bytes(), maxPixels);
+            return ImageDecoder.decode(upload.bytes(), maxPixels, decodeSide);
         } catch (UnreadableImageException e) {
-            long[] size = headerSize(upload.bytes());
-            if (size != null && size[0] * size[1] > maxPixels) {
-                throw new RequestRejectedException(
-                        ErrorCode.IMAGE_TOO_LARGE,
-                        String.format(
-                                Locale.ROOT,
-                                "%s is %d x %d pixels by its header, over the limit of %d pixels:"
-                                        + " send a smaller photo (about 1 MP is plenty for a pill)",
-                                upload.label(),
-                                size[0],
-                                size[1],
-                                maxPixels));
-            }
             throw new RequestRejectedException(
                     ErrorCode.UNREADABLE_IMAGE,
                     upload.label()
                             + " cannot be decoded as "
-                            + format
+                            + header.format()
                             + " (truncated or corrupt?): "
                             + e.getMessage());
-        }
-    }
-
-    /** Width and height as the header claims them, or null when the header is unreadable. */
-    private static long[] headerSize(byte[] bytes) {
-        try (ImageInputStream in =
-                ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
-                return null;
-            }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, true);
-                return new long[] {reader.getWidth(0), reader.getHeight(0)};
-            } finally {
-                reader.dispose();
-            }
-        } catch (IOException | RuntimeException e) {
-            return null;
         }
     }
 

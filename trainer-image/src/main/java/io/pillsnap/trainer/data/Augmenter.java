@@ -1,16 +1,23 @@
 package io.pillsnap.trainer.data;
 
+import io.pillsnap.api.artifact.NativeImaging;
 import io.pillsnap.api.artifact.RgbImage;
 import java.util.Random;
+import org.opencv.core.Core;
+import org.opencv.core.CvType;
+import org.opencv.core.Mat;
+import org.opencv.core.Size;
+import org.opencv.imgproc.Imgproc;
 
 /**
  * Makes one training input from a picture: a random crop of random area and aspect ratio, rotated
- * and maybe mirrored, sampled bilinearly to the input size in one pass, then colour jitter. All
- * randomness comes from the given {@link Random}, so a sample is reproducible.
+ * and maybe mirrored, sampled bilinearly to the input size in one pass, then colour jitter, both by
+ * OpenCV. All randomness comes from the given {@link Random}, so a sample is reproducible.
  */
 public final class Augmenter {
 
     private static final int CROP_ATTEMPTS = 10;
+    private static final double[] GRAY = {0.299, 0.587, 0.114};
 
     private final Augmentation settings;
     private final int size;
@@ -18,6 +25,7 @@ public final class Augmenter {
     public Augmenter(Augmentation settings, int size) {
         this.settings = settings;
         this.size = size;
+        NativeImaging.load();
     }
 
     /** Interleaved RGB bytes of a {@code size} x {@code size} training input. */
@@ -25,9 +33,7 @@ public final class Augmenter {
         double[] crop = cropBox(image, random);
         double angle = Math.toRadians((random.nextDouble() * 2 - 1) * settings.rotationDegrees());
         boolean flip = random.nextDouble() < settings.flipProbability();
-        byte[] out = sample(image, crop, angle, flip);
-        jitter(out, random);
-        return out;
+        return sampleAndJitter(image, crop, angle, flip, random);
     }
 
     /** Centre x, centre y, width, height of the crop in source pixels. */
@@ -52,75 +58,76 @@ public final class Augmenter {
         return new double[] {image.width() / 2.0, image.height() / 2.0, side, side};
     }
 
-    private byte[] sample(RgbImage image, double[] crop, double angle, boolean flip) {
-        byte[] out = new byte[size * size * 3];
+    /**
+     * The crop, rotated about its centre and maybe mirrored, sampled bilinearly to the input size
+     * in one OpenCV warp (edges repeat the border pixels), then the colour jitter as one per-pixel
+     * linear map of the three channels.
+     */
+    private byte[] sampleAndJitter(
+            RgbImage image, double[] crop, double angle, boolean flip, Random random) {
         double cos = Math.cos(angle);
         double sin = Math.sin(angle);
-        double scaleX = crop[2] / size;
+        double scaleX = crop[2] / size * (flip ? -1 : 1);
         double scaleY = crop[3] / size;
-        int width = image.width();
-        int height = image.height();
-        byte[] pixels = image.pixels();
-        for (int v = 0; v < size; v++) {
-            double dy = (v + 0.5 - size / 2.0) * scaleY;
-            for (int u = 0; u < size; u++) {
-                double dx = (u + 0.5 - size / 2.0) * scaleX;
-                if (flip) {
-                    dx = -dx;
-                }
-                double x = crop[0] + dx * cos - dy * sin - 0.5;
-                double y = crop[1] + dx * sin + dy * cos - 0.5;
-                int x0 = (int) Math.floor(x);
-                int y0 = (int) Math.floor(y);
-                double fx = x - x0;
-                double fy = y - y0;
-                int xa = clamp(x0, width);
-                int xb = clamp(x0 + 1, width);
-                int ya = clamp(y0, height);
-                int yb = clamp(y0 + 1, height);
-                int o = (v * size + u) * 3;
-                for (int c = 0; c < 3; c++) {
-                    double top =
-                            (pixels[(ya * width + xa) * 3 + c] & 0xff) * (1 - fx)
-                                    + (pixels[(ya * width + xb) * 3 + c] & 0xff) * fx;
-                    double bottom =
-                            (pixels[(yb * width + xa) * 3 + c] & 0xff) * (1 - fx)
-                                    + (pixels[(yb * width + xb) * 3 + c] & 0xff) * fx;
-                    out[o + c] = (byte) (int) Math.round(top * (1 - fy) + bottom * fy);
-                }
-            }
+        double half = 0.5 - size / 2.0;
+        // output pixel (u, v) -> source point, pixel centres at +0.5
+        Mat toSource = new Mat(2, 3, CvType.CV_64F);
+        toSource.put(
+                0,
+                0,
+                scaleX * cos,
+                -scaleY * sin,
+                crop[0] + half * scaleX * cos - half * scaleY * sin - 0.5,
+                scaleX * sin,
+                scaleY * cos,
+                crop[1] + half * scaleX * sin + half * scaleY * cos - 0.5);
+        Mat source = new Mat(image.height(), image.width(), CvType.CV_8UC3);
+        Mat out = new Mat();
+        Mat colour = new Mat(3, 4, CvType.CV_32F);
+        try {
+            source.put(0, 0, image.pixels());
+            Imgproc.warpAffine(
+                    source,
+                    out,
+                    toSource,
+                    new Size(size, size),
+                    Imgproc.INTER_LINEAR | Imgproc.WARP_INVERSE_MAP,
+                    Core.BORDER_REPLICATE);
+            colour.put(0, 0, jitter(Core.mean(out).val, random));
+            Core.transform(out, out, colour);
+            byte[] rgb = new byte[size * size * 3];
+            out.get(0, 0, rgb);
+            return rgb;
+        } finally {
+            toSource.release();
+            source.release();
+            out.release();
+            colour.release();
         }
-        return out;
     }
 
-    private void jitter(byte[] rgb, Random random) {
+    /**
+     * Brightness, saturation (towards each pixel's gray) and contrast (towards the mean gray) as
+     * one 3 x 4 matrix on (r, g, b, 1).
+     */
+    private float[] jitter(double[] meanRgb, Random random) {
         double brightness = 1 + (random.nextDouble() * 2 - 1) * settings.brightness();
         double contrast = 1 + (random.nextDouble() * 2 - 1) * settings.contrast();
         double saturation = 1 + (random.nextDouble() * 2 - 1) * settings.saturation();
-        int pixels = rgb.length / 3;
         double meanGray = 0;
-        for (int p = 0; p < pixels; p++) {
-            meanGray += gray(rgb, p);
+        for (int c = 0; c < 3; c++) {
+            meanGray += GRAY[c] * meanRgb[c];
         }
-        meanGray = meanGray / pixels * brightness;
-        for (int p = 0; p < pixels; p++) {
-            double gray = gray(rgb, p) * brightness;
-            for (int c = 0; c < 3; c++) {
-                double value = (rgb[p * 3 + c] & 0xff) * brightness;
-                value = gray + (value - gray) * saturation;
-                value = meanGray + (value - meanGray) * contrast;
-                rgb[p * 3 + c] = (byte) Math.max(0, Math.min(255, (int) Math.round(value)));
+        meanGray *= brightness;
+        float[] matrix = new float[12];
+        for (int c = 0; c < 3; c++) {
+            for (int k = 0; k < 3; k++) {
+                double own = c == k ? saturation : 0;
+                matrix[c * 4 + k] =
+                        (float) (contrast * brightness * (own + (1 - saturation) * GRAY[k]));
             }
+            matrix[c * 4 + 3] = (float) ((1 - contrast) * meanGray);
         }
-    }
-
-    private static double gray(byte[] rgb, int p) {
-        return 0.299 * (rgb[p * 3] & 0xff)
-                + 0.587 * (rgb[p * 3 + 1] & 0xff)
-                + 0.114 * (rgb[p * 3 + 2] & 0xff);
-    }
-
-    private static int clamp(int value, int length) {
-        return value < 0 ? 0 : Math.min(length - 1, value);
+        return matrix;
     }
 }

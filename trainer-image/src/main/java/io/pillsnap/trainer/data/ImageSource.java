@@ -2,6 +2,7 @@ package io.pillsnap.trainer.data;
 
 import io.pillsnap.api.artifact.ImageDecoder;
 import io.pillsnap.api.artifact.ImageDecoder.UnreadableImageException;
+import io.pillsnap.api.artifact.Preprocessing;
 import io.pillsnap.api.artifact.Resampler;
 import io.pillsnap.api.artifact.RgbImage;
 import io.pillsnap.api.detection.ComboPipeline;
@@ -30,8 +31,34 @@ public final class ImageSource {
     private final List<Sample> samples;
     private final RgbImage[] cached;
     private final LruImageCache recent;
-    private final UnaryOperator<RgbImage> transform;
+    private final Transform transform;
     private final Prepared prepared;
+
+    /**
+     * A fixed transform of decoded photos, and the shorter side it needs them decoded at (0: whole;
+     * see {@link ImageDecoder#decode(Path, long, int)}).
+     */
+    @FunctionalInterface
+    public interface Transform extends UnaryOperator<RgbImage> {
+
+        default int decodeSide() {
+            return 0;
+        }
+
+        static Transform of(int decodeSide, UnaryOperator<RgbImage> transform) {
+            return new Transform() {
+                @Override
+                public RgbImage apply(RgbImage image) {
+                    return transform.apply(image);
+                }
+
+                @Override
+                public int decodeSide() {
+                    return decodeSide;
+                }
+            };
+        }
+    }
 
     /** Where prepared pictures are kept across runs, and the name of the preparation. */
     public record Prepared(ImageStore store, String preparation) {}
@@ -40,7 +67,7 @@ public final class ImageSource {
             List<Sample> samples,
             RgbImage[] cached,
             LruImageCache recent,
-            UnaryOperator<RgbImage> transform,
+            Transform transform,
             Prepared prepared) {
         this.samples = samples;
         this.cached = cached;
@@ -50,8 +77,13 @@ public final class ImageSource {
     }
 
     /** For training: pictures whose shorter side is at most {@code side}. */
-    public static UnaryOperator<RgbImage> shrinkingTo(int side) {
-        return image -> shrink(image, side);
+    public static Transform shrinkingTo(int side) {
+        return Transform.of(side, image -> shrink(image, side));
+    }
+
+    /** For evaluation: the model's input square, decoded and cut exactly as the server does. */
+    public static Transform servedAs(Preprocessing preprocessing) {
+        return Transform.of(preprocessing.decodeSide(), preprocessing::square);
     }
 
     /**
@@ -62,7 +94,7 @@ public final class ImageSource {
      */
     public static ImageSource load(
             List<Sample> samples,
-            UnaryOperator<RgbImage> transform,
+            Transform transform,
             long bytesPerImage,
             int threads,
             long memoryBudget,
@@ -78,7 +110,7 @@ public final class ImageSource {
      */
     public static ImageSource load(
             List<Sample> samples,
-            UnaryOperator<RgbImage> transform,
+            Transform transform,
             Prepared prepared,
             long bytesPerImage,
             int threads,
@@ -185,10 +217,7 @@ public final class ImageSource {
     }
 
     private static RgbImage readOrNull(
-            Sample sample,
-            UnaryOperator<RgbImage> transform,
-            Prepared prepared,
-            SkipReport skipped) {
+            Sample sample, Transform transform, Prepared prepared, SkipReport skipped) {
         if (prepared == null) {
             return readOrNull(sample, transform, skipped);
         }
@@ -204,12 +233,12 @@ public final class ImageSource {
         return image;
     }
 
-    private static RgbImage readOrNull(
-            Sample sample, UnaryOperator<RgbImage> transform, SkipReport skipped) {
+    private static RgbImage readOrNull(Sample sample, Transform transform, SkipReport skipped) {
         Path file = sample.image();
         try {
-            RgbImage photo =
-                    RgbImage.of(ImageDecoder.decode(file, ImageDecoder.DEFAULT_MAX_PIXELS));
+            // a pill's box is in the whole photo's pixels
+            int decodeSide = sample.pill() == null ? transform.decodeSide() : 0;
+            RgbImage photo = ImageDecoder.decode(file, ImageDecoder.DEFAULT_MAX_PIXELS, decodeSide);
             if (sample.pill() != null) {
                 photo =
                         ComboPipeline.crop(

@@ -84,7 +84,8 @@ public final class DetectorPictures {
     public static BufferedImage boxes(Path photo, ImageBoxes boxes, double confidence) {
         BufferedImage original;
         try {
-            original = ImageDecoder.decode(photo, ImageDecoder.DEFAULT_MAX_PIXELS);
+            original =
+                    ImageDecoder.decode(photo, ImageDecoder.DEFAULT_MAX_PIXELS).toBufferedImage();
         } catch (ImageDecoder.UnreadableImageException e) {
             throw new IllegalStateException("cannot draw " + photo + ": " + e.getMessage(), e);
         }

@@ -134,7 +134,7 @@ final class ExampleThumbnails {
         Path photo = set.images().get(imageIndex);
         RgbImage image;
         try {
-            image = RgbImage.of(ImageDecoder.decode(photo, ImageDecoder.DEFAULT_MAX_PIXELS));
+            image = ImageDecoder.decode(photo, ImageDecoder.DEFAULT_MAX_PIXELS);
         } catch (UnreadableImageException e) {
             unreadable++;
             if (firstUnreadable == null) {
@@ -156,18 +156,7 @@ final class ExampleThumbnails {
         double scale = Math.min(1.0, (double) MAX_SIDE / Math.max(image.width(), image.height()));
         int width = Math.max(1, (int) Math.round(image.width() * scale));
         int height = Math.max(1, (int) Math.round(image.height() * scale));
-        byte[] rgb = Resampler.resample(image, 0, 0, image.width(), image.height(), width, height);
-        BufferedImage small = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                int p = (y * width + x) * 3;
-                small.setRGB(
-                        x,
-                        y,
-                        (rgb[p] & 0xff) << 16 | (rgb[p + 1] & 0xff) << 8 | (rgb[p + 2] & 0xff));
-            }
-        }
-        return small;
+        return Resampler.resize(image, width, height).toBufferedImage();
     }
 
     private static byte[] jpeg(BufferedImage image, Path file) {

@@ -110,7 +110,8 @@ public final class ClassifierTraining {
                         ImageSource.shrinkingTo(cacheSide),
                         store == null
                                 ? null
-                                : new ImageSource.Prepared(store, "shorter side " + cacheSide),
+                                : new ImageSource.Prepared(
+                                        store, "shorter side " + cacheSide + ", opencv"),
                         (long) cacheSide * cacheSide * 4,
                         settings.effectiveWorkers(),
                         budget * 4 / 5,

@@ -34,7 +34,7 @@ public final class HeldOut {
         int size = preprocessing.imageSize();
         return ImageSource.load(
                 samples,
-                preprocessing::square,
+                ImageSource.servedAs(preprocessing),
                 (long) size * size * 3,
                 settings.effectiveWorkers(),
                 memoryBudget,

@@ -130,10 +130,7 @@ public final class PipelineEvaluation {
         for (LabelledImage photo : photos) {
             RgbImage image;
             try {
-                image =
-                        RgbImage.of(
-                                ImageDecoder.decode(
-                                        photo.image(), ImageDecoder.DEFAULT_MAX_PIXELS));
+                image = ImageDecoder.decode(photo.image(), ImageDecoder.DEFAULT_MAX_PIXELS);
             } catch (ImageDecoder.UnreadableImageException e) {
                 log.warn("pipeline evaluation skips {}: {}", photo.image(), e.getMessage());
                 continue;

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,14 +67,13 @@ class ComboCropsTest {
         ImageSource source =
                 ImageSource.load(
                         List.of(crop),
-                        UnaryOperator.identity(),
+                        image -> image,
                         1,
                         1,
                         Long.MAX_VALUE,
                         new SkipReport(),
                         n -> {});
-        RgbImage photo =
-                RgbImage.of(ImageDecoder.decode(crop.image(), ImageDecoder.DEFAULT_MAX_PIXELS));
+        RgbImage photo = ImageDecoder.decode(crop.image(), ImageDecoder.DEFAULT_MAX_PIXELS);
         RgbImage expected =
                 ComboPipeline.crop(
                         photo,

@@ -7,7 +7,6 @@ import io.pillsnap.trainer.testing.TinyDatasets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,12 +104,14 @@ class ImageStoreTest {
 
     /** The samples through a counting preparation (shrunk to 24 px), with the store or without. */
     private static ImageSource load(List<Sample> which, ImageStore store, AtomicInteger prepared) {
-        UnaryOperator<RgbImage> shrink = ImageSource.shrinkingTo(24);
-        UnaryOperator<RgbImage> counting =
-                image -> {
-                    prepared.incrementAndGet();
-                    return shrink.apply(image);
-                };
+        ImageSource.Transform shrink = ImageSource.shrinkingTo(24);
+        ImageSource.Transform counting =
+                ImageSource.Transform.of(
+                        24,
+                        image -> {
+                            prepared.incrementAndGet();
+                            return shrink.apply(image);
+                        });
         return ImageSource.load(
                 which,
                 counting,

@@ -6,7 +6,6 @@ import io.pillsnap.api.artifact.RgbImage;
 import io.pillsnap.trainer.testing.TinyDatasets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,7 +49,7 @@ class LruImageCacheTest {
                 AihubScanner.scan(data, AihubLayout.Split.TRAIN, 2).singles().stream()
                         .map(photo -> new Sample(photo.image(), 0))
                         .toList();
-        UnaryOperator<RgbImage> shrink = ImageSource.shrinkingTo(32);
+        ImageSource.Transform shrink = ImageSource.shrinkingTo(32);
         ImageSource all =
                 ImageSource.load(
                         samples, shrink, 40 * 32 * 3, 2, Long.MAX_VALUE, new SkipReport(), n -> {});

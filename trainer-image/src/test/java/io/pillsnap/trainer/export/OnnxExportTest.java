@@ -52,7 +52,7 @@ class OnnxExportTest {
         images =
                 ImageSource.load(
                         all,
-                        PREPROCESSING::square,
+                        ImageSource.servedAs(PREPROCESSING),
                         SIZE * SIZE * 3,
                         2,
                         Long.MAX_VALUE,

@@ -77,9 +77,7 @@ public final class DetectionPhotos {
             return null;
         }
         try {
-            RgbImage image =
-                    RgbImage.of(
-                            ImageDecoder.decode(photo.image(), ImageDecoder.DEFAULT_MAX_PIXELS));
+            RgbImage image = ImageDecoder.decode(photo.image(), ImageDecoder.DEFAULT_MAX_PIXELS);
             return new BoxedPhoto(photo.image(), letterbox.apply(image), boxes);
         } catch (UnreadableImageException e) {
             skipped.skip(SkipReport.Reason.UNREADABLE_IMAGE, photo.image(), e.getMessage());

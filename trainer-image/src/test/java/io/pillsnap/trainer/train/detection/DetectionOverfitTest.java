@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DetectionOverfitTest {
 
     static final int SIZE = 128;
-    static final int STEPS = 300;
+    static final int STEPS = 400;
 
     @TempDir Path folder;
 
