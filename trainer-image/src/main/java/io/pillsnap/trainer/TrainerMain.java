@@ -2,6 +2,7 @@ package io.pillsnap.trainer;
 
 import io.pillsnap.trainer.cli.EngineCommand;
 import io.pillsnap.trainer.cli.EvaluateCommand;
+import io.pillsnap.trainer.cli.PrepareCommand;
 import io.pillsnap.trainer.cli.SynthCommand;
 import io.pillsnap.trainer.cli.TrainCommand;
 import io.pillsnap.trainer.train.NativeDefaults;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Command;
         },
         subcommands = {
             SynthCommand.class,
+            PrepareCommand.class,
             TrainCommand.class,
             EvaluateCommand.class,
             EngineCommand.class

@@ -79,6 +79,14 @@ class CrdSchemaTest {
                         s -> spec(s).put("after", "Stage_1"),
                         "$.spec.after"),
                 invalid(
+                        "image store outside the volume",
+                        s -> ((ObjectNode) spec(s).get("dataset")).put("imageStore", "../x"),
+                        "$.spec.dataset.imageStore"),
+                invalid(
+                        "absolute image store",
+                        s -> ((ObjectNode) spec(s).get("dataset")).put("imageStore", "/etc"),
+                        "$.spec.dataset.imageStore"),
+                invalid(
                         "misspelt field",
                         s -> spec(s).set("traning", spec(s).get("training")),
                         "traning"));

@@ -15,11 +15,11 @@ import java.util.stream.Stream;
 /**
  * A run folder freshly trained by the trainer CLI, once per test JVM: 12 synthetic drugs x 8
  * pictures at 64 x 80, the tiny EfficientNetV2 of the trainer tests at 48 px, 10 epochs with light
- * augmentation, so that it learns its training photos (validation top-1 about 0.33 of 12 classes;
- * about 10 s of training on two cores). Test classes share it; copies serve tampering and reload
- * tests. {@link #twoStage()} is its stage-3 sibling: the same drugs with combination photos of 2-6
- * pills, both models trained interleaved (the tiny YOLO11n of the trainer tests at 96 px), so that
- * combination mode is served.
+ * augmentation, so that it learns its training photos (validation top-1 about 0.25-0.33 of 12
+ * classes; about 10 s of training on two cores). Test classes share it; copies serve tampering and
+ * reload tests. {@link #twoStage()} is its stage-3 sibling: the same drugs with combination photos
+ * of 2-6 pills, both models trained interleaved (the tiny YOLO11n of the trainer tests at 96 px),
+ * so that combination mode is served.
  */
 public final class TrainedRun {
 

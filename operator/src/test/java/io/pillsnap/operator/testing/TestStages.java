@@ -162,6 +162,7 @@ public final class TestStages {
                                     1000,
                                     10,
                                     null,
+                                    null,
                                     null),
                             tasks,
                             null,

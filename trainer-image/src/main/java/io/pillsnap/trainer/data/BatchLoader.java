@@ -7,15 +7,17 @@ import java.util.Deque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Random;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
- * Produces the batches of one pass over a split on worker threads, a few batches ahead of the
- * model. Each picture's randomness is seeded from (seed, epoch, position), so an epoch's batches
- * are the same whatever the thread timing, and a resumed epoch can skip its first batches.
+ * Produces the batches of one pass over a split a few batches ahead of the model: each picture is
+ * its own task on the {@link LoaderPool}, so all workers serve the next batch first. Each picture's
+ * randomness is seeded from (seed, epoch, position), so an epoch's batches are the same whatever
+ * the thread timing, and a resumed epoch can skip its first batches. Batches hold normalised
+ * inputs, or the pictures' bytes for the model to normalise on its device ({@link #bytes()}).
  */
 public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
 
@@ -29,7 +31,9 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
     private final int prefetch;
     private final int batches;
     private final ExecutorService workers;
-    private final Deque<Future<Batch>> pending = new ArrayDeque<>();
+    private final Deque<CompletableFuture<Batch>> pending = new ArrayDeque<>();
+    private boolean asBytes;
+    private volatile boolean closed;
     private int nextToSubmit;
 
     /**
@@ -57,16 +61,17 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
         this.epoch = epoch;
         this.prefetch = Math.max(1, prefetch);
         this.batches = (order.length + batchSize - 1) / batchSize;
-        this.workers =
-                Executors.newFixedThreadPool(
-                        Math.max(1, workers),
-                        r -> {
-                            Thread thread = new Thread(r, "batch-loader");
-                            thread.setDaemon(true);
-                            return thread;
-                        });
+        this.workers = LoaderPool.of(workers);
         this.nextToSubmit = firstBatch;
-        fill();
+    }
+
+    /** Batches of the pictures' bytes ({@link Batch#pixels()}) instead of normalised inputs. */
+    public BatchLoader bytes() {
+        if (!pending.isEmpty()) {
+            throw new IllegalStateException("bytes() must be chosen before the first batch");
+        }
+        asBytes = true;
+        return this;
     }
 
     public int batchCount() {
@@ -75,51 +80,79 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
 
     @Override
     public boolean hasNext() {
+        fill();
         return !pending.isEmpty();
     }
 
     @Override
     public Batch next() {
+        fill();
         if (pending.isEmpty()) {
             throw new NoSuchElementException();
         }
         try {
-            Batch batch = pending.removeFirst().get();
+            Batch batch = pending.removeFirst().join();
             fill();
             return batch;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while loading a batch", e);
-        } catch (ExecutionException e) {
+        } catch (CompletionException e) {
             throw new IllegalStateException(
                     "loading a batch failed: " + e.getCause(), e.getCause());
         }
     }
 
     private void fill() {
-        while (pending.size() < prefetch && nextToSubmit < batches) {
-            int index = nextToSubmit++;
-            pending.addLast(workers.submit(() -> build(index)));
+        while (!closed && pending.size() < prefetch && nextToSubmit < batches) {
+            pending.addLast(submit(nextToSubmit++));
         }
     }
 
-    private Batch build(int index) {
+    private CompletableFuture<Batch> submit(int index) {
         int from = index * batchSize;
         int size = Math.min(batchSize, order.length - from);
-        int pixels = 3 * preprocessing.imageSize() * preprocessing.imageSize();
-        float[] images = new float[size * pixels];
+        int plane = 3 * preprocessing.imageSize() * preprocessing.imageSize();
+        float[] images = asBytes ? null : new float[size * plane];
+        byte[] pixels = asBytes ? new byte[size * plane] : null;
         long[] labels = new long[size];
+        CompletableFuture<?>[] photos = new CompletableFuture<?>[size];
         for (int i = 0; i < size; i++) {
-            int sample = order[from + i];
-            RgbImage image = source.image(sample);
-            byte[] rgb =
-                    augmenter == null
-                            ? image.pixels()
-                            : augmenter.augment(image, new Random(mix(seed, epoch, from + i)));
-            preprocessing.normalise(rgb, images, i * pixels);
-            labels[i] = source.samples().get(sample).label();
+            int slot = i;
+            photos[i] =
+                    CompletableFuture.runAsync(
+                            () -> load(from + slot, slot, plane, images, pixels, labels), workers);
         }
-        return new Batch(index, images, labels, size);
+        return CompletableFuture.allOf(photos)
+                .thenApply(done -> new Batch(index, images, pixels, labels, size));
+    }
+
+    private void load(
+            int position, int slot, int plane, float[] images, byte[] pixels, long[] labels) {
+        if (closed) {
+            throw new CancellationException("the loader was closed");
+        }
+        int sample = order[position];
+        RgbImage image = source.image(sample);
+        byte[] rgb =
+                augmenter == null
+                        ? image.pixels()
+                        : augmenter.augment(image, new Random(mix(seed, epoch, position)));
+        if (pixels != null) {
+            planar(rgb, pixels, slot * plane);
+        } else {
+            preprocessing.normalise(rgb, images, slot * plane);
+        }
+        labels[slot] = source.samples().get(sample).label();
+    }
+
+    /**
+     * Interleaved RGB bytes to channel planes (CHW), written into {@code out} from {@code offset}.
+     */
+    public static void planar(byte[] rgb, byte[] out, int offset) {
+        int pixels = rgb.length / 3;
+        for (int p = 0; p < pixels; p++) {
+            out[offset + p] = rgb[p * 3];
+            out[offset + pixels + p] = rgb[p * 3 + 1];
+            out[offset + 2 * pixels + p] = rgb[p * 3 + 2];
+        }
     }
 
     /** A well-mixed seed for one picture (or batch) of one epoch. */
@@ -154,10 +187,20 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
         return order;
     }
 
+    /**
+     * Stops loading: pictures not started are skipped, and the ones being loaded are waited for, so
+     * that nothing reads the image source (or its store) after the loader is closed.
+     */
     @Override
     public void close() {
-        pending.forEach(f -> f.cancel(true));
+        closed = true;
+        for (CompletableFuture<Batch> batch : pending) {
+            try {
+                batch.join();
+            } catch (CompletionException | CancellationException ignored) {
+                // a batch nobody will read
+            }
+        }
         pending.clear();
-        workers.shutdownNow();
     }
 }

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
@@ -120,7 +119,7 @@ public final class ImageSource {
         long estimate = samples.size() * bytesPerImage;
         boolean inMemory = estimate <= memoryBudget;
         LruImageCache first = inMemory ? null : new LruImageCache(memoryBudget);
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
+        ExecutorService pool = LoaderPool.of(threads);
         AtomicInteger done = new AtomicInteger();
         try {
             List<Future<RgbImage>> futures = new ArrayList<>();
@@ -177,8 +176,6 @@ public final class ImageSource {
             throw new IllegalStateException("interrupted while decoding pictures", e);
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException("decoding pictures failed", e.getCause());
-        } finally {
-            pool.shutdownNow();
         }
     }
 

@@ -16,7 +16,10 @@ import org.lmdbjava.Dbi;
 import org.lmdbjava.DbiFlags;
 import org.lmdbjava.Env;
 import org.lmdbjava.EnvFlags;
+import org.lmdbjava.LmdbException;
 import org.lmdbjava.Txn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Prepared pictures on disk, so that a photo is decoded and resized once for all epochs, reruns and
@@ -27,8 +30,13 @@ import org.lmdbjava.Txn;
  */
 public final class ImageStore implements AutoCloseable {
 
-    /** Room the environment may grow to; a sparse file, it takes only what is written. */
-    public static final long DEFAULT_MAP_BYTES = 256L << 30;
+    private static final Logger log = LoggerFactory.getLogger(ImageStore.class);
+
+    /**
+     * Room the environment may grow to (stage 4's 500,000 photos at 384 px take about 385 GB); the
+     * file takes only what is written.
+     */
+    public static final long DEFAULT_MAP_BYTES = 1L << 40;
 
     private static final int HEADER = 12;
 
@@ -36,6 +44,7 @@ public final class ImageStore implements AutoCloseable {
     private final Env<byte[]> env;
     private final Dbi<byte[]> pictures;
     private final AtomicInteger dropped = new AtomicInteger();
+    private boolean full;
 
     private ImageStore(Path folder, Env<byte[]> env, Dbi<byte[]> pictures) {
         this.folder = folder;
@@ -119,9 +128,22 @@ public final class ImageStore implements AutoCloseable {
                 .putInt((int) crc.getValue())
                 .put(pixels);
         synchronized (this) {
+            if (full) {
+                return;
+            }
             try (Txn<byte[]> txn = env.txnWrite()) {
                 pictures.put(txn, key, value);
                 txn.commit();
+            } catch (LmdbException e) {
+                // the run goes on: the pictures not stored are decoded from the photos
+                full = true;
+                log.warn(
+                        "the image store {} takes no more pictures ({}): training goes on and"
+                                + " decodes the photos it lacks; free room on its volume (about"
+                                + " {} KB per photo) or leave spec.dataset.imageStore out",
+                        folder,
+                        e.getMessage(),
+                        value.length >> 10);
             }
         }
     }

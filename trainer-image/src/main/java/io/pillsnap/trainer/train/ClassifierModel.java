@@ -11,9 +11,12 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import io.pillsnap.api.artifact.Preprocessing;
 import io.pillsnap.trainer.data.Batch;
 import io.pillsnap.trainer.model.EfficientNetV2;
 import io.pillsnap.trainer.model.EfficientNetV2Config;
+import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -32,14 +35,17 @@ public final class ClassifierModel implements AutoCloseable {
     private final NDManager manager;
     private final Device device;
     private final int imageSize;
+    private final Preprocessing preprocessing;
     private final Map<String, Parameter> parameters;
     private final Map<String, Parameter> trainable = new LinkedHashMap<>();
+    private volatile int failAbove;
 
     public ClassifierModel(
             EfficientNetV2Config config, int numClasses, int imageSize, Device device, long seed) {
         this.network = new EfficientNetV2(config, numClasses);
         this.device = device;
         this.imageSize = imageSize;
+        this.preprocessing = config.flavour().preprocessing(imageSize);
         this.manager = NDManager.newBaseManager(device);
         Engine.getInstance().setRandomSeed((int) seed);
         network.initialize(manager, DataType.FLOAT32, new Shape(1, 3, imageSize, imageSize));
@@ -78,19 +84,53 @@ public final class ClassifierModel implements AutoCloseable {
             float learningRate,
             float labelSmoothing,
             float clipNorm) {
+        return trainStep(
+                batch, batch.size(), optimizer, average, learningRate, labelSmoothing, clipNorm);
+    }
+
+    /**
+     * One optimisation step on a batch, its gradient accumulated over micro-batches of at most
+     * {@code microBatch} pictures (each one's loss weighted by its share of the batch), so that a
+     * batch too large for the device memory still makes one step of the same global batch. Batch
+     * normalisation sees each micro-batch's statistics, as in PyTorch's gradient accumulation.
+     *
+     * @return the batch's mean loss
+     */
+    public float trainStep(
+            Batch batch,
+            int microBatch,
+            AdamW optimizer,
+            WeightAverage average,
+            float learningRate,
+            float labelSmoothing,
+            float clipNorm) {
         ParameterStore store = new ParameterStore(manager, false);
-        float loss;
+        float loss = 0;
         try (NDManager scope = manager.newSubManager();
                 ai.djl.ndarray.NDScope arrays = new ai.djl.ndarray.NDScope()) {
             arrays.suppressNotUsedWarning();
-            NDArray images = input(batch, scope);
-            NDArray labels = scope.create(batch.labels()).toType(DataType.INT32, false);
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray logits =
-                        network.forward(store, new NDList(images), true).singletonOrThrow();
-                NDArray value = smoothedCrossEntropy(logits, labels, labelSmoothing);
-                collector.backward(value);
-                loss = value.getFloat();
+            try {
+                for (int from = 0; from < batch.size(); from += microBatch) {
+                    Batch part = slice(batch, from, Math.min(batch.size(), from + microBatch));
+                    checkMemory(part.size());
+                    NDArray images = input(part, scope);
+                    NDArray labels = scope.create(part.labels()).toType(DataType.INT32, false);
+                    try (GradientCollector collector =
+                            Engine.getInstance().newGradientCollector()) {
+                        NDArray logits =
+                                network.forward(store, new NDList(images), true).singletonOrThrow();
+                        NDArray value = smoothedCrossEntropy(logits, labels, labelSmoothing);
+                        float share = (float) part.size() / batch.size();
+                        // gradients add up over the backward passes until the optimizer step
+                        collector.backward(
+                                share == 1f ? value : value.mul(Tensors.scalar(value, share)));
+                        loss += value.getFloat() * share;
+                    }
+                }
+            } catch (RuntimeException e) {
+                // nothing of a failed step may reach the next one
+                zeroGradients();
+                throw e;
             }
             if (!Float.isFinite(loss)) {
                 throw new IllegalStateException(
@@ -149,8 +189,34 @@ public final class ClassifierModel implements AutoCloseable {
         }
     }
 
-    /** Whether a batch of this size fits in memory for a training step (GPU batch sizing). */
+    /**
+     * Whether a batch of this size fits in memory for a training step (GPU batch sizing). The probe
+     * leaves the model as it was: weights, gradients and batch-norm running statistics.
+     */
     public boolean fits(int batchSize) {
+        Map<String, NDArray> statistics = new LinkedHashMap<>();
+        parameters.forEach(
+                (name, parameter) -> {
+                    if (!trainable.containsKey(name)) {
+                        statistics.put(name, parameter.getArray().duplicate());
+                    }
+                });
+        try {
+            return probe(batchSize);
+        } finally {
+            statistics.forEach(
+                    (name, saved) -> {
+                        Tensors.copyInto(parameters.get(name).getArray(), saved);
+                        saved.close();
+                    });
+            zeroGradients();
+        }
+    }
+
+    private boolean probe(int batchSize) {
+        if (failAbove > 0 && batchSize > failAbove) {
+            return false;
+        }
         Batch probe =
                 new Batch(
                         0,
@@ -170,23 +236,81 @@ public final class ClassifierModel implements AutoCloseable {
                                 .singletonOrThrow();
                 collector.backward(logits.sum());
             }
-            trainable
-                    .values()
-                    .forEach(p -> p.getArray().getGradient().subi(p.getArray().getGradient()));
             return true;
         } catch (EngineException e) {
-            if (String.valueOf(e.getMessage()).toLowerCase().contains("out of memory")) {
+            if (isOutOfMemory(e)) {
                 return false;
             }
             throw e;
         }
     }
 
+    /** Whether libtorch failed for lack of device memory (CUDA's and the CPU allocator's words). */
+    public static boolean isOutOfMemory(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
+            if (t instanceof EngineException
+                    && (message.contains("out of memory") || message.contains("cannot allocate"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * For tests of the out-of-memory path on a CPU: forward passes of more than {@code images}
+     * pictures fail as CUDA does when memory runs out. 0: never.
+     */
+    void failForwardsAbove(int images) {
+        this.failAbove = images;
+    }
+
+    private void checkMemory(int images) {
+        if (failAbove > 0 && images > failAbove) {
+            throw new EngineException(
+                    "CUDA out of memory (injected: more than " + failAbove + " images)");
+        }
+    }
+
+    private void zeroGradients() {
+        trainable.values().stream()
+                .map(p -> p.getArray().getGradient())
+                .forEach(gradient -> gradient.subi(gradient));
+    }
+
+    private Batch slice(Batch batch, int from, int to) {
+        if (from == 0 && to == batch.size()) {
+            return batch;
+        }
+        int plane = 3 * imageSize * imageSize;
+        long[] labels = java.util.Arrays.copyOfRange(batch.labels(), from, to);
+        if (batch.pixels() != null) {
+            return new Batch(
+                    batch.index(),
+                    null,
+                    java.util.Arrays.copyOfRange(batch.pixels(), from * plane, to * plane),
+                    labels,
+                    to - from);
+        }
+        return new Batch(
+                batch.index(),
+                java.util.Arrays.copyOfRange(batch.images(), from * plane, to * plane),
+                null,
+                labels,
+                to - from);
+    }
+
     /**
      * The batch as a tensor that libtorch owns: DJL's create() borrows the memory of a Java direct
-     * buffer, and the backward pass reads the input again long after the forward.
+     * buffer, and the backward pass reads the input again long after the forward. A batch of bytes
+     * crosses to the device as bytes (a quarter of the floats) and is normalised there, with the
+     * same float operations as {@link io.pillsnap.api.artifact.Preprocessing#normalise}: x * scale
+     * - shift per channel.
      */
     private NDArray input(Batch batch, NDManager scope) {
+        if (batch.pixels() != null) {
+            return normalised(batch.pixels(), batch.size(), scope);
+        }
         int length = batch.size() * 3 * imageSize * imageSize;
         return Tensors.owned(
                 scope,
@@ -195,6 +319,27 @@ public final class ClassifierModel implements AutoCloseable {
                 length,
                 new Shape(batch.size(), 3, imageSize, imageSize),
                 device);
+    }
+
+    private NDArray normalised(byte[] pixels, int size, NDManager scope) {
+        float[] scale = new float[3];
+        float[] shift = new float[3];
+        for (int c = 0; c < 3; c++) {
+            scale[c] = (float) (1.0 / (255.0 * preprocessing.std().get(c)));
+            shift[c] = (float) (preprocessing.mean().get(c) / preprocessing.std().get(c));
+        }
+        Shape perChannel = new Shape(1, 3, 1, 1);
+        NDArray borrowed =
+                scope.create(
+                        ByteBuffer.wrap(pixels, 0, size * 3 * imageSize * imageSize),
+                        new Shape(size, 3, imageSize, imageSize),
+                        DataType.UINT8);
+        NDArray bytes = device.isGpu() ? borrowed.toDevice(device, true) : borrowed.duplicate();
+        Reference.reachabilityFence(borrowed);
+        borrowed.close();
+        return bytes.toType(DataType.FLOAT32, false)
+                .mul(Tensors.owned(scope, scale, 0, 3, perChannel, device))
+                .sub(Tensors.owned(scope, shift, 0, 3, perChannel, device));
     }
 
     private static NDArray smoothedCrossEntropy(NDArray logits, NDArray labels, float smoothing) {

@@ -22,7 +22,6 @@ import io.pillsnap.trainer.config.TrainerSettings;
 import io.pillsnap.trainer.data.Augmenter;
 import io.pillsnap.trainer.data.Batch;
 import io.pillsnap.trainer.data.BatchLoader;
-import io.pillsnap.trainer.data.ComboCrops;
 import io.pillsnap.trainer.data.DataException;
 import io.pillsnap.trainer.data.ImageSource;
 import io.pillsnap.trainer.data.ImageStore;
@@ -58,9 +57,6 @@ import org.slf4j.LoggerFactory;
 public final class ClassifierTraining {
 
     public static final String CLASSIFIER_FILE = "classifier.onnx";
-
-    /** The reference mixed single-pill photos and combination crops 3:1. */
-    static final int SINGLES_PER_CROP = 3;
 
     private static final Logger log = LoggerFactory.getLogger(ClassifierTraining.class);
 
@@ -101,8 +97,8 @@ public final class ClassifierTraining {
         EfficientNetV2Config architecture = EfficientNetV2Config.of(spec.model().classifier());
         Preprocessing preprocessing = architecture.flavour().preprocessing(size);
         long budget = (long) (Runtime.getRuntime().maxMemory() * settings.cacheMemoryFraction());
-        int cacheSide = (int) Math.ceil(size * settings.cacheScale());
-        List<Sample> trainSamples = trainingSamples(sample);
+        int cacheSide = ImagePreparation.cacheSide(config);
+        List<Sample> trainSamples = ImagePreparation.trainingSamples(config, sample);
         ImageStore store = openStore();
         ImageSource train =
                 ImageSource.load(
@@ -111,7 +107,7 @@ public final class ClassifierTraining {
                         store == null
                                 ? null
                                 : new ImageSource.Prepared(
-                                        store, "shorter side " + cacheSide + ", opencv"),
+                                        store, ImagePreparation.preparation(cacheSide)),
                         (long) cacheSide * cacheSide * 4,
                         settings.effectiveWorkers(),
                         budget * 4 / 5,
@@ -159,7 +155,6 @@ public final class ClassifierTraining {
                     size,
                     device);
             PretrainedImport.Imported pretrained = initialise(model);
-            int batchSize = batchSize(model, device);
             TrainingSpec training = spec.training();
             AdamW optimizer = new AdamW(model.trainable(), training.weightDecay().floatValue());
             WeightAverage average =
@@ -168,6 +163,10 @@ public final class ClassifierTraining {
                                     model.parameters(), training.emaDecay().floatValue())
                             : null;
             TrainingState state = resume(model, optimizer, average, sample, classMapSha256);
+            // sized with the optimizer's moments and the weight average in memory; a resumed run
+            // keeps the batch its checkpoint was trained with
+            int batchSize = state.batchSize() > 0 ? state.batchSize() : batchSize(model, device);
+            state = state.withBatchSize(batchSize);
             int batchesPerEpoch = batchesPerEpoch(train.size(), batchSize);
             LearningRateSchedule schedule =
                     new LearningRateSchedule(
@@ -296,39 +295,8 @@ public final class ClassifierTraining {
     }
 
     private ImageStore openStore() {
-        String setting = settings.imageStore();
-        if (setting == null || setting.isBlank()) {
-            return null;
-        }
-        Path folder = Path.of(setting);
-        if (!folder.isAbsolute()) {
-            Path runs = dir.root().toAbsolutePath().getParent();
-            folder = (runs.getParent() == null ? runs : runs.getParent()).resolve(setting);
-        }
-        return ImageStore.open(folder, ImageStore.DEFAULT_MAP_BYTES);
-    }
-
-    /**
-     * The classifier's training photos: the sampled single-pill photos and, when the stage trains
-     * the detector too (the two-stage pipeline), crops of the combination photos' pills (one for
-     * every {@link #SINGLES_PER_CROP} single photos, as the reference mixed them), so that it
-     * learns what the detector will hand it.
-     */
-    private List<Sample> trainingSamples(StageSample sample) {
-        if (!config.spec().tasks().contains(io.pillsnap.api.v1alpha1.spec.Task.DETECTION)) {
-            return sample.train();
-        }
-        List<Sample> crops = ComboCrops.of(sample, sample.train().size() / SINGLES_PER_CROP, seed);
-        if (crops.isEmpty()) {
-            return sample.train();
-        }
-        List<Sample> all = new ArrayList<>(sample.train());
-        all.addAll(crops);
-        log.info(
-                "classifier: {} pill crops of combination photos added to {} single-pill photos",
-                crops.size(),
-                sample.train().size());
-        return List.copyOf(all);
+        Path folder = ImagePreparation.storeFolder(config, dir.root());
+        return folder == null ? null : ImageStore.open(folder, ImageStore.DEFAULT_MAP_BYTES);
     }
 
     /**
@@ -360,6 +328,7 @@ public final class ClassifierTraining {
         private int imagesThisStart;
         private long busyNanos;
         private final StepTimes times = new StepTimes();
+        private final MicroBatching microBatching;
         private double rate;
         private double lastEvalSeconds;
 
@@ -386,6 +355,7 @@ public final class ClassifierTraining {
             this.val = val;
             this.preprocessing = preprocessing;
             this.batchSize = batchSize;
+            this.microBatching = new MicroBatching(batchSize);
             this.batchesPerEpoch = batchesPerEpoch;
             this.sample = sample;
             this.augmenter = new Augmenter(settings.augmentation(), preprocessing.imageSize());
@@ -435,16 +405,18 @@ public final class ClassifierTraining {
             if (loader == null) {
                 loader =
                         new BatchLoader(
-                                train,
-                                BatchLoader.shuffled(train.size(), seed, epoch),
-                                batchSize,
-                                nextBatch,
-                                augmenter,
-                                preprocessing,
-                                seed,
-                                epoch,
-                                settings.effectiveWorkers(),
-                                settings.prefetchBatches());
+                                        train,
+                                        BatchLoader.shuffled(train.size(), seed, epoch),
+                                        batchSize,
+                                        nextBatch,
+                                        augmenter,
+                                        preprocessing,
+                                        seed,
+                                        epoch,
+                                        settings.effectiveWorkers(),
+                                        settings.prefetchBatches())
+                                // bytes to the device, normalised there
+                                .bytes();
             }
             long begin = System.nanoTime();
             Batch batch = loader.next();
@@ -454,14 +426,30 @@ public final class ClassifierTraining {
             // makes a resumed epoch draw what the uninterrupted one drew
             Engine.getInstance().setRandomSeed((int) BatchLoader.mix(seed, epoch, batch.index()));
             float learningRate = (float) schedule.rateAt(step);
-            float loss =
-                    model.trainStep(
-                            batch,
-                            optimizer,
-                            average,
-                            learningRate,
-                            training.labelSmoothing().floatValue(),
-                            training.gradientClipNorm().floatValue());
+            float loss;
+            try {
+                loss =
+                        microBatching.step(
+                                micro ->
+                                        model.trainStep(
+                                                batch,
+                                                micro,
+                                                optimizer,
+                                                average,
+                                                learningRate,
+                                                training.labelSmoothing().floatValue(),
+                                                training.gradientClipNorm().floatValue()));
+            } catch (MicroBatching.OutOfDeviceMemoryException e) {
+                saveLast();
+                throw new IllegalStateException(
+                        e.getMessage()
+                                + "; saved "
+                                + lastCheckpoint()
+                                + " at "
+                                + position()
+                                + ", which a rerun resumes from",
+                        e);
+            }
             step++;
             nextBatch = batch.index() + 1;
             lossSum += (double) loss * batch.size();
@@ -889,11 +877,21 @@ public final class ClassifierTraining {
         if (!device.isGpu()) {
             return settings.cpuBatchSize();
         }
-        int size = Integer.highestOneBit(settings.maxGpuBatchSize());
+        int size = largestFitting(model, settings.maxGpuBatchSize());
+        log.info(
+                "batch size auto: {} fits the GPU with the optimizer state{} (batch-norm"
+                        + " statistics untouched by the probe)",
+                size,
+                config.spec().training().emaDecay() > 0 ? " and the weight average" : "");
+        return size;
+    }
+
+    /** The largest power of two up to {@code max} whose training step fits in memory. */
+    static int largestFitting(ClassifierModel model, int max) {
+        int size = Integer.highestOneBit(max);
         while (size > 1 && !model.fits(size)) {
             size /= 2;
         }
-        log.info("batch size auto: {} fits the GPU", size);
         return size;
     }
 

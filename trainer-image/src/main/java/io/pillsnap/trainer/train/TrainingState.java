@@ -27,7 +27,8 @@ public record TrainingState(
         int epochsWithoutImprovement,
         List<EpochMetrics> history,
         double epochLossSum,
-        int epochImages) {
+        int epochImages,
+        int batchSize) {
 
     public TrainingState {
         history = history == null ? List.of() : List.copyOf(history);
@@ -35,7 +36,28 @@ public record TrainingState(
 
     public static TrainingState start(String runId, int numClasses, String classMapSha256) {
         return new TrainingState(
-                runId, numClasses, classMapSha256, 0, 0, 0, -1, 0, 0, List.of(), 0, 0);
+                runId, numClasses, classMapSha256, 0, 0, 0, -1, 0, 0, List.of(), 0, 0, 0);
+    }
+
+    /**
+     * With the batch size the run trains with, kept in every checkpoint so that a resume (on
+     * another GPU, say) keeps the batches and the schedule; 0 in checkpoints written before.
+     */
+    public TrainingState withBatchSize(int size) {
+        return new TrainingState(
+                runId,
+                numClasses,
+                classMapSha256,
+                epochsDone,
+                nextBatch,
+                step,
+                bestTop1,
+                bestEpoch,
+                epochsWithoutImprovement,
+                history,
+                epochLossSum,
+                epochImages,
+                size);
     }
 
     public TrainingState midEpoch(int nextBatch, long step, double lossSum, int images) {
@@ -51,7 +73,8 @@ public record TrainingState(
                 epochsWithoutImprovement,
                 history,
                 lossSum,
-                images);
+                images,
+                batchSize);
     }
 
     /** After an epoch and its evaluation. */
@@ -71,7 +94,8 @@ public record TrainingState(
                 improved ? 0 : epochsWithoutImprovement + 1,
                 newHistory,
                 0,
-                0);
+                0,
+                batchSize);
     }
 
     public boolean improvedLastEpoch() {

@@ -326,6 +326,45 @@ class TrainingRunTest {
                 .isEqualTo(first.classifier().state().history().get(0).top1());
     }
 
+    @Test
+    void prepareBuildsTheStoreTheStageNamesAndTheRunReadsEveryPictureFromIt() throws IOException {
+        Path stage = folder.resolve("prepared-stage.yaml");
+        Files.writeString(
+                stage,
+                Files.readString(TestStageFiles.write(folder, "prepared", CLASSES, IMAGES, 1))
+                        .replace("valFraction: 0.25}", "valFraction: 0.25, imageStore: shared}"));
+        Path runs = folder.resolve("prepared-stage").resolve("runs");
+        // where a run writing into runs/<run> finds spec.dataset.imageStore "shared"
+        Path store = runs.getParent().resolve("shared");
+
+        int exit =
+                io.pillsnap.trainer.TrainerMain.commandLine()
+                        .execute(
+                                "prepare",
+                                "--stage",
+                                stage.toString(),
+                                "--data",
+                                data.toString(),
+                                "--image-store",
+                                store.toString());
+        TrainConfig config = config(stage, runs.resolve("first"), null, data, null);
+        ImagePreparation.Summary again = ImagePreparation.build(config, d -> {}, store);
+        TrainResult run = TrainingRun.run(config, StopSignal.manual(), d -> {});
+
+        assertThat(exit).isZero();
+        int pictures = run.sample().train().size();
+        assertThat(ImagePreparation.storeFolder(config, runs.resolve("first"))).isEqualTo(store);
+        // the second build found every picture stored: nothing prepared again
+        assertThat(again.pictures()).isEqualTo(pictures);
+        assertThat(again.alreadyStored()).isEqualTo(pictures);
+        assertThat(again.stored()).isEqualTo(pictures);
+        // and the run added nothing: it read every training picture from the store
+        try (var opened = io.pillsnap.trainer.data.ImageStore.open(store, 1L << 30)) {
+            assertThat(opened.size()).isEqualTo(pictures);
+        }
+        assertThat(run.classifier().state().history()).hasSize(1);
+    }
+
     private static TrainConfig config(Path stageFile, Path output, Path resumeFrom) {
         return config(stageFile, output, resumeFrom, data);
     }
