@@ -141,6 +141,8 @@ public final class LoaderBench implements Callable<Integer> {
                             epoch,
                             threads,
                             threads * 2)) {
+                // as training: batches of bytes, normalised on the model's device
+                loader.bytes();
                 while (loader.hasNext()) {
                     inputs += loader.next().size();
                 }
