@@ -11,6 +11,7 @@ import io.pillsnap.trainer.config.TrainerDefaults;
 import io.pillsnap.trainer.config.TrainerSettings;
 import io.pillsnap.trainer.data.DataException;
 import io.pillsnap.trainer.export.ManifestWriter;
+import io.pillsnap.trainer.train.ClassifierModel;
 import io.pillsnap.trainer.train.RunDirectory;
 import io.pillsnap.trainer.train.StopSignal;
 import io.pillsnap.trainer.train.StoppedException;
@@ -247,7 +248,15 @@ public final class TrainCommand implements Callable<Integer> {
                         pretrained,
                         flavour == null ? null : flavour(flavour));
         PillsnapStage loaded = TrainConfig.loadStage(stage, overrides);
-        TrainerSettings settings = TrainerDefaults.forStage(defaults, loaded.getSpec().stage());
+        TrainerSettings configured = TrainerDefaults.forStage(defaults, loaded.getSpec().stage());
+        boolean gpu = ClassifierModel.device(device).isGpu();
+        TrainerSettings settings = configured.forDevice(gpu);
+        log.info(
+                "{} loader workers ({})",
+                settings.workers(),
+                configured.workers() > 0
+                        ? "workers in the trainer defaults"
+                        : gpu ? "auto: all cores but one beside a GPU" : "auto: half the cores");
         if (maxBatches != null && maxBatches < 1) {
             throw new ConfigException("--max-batches must be at least 1");
         }

@@ -93,8 +93,35 @@ public record TrainerSettings(
         return this;
     }
 
+    /** The loader threads: {@code workers}, or when 0 half the cores (min 1). */
     public int effectiveWorkers() {
         return workers > 0 ? workers : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+    }
+
+    /**
+     * With {@code workers: 0} resolved for the device: on a GPU the model leaves the cores to the
+     * loader, so all but one load pictures; on the CPU libtorch computes there, so half do.
+     */
+    public TrainerSettings forDevice(boolean gpu) {
+        if (workers > 0) {
+            return this;
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        return new TrainerSettings(
+                gpu ? Math.max(1, cores - 1) : Math.max(1, cores / 2),
+                prefetchBatches,
+                cacheMemoryFraction,
+                cacheScale,
+                cpuBatchSize,
+                maxGpuBatchSize,
+                evalBatchSize,
+                latencySamples,
+                logEveryBatches,
+                minLearningRateFraction,
+                augmentation,
+                export,
+                synthetic,
+                imageStore);
     }
 
     private static void require(boolean ok, String key, Object value, String allowed) {
