@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.opencv.core.Mat;
@@ -123,6 +124,23 @@ public final class ImageDecoder {
     public static Header header(byte[] bytes) throws UnreadableImageException {
         try (ImageInputStream in =
                 new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            return header(in);
+        } catch (IOException e) {
+            throw new UnreadableImageException("not a readable image: " + e.getMessage());
+        }
+    }
+
+    /** The format and size the file's header claims, reading only the header. */
+    public static Header header(Path file) throws UnreadableImageException {
+        try (ImageInputStream in = new FileImageInputStream(file.toFile())) {
+            return header(in);
+        } catch (IOException e) {
+            throw new UnreadableImageException("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static Header header(ImageInputStream in) throws UnreadableImageException {
+        try {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 throw new UnreadableImageException("not a PNG, JPEG or BMP image");

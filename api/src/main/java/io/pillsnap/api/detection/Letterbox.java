@@ -20,7 +20,7 @@ public record Letterbox(int size) {
     }
 
     public Letterboxed apply(RgbImage photo) {
-        double scale = Math.min((double) size / photo.width(), (double) size / photo.height());
+        double scale = scale(photo.width(), photo.height());
         int width = Math.max(1, (int) Math.round(photo.width() * scale));
         int height = Math.max(1, (int) Math.round(photo.height() * scale));
         int left = (size - width) / 2;
@@ -35,6 +35,32 @@ public record Letterbox(int size) {
         }
         return new Letterboxed(
                 new RgbImage(size, size, canvas), scale, left, top, photo.width(), photo.height());
+    }
+
+    /**
+     * A picture this letterbox made earlier from a photo of that size (kept in an image store),
+     * with its transform computed again.
+     */
+    public Letterboxed of(RgbImage boxed, int photoWidth, int photoHeight) {
+        if (boxed.width() != size || boxed.height() != size) {
+            throw new IllegalArgumentException(
+                    "a "
+                            + boxed.width()
+                            + " x "
+                            + boxed.height()
+                            + " picture is no "
+                            + size
+                            + " letterbox");
+        }
+        double scale = scale(photoWidth, photoHeight);
+        int width = Math.max(1, (int) Math.round(photoWidth * scale));
+        int height = Math.max(1, (int) Math.round(photoHeight * scale));
+        return new Letterboxed(
+                boxed, scale, (size - width) / 2, (size - height) / 2, photoWidth, photoHeight);
+    }
+
+    private double scale(int photoWidth, int photoHeight) {
+        return Math.min((double) size / photoWidth, (double) size / photoHeight);
     }
 
     /** The detector's input of a letterboxed picture: CHW floats, RGB scaled to [0, 1]. */

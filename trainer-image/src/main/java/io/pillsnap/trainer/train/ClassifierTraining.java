@@ -99,7 +99,7 @@ public final class ClassifierTraining {
         long budget = (long) (Runtime.getRuntime().maxMemory() * settings.cacheMemoryFraction());
         int cacheSide = ImagePreparation.cacheSide(config);
         List<Sample> trainSamples = ImagePreparation.trainingSamples(config, sample);
-        ImageStore store = openStore();
+        ImageStore store = run.images().get();
         ImageSource train =
                 ImageSource.load(
                         trainSamples,
@@ -119,8 +119,6 @@ public final class ClassifierTraining {
                     store.folder(),
                     store.size(),
                     store.dropped());
-            // kept open while training: pictures beyond the memory budget are read through it
-            stores.add(store);
         }
         ImageSource val =
                 HeldOut.load(
@@ -193,7 +191,6 @@ public final class ClassifierTraining {
                     started);
         } catch (RuntimeException e) {
             model.close();
-            closeStores();
             throw e;
         }
     }
@@ -281,22 +278,6 @@ public final class ClassifierTraining {
                 epochs.pretrained,
                 trainRate,
                 metricsJson);
-    }
-
-    /**
-     * The prepared image store of the trainer settings' {@code imageStore} (a relative folder sits
-     * beside the stage's runs folder, so that reruns share it); null when none is set.
-     */
-    private final List<ImageStore> stores = new ArrayList<>();
-
-    private void closeStores() {
-        stores.forEach(ImageStore::close);
-        stores.clear();
-    }
-
-    private ImageStore openStore() {
-        Path folder = ImagePreparation.storeFolder(config, dir.root());
-        return folder == null ? null : ImageStore.open(folder, ImageStore.DEFAULT_MAP_BYTES);
     }
 
     /**
@@ -647,7 +628,6 @@ public final class ClassifierTraining {
         public void close() {
             closeLoader();
             model.close();
-            closeStores();
         }
     }
 

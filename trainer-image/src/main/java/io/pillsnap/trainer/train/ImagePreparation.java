@@ -1,14 +1,19 @@
 package io.pillsnap.trainer.train;
 
+import io.pillsnap.api.detection.Letterbox;
+import io.pillsnap.api.v1alpha1.spec.DetectorSpec;
 import io.pillsnap.api.v1alpha1.spec.Task;
 import io.pillsnap.trainer.config.TrainConfig;
 import io.pillsnap.trainer.data.ComboCrops;
 import io.pillsnap.trainer.data.DatasetPreparation;
 import io.pillsnap.trainer.data.ImageSource;
 import io.pillsnap.trainer.data.ImageStore;
+import io.pillsnap.trainer.data.LabelledImage;
 import io.pillsnap.trainer.data.Sample;
 import io.pillsnap.trainer.data.SkipReport;
 import io.pillsnap.trainer.data.StageSample;
+import io.pillsnap.trainer.data.detection.DetectionPhotos;
+import io.pillsnap.trainer.train.detection.DetectorTraining;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +37,7 @@ public final class ImagePreparation {
 
     private ImagePreparation() {}
 
-    /** What {@link #build} did. */
+    /** What {@link #build} did: pictures counts the classifier's and the detector's. */
     public record Summary(
             Path store,
             int pictures,
@@ -130,21 +135,43 @@ public final class ImagePreparation {
                     0,
                     skipped,
                     progress(pictures.size(), started));
+            int detectorPhotos = 0;
+            if (config.spec().tasks().contains(Task.DETECTION)) {
+                DetectorSpec detector = config.spec().model().detector();
+                List<LabelledImage> photos =
+                        new ArrayList<>(
+                                DetectorTraining.trainingPhotos(detector, sample, config.seed()));
+                photos.addAll(sample.combinationVal());
+                log.info(
+                        "image store {}: preparing {} detector photos letterboxed to {} px",
+                        folder,
+                        photos.size(),
+                        detector.imageSize());
+                detectorPhotos =
+                        DetectionPhotos.load(
+                                        photos,
+                                        new Letterbox(detector.imageSize()),
+                                        store,
+                                        workers,
+                                        skipped,
+                                        progress(photos.size(), System.nanoTime()))
+                                .size();
+            }
             Summary summary =
                     new Summary(
                             folder,
-                            pictures.size(),
+                            pictures.size() + detectorPhotos,
                             before,
                             store.size(),
                             store.dropped(),
                             skipped.total(),
                             (System.nanoTime() - started) / 1e9);
             log.info(
-                    "image store {}: {} pictures, {} were stored already, {} stored now ({}"
-                            + " damaged entries prepared again, {} unreadable photos) in {} s",
+                    "image store {}: {} pictures, {} entries before, {} stored now ({}"
+                            + " damaged entries prepared again, {} photos skipped) in {} s",
                     folder,
                     summary.pictures(),
-                    Math.min(before, summary.pictures()),
+                    before,
                     summary.stored() - before,
                     summary.damaged(),
                     summary.unreadable(),

@@ -5,15 +5,16 @@ import io.pillsnap.trainer.config.TrainerSettings;
 import io.pillsnap.trainer.progress.TensorBoardWriter;
 
 /**
- * What every task of a run shares: its configuration, folder, TensorBoard, stop signal and the
- * progress the trainer reports at /progress.
+ * What every task of a run shares: its configuration, folder, TensorBoard, stop signal, the
+ * progress the trainer reports at /progress, and the prepared image store.
  */
 public record RunContext(
         TrainConfig config,
         RunDirectory dir,
         TensorBoardWriter board,
         StopSignal stop,
-        Progress progress) {
+        Progress progress,
+        RunImageStore images) {
 
     public TrainerSettings settings() {
         return config.settings();

@@ -36,6 +36,7 @@ public final class TrainingRun {
     private final RunDirectory dir;
     private final ProgressServer progress;
     private final TensorBoardWriter board;
+    private final RunImageStore images;
     private final TaskSnapshots snapshots = new TaskSnapshots();
     private java.util.function.Consumer<String> turns;
 
@@ -46,6 +47,7 @@ public final class TrainingRun {
         this.synthetic = synthetic;
         this.dir = RunDirectory.create(config.output());
         this.board = TensorBoardWriter.create(dir.tensorboard(), host());
+        this.images = new RunImageStore(ImagePreparation.storeFolder(config, dir.root()));
         this.progress =
                 config.progressPort() < 0
                         ? null
@@ -87,6 +89,7 @@ public final class TrainingRun {
             return run.execute();
         } finally {
             run.board.close();
+            run.images.close();
             if (run.progress != null) {
                 run.progress.close();
             }
@@ -122,7 +125,8 @@ public final class TrainingRun {
                                         task,
                                         progress(
                                                 phase, epoch, epochs, batch, batches, loss, lr,
-                                                rate, best, eta, task, null)));
+                                                rate, best, eta, task, null)),
+                        images);
         GpuSwitches.apply(ClassifierModel.device(config.device())).forEach(log::info);
         boolean classifies = spec.tasks().contains(Task.CLASSIFICATION);
         boolean detects = spec.tasks().contains(Task.DETECTION);

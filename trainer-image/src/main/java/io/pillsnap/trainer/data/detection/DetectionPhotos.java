@@ -5,21 +5,25 @@ import io.pillsnap.api.artifact.ImageDecoder.UnreadableImageException;
 import io.pillsnap.api.artifact.RgbImage;
 import io.pillsnap.api.detection.Box;
 import io.pillsnap.api.detection.Letterbox;
+import io.pillsnap.trainer.data.ImageStore;
 import io.pillsnap.trainer.data.LabelledImage;
+import io.pillsnap.trainer.data.LoaderPool;
+import io.pillsnap.trainer.data.Sample;
 import io.pillsnap.trainer.data.SkipReport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
 /**
  * Decodes the photos a detector trains or is scored on, letterboxes each once to the input size and
- * keeps it in memory with its boxes. A photo without a box teaches nothing and is skipped as
- * unlabelled; an unreadable one is skipped as such.
+ * keeps it in memory with its boxes; with an image store, letterboxed pictures are read from it
+ * (the transform is computed again from the photo's header) and the ones decoded are stored. A
+ * photo without a box teaches nothing and is skipped as unlabelled; an unreadable one is skipped as
+ * such.
  */
 public final class DetectionPhotos {
 
@@ -31,7 +35,18 @@ public final class DetectionPhotos {
             int threads,
             SkipReport skipped,
             IntConsumer progress) {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
+        return load(photos, letterbox, null, threads, skipped, progress);
+    }
+
+    /** As above, through {@code store} (null: none). */
+    public static List<BoxedPhoto> load(
+            List<LabelledImage> photos,
+            Letterbox letterbox,
+            ImageStore store,
+            int threads,
+            SkipReport skipped,
+            IntConsumer progress) {
+        ExecutorService pool = LoaderPool.of(threads);
         AtomicInteger done = new AtomicInteger();
         try {
             List<Future<BoxedPhoto>> futures = new ArrayList<>();
@@ -39,7 +54,7 @@ public final class DetectionPhotos {
                 futures.add(
                         pool.submit(
                                 () -> {
-                                    BoxedPhoto boxed = readOrNull(photo, letterbox, skipped);
+                                    BoxedPhoto boxed = readOrNull(photo, letterbox, store, skipped);
                                     progress.accept(done.incrementAndGet());
                                     return boxed;
                                 }));
@@ -57,13 +72,16 @@ public final class DetectionPhotos {
             throw new IllegalStateException("interrupted while decoding photos", e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("decoding photos failed", e.getCause());
-        } finally {
-            pool.shutdownNow();
         }
     }
 
+    /** The preparation of a detector's pictures, part of their store keys. */
+    public static String preparation(Letterbox letterbox) {
+        return "letterbox " + letterbox.size() + ", opencv";
+    }
+
     private static BoxedPhoto readOrNull(
-            LabelledImage photo, Letterbox letterbox, SkipReport skipped) {
+            LabelledImage photo, Letterbox letterbox, ImageStore store, SkipReport skipped) {
         List<Box> boxes =
                 photo.boxes().stream()
                         .filter(b -> b.width() > 0 && b.height() > 0)
@@ -77,8 +95,24 @@ public final class DetectionPhotos {
             return null;
         }
         try {
+            byte[] key =
+                    store == null
+                            ? null
+                            : ImageStore.key(new Sample(photo.image(), 0), preparation(letterbox));
+            RgbImage stored = store == null ? null : store.get(key);
+            if (stored != null) {
+                ImageDecoder.Header header = ImageDecoder.header(photo.image());
+                return new BoxedPhoto(
+                        photo.image(),
+                        letterbox.of(stored, header.width(), header.height()),
+                        boxes);
+            }
             RgbImage image = ImageDecoder.decode(photo.image(), ImageDecoder.DEFAULT_MAX_PIXELS);
-            return new BoxedPhoto(photo.image(), letterbox.apply(image), boxes);
+            Letterbox.Letterboxed boxed = letterbox.apply(image);
+            if (store != null) {
+                store.put(key, boxed.image());
+            }
+            return new BoxedPhoto(photo.image(), boxed, boxes);
         } catch (UnreadableImageException e) {
             skipped.skip(SkipReport.Reason.UNREADABLE_IMAGE, photo.image(), e.getMessage());
             return null;

@@ -123,12 +123,13 @@ public final class DetectorTraining {
         Letterbox letterbox = new Letterbox(size);
         int threads = run.settings().effectiveWorkers();
         SkipReport skipped = new SkipReport();
-        List<LabelledImage> trainPhotos = new ArrayList<>(sample.combinationTrain());
-        trainPhotos.addAll(singlePhotos(sample));
+        List<LabelledImage> trainPhotos =
+                trainingPhotos(spec, sample, run.config().spec().dataset().seed());
         List<BoxedPhoto> train =
                 DetectionPhotos.load(
                         trainPhotos,
                         letterbox,
+                        run.images().get(),
                         threads,
                         skipped,
                         HeldOut.decoded("detector training", trainPhotos.size()));
@@ -136,6 +137,7 @@ public final class DetectorTraining {
                 DetectionPhotos.load(
                         sample.combinationVal(),
                         letterbox,
+                        run.images().get(),
                         threads,
                         skipped,
                         HeldOut.decoded("detector validation", sample.combinationVal().size()));
@@ -263,14 +265,25 @@ public final class DetectorTraining {
      * The share {@code singlePhotoFraction} of the stage's single-pill training photos, with their
      * one box, drawn with the dataset's seed; none by default.
      */
-    private List<LabelledImage> singlePhotos(StageSample sample) {
+    /**
+     * The detector's training photos: the combination photos and, by {@code singlePhotoFraction},
+     * single-pill photos with their box (the same draw in every run).
+     */
+    public static List<LabelledImage> trainingPhotos(
+            DetectorSpec spec, StageSample sample, long seed) {
+        List<LabelledImage> photos = new ArrayList<>(sample.combinationTrain());
+        photos.addAll(singlePhotos(spec, sample, seed));
+        return photos;
+    }
+
+    private static List<LabelledImage> singlePhotos(
+            DetectorSpec spec, StageSample sample, long seed) {
         int count = (int) Math.round(spec.singlePhotoFraction() * sample.train().size());
         if (count == 0) {
             return List.of();
         }
         List<io.pillsnap.trainer.data.Sample> shuffled = new ArrayList<>(sample.train());
-        java.util.Collections.shuffle(
-                shuffled, new java.util.Random(run.config().spec().dataset().seed()));
+        java.util.Collections.shuffle(shuffled, new java.util.Random(seed));
         List<LabelledImage> photos = new ArrayList<>();
         for (io.pillsnap.trainer.data.Sample single : shuffled.subList(0, count)) {
             List<LabelledImage.Box> boxes = sample.singleBoxes().get(single.image());
