@@ -20,13 +20,15 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         header = "Build the prepared image store of a stage's training pictures.",
-        description = {
-            "Sample the stage as train does and decode, shrink (shorter side imageSize x",
-            "cacheScale) and store every classifier training picture the store lacks, in parallel,",
-            "with progress. Stopped, it goes on where it was; a damaged entry is prepared again.",
-            "Runs of the stage (spec.dataset.imageStore, or imageStore in the trainer defaults)",
-            "then read the pictures instead of decoding the photos."
-        })
+        description =
+                "Sample the stage as train does and decode, shrink (shorter side imageSize x"
+                        + " cacheScale) and store every classifier training picture the store"
+                        + " lacks, and for a stage with detection the detector's photos"
+                        + " letterboxed to its input size; in parallel on every core (or the"
+                        + " trainer defaults' workers), with progress. Stopped, it goes on where"
+                        + " it was; a damaged entry is prepared again. Runs of the stage"
+                        + " (spec.dataset.imageStore, or imageStore in the trainer defaults) then"
+                        + " read the pictures instead of decoding the photos.")
 public final class PrepareCommand implements Callable<Integer> {
 
     @Option(
@@ -58,7 +60,13 @@ public final class PrepareCommand implements Callable<Integer> {
     public Integer call() {
         try {
             PillsnapStage loaded = TrainConfig.loadStage(stage, TrainConfig.Overrides.none());
-            TrainerSettings settings = TrainerDefaults.forStage(defaults, loaded.getSpec().stage());
+            TrainerSettings configured =
+                    TrainerDefaults.forStage(defaults, loaded.getSpec().stage());
+            // no model runs beside the decoding: workers 0 means every core
+            TrainerSettings settings =
+                    configured.workers() > 0
+                            ? configured
+                            : configured.withWorkers(Runtime.getRuntime().availableProcessors());
             TrainConfig config =
                     new TrainConfig(
                             loaded, "prepare", data, store, null, null, -1, null, "cpu", settings);

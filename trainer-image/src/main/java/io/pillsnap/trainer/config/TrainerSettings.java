@@ -107,8 +107,13 @@ public record TrainerSettings(
             return this;
         }
         int cores = Runtime.getRuntime().availableProcessors();
+        return withWorkers(gpu ? Math.max(1, cores - 1) : Math.max(1, cores / 2));
+    }
+
+    /** With {@code workers} loader threads. */
+    public TrainerSettings withWorkers(int count) {
         return new TrainerSettings(
-                gpu ? Math.max(1, cores - 1) : Math.max(1, cores / 2),
+                count,
                 prefetchBatches,
                 cacheMemoryFraction,
                 cacheScale,

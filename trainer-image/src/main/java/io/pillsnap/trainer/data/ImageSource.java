@@ -156,7 +156,7 @@ public final class ImageSource {
                     images.add(image);
                 }
             }
-            if (!inMemory) {
+            if (!inMemory && memoryBudget > 0) {
                 log.info(
                         "{} pictures need about {} MB, over the {} MB cache budget: the {}"
                                 + " most recently used are kept, the others decoded on each read",
