@@ -7,6 +7,7 @@ import io.pillsnap.trainer.config.TrainConfig;
 import io.pillsnap.trainer.config.TrainerDefaults;
 import io.pillsnap.trainer.testing.TinyDatasets;
 import io.pillsnap.trainer.train.EpochMetrics;
+import io.pillsnap.trainer.train.ImagePreparation;
 import io.pillsnap.trainer.train.StopSignal;
 import io.pillsnap.trainer.train.StoppedException;
 import io.pillsnap.trainer.train.TrainResult;
@@ -23,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A stage with both tasks trains both models in one process, their steps interleaved by the spec's
- * ratio (1:2: one detector step, two classifier steps, repeating), and a run stopped in the middle
- * resumes both exactly.
+ * ratio (1:2: one detector step, two classifier steps, repeating); a run stopped in the middle
+ * resumes both exactly, and a run through an image store trains both exactly as one without it.
  */
 class InterleavedTrainingTest {
 
@@ -152,6 +153,47 @@ class InterleavedTrainingTest {
         assertThat(resumed.models()).isEqualTo(uninterrupted.models());
     }
 
+    @Test
+    void throughAnImageStoreBothModelsTrainExactlyAsWithoutOne() throws IOException {
+        Path storedStage = folder.resolve("stored.yaml");
+        Files.writeString(
+                storedStage,
+                Files.readString(stage)
+                        .replace("valFraction: 0.25}", "valFraction: 0.25, imageStore: store}"));
+        Path run = folder.resolve("through-store/runs/r1");
+        TrainConfig config = config(storedStage, run, null);
+        Path store = ImagePreparation.storeFolder(config, run);
+        assertThat(store).isEqualTo(folder.resolve("through-store/store"));
+
+        // prepared ahead, so the run reads every picture of both models from the store
+        ImagePreparation.Summary prepared = ImagePreparation.build(config, d -> {}, store);
+        TrainResult stored = TrainingRun.run(config, StopSignal.manual(), d -> {});
+
+        assertThat(prepared.pictures()).isGreaterThan(stored.sample().train().size());
+        assertThat(prepared.stored()).isEqualTo(prepared.pictures());
+        try (var opened = io.pillsnap.trainer.data.ImageStore.open(store, 1L << 30)) {
+            assertThat(opened.size()).as("entries after the run").isEqualTo(prepared.pictures());
+        }
+        // the store holds the pixels a run prepares anew: the same training, step for step
+        assertThat(
+                        stored.classifier().state().history().stream()
+                                .map(InterleavedTrainingTest::figures)
+                                .toList())
+                .isEqualTo(
+                        uninterrupted.classifier().state().history().stream()
+                                .map(InterleavedTrainingTest::figures)
+                                .toList());
+        assertThat(
+                        stored.detector().state().history().stream()
+                                .map(DetectorTrainingTest::figures)
+                                .toList())
+                .isEqualTo(
+                        uninterrupted.detector().state().history().stream()
+                                .map(DetectorTrainingTest::figures)
+                                .toList());
+        assertThat(stored.models()).isEqualTo(uninterrupted.models());
+    }
+
     private static double loss(DetectorEpoch epoch) {
         return epoch.boxLoss() + epoch.classLoss() + epoch.dflLoss();
     }
@@ -166,7 +208,11 @@ class InterleavedTrainingTest {
     }
 
     private static TrainConfig config(Path output, Path resumeFrom) {
-        var loaded = TrainConfig.loadStage(stage, TrainConfig.Overrides.none());
+        return config(stage, output, resumeFrom);
+    }
+
+    private static TrainConfig config(Path stageFile, Path output, Path resumeFrom) {
+        var loaded = TrainConfig.loadStage(stageFile, TrainConfig.Overrides.none());
         return new TrainConfig(
                 loaded,
                 "r1-test",
