@@ -4,6 +4,8 @@ import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Indexes of the stage cache, so that finding the stages that wait for a stage, or the stages of a
@@ -19,24 +21,27 @@ public final class StageIndex {
 
     private StageIndex() {}
 
+    /** Each index by name: the keys under which it files a stage. */
+    public static final Map<String, Function<PillsnapStage, List<String>>> INDEXERS =
+            Map.of(PREDECESSOR, StageIndex::predecessorKeys, TRACK, StageIndex::trackKeys);
+
     public static void register(IndexerResourceCache<PillsnapStage> stages) {
-        stages.addIndexer(
-                PREDECESSOR,
-                stage ->
-                        stage.getSpec() == null
-                                ? List.of()
-                                : stage.getSpec().predecessors().stream()
-                                        .map(p -> key(stage.getMetadata().getNamespace(), p))
-                                        .toList());
-        stages.addIndexer(
-                TRACK,
-                stage ->
-                        stage.getSpec() == null
-                                ? List.of()
-                                : List.of(
-                                        key(
-                                                stage.getMetadata().getNamespace(),
-                                                stage.getSpec().serving().track())));
+        stages.addIndexers(INDEXERS);
+    }
+
+    private static List<String> predecessorKeys(PillsnapStage stage) {
+        return stage.getSpec() == null
+                ? List.of()
+                : stage.getSpec().predecessors().stream()
+                        .map(p -> key(stage.getMetadata().getNamespace(), p))
+                        .toList();
+    }
+
+    private static List<String> trackKeys(PillsnapStage stage) {
+        return stage.getSpec() == null
+                ? List.of()
+                : List.of(
+                        key(stage.getMetadata().getNamespace(), stage.getSpec().serving().track()));
     }
 
     /** The stages of {@code track} in {@code namespace}. */

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.status.ProgressStatus;
@@ -15,7 +16,6 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,13 +36,15 @@ public final class StageObserver {
     }
 
     /**
-     * @param stages looks up other stages (predecessors) by id
+     * @param stages the other stages (predecessors, the stages of its track), read from the cache
+     *     whose events wake a stage when one of them changes, so that the stage sees the change
+     *     that woke it (another informer's cache may not hold it yet)
      * @param trackService the Service of the stage's track, if any
      */
     public StageSnapshot observe(
             PillsnapStage stage,
             Context<PillsnapStage> context,
-            Function<ResourceID, Optional<PillsnapStage>> stages,
+            IndexedResourceCache<PillsnapStage> stages,
             Optional<Service> trackService,
             Instant now) {
         Collection<Pod> pods = context.getSecondaryResources(Pod.class);
@@ -55,7 +57,7 @@ public final class StageObserver {
                                 name ->
                                         predecessor(
                                                 name,
-                                                stages.apply(new ResourceID(name, namespace))
+                                                stages.get(new ResourceID(name, namespace))
                                                         .orElse(null)))
                         .toList();
         ObservedServing serving =
@@ -63,10 +65,7 @@ public final class StageObserver {
                         stage,
                         context.getSecondaryResources(Deployment.class),
                         trackService,
-                        StageIndex.onTrack(
-                                context.getPrimaryCache(),
-                                namespace,
-                                stage.getSpec().serving().track()),
+                        StageIndex.onTrack(stages, namespace, stage.getSpec().serving().track()),
                         deployment -> inferencePods(deployment, context),
                         now);
         return new StageSnapshot(

@@ -139,8 +139,9 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage>, Clean
                                 .build(),
                         context));
         // a stage's change wakes the stages that wait for it and the stages serving the same
-        // track, only when what they read of it changed; they read it from this informer's
-        // cache, which holds the change before the event
+        // track, only when what they read of it changed; they read other stages from this
+        // informer's cache, which holds the change before the event (the primary cache has its
+        // own watch and may not hold it yet)
         relatedStages =
                 new InformerEventSource<>(
                         InformerEventSourceConfiguration.from(
@@ -150,6 +151,7 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage>, Clean
                                 .withSecondaryToPrimaryMapper(changed -> related(stages, changed))
                                 .build(),
                         context);
+        StageIndex.register(relatedStages);
         sources.add(relatedStages);
         return sources;
     }
@@ -207,7 +209,7 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage>, Clean
 
     private StageSnapshot observe(PillsnapStage stage, Context<PillsnapStage> context) {
         return observer.observe(
-                stage, context, relatedStages::get, trackServices.of(stage), clock.instant());
+                stage, context, relatedStages, trackServices.of(stage), clock.instant());
     }
 
     @Override

@@ -105,8 +105,9 @@ class ServingFaultsIT {
         cluster.delete("stage2");
         cluster.collectGarbage();
 
-        // the track keeps its Service and stage2's pods until stage1's pods are Ready again
-        // (a bound, not a wait: 10 s timed out once in a full 2-core test run under load)
+        // the track keeps its Service and stage2's pods until stage1's pods are Ready again (a
+        // bound, not a wait; the rare timeouts here were stage1 reading stage2 from a cache that
+        // had not seen the deletion yet: StageObserverTest)
         await().atMost(Duration.ofSeconds(30)).until(() -> replicas(first) == 1);
         cluster.collectGarbage();
         assertThat(trackService()).isNotNull();
