@@ -133,24 +133,7 @@ class InterleavedTrainingTest {
                         config(stopped, last), StopSignal.manual(), d -> {}, resumedTurns::add);
 
         assertThat(resumedTurns).isEqualTo(turns);
-        assertThat(
-                        resumed.classifier().state().history().stream()
-                                .map(InterleavedTrainingTest::figures)
-                                .toList())
-                .isEqualTo(
-                        uninterrupted.classifier().state().history().stream()
-                                .map(InterleavedTrainingTest::figures)
-                                .toList());
-        assertThat(
-                        resumed.detector().state().history().stream()
-                                .map(DetectorTrainingTest::figures)
-                                .toList())
-                .isEqualTo(
-                        uninterrupted.detector().state().history().stream()
-                                .map(DetectorTrainingTest::figures)
-                                .toList());
-        // the exported models are the same bytes
-        assertThat(resumed.models()).isEqualTo(uninterrupted.models());
+        assertTrainedAsUninterrupted(resumed);
     }
 
     @Test
@@ -175,23 +158,24 @@ class InterleavedTrainingTest {
             assertThat(opened.size()).as("entries after the run").isEqualTo(prepared.pictures());
         }
         // the store holds the pixels a run prepares anew: the same training, step for step
-        assertThat(
-                        stored.classifier().state().history().stream()
-                                .map(InterleavedTrainingTest::figures)
-                                .toList())
-                .isEqualTo(
-                        uninterrupted.classifier().state().history().stream()
-                                .map(InterleavedTrainingTest::figures)
-                                .toList());
-        assertThat(
-                        stored.detector().state().history().stream()
-                                .map(DetectorTrainingTest::figures)
-                                .toList())
-                .isEqualTo(
-                        uninterrupted.detector().state().history().stream()
-                                .map(DetectorTrainingTest::figures)
-                                .toList());
-        assertThat(stored.models()).isEqualTo(uninterrupted.models());
+        assertTrainedAsUninterrupted(stored);
+    }
+
+    /** Both models' epochs have the same figures, and the exported models are the same bytes. */
+    private static void assertTrainedAsUninterrupted(TrainResult run) {
+        assertThat(figures(run.classifier().state().history()))
+                .isEqualTo(figures(uninterrupted.classifier().state().history()));
+        assertThat(detectorFigures(run.detector().state().history()))
+                .isEqualTo(detectorFigures(uninterrupted.detector().state().history()));
+        assertThat(run.models()).isEqualTo(uninterrupted.models());
+    }
+
+    private static List<List<Double>> figures(List<EpochMetrics> history) {
+        return history.stream().map(InterleavedTrainingTest::figures).toList();
+    }
+
+    private static List<List<Double>> detectorFigures(List<DetectorEpoch> history) {
+        return history.stream().map(DetectorTrainingTest::figures).toList();
     }
 
     private static double loss(DetectorEpoch epoch) {
