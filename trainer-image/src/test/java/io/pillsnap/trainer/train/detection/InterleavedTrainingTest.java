@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pillsnap.trainer.config.TrainConfig;
 import io.pillsnap.trainer.config.TrainerDefaults;
+import io.pillsnap.trainer.data.ImageStore;
 import io.pillsnap.trainer.testing.TinyDatasets;
 import io.pillsnap.trainer.train.EpochMetrics;
 import io.pillsnap.trainer.train.ImagePreparation;
@@ -154,7 +155,7 @@ class InterleavedTrainingTest {
 
         assertThat(prepared.pictures()).isGreaterThan(stored.sample().train().size());
         assertThat(prepared.stored()).isEqualTo(prepared.pictures());
-        try (var opened = io.pillsnap.trainer.data.ImageStore.open(store, 1L << 30)) {
+        try (ImageStore opened = ImageStore.open(store, 1L << 30)) {
             assertThat(opened.size()).as("entries after the run").isEqualTo(prepared.pictures());
         }
         // the store holds the pixels a run prepares anew: the same training, step for step
