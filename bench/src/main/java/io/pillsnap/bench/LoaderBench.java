@@ -1,13 +1,18 @@
 package io.pillsnap.bench;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
 import io.pillsnap.api.artifact.Preprocessing;
+import io.pillsnap.api.artifact.RgbImage;
 import io.pillsnap.trainer.data.Augmentation;
 import io.pillsnap.trainer.data.Augmenter;
+import io.pillsnap.trainer.data.Batch;
 import io.pillsnap.trainer.data.BatchLoader;
 import io.pillsnap.trainer.data.ImageSource;
 import io.pillsnap.trainer.data.ImageStore;
 import io.pillsnap.trainer.data.Sample;
 import io.pillsnap.trainer.data.SkipReport;
+import io.pillsnap.trainer.train.DeviceAugmentation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -78,12 +83,20 @@ public final class LoaderBench implements Callable<Integer> {
         List<String> lines = new ArrayList<>();
         for (String format : List.of("png", "jpeg")) {
             List<Sample> samples = write(folder.resolve(format), format);
-            double direct = perSecond(samples, null, threads);
-            lines.add(line(format + " files, decoded on each read", direct, threads));
             try (ImageStore store = ImageStore.open(folder.resolve(format + "-store"), 1L << 30)) {
                 long t0 = System.nanoTime();
                 load(samples, new ImageSource.Prepared(store, "bench"), threads);
                 double build = (System.nanoTime() - t0) / 1e9;
+                for (boolean onDevice : List.of(false, true)) {
+                    String where = onDevice ? "augmented on the device" : "augmented by the loader";
+                    lines.add(format + " photos, " + where + ":");
+                    double direct = perSecond(samples, null, threads, onDevice);
+                    lines.add(line("  files, decoded on each read", direct, threads));
+                    double stored = perSecond(samples, store, threads, onDevice);
+                    lines.add(line("  through the image store", stored, threads));
+                    lines.add(
+                            String.format(Locale.ROOT, "  store / files: %.1fx", stored / direct));
+                }
                 lines.add(
                         String.format(
                                 Locale.ROOT,
@@ -91,11 +104,9 @@ public final class LoaderBench implements Callable<Integer> {
                                 build,
                                 samples.size() / build / threads,
                                 storeBytes(store.folder()) >> 20));
-                double stored = perSecond(samples, store, threads);
-                lines.add(line(format + " through the image store", stored, threads));
-                lines.add(String.format(Locale.ROOT, "  store / files: %.1fx", stored / direct));
             }
         }
+        lines.add(deviceCost(threads));
         System.out.println();
         lines.forEach(System.out::println);
         return 0;
@@ -116,8 +127,12 @@ public final class LoaderBench implements Callable<Integer> {
         return samples;
     }
 
-    /** Inputs per second per core over {@link #epochs} augmented passes. */
-    private double perSecond(List<Sample> samples, ImageStore store, int threads) {
+    /**
+     * Inputs per second per core over {@link #epochs} augmented passes; with {@code onDevice} the
+     * loader only reads pictures and draws their augmentation, which the model's device applies.
+     */
+    private double perSecond(
+            List<Sample> samples, ImageStore store, int threads, boolean onDevice) {
         ImageSource source =
                 load(
                         samples,
@@ -141,14 +156,54 @@ public final class LoaderBench implements Callable<Integer> {
                             epoch,
                             threads,
                             threads * 2)) {
-                // as training: batches of bytes, normalised on the model's device
-                loader.bytes();
+                // as training: batches of bytes, normalised (and maybe augmented) on the device
+                if (onDevice) {
+                    loader.augmentOnDevice();
+                } else {
+                    loader.bytes();
+                }
                 while (loader.hasNext()) {
                     inputs += loader.next().size();
                 }
             }
         }
         return inputs / ((System.nanoTime() - t0) / 1e9) / threads;
+    }
+
+    /**
+     * What the device's part costs when the device is this CPU (libtorch), per input: why {@code
+     * placement: auto} leaves augmentation to the loader's threads when there is no GPU.
+     */
+    private String deviceCost(int threads) {
+        Augmenter augmenter = new Augmenter(Augmentation.defaults(), size);
+        int batch = 32;
+        int side = cacheSide();
+        int longer = (int) Math.round(side * 1280.0 / 976);
+        ImageSource.Picture[] pictures = new ImageSource.Picture[batch];
+        Augmenter.Draw[] draws = new Augmenter.Draw[batch];
+        for (int i = 0; i < batch; i++) {
+            pictures[i] =
+                    ImageSource.Picture.of(new RgbImage(side, longer, new byte[side * longer * 3]));
+            draws[i] = augmenter.draw(side, longer, new java.util.Random(i));
+        }
+        Batch unaugmented = Batch.unaugmented(0, pictures, draws, new long[batch]);
+        double best = Double.MAX_VALUE;
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            for (int round = 0; round < 4; round++) {
+                try (NDManager scope = manager.newSubManager()) {
+                    long t0 = System.nanoTime();
+                    DeviceAugmentation.inputs(unaugmented, size, Device.cpu(), scope)
+                            .sum()
+                            .getFloat();
+                    best = Math.min(best, (System.nanoTime() - t0) / 1e6 / batch);
+                }
+            }
+        }
+        return String.format(
+                Locale.ROOT,
+                "the device's augmentation on this CPU (libtorch, %d threads): %.2f ms per input",
+                threads,
+                best);
     }
 
     /** The photos with no memory cache: every read decodes the file or reads the store. */
@@ -173,7 +228,7 @@ public final class LoaderBench implements Callable<Integer> {
     private static String line(String what, double perCore, int threads) {
         return String.format(
                 Locale.ROOT,
-                "%-40s %8.1f inputs/s per core (%.1f on %d threads)",
+                "%-34s %8.1f inputs/s per core (%.1f on %d threads)",
                 what,
                 perCore,
                 perCore * threads,

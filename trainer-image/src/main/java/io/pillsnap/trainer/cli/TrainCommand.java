@@ -257,6 +257,14 @@ public final class TrainCommand implements Callable<Integer> {
                 configured.workers() > 0
                         ? "workers in the trainer defaults"
                         : gpu ? "auto: all cores but one beside a GPU" : "auto: half the cores");
+        log.info(
+                "training augmentation {} (placement: {})",
+                settings.augmentation().onDevice(gpu)
+                        ? "on the model's device, the loader threads read pictures"
+                        : "by the loader threads",
+                settings.augmentation().placement() == null
+                        ? "auto"
+                        : settings.augmentation().placement());
         if (maxBatches != null && maxBatches < 1) {
             throw new ConfigException("--max-batches must be at least 1");
         }

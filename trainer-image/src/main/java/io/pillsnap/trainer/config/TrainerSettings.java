@@ -69,6 +69,12 @@ public record TrainerSettings(
                 augmentation.minCropArea(),
                 "(0, 1]");
         require(
+                augmentation.placement() == null
+                        || Augmentation.PLACEMENTS.contains(augmentation.placement()),
+                "augmentation.placement",
+                augmentation.placement(),
+                String.join(" | ", Augmentation.PLACEMENTS));
+        require(
                 augmentation.maxAspectRatio() >= 1,
                 "augmentation.maxAspectRatio",
                 augmentation.maxAspectRatio(),

@@ -33,6 +33,7 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
     private final ExecutorService workers;
     private final Deque<CompletableFuture<Batch>> pending = new ArrayDeque<>();
     private boolean asBytes;
+    private boolean augmentOnDevice;
     private volatile boolean closed;
     private int nextToSubmit;
 
@@ -74,6 +75,20 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
         return this;
     }
 
+    /**
+     * Batches of the pictures as read, with each input's augmentation drawn but not applied ({@link
+     * Batch#unaugmented()}): the model's device applies it, and the loader's threads only read
+     * pictures. The same draws as {@link #bytes()} batches from the same seed.
+     */
+    public BatchLoader augmentOnDevice() {
+        if (augmenter == null) {
+            throw new IllegalStateException("augmentOnDevice() needs an augmenter");
+        }
+        bytes();
+        augmentOnDevice = true;
+        return this;
+    }
+
     public int batchCount() {
         return batches;
     }
@@ -109,6 +124,9 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
     private CompletableFuture<Batch> submit(int index) {
         int from = index * batchSize;
         int size = Math.min(batchSize, order.length - from);
+        if (augmentOnDevice) {
+            return submitUnaugmented(index, from, size);
+        }
         int plane = 3 * preprocessing.imageSize() * preprocessing.imageSize();
         float[] images = asBytes ? null : new float[size * plane];
         byte[] pixels = asBytes ? new byte[size * plane] : null;
@@ -124,13 +142,45 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
                 .thenApply(done -> new Batch(index, images, pixels, labels, size));
     }
 
-    private void load(
-            int position, int slot, int plane, float[] images, byte[] pixels, long[] labels) {
+    private CompletableFuture<Batch> submitUnaugmented(int index, int from, int size) {
+        ImageSource.Picture[] pictures = new ImageSource.Picture[size];
+        Augmenter.Draw[] draws = new Augmenter.Draw[size];
+        long[] labels = new long[size];
+        CompletableFuture<?>[] photos = new CompletableFuture<?>[size];
+        for (int i = 0; i < size; i++) {
+            int slot = i;
+            photos[i] =
+                    CompletableFuture.runAsync(
+                            () -> {
+                                int position = from + slot;
+                                ImageSource.Picture picture =
+                                        source.picture(sample(position, labels, slot));
+                                pictures[slot] = picture;
+                                draws[slot] =
+                                        augmenter.draw(
+                                                picture.width(),
+                                                picture.height(),
+                                                new Random(mix(seed, epoch, position)));
+                            },
+                            workers);
+        }
+        return CompletableFuture.allOf(photos)
+                .thenApply(done -> Batch.unaugmented(index, pictures, draws, labels));
+    }
+
+    /** The sample at {@code position} of this pass, its label put in {@code slot}. */
+    private int sample(int position, long[] labels, int slot) {
         if (closed) {
             throw new CancellationException("the loader was closed");
         }
         int sample = order[position];
-        RgbImage image = source.image(sample);
+        labels[slot] = source.samples().get(sample).label();
+        return sample;
+    }
+
+    private void load(
+            int position, int slot, int plane, float[] images, byte[] pixels, long[] labels) {
+        RgbImage image = source.image(sample(position, labels, slot));
         byte[] rgb =
                 augmenter == null
                         ? image.pixels()
@@ -140,7 +190,6 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
         } else {
             preprocessing.normalise(rgb, images, slot * plane);
         }
-        labels[slot] = source.samples().get(sample).label();
     }
 
     /**

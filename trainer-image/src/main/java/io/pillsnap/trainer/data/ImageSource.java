@@ -204,6 +204,105 @@ public final class ImageSource {
         return image;
     }
 
+    /**
+     * A picture to copy into a batch: from memory when held there; from the image store, only its
+     * size until the copy, which goes straight from the store's memory map into the batch.
+     */
+    public Picture picture(int index) {
+        if (cached == null && prepared != null && recent.get(index) == null) {
+            byte[] key = ImageStore.key(samples.get(index), prepared.preparation());
+            int[] size = prepared.store().size(key);
+            if (size != null) {
+                return new Stored(index, key, size[0], size[1]);
+            }
+        }
+        return new Held(image(index));
+    }
+
+    /** A picture's size, and its pixels copied on demand into a batch's slot. */
+    public sealed interface Picture {
+        int width();
+
+        int height();
+
+        /** Copies the rows into {@code target} from {@code offset}, {@code rowStride} apart. */
+        void copyTo(byte[] target, int offset, int rowStride);
+
+        static Picture of(RgbImage image) {
+            return new Held(image);
+        }
+    }
+
+    private record Held(RgbImage image) implements Picture {
+        @Override
+        public int width() {
+            return image.width();
+        }
+
+        @Override
+        public int height() {
+            return image.height();
+        }
+
+        @Override
+        public void copyTo(byte[] target, int offset, int rowStride) {
+            int row = image.width() * 3;
+            for (int y = 0; y < image.height(); y++) {
+                System.arraycopy(image.pixels(), y * row, target, offset + y * rowStride, row);
+            }
+        }
+    }
+
+    private final class Stored implements Picture {
+        private final int index;
+        private final byte[] key;
+        private final int width;
+        private final int height;
+
+        Stored(int index, byte[] key, int width, int height) {
+            this.index = index;
+            this.key = key;
+            this.width = width;
+            this.height = height;
+        }
+
+        @Override
+        public int width() {
+            return width;
+        }
+
+        @Override
+        public int height() {
+            return height;
+        }
+
+        @Override
+        public void copyTo(byte[] target, int offset, int rowStride) {
+            if (prepared.store().copyTo(key, target, offset, rowStride)) {
+                return;
+            }
+            // dropped as damaged since its size was read: prepared again from the photo
+            RgbImage image = image(index);
+            if (image.width() != width || image.height() != height) {
+                throw new IllegalStateException(
+                        "the picture of "
+                                + samples.get(index).image()
+                                + " was prepared anew at "
+                                + image.width()
+                                + " x "
+                                + image.height()
+                                + ", its stored copy said "
+                                + width
+                                + " x "
+                                + height
+                                + ": delete the image store "
+                                + prepared.store().folder()
+                                + " and run again");
+            }
+            new Held(image).copyTo(target, offset, rowStride);
+        }
+    }
+
     public boolean inMemory() {
         return cached != null;
     }

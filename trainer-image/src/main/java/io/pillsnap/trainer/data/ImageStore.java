@@ -11,7 +11,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32;
-import org.lmdbjava.ByteArrayProxy;
 import org.lmdbjava.Dbi;
 import org.lmdbjava.DbiFlags;
 import org.lmdbjava.Env;
@@ -41,12 +40,12 @@ public final class ImageStore implements AutoCloseable {
     private static final int HEADER = 12;
 
     private final Path folder;
-    private final Env<byte[]> env;
-    private final Dbi<byte[]> pictures;
+    private final Env<ByteBuffer> env;
+    private final Dbi<ByteBuffer> pictures;
     private final AtomicInteger dropped = new AtomicInteger();
     private boolean full;
 
-    private ImageStore(Path folder, Env<byte[]> env, Dbi<byte[]> pictures) {
+    private ImageStore(Path folder, Env<ByteBuffer> env, Dbi<ByteBuffer> pictures) {
         this.folder = folder;
         this.env = env;
         this.pictures = pictures;
@@ -59,10 +58,9 @@ public final class ImageStore implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the image store " + folder, e);
         }
-        // byte arrays, not ByteBuffers: lmdbjava's buffer proxies reflect into java.nio, which
-        // Java 17 refuses without --add-opens
-        Env<byte[]> env =
-                Env.create(ByteArrayProxy.PROXY_BA)
+        // values read in place from the memory map
+        Env<ByteBuffer> env =
+                Env.create(MappedBuffers.PROXY)
                         .setMapSize(mapBytes)
                         .setMaxDbs(1)
                         .setMaxReaders(256)
@@ -99,21 +97,72 @@ public final class ImageStore implements AutoCloseable {
     /** The stored picture, or null when it is missing or failed its checksum (then dropped). */
     public RgbImage get(byte[] key) {
         RgbImage image;
-        try (Txn<byte[]> txn = env.txnRead()) {
-            byte[] value = pictures.get(txn, key);
+        ByteBuffer stored = MappedBuffers.direct(key);
+        try (Txn<ByteBuffer> txn = env.txnRead()) {
+            ByteBuffer value = pictures.get(txn, stored);
             if (value == null) {
                 return null;
             }
-            image = decode(ByteBuffer.wrap(value));
+            image = decode(value);
         }
         if (image == null) {
-            dropped.incrementAndGet();
-            try (Txn<byte[]> txn = env.txnWrite()) {
-                pictures.delete(txn, key);
-                txn.commit();
-            }
+            drop(stored);
         }
         return image;
+    }
+
+    private void drop(ByteBuffer key) {
+        dropped.incrementAndGet();
+        try (Txn<ByteBuffer> txn = env.txnWrite()) {
+            pictures.delete(txn, key);
+            txn.commit();
+        }
+    }
+
+    /** Width and height of the stored picture, or null when there is none. */
+    public int[] size(byte[] key) {
+        try (Txn<ByteBuffer> txn = env.txnRead()) {
+            ByteBuffer value = pictures.get(txn, MappedBuffers.direct(key));
+            if (value == null || value.remaining() < HEADER) {
+                return null;
+            }
+            int width = value.getInt(0);
+            int height = value.getInt(4);
+            boolean whole =
+                    width > 0
+                            && height > 0
+                            && (long) width * height * 3 == value.remaining() - HEADER;
+            return whole ? new int[] {width, height} : null;
+        }
+    }
+
+    /**
+     * Copies the stored picture's rows into {@code target} from {@code offset}, {@code rowStride}
+     * bytes apart, straight from the memory map; false when it is missing or fails its checksum
+     * (then dropped, and {@code target} is left as it was).
+     */
+    public boolean copyTo(byte[] key, byte[] target, int offset, int rowStride) {
+        ByteBuffer stored = MappedBuffers.direct(key);
+        try (Txn<ByteBuffer> txn = env.txnRead()) {
+            ByteBuffer value = pictures.get(txn, stored);
+            if (value == null) {
+                return false;
+            }
+            int[] size = checked(value);
+            if (size != null) {
+                int row = size[0] * 3;
+                if (row == rowStride) {
+                    value.get(target, offset, row * size[1]);
+                } else {
+                    for (int y = 0; y < size[1]; y++) {
+                        value.get(target, offset + y * rowStride, row);
+                    }
+                }
+                return true;
+            }
+        }
+        drop(stored);
+        return false;
     }
 
     /** Stores a prepared picture under its key. */
@@ -121,18 +170,17 @@ public final class ImageStore implements AutoCloseable {
         byte[] pixels = image.pixels();
         CRC32 crc = new CRC32();
         crc.update(pixels);
-        byte[] value = new byte[HEADER + pixels.length];
-        ByteBuffer.wrap(value)
-                .putInt(image.width())
-                .putInt(image.height())
-                .putInt((int) crc.getValue())
-                .put(pixels);
+        int length = HEADER + pixels.length;
         synchronized (this) {
             if (full) {
                 return;
             }
-            try (Txn<byte[]> txn = env.txnWrite()) {
-                pictures.put(txn, key, value);
+            try (Txn<ByteBuffer> txn = env.txnWrite()) {
+                pictures.reserve(txn, MappedBuffers.direct(key), length)
+                        .putInt(image.width())
+                        .putInt(image.height())
+                        .putInt((int) crc.getValue())
+                        .put(pixels);
                 txn.commit();
             } catch (LmdbException e) {
                 // the run goes on: the pictures not stored are decoded from the photos
@@ -143,7 +191,7 @@ public final class ImageStore implements AutoCloseable {
                                 + " {} KB per photo) or leave spec.dataset.imageStore out",
                         folder,
                         e.getMessage(),
-                        value.length >> 10);
+                        length >> 10);
             }
         }
     }
@@ -151,8 +199,8 @@ public final class ImageStore implements AutoCloseable {
     /** Writes raw bytes under a key (tests: a damaged entry). */
     void putRaw(byte[] key, byte[] bytes) {
         synchronized (this) {
-            try (Txn<byte[]> txn = env.txnWrite()) {
-                pictures.put(txn, key, bytes);
+            try (Txn<ByteBuffer> txn = env.txnWrite()) {
+                pictures.put(txn, MappedBuffers.direct(key), MappedBuffers.direct(bytes));
                 txn.commit();
             }
         }
@@ -160,7 +208,7 @@ public final class ImageStore implements AutoCloseable {
 
     /** Entries held. */
     public long size() {
-        try (Txn<byte[]> txn = env.txnRead()) {
+        try (Txn<ByteBuffer> txn = env.txnRead()) {
             return pictures.stat(txn).entries;
         }
     }
@@ -181,6 +229,20 @@ public final class ImageStore implements AutoCloseable {
     }
 
     private static RgbImage decode(ByteBuffer value) {
+        int[] size = checked(value);
+        if (size == null) {
+            return null;
+        }
+        byte[] pixels = new byte[value.remaining()];
+        value.get(pixels);
+        return new RgbImage(size[0], size[1], pixels);
+    }
+
+    /**
+     * Width and height of a stored value whose checksum holds, positioned at its pixels; null for a
+     * damaged one.
+     */
+    private static int[] checked(ByteBuffer value) {
         if (value.remaining() < HEADER) {
             return null;
         }
@@ -190,10 +252,8 @@ public final class ImageStore implements AutoCloseable {
         if (width <= 0 || height <= 0 || (long) width * height * 3 != value.remaining()) {
             return null;
         }
-        byte[] pixels = new byte[value.remaining()];
-        value.get(pixels);
         CRC32 crc = new CRC32();
-        crc.update(pixels);
-        return (int) crc.getValue() == checksum ? new RgbImage(width, height, pixels) : null;
+        crc.update(value.duplicate());
+        return (int) crc.getValue() == checksum ? new int[] {width, height} : null;
     }
 }

@@ -15,8 +15,6 @@ import io.pillsnap.api.artifact.Preprocessing;
 import io.pillsnap.trainer.data.Batch;
 import io.pillsnap.trainer.model.EfficientNetV2;
 import io.pillsnap.trainer.model.EfficientNetV2Config;
-import java.lang.ref.Reference;
-import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -111,7 +109,8 @@ public final class ClassifierModel implements AutoCloseable {
             arrays.suppressNotUsedWarning();
             try {
                 for (int from = 0; from < batch.size(); from += microBatch) {
-                    Batch part = slice(batch, from, Math.min(batch.size(), from + microBatch));
+                    Batch part =
+                            batch.slice(from, Math.min(batch.size(), from + microBatch), imageSize);
                     checkMemory(part.size());
                     NDArray images = input(part, scope);
                     NDArray labels = scope.create(part.labels()).toType(DataType.INT32, false);
@@ -278,28 +277,6 @@ public final class ClassifierModel implements AutoCloseable {
                 .forEach(gradient -> gradient.subi(gradient));
     }
 
-    private Batch slice(Batch batch, int from, int to) {
-        if (from == 0 && to == batch.size()) {
-            return batch;
-        }
-        int plane = 3 * imageSize * imageSize;
-        long[] labels = java.util.Arrays.copyOfRange(batch.labels(), from, to);
-        if (batch.pixels() != null) {
-            return new Batch(
-                    batch.index(),
-                    null,
-                    java.util.Arrays.copyOfRange(batch.pixels(), from * plane, to * plane),
-                    labels,
-                    to - from);
-        }
-        return new Batch(
-                batch.index(),
-                java.util.Arrays.copyOfRange(batch.images(), from * plane, to * plane),
-                null,
-                labels,
-                to - from);
-    }
-
     /**
      * The batch as a tensor that libtorch owns: DJL's create() borrows the memory of a Java direct
      * buffer, and the backward pass reads the input again long after the forward. A batch of bytes
@@ -308,8 +285,20 @@ public final class ClassifierModel implements AutoCloseable {
      * - shift per channel.
      */
     private NDArray input(Batch batch, NDManager scope) {
+        if (batch.unaugmented() != null) {
+            return normalised(DeviceAugmentation.inputs(batch, imageSize, device, scope), scope);
+        }
         if (batch.pixels() != null) {
-            return normalised(batch.pixels(), batch.size(), scope);
+            NDArray bytes =
+                    DeviceAugmentation.bytesOnDevice(
+                            batch.pixels(),
+                            (long) batch.size() * 3 * imageSize * imageSize,
+                            scope,
+                            device);
+            return normalised(
+                    bytes.reshape(batch.size(), 3, imageSize, imageSize)
+                            .toType(DataType.FLOAT32, false),
+                    scope);
         }
         int length = batch.size() * 3 * imageSize * imageSize;
         return Tensors.owned(
@@ -321,7 +310,8 @@ public final class ClassifierModel implements AutoCloseable {
                 device);
     }
 
-    private NDArray normalised(byte[] pixels, int size, NDManager scope) {
+    /** Pixel values 0..255, NCHW, normalised. */
+    private NDArray normalised(NDArray pixels, NDManager scope) {
         float[] scale = new float[3];
         float[] shift = new float[3];
         for (int c = 0; c < 3; c++) {
@@ -329,16 +319,7 @@ public final class ClassifierModel implements AutoCloseable {
             shift[c] = (float) (preprocessing.mean().get(c) / preprocessing.std().get(c));
         }
         Shape perChannel = new Shape(1, 3, 1, 1);
-        NDArray borrowed =
-                scope.create(
-                        ByteBuffer.wrap(pixels, 0, size * 3 * imageSize * imageSize),
-                        new Shape(size, 3, imageSize, imageSize),
-                        DataType.UINT8);
-        NDArray bytes = device.isGpu() ? borrowed.toDevice(device, true) : borrowed.duplicate();
-        Reference.reachabilityFence(borrowed);
-        borrowed.close();
-        return bytes.toType(DataType.FLOAT32, false)
-                .mul(Tensors.owned(scope, scale, 0, 3, perChannel, device))
+        return pixels.mul(Tensors.owned(scope, scale, 0, 3, perChannel, device))
                 .sub(Tensors.owned(scope, shift, 0, 3, perChannel, device));
     }
 

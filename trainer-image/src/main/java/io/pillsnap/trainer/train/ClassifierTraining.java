@@ -386,18 +386,22 @@ public final class ClassifierTraining {
             if (loader == null) {
                 loader =
                         new BatchLoader(
-                                        train,
-                                        BatchLoader.shuffled(train.size(), seed, epoch),
-                                        batchSize,
-                                        nextBatch,
-                                        augmenter,
-                                        preprocessing,
-                                        seed,
-                                        epoch,
-                                        settings.effectiveWorkers(),
-                                        settings.prefetchBatches())
-                                // bytes to the device, normalised there
-                                .bytes();
+                                train,
+                                BatchLoader.shuffled(train.size(), seed, epoch),
+                                batchSize,
+                                nextBatch,
+                                augmenter,
+                                preprocessing,
+                                seed,
+                                epoch,
+                                settings.effectiveWorkers(),
+                                settings.prefetchBatches());
+                // bytes to the device, normalised there, and augmented there when so placed
+                if (settings.augmentation().onDevice(model.device().isGpu())) {
+                    loader.augmentOnDevice();
+                } else {
+                    loader.bytes();
+                }
             }
             long begin = System.nanoTime();
             Batch batch = loader.next();

@@ -95,6 +95,53 @@ class ImageStoreTest {
     }
 
     @Test
+    void aBatchCopiesPicturesStraightFromTheStoreAndPreparesADamagedOneAgain() {
+        try (ImageStore store = ImageStore.open(folder.resolve("batch"), MAP)) {
+            ImageSource plain = load(samples, null, new AtomicInteger());
+            load(samples, store, new AtomicInteger());
+            // no memory cache: every picture of a batch comes from the store
+            AtomicInteger prepared = new AtomicInteger();
+            ImageSource read = load(samples, store, prepared, 0);
+            byte[] key = ImageStore.key(samples.get(1), "shorter side 24");
+            RgbImage good = store.get(key);
+            ImageSource.Picture[] pictures = new ImageSource.Picture[samples.size()];
+            Augmenter.Draw[] draws = new Augmenter.Draw[samples.size()];
+            Augmenter augmenter = new Augmenter(Augmentation.defaults(), 16);
+            for (int i = 0; i < samples.size(); i++) {
+                pictures[i] = read.picture(i);
+                draws[i] = augmenter.draw(24, 30, new java.util.Random(i));
+            }
+            // damaged after its size was read: the copy finds it out
+            byte[] damaged = new byte[12 + good.pixels().length];
+            java.nio.ByteBuffer.wrap(damaged)
+                    .putInt(good.width())
+                    .putInt(good.height())
+                    .putInt(checksum(good.pixels()))
+                    .put(good.pixels());
+            damaged[40] ^= 1;
+            store.putRaw(key, damaged);
+
+            Batch batch = Batch.unaugmented(0, pictures, draws, new long[samples.size()]);
+
+            assertThat(prepared).as("the damaged picture, prepared anew").hasValue(1);
+            assertThat(store.dropped()).isEqualTo(1);
+            Batch.Unaugmented slots = batch.unaugmented();
+            for (int i = 0; i < samples.size(); i++) {
+                RgbImage expected = plain.image(i);
+                assertThat(slots.sizes()[i * 2]).isEqualTo(expected.width());
+                int row = expected.width() * 3;
+                for (int y = 0; y < expected.height(); y++) {
+                    int at = (i * slots.height() + y) * slots.width() * 3;
+                    assertThat(java.util.Arrays.copyOfRange(batch.pixels(), at, at + row))
+                            .isEqualTo(
+                                    java.util.Arrays.copyOfRange(
+                                            expected.pixels(), y * row, (y + 1) * row));
+                }
+            }
+        }
+    }
+
+    @Test
     void anotherPreparationIsAnotherEntry() {
         Sample sample = samples.get(1);
         assertThat(ImageStore.key(sample, "shorter side 24"))
@@ -104,6 +151,17 @@ class ImageStoreTest {
 
     /** The samples through a counting preparation (shrunk to 24 px), with the store or without. */
     private static ImageSource load(List<Sample> which, ImageStore store, AtomicInteger prepared) {
+        return load(which, store, prepared, Long.MAX_VALUE);
+    }
+
+    private static int checksum(byte[] pixels) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(pixels);
+        return (int) crc.getValue();
+    }
+
+    private static ImageSource load(
+            List<Sample> which, ImageStore store, AtomicInteger prepared, long memoryBudget) {
         ImageSource.Transform shrink = ImageSource.shrinkingTo(24);
         ImageSource.Transform counting =
                 ImageSource.Transform.of(
@@ -118,7 +176,7 @@ class ImageStoreTest {
                 store == null ? null : new ImageSource.Prepared(store, "shorter side 24"),
                 24 * 30 * 3,
                 2,
-                Long.MAX_VALUE,
+                memoryBudget,
                 new SkipReport(),
                 n -> {});
     }

@@ -136,6 +136,58 @@ class TrainingRunTest {
                         StopSignal.manual(),
                         d -> {});
 
+        assertEndedAsUninterrupted(resumed, uninterrupted);
+    }
+
+    @Test
+    void augmentedOnTheDeviceFromTheStoreAResumedRunTrainsExactlyAsAnUninterruptedOne()
+            throws IOException {
+        Path stage = TestStageFiles.write(folder, "on-device", CLASSES, IMAGES, 2);
+        // no memory cache: every picture is copied from the store into its batch
+        Path defaults =
+                defaults(
+                        "defaults-on-device.yaml",
+                        bundled ->
+                                bundled.replaceFirst(
+                                                "(?m)^  cacheScale:",
+                                                "  imageStore: image-store\n  cacheScale:")
+                                        .replaceFirst(
+                                                "(?m)^  cacheMemoryFraction: [0-9.]+",
+                                                "  cacheMemoryFraction: 0")
+                                        .replaceFirst(
+                                                "(?m)^    placement: auto",
+                                                "    placement: device"));
+        assertThat(TrainerDefaults.forStage(defaults, 1).augmentation().onDevice(false)).isTrue();
+        Path runs = folder.resolve("on-device-stage").resolve("runs");
+        TrainResult uninterrupted =
+                TrainingRun.run(
+                        config(stage, runs.resolve("whole"), null, data, defaults),
+                        StopSignal.manual(),
+                        d -> {});
+        Path stopped = runs.resolve("stopped");
+        Path last = stopped.resolve("checkpoints/last");
+        assertThatThrownBy(
+                        () ->
+                                TrainingRun.run(
+                                        config(stage, stopped, last, data, defaults),
+                                        StopSignal.afterChecks(8),
+                                        d -> {}))
+                .isInstanceOf(StoppedException.class)
+                .hasMessageContaining("stopped at classifier epoch 2, batch 2");
+        TrainResult resumed =
+                TrainingRun.run(
+                        config(stage, stopped, last, data, defaults), StopSignal.manual(), d -> {});
+
+        assertEndedAsUninterrupted(resumed, uninterrupted);
+        assertThat(history(uninterrupted).get(0).trainLoss()).isFinite();
+        try (var store =
+                io.pillsnap.trainer.data.ImageStore.open(
+                        runs.resolve("../image-store").normalize(), 1L << 30)) {
+            assertThat(store.size()).isEqualTo(uninterrupted.sample().train().size());
+        }
+    }
+
+    private static void assertEndedAsUninterrupted(TrainResult resumed, TrainResult uninterrupted) {
         List<EpochMetrics> expected = history(uninterrupted);
         List<EpochMetrics> actual = history(resumed);
         assertThat(actual).hasSize(2);
@@ -145,6 +197,22 @@ class TrainingRunTest {
                 .isEqualTo(uninterrupted.classifier().validation().top1());
         assertThat(resumed.classifier().validation().loss())
                 .isEqualTo(uninterrupted.classifier().validation().loss());
+    }
+
+    /** The bundled trainer defaults, edited, written to {@code name}. */
+    private static Path defaults(String name, java.util.function.UnaryOperator<String> edit)
+            throws IOException {
+        String bundled;
+        try (var in =
+                TrainerDefaults.class.getResourceAsStream(
+                        "/io/pillsnap/trainer/trainer-defaults.yaml")) {
+            bundled = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        String edited = edit.apply(bundled);
+        assertThat(edited).as("the edit applied").isNotEqualTo(bundled);
+        Path file = folder.resolve(name);
+        Files.writeString(file, edited);
+        return file;
     }
 
     @Test
@@ -290,17 +358,13 @@ class TrainingRunTest {
     @Test
     void anImageStoreKeepsTheTrainingPicturesForTheNextRunWhichTrainsTheSame() throws IOException {
         Path stage = TestStageFiles.write(folder, "stored", CLASSES, IMAGES, 1);
-        String bundled;
-        try (var in =
-                TrainerDefaults.class.getResourceAsStream(
-                        "/io/pillsnap/trainer/trainer-defaults.yaml")) {
-            bundled = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        }
-        Path defaults = folder.resolve("defaults-with-store.yaml");
-        Files.writeString(
-                defaults,
-                bundled.replaceFirst(
-                        "(?m)^  cacheScale:", "  imageStore: image-store\n  cacheScale:"));
+        Path defaults =
+                defaults(
+                        "defaults-with-store.yaml",
+                        bundled ->
+                                bundled.replaceFirst(
+                                        "(?m)^  cacheScale:",
+                                        "  imageStore: image-store\n  cacheScale:"));
         Path runs = folder.resolve("stored-stage").resolve("runs");
         TrainResult first =
                 TrainingRun.run(
