@@ -22,8 +22,20 @@ public final class DeviceAugmentation {
 
     private DeviceAugmentation() {}
 
-    /** The batch's inputs, {@code size} x {@code size}, as floats 0..255, NCHW, on the device. */
+    /**
+     * The batch's inputs, {@code size} x {@code size}, as floats 0..255, NCHW, on the device, in
+     * {@code scope}; the intermediate tensors (a few times the inputs' size) are freed before it
+     * returns, so that they do not stay beside the forward pass's activations.
+     */
     public static NDArray inputs(Batch batch, int size, Device device, NDManager scope) {
+        try (NDManager local = scope.newSubManager()) {
+            NDArray inputs = sample(batch, size, device, local);
+            inputs.attach(scope);
+            return inputs;
+        }
+    }
+
+    private static NDArray sample(Batch batch, int size, Device device, NDManager scope) {
         Unaugmented pictures = batch.unaugmented();
         int count = batch.size();
         long slot = (long) pictures.height() * pictures.width();
