@@ -11,6 +11,8 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 
 /**
  * Produces the batches of one pass over a split a few batches ahead of the model: each picture is
@@ -124,48 +126,43 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
     private CompletableFuture<Batch> submit(int index) {
         int from = index * batchSize;
         int size = Math.min(batchSize, order.length - from);
+        long[] labels = new long[size];
         if (augmentOnDevice) {
-            return submitUnaugmented(index, from, size);
+            ImageSource.Picture[] pictures = new ImageSource.Picture[size];
+            Augmenter.Draw[] draws = new Augmenter.Draw[size];
+            return eachPicture(
+                    size,
+                    slot -> {
+                        int position = from + slot;
+                        ImageSource.Picture picture =
+                                source.picture(sample(position, labels, slot));
+                        pictures[slot] = picture;
+                        draws[slot] =
+                                augmenter.draw(
+                                        picture.width(),
+                                        picture.height(),
+                                        new Random(mix(seed, epoch, position)));
+                    },
+                    () -> Batch.unaugmented(index, pictures, draws, labels));
         }
         int plane = 3 * preprocessing.imageSize() * preprocessing.imageSize();
         float[] images = asBytes ? null : new float[size * plane];
         byte[] pixels = asBytes ? new byte[size * plane] : null;
-        long[] labels = new long[size];
-        CompletableFuture<?>[] photos = new CompletableFuture<?>[size];
-        for (int i = 0; i < size; i++) {
-            int slot = i;
-            photos[i] =
-                    CompletableFuture.runAsync(
-                            () -> load(from + slot, slot, plane, images, pixels, labels), workers);
-        }
-        return CompletableFuture.allOf(photos)
-                .thenApply(done -> new Batch(index, images, pixels, labels, size));
+        return eachPicture(
+                size,
+                slot -> load(from + slot, slot, plane, images, pixels, labels),
+                () -> new Batch(index, images, pixels, labels, size));
     }
 
-    private CompletableFuture<Batch> submitUnaugmented(int index, int from, int size) {
-        ImageSource.Picture[] pictures = new ImageSource.Picture[size];
-        Augmenter.Draw[] draws = new Augmenter.Draw[size];
-        long[] labels = new long[size];
+    /** Each of a batch's pictures its own task on the pool, then the batch made of them. */
+    private CompletableFuture<Batch> eachPicture(
+            int size, IntConsumer picture, Supplier<Batch> batch) {
         CompletableFuture<?>[] photos = new CompletableFuture<?>[size];
         for (int i = 0; i < size; i++) {
             int slot = i;
-            photos[i] =
-                    CompletableFuture.runAsync(
-                            () -> {
-                                int position = from + slot;
-                                ImageSource.Picture picture =
-                                        source.picture(sample(position, labels, slot));
-                                pictures[slot] = picture;
-                                draws[slot] =
-                                        augmenter.draw(
-                                                picture.width(),
-                                                picture.height(),
-                                                new Random(mix(seed, epoch, position)));
-                            },
-                            workers);
+            photos[i] = CompletableFuture.runAsync(() -> picture.accept(slot), workers);
         }
-        return CompletableFuture.allOf(photos)
-                .thenApply(done -> Batch.unaugmented(index, pictures, draws, labels));
+        return CompletableFuture.allOf(photos).thenApply(done -> batch.get());
     }
 
     /** The sample at {@code position} of this pass, its label put in {@code slot}. */

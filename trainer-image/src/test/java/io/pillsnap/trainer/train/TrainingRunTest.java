@@ -113,28 +113,7 @@ class TrainingRunTest {
                         StopSignal.manual(),
                         d -> {});
 
-        // 5 batches per epoch: checks 1-5 are epoch 1's batches, 6 its end, 7-8 epoch 2's first
-        // two;
-        // the operator passes --resume-from to every start of a run, the first one included, when
-        // the checkpoint does not exist yet
-        Path stopped = folder.resolve("stopped");
-        assertThatThrownBy(
-                        () ->
-                                TrainingRun.run(
-                                        config(stage, stopped, stopped.resolve("checkpoints/last")),
-                                        StopSignal.afterChecks(8),
-                                        d -> {}))
-                .isInstanceOf(StoppedException.class)
-                .hasMessageContaining("stopped at classifier epoch 2, batch 2");
-        TrainingState partial = Checkpoints.readState(stopped.resolve("checkpoints/last"));
-        assertThat(partial.epochsDone()).isEqualTo(1);
-        assertThat(partial.nextBatch()).isEqualTo(2);
-
-        TrainResult resumed =
-                TrainingRun.run(
-                        config(stage, stopped, stopped.resolve("checkpoints/last")),
-                        StopSignal.manual(),
-                        d -> {});
+        TrainResult resumed = stoppedInEpochTwoAndResumed(stage, folder.resolve("stopped"), null);
 
         assertEndedAsUninterrupted(resumed, uninterrupted);
     }
@@ -164,7 +143,25 @@ class TrainingRunTest {
                         config(stage, runs.resolve("whole"), null, data, defaults),
                         StopSignal.manual(),
                         d -> {});
-        Path stopped = runs.resolve("stopped");
+        TrainResult resumed = stoppedInEpochTwoAndResumed(stage, runs.resolve("stopped"), defaults);
+
+        assertEndedAsUninterrupted(resumed, uninterrupted);
+        assertThat(history(uninterrupted).get(0).trainLoss()).isFinite();
+        try (var store =
+                io.pillsnap.trainer.data.ImageStore.open(
+                        runs.resolve("../image-store").normalize(), 1L << 30)) {
+            assertThat(store.size()).isEqualTo(uninterrupted.sample().train().size());
+        }
+    }
+
+    /**
+     * A two-epoch run stopped at epoch 2's second batch, then started again. 5 batches per epoch:
+     * checks 1-5 are epoch 1's batches, 6 its end, 7-8 epoch 2's first two. The operator passes
+     * --resume-from to every start of a run, the first one included, when the checkpoint does not
+     * exist yet.
+     */
+    private static TrainResult stoppedInEpochTwoAndResumed(
+            Path stage, Path stopped, Path defaults) {
         Path last = stopped.resolve("checkpoints/last");
         assertThatThrownBy(
                         () ->
@@ -174,17 +171,11 @@ class TrainingRunTest {
                                         d -> {}))
                 .isInstanceOf(StoppedException.class)
                 .hasMessageContaining("stopped at classifier epoch 2, batch 2");
-        TrainResult resumed =
-                TrainingRun.run(
-                        config(stage, stopped, last, data, defaults), StopSignal.manual(), d -> {});
-
-        assertEndedAsUninterrupted(resumed, uninterrupted);
-        assertThat(history(uninterrupted).get(0).trainLoss()).isFinite();
-        try (var store =
-                io.pillsnap.trainer.data.ImageStore.open(
-                        runs.resolve("../image-store").normalize(), 1L << 30)) {
-            assertThat(store.size()).isEqualTo(uninterrupted.sample().train().size());
-        }
+        TrainingState partial = Checkpoints.readState(last);
+        assertThat(partial.epochsDone()).isEqualTo(1);
+        assertThat(partial.nextBatch()).isEqualTo(2);
+        return TrainingRun.run(
+                config(stage, stopped, last, data, defaults), StopSignal.manual(), d -> {});
     }
 
     private static void assertEndedAsUninterrupted(TrainResult resumed, TrainResult uninterrupted) {
