@@ -70,7 +70,7 @@ public final class DeviceAugmentation {
         // row of each picture's first pixel in the flattened batch, in 64-bit: a batch of large
         // pictures has more rows than a float counts exactly
         NDArray first =
-                scope.arange(0L, (long) count, 1L, DataType.INT64)
+                scope.arange(0, count, 1, DataType.INT64)
                         .toDevice(device, false)
                         .mul(slot)
                         .reshape(count, 1, 1);
