@@ -2,6 +2,8 @@ package io.pillsnap.trainer.train;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -22,30 +24,69 @@ public final class DeviceAugmentation {
 
     private DeviceAugmentation() {}
 
+    /** Inputs sampled at once: bounds the intermediates (about 60 MB per 384 px input). */
+    private static final int CHUNK = 8;
+
     /**
      * The batch's inputs, {@code size} x {@code size}, as floats 0..255, NCHW, on the device, in
-     * {@code scope}; the intermediate tensors (a few times the inputs' size) are freed before it
-     * returns, so that they do not stay beside the forward pass's activations.
+     * {@code scope}. The pictures cross to the device at once; the inputs are made {@value #CHUNK}
+     * at a time and each chunk's intermediates are freed before the next, so that they neither grow
+     * with the batch nor stay beside the forward pass's activations.
      */
     public static NDArray inputs(Batch batch, int size, Device device, NDManager scope) {
+        Unaugmented pictures = batch.unaugmented();
+        int count = batch.size();
+        long slot = (long) pictures.height() * pictures.width();
         try (NDManager local = scope.newSubManager()) {
-            NDArray inputs = sample(batch, size, device, local);
+            NDArray rows =
+                    bytesOnDevice(batch.pixels(), count * slot * 3, local, device)
+                            .reshape(count * slot, 3);
+            NDList parts = new NDList();
+            for (int from = 0; from < count; from += CHUNK) {
+                try (NDManager chunk = local.newSubManager()) {
+                    NDArray part =
+                            sample(
+                                    rows,
+                                    pictures,
+                                    from,
+                                    Math.min(count, from + CHUNK),
+                                    size,
+                                    device,
+                                    chunk);
+                    part.attach(local);
+                    parts.add(part);
+                }
+            }
+            NDArray inputs = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts);
             inputs.attach(scope);
             return inputs;
         }
     }
 
-    private static NDArray sample(Batch batch, int size, Device device, NDManager scope) {
-        Unaugmented pictures = batch.unaugmented();
-        int count = batch.size();
+    /**
+     * Inputs {@code from} (inclusive) to {@code to} of the batch whose pictures are {@code rows}.
+     */
+    private static NDArray sample(
+            NDArray rows,
+            Unaugmented pictures,
+            int from,
+            int to,
+            int size,
+            Device device,
+            NDManager scope) {
+        int count = to - from;
         long slot = (long) pictures.height() * pictures.width();
-        NDArray rows =
-                bytesOnDevice(batch.pixels(), count * slot * 3, scope, device)
-                        .reshape(count * slot, 3);
-        NDArray maps = floats(scope, pictures.toSource(), new Shape(count, 6), device);
+        NDArray maps =
+                Tensors.owned(
+                        scope,
+                        pictures.toSource(),
+                        from * 6,
+                        count * 6,
+                        new Shape(count, 6),
+                        device);
         float[] limits = new float[count * 2];
         for (int i = 0; i < count * 2; i++) {
-            limits[i] = pictures.sizes()[i] - 1;
+            limits[i] = pictures.sizes()[from * 2 + i] - 1;
         }
         NDArray last = floats(scope, limits, new Shape(count, 2), device);
         NDArray u = scope.arange(0f, size).toDevice(device, false).reshape(1, 1, size);
@@ -70,7 +111,7 @@ public final class DeviceAugmentation {
         // row of each picture's first pixel in the flattened batch, in 64-bit: a batch of large
         // pictures has more rows than a float counts exactly
         NDArray first =
-                scope.arange(0, count, 1, DataType.INT64)
+                scope.arange(from, to, 1, DataType.INT64)
                         .toDevice(device, false)
                         .mul(slot)
                         .reshape(count, 1, 1);
@@ -93,7 +134,7 @@ public final class DeviceAugmentation {
             }
         }
         NDArray jittered =
-                jitter(sampled.reshape(count, pixels, 3), pictures, count, device, scope);
+                jitter(sampled.reshape(count, pixels, 3), pictures, from, count, device, scope);
         return jittered.transpose(0, 2, 1).reshape(count, 3, size, size);
     }
 
@@ -102,13 +143,19 @@ public final class DeviceAugmentation {
      * ({@link Augmenter.Draw#colourMatrix}, {@link Augmenter.Draw#meanWeight}).
      */
     private static NDArray jitter(
-            NDArray sampled, Unaugmented pictures, int count, Device device, NDManager scope) {
+            NDArray sampled,
+            Unaugmented pictures,
+            int from,
+            int count,
+            Device device,
+            NDManager scope) {
         float[] colours = pictures.colours();
         float[] matrices = new float[count * 9];
         float[] weights = new float[count];
         for (int i = 0; i < count; i++) {
-            System.arraycopy(colours, i * Unaugmented.COLOUR, matrices, i * 9, 9);
-            weights[i] = colours[i * Unaugmented.COLOUR + 9];
+            int at = (from + i) * Unaugmented.COLOUR;
+            System.arraycopy(colours, at, matrices, i * 9, 9);
+            weights[i] = colours[at + 9];
         }
         NDArray colour = floats(scope, matrices, new Shape(count, 3, 3), device);
         NDArray gray = floats(scope, Augmenter.grayWeights(), new Shape(3, 1), device);

@@ -22,8 +22,12 @@ class DeviceAugmentationTest {
 
     @Test
     void theDeviceMakesTheInputTheLoaderMakesFromTheSameDraw() {
-        // two sizes in one batch: the smaller picture sits in a larger slot
-        RgbImage[] pictures = {pill(70, 90, 1), pill(64, 96, 2), pill(70, 90, 3)};
+        // two sizes in one batch (a smaller picture sits in a larger slot), more pictures than the
+        // device samples at once
+        RgbImage[] pictures = new RgbImage[11];
+        for (int i = 0; i < pictures.length; i++) {
+            pictures[i] = i % 2 == 0 ? pill(70, 90, i) : pill(64, 96, i);
+        }
         Augmenter augmenter = new Augmenter(Augmentation.defaults(), SIZE);
         Augmenter.Draw[] draws = new Augmenter.Draw[pictures.length];
         byte[][] loader = new byte[pictures.length][];
@@ -37,11 +41,18 @@ class DeviceAugmentationTest {
         for (int i = 0; i < pictures.length; i++) {
             held[i] = ImageSource.Picture.of(pictures[i]);
         }
-        float[] device = onDevice(Batch.unaugmented(0, held, draws, new long[3]));
+        float[] device = onDevice(Batch.unaugmented(0, held, draws, new long[pictures.length]));
 
         for (int i = 0; i < pictures.length; i++) {
             Difference same = difference(device, i, loader[i]);
-            // measured: mean 0.30-0.33, at most 2% over one grey level, largest 4.8
+            System.out.println(
+                    "DIAG "
+                            + same.mean()
+                            + " "
+                            + same.over(2)
+                            + " "
+                            + same.sorted()[same.sorted().length - 1]);
+            // measured: mean 0.25-0.37, at most 0.4% over two grey levels, largest 5.4
             assertThat(same.mean()).as("mean difference, input %d", i).isLessThan(0.5);
             assertThat(same.over(2)).as("share over 2 grey levels, input %d", i).isLessThan(0.03);
             assertThat(same.sorted()[same.sorted().length - 1]).as("largest").isLessThan(6);
