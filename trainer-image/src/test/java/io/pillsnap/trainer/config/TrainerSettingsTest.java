@@ -1,8 +1,13 @@
 package io.pillsnap.trainer.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pillsnap.trainer.data.Augmentation;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TrainerSettingsTest {
 
@@ -22,5 +27,45 @@ class TrainerSettingsTest {
         // everything else is kept
         assertThat(auto.forDevice(true).imageStore()).isEqualTo(auto.imageStore());
         assertThat(auto.forDevice(true).augmentation()).isEqualTo(auto.augmentation());
+    }
+
+    @Test
+    void augmentationIsPlacedOnTheDeviceBesideAGpuUnlessSaidOtherwise(@TempDir Path folder)
+            throws Exception {
+        Augmentation bundled = TrainerDefaults.forStage(null, 1).augmentation();
+        assertThat(bundled.placement()).isEqualTo("auto");
+        assertThat(bundled.onDevice(true)).isTrue();
+        assertThat(bundled.onDevice(false)).isFalse();
+        assertThat(withPlacement(bundled, "loader").onDevice(true)).isFalse();
+        assertThat(withPlacement(bundled, "device").onDevice(false)).isTrue();
+
+        Path defaults = folder.resolve("defaults.yaml");
+        Files.writeString(
+                defaults,
+                bundledText().replaceFirst("(?m)^    placement: auto", "    placement: gpu"));
+        assertThatThrownBy(() -> TrainerDefaults.forStage(defaults, 1))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("augmentation.placement = gpu is invalid")
+                .hasMessageContaining("auto | loader | device");
+    }
+
+    private static Augmentation withPlacement(Augmentation a, String placement) {
+        return new Augmentation(
+                a.minCropArea(),
+                a.maxAspectRatio(),
+                a.rotationDegrees(),
+                a.flipProbability(),
+                a.brightness(),
+                a.contrast(),
+                a.saturation(),
+                placement);
+    }
+
+    private static String bundledText() throws Exception {
+        try (var in =
+                TrainerDefaults.class.getResourceAsStream(
+                        "/io/pillsnap/trainer/trainer-defaults.yaml")) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 }
