@@ -192,9 +192,13 @@ public final class ImageSource {
             return cached[index];
         }
         RgbImage held = recent.get(index);
-        if (held != null) {
-            return held;
-        }
+        return held != null ? held : readAndKeep(index);
+    }
+
+    /**
+     * Reads a picture that is not held in memory (store or photo) and keeps it in the LRU cache.
+     */
+    private RgbImage readAndKeep(int index) {
         RgbImage image = readOrNull(samples.get(index), transform, prepared, null);
         if (image == null) {
             throw new IllegalStateException(
@@ -209,14 +213,21 @@ public final class ImageSource {
      * size until the copy, which goes straight from the store's memory map into the batch.
      */
     public Picture picture(int index) {
-        if (cached == null && prepared != null && recent.get(index) == null) {
-            byte[] key = ImageStore.key(samples.get(index), prepared.preparation());
-            int[] size = prepared.store().size(key);
-            if (size != null) {
-                return new Stored(index, key, size[0], size[1]);
+        if (cached == null) {
+            RgbImage held = recent.get(index);
+            if (held != null) {
+                return new Held(held);
             }
+            if (prepared != null) {
+                byte[] key = ImageStore.key(samples.get(index), prepared.preparation());
+                int[] size = prepared.store().size(key);
+                if (size != null) {
+                    return new Stored(index, key, size[0], size[1]);
+                }
+            }
+            return new Held(readAndKeep(index));
         }
-        return new Held(image(index));
+        return new Held(cached[index]);
     }
 
     /** A picture's size, and its pixels copied on demand into a batch's slot. */
@@ -282,7 +293,7 @@ public final class ImageSource {
                 return;
             }
             // dropped as damaged since its size was read: prepared again from the photo
-            RgbImage image = image(index);
+            RgbImage image = readAndKeep(index);
             if (image.width() != width || image.height() != height) {
                 throw new IllegalStateException(
                         "the picture of "

@@ -123,16 +123,7 @@ public final class ImageStore implements AutoCloseable {
     public int[] size(byte[] key) {
         try (Txn<ByteBuffer> txn = env.txnRead()) {
             ByteBuffer value = pictures.get(txn, MappedBuffers.direct(key));
-            if (value == null || value.remaining() < HEADER) {
-                return null;
-            }
-            int width = value.getInt(0);
-            int height = value.getInt(4);
-            boolean whole =
-                    width > 0
-                            && height > 0
-                            && (long) width * height * 3 == value.remaining() - HEADER;
-            return whole ? new int[] {width, height} : null;
+            return value == null ? null : dimensions(value);
         }
     }
 
@@ -243,17 +234,26 @@ public final class ImageStore implements AutoCloseable {
      * damaged one.
      */
     private static int[] checked(ByteBuffer value) {
+        int[] size = dimensions(value);
+        if (size == null) {
+            return null;
+        }
+        int checksum = value.getInt(value.position() + 8);
+        value.position(value.position() + HEADER);
+        CRC32 crc = new CRC32();
+        crc.update(value.duplicate());
+        return (int) crc.getValue() == checksum ? size : null;
+    }
+
+    /** Width and height from a stored value's header, when they match its length; else null. */
+    private static int[] dimensions(ByteBuffer value) {
         if (value.remaining() < HEADER) {
             return null;
         }
-        int width = value.getInt();
-        int height = value.getInt();
-        int checksum = value.getInt();
-        if (width <= 0 || height <= 0 || (long) width * height * 3 != value.remaining()) {
-            return null;
-        }
-        CRC32 crc = new CRC32();
-        crc.update(value.duplicate());
-        return (int) crc.getValue() == checksum ? new int[] {width, height} : null;
+        int width = value.getInt(value.position());
+        int height = value.getInt(value.position() + 4);
+        boolean whole =
+                width > 0 && height > 0 && (long) width * height * 3 == value.remaining() - HEADER;
+        return whole ? new int[] {width, height} : null;
     }
 }

@@ -290,15 +290,12 @@ public final class ClassifierModel implements AutoCloseable {
         }
         if (batch.pixels() != null) {
             NDArray bytes =
-                    DeviceAugmentation.bytesOnDevice(
-                            batch.pixels(),
-                            (long) batch.size() * 3 * imageSize * imageSize,
+                    Tensors.owned(
                             scope,
+                            batch.pixels(),
+                            new Shape(batch.size(), 3, imageSize, imageSize),
                             device);
-            return normalised(
-                    bytes.reshape(batch.size(), 3, imageSize, imageSize)
-                            .toType(DataType.FLOAT32, false),
-                    scope);
+            return normalised(bytes.toType(DataType.FLOAT32, false), scope);
         }
         int length = batch.size() * 3 * imageSize * imageSize;
         return Tensors.owned(

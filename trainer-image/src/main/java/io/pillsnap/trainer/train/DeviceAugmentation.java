@@ -10,8 +10,6 @@ import ai.djl.ndarray.types.Shape;
 import io.pillsnap.trainer.data.Augmenter;
 import io.pillsnap.trainer.data.Batch;
 import io.pillsnap.trainer.data.Batch.Unaugmented;
-import java.lang.ref.Reference;
-import java.nio.ByteBuffer;
 
 /**
  * The training augmentation of {@link Augmenter} done on the model's device for a whole batch, so
@@ -38,9 +36,7 @@ public final class DeviceAugmentation {
         int count = batch.size();
         long slot = (long) pictures.height() * pictures.width();
         try (NDManager local = scope.newSubManager()) {
-            NDArray rows =
-                    bytesOnDevice(batch.pixels(), count * slot * 3, local, device)
-                            .reshape(count * slot, 3);
+            NDArray rows = Tensors.owned(local, batch.pixels(), new Shape(count * slot, 3), device);
             NDList parts = new NDList();
             for (int from = 0; from < count; from += CHUNK) {
                 try (NDManager chunk = local.newSubManager()) {
@@ -178,18 +174,5 @@ public final class DeviceAugmentation {
 
     private static NDArray floats(NDManager scope, float[] values, Shape shape, Device device) {
         return Tensors.owned(scope, values, 0, values.length, shape, device);
-    }
-
-    /** The bytes as a uint8 tensor libtorch owns, on the device. */
-    static NDArray bytesOnDevice(byte[] bytes, long length, NDManager scope, Device device) {
-        NDArray borrowed =
-                scope.create(
-                        ByteBuffer.wrap(bytes, 0, Math.toIntExact(length)),
-                        new Shape(length),
-                        DataType.UINT8);
-        NDArray owned = device.isGpu() ? borrowed.toDevice(device, true) : borrowed.duplicate();
-        Reference.reachabilityFence(borrowed);
-        borrowed.close();
-        return owned;
     }
 }

@@ -3,9 +3,11 @@ package io.pillsnap.trainer.train;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.Collection;
 
@@ -21,7 +23,21 @@ public final class Tensors {
      */
     public static NDArray owned(
             NDManager scope, float[] data, int offset, int length, Shape shape, Device device) {
-        NDArray borrowed = scope.create(FloatBuffer.wrap(data, offset, length), shape);
+        return owned(scope.create(FloatBuffer.wrap(data, offset, length), shape), device);
+    }
+
+    /** As above for bytes: the first {@code shape.size()} of {@code data}, as uint8. */
+    public static NDArray owned(NDManager scope, byte[] data, Shape shape, Device device) {
+        return owned(
+                scope.create(
+                        ByteBuffer.wrap(data, 0, Math.toIntExact(shape.size())),
+                        shape,
+                        DataType.UINT8),
+                device);
+    }
+
+    /** A copy on {@code device} of a tensor that borrows Java memory; the borrower is closed. */
+    private static NDArray owned(NDArray borrowed, Device device) {
         NDArray owned = device.isGpu() ? borrowed.toDevice(device, true) : borrowed.duplicate();
         Reference.reachabilityFence(borrowed);
         borrowed.close();
