@@ -6,11 +6,12 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /**
- * One label file of AIHub dataset 576 (COCO style, one JSON per image). Single-pill labels have one
- * {@code images} entry and one annotation; combination labels have one {@code images} entry per
- * drug in the picture (same file name) and one annotation per pill, whose {@code category_id}
- * points into {@code categories} (named by K-code). Unknown fields are ignored: the real files
- * carry about 47 of them.
+ * One label file of AIHub dataset 576 (COCO style). A single-pill photo has one file with one
+ * {@code images} entry and its pill's annotation; a combination photo has one file per drug, each
+ * with that drug in {@code images[0]} and the boxes of its pills. {@code categories} does not name
+ * the drug: AIHub writes one generic entry ({@code "name": "Drug"}), and derived sets the product
+ * name with the K-code's number as id, so a box's drug is its file's drug ({@link BoxDrugs}).
+ * Unknown fields are ignored: the real files carry about 47 of them.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -39,7 +40,8 @@ public record AihubLabel(
             @JsonProperty("color_class2") String color2,
             @JsonProperty("print_front") String printFront,
             @JsonProperty("print_back") String printBack,
-            @JsonProperty("drug_N") String drugNumber) {}
+            @JsonProperty("drug_N") String drugNumber,
+            @JsonProperty("dl_idx") String drugIndex) {}
 
     /** A pill's box in pixels, COCO order: x, y, width, height. */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -50,8 +52,8 @@ public record AihubLabel(
             @JsonProperty("image_id") Integer imageId,
             Integer id) {}
 
-    /** A drug of a combination picture. */
+    /** A COCO category: AIHub's generic "Drug", or a product name; never trusted as the drug. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Category(Integer id, String name) {}
+    public record Category(String supercategory, Integer id, String name) {}
 }

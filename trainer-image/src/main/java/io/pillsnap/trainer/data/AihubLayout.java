@@ -85,6 +85,29 @@ public final class AihubLayout {
         return imagesKind.resolve(part).resolve(code).resolve(file);
     }
 
+    /**
+     * The label file a photo's labels would be in (for a combination photo, the one file of all its
+     * boxes; AIHub writes one file per drug in a K-code folder beside it): the reverse of {@link
+     * #imageFor}.
+     */
+    public static Path labelFor(Path image, Split split) {
+        Path codeFolder = image.getParent();
+        Path partFolder = codeFolder.getParent();
+        Path kindFolder = partFolder.getParent();
+        Path labelsKind =
+                kindFolder
+                        .getParent()
+                        .getParent()
+                        .resolve("labels")
+                        .resolve(kindFolder.getFileName());
+        String part = partFolder.getFileName().toString();
+        if (part.startsWith(split.imagePrefix + "_")) {
+            part = split.labelPrefix + part.substring(split.imagePrefix.length());
+        }
+        String file = image.getFileName().toString().replaceFirst("\\.[^.]+$", ".json");
+        return labelsKind.resolve(part).resolve(codeFolder.getFileName() + "_json").resolve(file);
+    }
+
     /** The K-code a single image belongs to, from its folder name (K-000059). */
     public static String codeFolderOf(Path labelFile) {
         return labelFile.getParent().getFileName().toString().replaceFirst("_json$", "");

@@ -10,16 +10,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,21 +52,25 @@ public final class AihubScanner {
         }
         SkipReport skipped = new SkipReport();
         List<Callable<Optional<LabelledImage>>> singleTasks = new ArrayList<>();
-        for (Path label : labelFiles(singles)) {
+        List<Path> singleLabels = labelFiles(singles);
+        for (Path label : singleLabels) {
             singleTasks.add(() -> parse(label, split, false, skipped));
         }
         List<LabelledImage> single = parseAll(singleTasks, threads);
+        skipUnlabelled(root, split, AihubLayout.SINGLE, singleLabels, skipped);
         Path combos = AihubLayout.labelsRoot(root, split, AihubLayout.COMBINATION);
         List<LabelledImage> combination = List.of();
-        if (Files.isDirectory(combos)) {
+        Map<Path, List<Path>> comboLabels =
+                Files.isDirectory(combos) ? photoLabels(labelFiles(combos)) : Map.of();
+        if (!comboLabels.isEmpty()) {
             List<Callable<Optional<LabelledImage>>> comboTasks = new ArrayList<>();
-            photoLabels(labelFiles(combos))
-                    .forEach(
-                            (photo, files) ->
-                                    comboTasks.add(
-                                            () -> parseCombination(photo, files, split, skipped)));
+            comboLabels.forEach(
+                    (photo, files) ->
+                            comboTasks.add(() -> parseCombination(photo, files, split, skipped)));
             combination = parseAll(comboTasks, threads);
         }
+        skipUnlabelled(
+                root, split, AihubLayout.COMBINATION, List.copyOf(comboLabels.keySet()), skipped);
         log.info(
                 "scanned {}: {} single-pill and {} combination pictures, skipped {}",
                 root.resolve(split.folder()),
@@ -73,6 +78,48 @@ public final class AihubScanner {
                 combination.size(),
                 skipped);
         return new ScanResult(single, combination, skipped);
+    }
+
+    /**
+     * Counts every photo under {@code images/<kind>} that no label file names (a label's image path
+     * is {@link AihubLayout#imageFor}), so that no photo of the dataset goes unaccounted for.
+     */
+    private static void skipUnlabelled(
+            Path root, Split split, String kind, List<Path> labels, SkipReport skipped) {
+        Path images = AihubLayout.imagesRoot(root, split, kind);
+        if (!Files.isDirectory(images)) {
+            return;
+        }
+        Set<Path> labelled = new HashSet<>();
+        for (Path label : labels) {
+            labelled.add(AihubLayout.imageFor(label, split));
+        }
+        try (Stream<Path> files = Files.walk(images)) {
+            files.filter(AihubScanner::isPhoto)
+                    .filter(photo -> !labelled.contains(photo))
+                    .sorted()
+                    .forEach(
+                            photo ->
+                                    skipped.skip(
+                                            SkipReport.Reason.MISSING_LABEL,
+                                            photo,
+                                            "no label file (expected "
+                                                    + root.relativize(
+                                                            AihubLayout.labelFor(photo, split))
+                                                    + ")"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list photos under " + images, e);
+        }
+    }
+
+    private static boolean isPhoto(Path file) {
+        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        return !name.startsWith("._")
+                && (name.endsWith(".png")
+                        || name.endsWith(".jpg")
+                        || name.endsWith(".jpeg")
+                        || name.endsWith(".bmp"))
+                && Files.isRegularFile(file);
     }
 
     private static List<Path> labelFiles(Path folder) {
@@ -133,28 +180,13 @@ public final class AihubScanner {
         AihubLabel.ImageInfo first = null;
         List<LabelledImage.Box> boxes = new ArrayList<>();
         for (Path file : files) {
-            AihubLabel parsed;
-            try {
-                parsed = JSON.readValue(file.toFile(), AihubLabel.class);
-            } catch (IOException | RuntimeException e) {
-                skipped.skip(SkipReport.Reason.BAD_LABEL, file, firstLine(e.getMessage()));
+            Optional<AihubLabel> parsed = read(file, skipped);
+            if (parsed.isEmpty()) {
                 continue;
             }
-            if (parsed.images().isEmpty()) {
-                skipped.skip(SkipReport.Reason.BAD_LABEL, file, "no images entry");
-                continue;
-            }
-            AihubLabel.ImageInfo drug = parsed.images().get(0);
-            first = first == null ? drug : first;
-            String folderCode = file.getParent().getFileName().toString();
-            String code =
-                    drug.kCode() != null && !drug.kCode().isBlank()
-                            ? drug.kCode()
-                            : folderCode.startsWith("K-") ? folderCode : null;
-            for (LabelledImage.Box box : boxes(parsed, code)) {
-                if (!boxes.contains(box)) {
-                    boxes.add(box);
-                }
+            first = first == null ? parsed.get().images().get(0) : first;
+            for (LabelledImage.Box box : BoxDrugs.boxes(parsed.get(), file)) {
+                merge(boxes, box);
             }
         }
         if (first == null) {
@@ -165,24 +197,42 @@ public final class AihubScanner {
             skipped.skip(SkipReport.Reason.MISSING_IMAGE, image, "label " + photo.getFileName());
             return Optional.empty();
         }
-        String kCode =
-                first.kCode() != null && !first.kCode().isBlank()
-                        ? first.kCode()
-                        : AihubLayout.codeFolderOf(photo);
+        String kCode = BoxDrugs.kCodeOf(first);
+        if (kCode == null) {
+            kCode =
+                    boxes.stream()
+                            .map(LabelledImage.Box::kCode)
+                            .filter(java.util.Objects::nonNull)
+                            .findFirst()
+                            .orElse(AihubLayout.codeFolderOf(photo));
+        }
         return Optional.of(new LabelledImage(image, photo, kCode, first, true, boxes));
+    }
+
+    /**
+     * Adds {@code box} unless the photo has it already (the same pill in a drug's own file and in a
+     * file of all boxes); the copy that knows its drug is kept.
+     */
+    private static void merge(List<LabelledImage.Box> boxes, LabelledImage.Box box) {
+        for (int i = 0; i < boxes.size(); i++) {
+            LabelledImage.Box known = boxes.get(i);
+            if (known.x() == box.x()
+                    && known.y() == box.y()
+                    && known.width() == box.width()
+                    && known.height() == box.height()) {
+                if (known.kCode() == null && box.kCode() != null) {
+                    boxes.set(i, box);
+                }
+                return;
+            }
+        }
+        boxes.add(box);
     }
 
     static Optional<LabelledImage> parse(
             Path label, Split split, boolean combination, SkipReport skipped) {
-        AihubLabel parsed;
-        try {
-            parsed = JSON.readValue(label.toFile(), AihubLabel.class);
-        } catch (IOException | RuntimeException e) {
-            skipped.skip(SkipReport.Reason.BAD_LABEL, label, firstLine(e.getMessage()));
-            return Optional.empty();
-        }
-        if (parsed.images().isEmpty()) {
-            skipped.skip(SkipReport.Reason.BAD_LABEL, label, "no images entry");
+        Optional<AihubLabel> parsed = read(label, skipped);
+        if (parsed.isEmpty()) {
             return Optional.empty();
         }
         Path image = AihubLayout.imageFor(label, split);
@@ -190,40 +240,39 @@ public final class AihubScanner {
             skipped.skip(SkipReport.Reason.MISSING_IMAGE, image, "label " + label.getFileName());
             return Optional.empty();
         }
-        AihubLabel.ImageInfo drug = parsed.images().get(0);
-        String kCode =
-                drug.kCode() != null && !drug.kCode().isBlank()
-                        ? drug.kCode()
-                        : AihubLayout.codeFolderOf(label);
-        if (!combination && !kCode.startsWith("K-")) {
+        AihubLabel.ImageInfo drug = parsed.get().images().get(0);
+        String kCode = BoxDrugs.kCodeOf(drug);
+        if (kCode == null) {
+            kCode = AihubLayout.codeFolderOf(label);
+        }
+        if (!combination && !BoxDrugs.isKCode(kCode)) {
             skipped.skip(SkipReport.Reason.BAD_LABEL, label, "no K-code for the drug");
             return Optional.empty();
         }
         return Optional.of(
-                new LabelledImage(image, label, kCode, drug, combination, boxes(parsed, kCode)));
+                new LabelledImage(
+                        image,
+                        label,
+                        kCode,
+                        drug,
+                        combination,
+                        BoxDrugs.boxes(parsed.get(), label)));
     }
 
-    private static List<LabelledImage.Box> boxes(AihubLabel label, String defaultCode) {
-        Map<Integer, String> categories =
-                label.categories().stream()
-                        .filter(c -> c.id() != null && c.name() != null)
-                        .collect(
-                                Collectors.toMap(
-                                        AihubLabel.Category::id,
-                                        AihubLabel.Category::name,
-                                        (a, b) -> a));
-        List<LabelledImage.Box> boxes = new ArrayList<>();
-        for (AihubLabel.Annotation annotation : label.annotations()) {
-            List<Double> bbox = annotation.bbox();
-            if (bbox == null || bbox.size() != 4 || bbox.get(2) <= 0 || bbox.get(3) <= 0) {
-                continue;
-            }
-            String code = categories.getOrDefault(annotation.categoryId(), defaultCode);
-            boxes.add(
-                    new LabelledImage.Box(
-                            bbox.get(0), bbox.get(1), bbox.get(2), bbox.get(3), code));
+    /** The label in {@code file}, or empty (counted) when it does not parse or names no image. */
+    private static Optional<AihubLabel> read(Path file, SkipReport skipped) {
+        AihubLabel parsed;
+        try {
+            parsed = JSON.readValue(file.toFile(), AihubLabel.class);
+        } catch (IOException | RuntimeException e) {
+            skipped.skip(SkipReport.Reason.BAD_LABEL, file, firstLine(e.getMessage()));
+            return Optional.empty();
         }
-        return boxes;
+        if (parsed.images().isEmpty()) {
+            skipped.skip(SkipReport.Reason.BAD_LABEL, file, "no images entry");
+            return Optional.empty();
+        }
+        return Optional.of(parsed);
     }
 
     private static String firstLine(String message) {

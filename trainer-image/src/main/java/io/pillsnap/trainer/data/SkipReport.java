@@ -14,8 +14,13 @@ public final class SkipReport {
 
     /** Why a file was skipped. */
     public enum Reason {
+        /** A label file that does not parse or names no image or drug. */
         BAD_LABEL,
+        /** A label file whose photo is not there. */
         MISSING_IMAGE,
+        /** A photo that no label file names. */
+        MISSING_LABEL,
+        /** A photo that does not decode. */
         UNREADABLE_IMAGE
     }
 

@@ -2,22 +2,20 @@ package io.pillsnap.trainer.train;
 
 import ai.djl.Device;
 import io.pillsnap.api.artifact.ClassMap;
-import io.pillsnap.api.artifact.DrugClass;
 import io.pillsnap.api.artifact.ImageDecoder;
 import io.pillsnap.api.artifact.Preprocessing;
 import io.pillsnap.api.artifact.RgbImage;
-import io.pillsnap.api.detection.Box;
 import io.pillsnap.api.detection.ComboPipeline;
 import io.pillsnap.api.detection.PipelineAccuracy;
 import io.pillsnap.trainer.data.Batch;
 import io.pillsnap.trainer.data.LabelledImage;
 import io.pillsnap.trainer.data.StageSample;
 import io.pillsnap.trainer.data.TestSet;
+import io.pillsnap.trainer.eval.PipelineTruth;
 import io.pillsnap.trainer.model.EfficientNetV2Config;
 import io.pillsnap.trainer.train.detection.DetectorModel;
 import io.pillsnap.trainer.train.detection.DetectorTraining;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,7 +37,20 @@ public final class PipelineEvaluation {
     /**
      * @param test null when the dataset has no test combination photos
      */
-    public record Scored(PipelineAccuracy.Score validation, PipelineAccuracy.Score test) {}
+    public record Scored(SetScore validation, SetScore test) {}
+
+    /** One set's score and what its labelled boxes held. */
+    public record SetScore(PipelineAccuracy.Score score, PipelineTruth.Counts boxes) {
+
+        public Map<String, Object> toJson() {
+            Map<String, Object> json = new java.util.LinkedHashMap<>();
+            json.put("pipelineTop1", score.pills() == 0 ? null : score.accuracy());
+            json.put("correct", score.correct());
+            json.put("pills", score.pills());
+            json.putAll(boxes.toJson());
+            return json;
+        }
+    }
 
     static Scored run(RunContext run, StageSample sample) {
         var spec = run.config().spec();
@@ -86,47 +97,51 @@ public final class PipelineEvaluation {
             ComboPipeline.Classifier names =
                     (images, batch) ->
                             classifier.logits(new Batch(0, images, new long[batch], batch));
-            PipelineAccuracy.Score validation =
+            SetScore validation =
                     score(
                             pipeline,
                             detector::head,
                             names,
                             sample.combinationVal(),
                             sample.classes());
-            PipelineAccuracy.Score test =
+            SetScore test =
                     testPhotos.isEmpty()
                             ? null
                             : score(pipeline, detector::head, names, testPhotos, sample.classes());
             log.info(
-                    "two-stage pipeline: validation pipelineTop1 {} ({} of {} pills){}",
-                    fmt(validation.accuracy()),
-                    validation.correct(),
-                    validation.pills(),
-                    test == null
-                            ? ""
-                            : String.format(
-                                    Locale.ROOT,
-                                    "; test %.4f (%d of %d pills)",
-                                    test.accuracy(),
-                                    test.correct(),
-                                    test.pills()));
+                    "two-stage pipeline: validation pipelineTop1 {} ({} of {} pills; {})",
+                    fmt(validation.score().accuracy()),
+                    validation.score().correct(),
+                    validation.score().pills(),
+                    validation.boxes());
+            if (test != null && test.score().pills() == 0) {
+                log.warn(
+                        "two-stage pipeline: the {} test combination photos hold no pill of this"
+                                + " stage's drugs ({}): no test pipelineTop1; a criterion on it"
+                                + " reads nothing and the gate is Inconclusive",
+                        testPhotos.size(),
+                        test.boxes());
+            } else if (test != null) {
+                log.info(
+                        "two-stage pipeline: test pipelineTop1 {} ({} of {} pills; {})",
+                        fmt(test.score().accuracy()),
+                        test.score().correct(),
+                        test.score().pills(),
+                        test.boxes());
+            }
             return new Scored(validation, test);
         }
     }
 
-    private static PipelineAccuracy.Score score(
+    private static SetScore score(
             ComboPipeline pipeline,
             ComboPipeline.Detector detector,
             ComboPipeline.Classifier classifier,
             List<LabelledImage> photos,
             ClassMap classes) {
-        Map<String, Integer> index = new HashMap<>();
-        for (DrugClass drug : classes.classes()) {
-            index.put(drug.kCode(), drug.index());
-        }
+        PipelineTruth truth = new PipelineTruth(classes);
         List<List<PipelineAccuracy.TruePill>> truths = new ArrayList<>();
         List<List<ComboPipeline.Pill>> predictions = new ArrayList<>();
-        int unnamed = 0;
         for (LabelledImage photo : photos) {
             RgbImage image;
             try {
@@ -135,27 +150,10 @@ public final class PipelineEvaluation {
                 log.warn("pipeline evaluation skips {}: {}", photo.image(), e.getMessage());
                 continue;
             }
-            List<PipelineAccuracy.TruePill> truth = new ArrayList<>();
-            for (LabelledImage.Box box : photo.boxes()) {
-                Integer classIndex = index.get(box.kCode());
-                if (classIndex == null) {
-                    unnamed++;
-                    continue;
-                }
-                truth.add(
-                        new PipelineAccuracy.TruePill(
-                                Box.ofXywh(box.x(), box.y(), box.width(), box.height()),
-                                classIndex));
-            }
-            truths.add(truth);
+            truths.add(truth.pillsOf(photo));
             predictions.add(pipeline.predict(image, detector, classifier));
         }
-        if (unnamed > 0) {
-            log.info(
-                    "pipeline evaluation: {} pills of drugs outside the stage's classes left out",
-                    unnamed);
-        }
-        return PipelineAccuracy.score(truths, predictions);
+        return new SetScore(PipelineAccuracy.score(truths, predictions), truth.counts());
     }
 
     private static String fmt(double value) {

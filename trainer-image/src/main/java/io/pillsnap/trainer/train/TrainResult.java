@@ -52,7 +52,7 @@ public record TrainResult(
             putDetection(metrics, detector.validation());
         }
         if (pipeline != null) {
-            putPipeline(metrics, pipeline.validation());
+            putPipeline(metrics, pipeline.validation().score());
         }
         return metrics;
     }
@@ -69,7 +69,7 @@ public record TrainResult(
             putDetection(metrics, detector.test());
         }
         if (pipeline != null && pipeline.test() != null) {
-            putPipeline(metrics, pipeline.test());
+            putPipeline(metrics, pipeline.test().score());
         }
         return metrics;
     }

@@ -7,6 +7,7 @@ import io.pillsnap.api.v1alpha1.spec.Task;
 import io.pillsnap.trainer.config.TrainConfig;
 import io.pillsnap.trainer.data.DatasetPreparation;
 import io.pillsnap.trainer.data.StageSample;
+import io.pillsnap.trainer.eval.PipelineTruth;
 import io.pillsnap.trainer.progress.ProgressServer;
 import io.pillsnap.trainer.progress.TaskSnapshots;
 import io.pillsnap.trainer.progress.TensorBoardWriter;
@@ -133,6 +134,7 @@ public final class TrainingRun {
         ClassifierOutcome classifier = null;
         DetectorOutcome detector = null;
         if (classifies && detects) {
+            PipelineTruth.requireScorable(sample.combinationVal(), sample.classes());
             Trained both = interleaved(context, sample, classMapSha256);
             classifier = both.classifier();
             detector = both.detector();
@@ -168,9 +170,9 @@ public final class TrainingRun {
         }
         if (pipeline != null) {
             Map<String, Object> part = new LinkedHashMap<>();
-            part.put("validation", pipelinePart(pipeline.validation()));
+            part.put("validation", pipeline.validation().toJson());
             if (pipeline.test() != null) {
-                part.put("test", pipelinePart(pipeline.test()));
+                part.put("test", pipeline.test().toJson());
             }
             metrics.put("pipeline", part);
         }
@@ -215,15 +217,6 @@ public final class TrainingRun {
         if (progress != null) {
             progress.update(served);
         }
-    }
-
-    private static Map<String, Object> pipelinePart(
-            io.pillsnap.api.detection.PipelineAccuracy.Score score) {
-        Map<String, Object> part = new LinkedHashMap<>();
-        part.put("pipelineTop1", Double.isNaN(score.accuracy()) ? null : score.accuracy());
-        part.put("correct", score.correct());
-        part.put("pills", score.pills());
-        return part;
     }
 
     private TrainingProgress progress(

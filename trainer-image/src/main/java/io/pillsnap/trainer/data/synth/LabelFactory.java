@@ -12,12 +12,36 @@ import java.util.Map;
 
 /**
  * Builds the AIHub label of a photo: one {@code images} entry per drug (all with the same file
- * name), one annotation per pill with its box, one category per drug named by K-code.
+ * name), one annotation per pill with its box, and a category in one of the two forms AIHub's files
+ * and the sets derived from them use, mixed across files by the file's name: the generic {@code
+ * {"supercategory": "pill", "id": 1, "name": "Drug"}}, or the drug's product name with its K-code's
+ * number as id. Neither names the drug by K-code, so readers must take a box's drug from its file's
+ * drug, as they must with the real files.
  */
 final class LabelFactory {
 
+    /** The two published forms of a label's category. */
+    enum CategoryForm {
+        GENERIC,
+        PRODUCT_NAME;
+
+        /** Stable per file name, about half of the files each. */
+        static CategoryForm of(String fileName, String kCode) {
+            return Math.floorMod((fileName + "/" + kCode).hashCode(), 2) == 0
+                    ? GENERIC
+                    : PRODUCT_NAME;
+        }
+
+        Category category(SyntheticDrug drug) {
+            return this == GENERIC
+                    ? new Category("pill", 1, "Drug")
+                    : new Category("pill", kCodeNumber(drug), drug.name());
+        }
+    }
+
     private LabelFactory() {}
 
+    /** A single-pill photo's label: its drug, its pill's box. */
     static AihubLabel label(PhotoScene scene, String fileName, int width, int height) {
         List<ImageInfo> images = new ArrayList<>();
         List<Annotation> annotations = new ArrayList<>();
@@ -25,10 +49,13 @@ final class LabelFactory {
         for (int i = 0; i < scene.pills().size(); i++) {
             PillPose pill = scene.pills().get(i);
             SyntheticDrug drug = pill.drug();
-            int id = i + 1;
+            Category category = CategoryForm.of(fileName, drug.kCode()).category(drug);
             images.add(imageInfo(drug, fileName, width, height));
-            annotations.add(new Annotation(bbox(pill.bounds(), width, height), id, id, id));
-            categories.add(new Category(id, drug.kCode()));
+            annotations.add(
+                    new Annotation(bbox(pill.bounds(), width, height), category.id(), 1, i + 1));
+            if (!categories.contains(category)) {
+                categories.add(category);
+            }
         }
         return new AihubLabel(images, annotations, categories);
     }
@@ -40,25 +67,32 @@ final class LabelFactory {
      */
     static Map<String, AihubLabel> perDrug(
             PhotoScene scene, String fileName, int width, int height) {
-        Map<String, List<Annotation>> boxes = new LinkedHashMap<>();
-        Map<String, SyntheticDrug> drugs = new LinkedHashMap<>();
-        int id = 0;
+        Map<String, List<PillPose>> pills = new LinkedHashMap<>();
         for (PillPose pill : scene.pills()) {
-            id++;
-            drugs.put(pill.drug().kCode(), pill.drug());
-            boxes.computeIfAbsent(pill.drug().kCode(), code -> new ArrayList<>())
-                    .add(new Annotation(bbox(pill.bounds(), width, height), 1, 1, id));
+            pills.computeIfAbsent(pill.drug().kCode(), code -> new ArrayList<>()).add(pill);
         }
         Map<String, AihubLabel> labels = new LinkedHashMap<>();
-        drugs.forEach(
-                (code, drug) ->
-                        labels.put(
-                                code,
-                                new AihubLabel(
-                                        List.of(imageInfo(drug, fileName, width, height)),
-                                        boxes.get(code),
-                                        List.of(new Category(1, code)))));
+        int id = 0;
+        for (Map.Entry<String, List<PillPose>> drugPills : pills.entrySet()) {
+            SyntheticDrug drug = drugPills.getValue().get(0).drug();
+            Category category = CategoryForm.of(fileName, drug.kCode()).category(drug);
+            List<Annotation> boxes = new ArrayList<>();
+            for (PillPose pill : drugPills.getValue()) {
+                boxes.add(
+                        new Annotation(bbox(pill.bounds(), width, height), category.id(), 1, ++id));
+            }
+            labels.put(
+                    drugPills.getKey(),
+                    new AihubLabel(
+                            List.of(imageInfo(drug, fileName, width, height)),
+                            boxes,
+                            List.of(category)));
+        }
         return labels;
+    }
+
+    private static int kCodeNumber(SyntheticDrug drug) {
+        return Integer.parseInt(drug.kCode().substring(2));
     }
 
     private static ImageInfo imageInfo(SyntheticDrug drug, String fileName, int width, int height) {
@@ -75,7 +109,8 @@ final class LabelFactory {
                 drug.color2() == null ? null : drug.color2().label(),
                 drug.printFront(),
                 drug.printBack(),
-                drug.kCode());
+                drug.kCode(),
+                String.valueOf(kCodeNumber(drug)));
     }
 
     /** Whole pixels, like the real labels: the smallest integer box holding the pill. */

@@ -122,7 +122,6 @@ class SyntheticDatasetTest {
                     .singleElement()
                     .satisfies(
                             box -> {
-                                assertThat(box.categoryId()).isEqualTo(1);
                                 assertThat(box.imageId()).isEqualTo(1);
                                 assertThat(box.id()).isEqualTo(1);
                                 assertInsideImage(box);
@@ -130,9 +129,7 @@ class SyntheticDatasetTest {
                                 assertThat(Math.max(box.bbox().get(2), box.bbox().get(3)))
                                         .isGreaterThan(0.3 * tiny().width());
                             });
-            assertThat(label.categories())
-                    .singleElement()
-                    .satisfies(c -> assertThat(c.name()).isEqualTo(code));
+            assertPublishedCategory(label);
         }
     }
 
@@ -162,9 +159,7 @@ class SyntheticDatasetTest {
                                                                     .toString()
                                                                     .replace(".json", ".png"));
                                         });
-                        assertThat(label.categories())
-                                .singleElement()
-                                .satisfies(c -> assertThat(c.name()).isEqualTo(code));
+                        assertPublishedCategory(label);
                         assertThat(label.annotations()).isNotEmpty();
                         for (Annotation box : label.annotations()) {
                             assertInsideImage(box);
@@ -308,6 +303,53 @@ class SyntheticDatasetTest {
                 .withCombinationFraction(0.34)
                 .withTestFraction(0.34)
                 .withThreads(2);
+    }
+
+    /**
+     * One category in one of the two published forms, AIHub's generic "Drug" or the product name
+     * with the K-code's number as id, never the K-code; every box points at it.
+     */
+    private static void assertPublishedCategory(AihubLabel label) {
+        AihubLabel.ImageInfo drug = label.images().get(0);
+        assertThat(label.categories())
+                .singleElement()
+                .satisfies(
+                        category -> {
+                            assertThat(category.supercategory()).isEqualTo("pill");
+                            assertThat(category.name()).doesNotStartWith("K-");
+                            if ("Drug".equals(category.name())) {
+                                assertThat(category.id()).isEqualTo(1);
+                            } else {
+                                assertThat(category.name()).isEqualTo(drug.drugName());
+                                assertThat(category.id())
+                                        .isEqualTo(Integer.parseInt(drug.kCode().substring(2)));
+                            }
+                        });
+        assertThat(label.annotations())
+                .allSatisfy(
+                        box ->
+                                assertThat(box.categoryId())
+                                        .isEqualTo(label.categories().get(0).id()));
+    }
+
+    @Test
+    void labelsUseBothPublishedCategoryFormsMixed() {
+        List<Path> files = labels(AihubLayout.labelsRoot(root, Split.TRAIN, AihubLayout.SINGLE));
+        files.addAll(labels(AihubLayout.labelsRoot(root, Split.TRAIN, AihubLayout.COMBINATION)));
+        Map<Boolean, Long> generic =
+                files.stream()
+                        .collect(
+                                Collectors.partitioningBy(
+                                        file ->
+                                                "Drug"
+                                                        .equals(
+                                                                read(file)
+                                                                        .categories()
+                                                                        .get(0)
+                                                                        .name()),
+                                        Collectors.counting()));
+        assertThat(generic.get(true)).isPositive();
+        assertThat(generic.get(false)).isPositive();
     }
 
     private static void assertInsideImage(Annotation box) {

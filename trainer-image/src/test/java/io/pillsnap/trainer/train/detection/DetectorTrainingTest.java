@@ -16,6 +16,7 @@ import io.pillsnap.trainer.config.TrainerDefaults;
 import io.pillsnap.trainer.data.SkipReport;
 import io.pillsnap.trainer.data.detection.BoxedPhoto;
 import io.pillsnap.trainer.data.detection.DetectionPhotos;
+import io.pillsnap.trainer.eval.PipelineTruth;
 import io.pillsnap.trainer.export.ManifestWriter;
 import io.pillsnap.trainer.model.yolo.Yolo11Config;
 import io.pillsnap.trainer.testing.TinyDatasets;
@@ -156,21 +157,28 @@ class DetectorTrainingTest {
 
         assertThat(result.classifier()).isNotNull();
         assertThat(result.detector()).isNotNull();
-        assertThat(result.pipeline().validation().pills())
-                .isEqualTo(
-                        result.sample().combinationVal().stream()
-                                .mapToInt(photo -> photo.boxes().size())
-                                .sum());
+        // the synthetic labels name their categories as AIHub's files do, never by K-code: every
+        // box gets its drug from its file, so every validation pill is scored
+        int boxes =
+                result.sample().combinationVal().stream()
+                        .mapToInt(photo -> photo.boxes().size())
+                        .sum();
+        assertThat(result.pipeline().validation().score().pills()).isEqualTo(boxes).isPositive();
+        assertThat(result.pipeline().validation().boxes())
+                .isEqualTo(new PipelineTruth.Counts(boxes, boxes, 0, 0));
         assertThat(result.metrics()).containsKeys("top1", "mAP50", "mAP50-95", "pipelineTop1");
         assertThat(result.testMetrics()).containsKeys("top1", "mAP50", "pipelineTop1");
         assertThat(result.metrics().get("pipelineTop1"))
-                .isEqualTo(result.pipeline().validation().accuracy());
+                .isEqualTo(result.pipeline().validation().score().accuracy());
         assertThat(result.models())
                 .extracting(ModelFile::role)
                 .containsExactly(ModelFile.CLASSIFIER, ModelFile.DETECTOR);
         JsonNode metrics =
                 JsonMapper.builder().build().readTree(output.resolve("metrics.json").toFile());
         assertThat(metrics.path("pipeline").path("test").path("pills").asInt()).isPositive();
+        assertThat(metrics.path("pipeline").path("test").path("scoredBoxes").asInt())
+                .isEqualTo(metrics.path("pipeline").path("test").path("pills").asInt());
+        assertThat(metrics.path("pipeline").path("test").path("noDrugBoxes").asInt()).isZero();
         assertThat(metrics.path("final").path("top1").isNumber()).isTrue();
     }
 

@@ -110,7 +110,7 @@ class InterleavedTrainingTest {
                 detector.stream().mapToDouble(InterleavedTrainingTest::loss).max().orElseThrow();
         assertThat(loss(detector.get(EPOCHS - 1))).isLessThan(0.8 * peak);
         assertThat(detector.get(EPOCHS - 1).mAP50()).isGreaterThan(detector.get(0).mAP50());
-        assertThat(uninterrupted.pipeline().validation().pills()).isPositive();
+        assertThat(uninterrupted.pipeline().validation().score().pills()).isPositive();
     }
 
     @Test
