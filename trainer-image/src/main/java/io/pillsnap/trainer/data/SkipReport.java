@@ -37,6 +37,25 @@ public final class SkipReport {
         }
     }
 
+    /** Adds the counts and examples of {@code other}. */
+    public void addAll(SkipReport other) {
+        Map<Reason, Integer> otherCounts;
+        Map<Reason, List<String>> otherExamples;
+        synchronized (other) {
+            otherCounts = new TreeMap<>(other.counts);
+            otherExamples = new TreeMap<>(other.examples);
+        }
+        synchronized (this) {
+            otherCounts.forEach((reason, n) -> counts.merge(reason, n, Integer::sum));
+            otherExamples.forEach(
+                    (reason, files) -> {
+                        List<String> list =
+                                examples.computeIfAbsent(reason, r -> new ArrayList<>());
+                        files.stream().limit(EXAMPLES - list.size()).forEach(list::add);
+                    });
+        }
+    }
+
     public synchronized int count(Reason reason) {
         return counts.getOrDefault(reason, 0);
     }

@@ -27,6 +27,12 @@ public final class TestSet {
 
     /** The test photos of the classes in {@code classes}, sorted; empty when there is no val/. */
     public static List<Sample> find(DatasetSpec dataset, Path data, ClassMap classes, int threads) {
+        return find(dataset, data, classes, threads, new SkipReport());
+    }
+
+    /** As above, the files the scan of val/ skipped added to {@code skipped}. */
+    public static List<Sample> find(
+            DatasetSpec dataset, Path data, ClassMap classes, int threads, SkipReport skipped) {
         if (dataset.format() == DatasetFormat.IMAGEFOLDER) {
             log.info(
                     "no test set: an imagefolder dataset has no val/ split; the gate reads validation");
@@ -41,6 +47,7 @@ public final class TestSet {
             return List.of();
         }
         ScanResult scan = AihubScanner.scan(data, AihubLayout.Split.VAL, threads);
+        skipped.addAll(scan.skipped());
         Map<String, Integer> index = new HashMap<>();
         for (DrugClass drug : classes.classes()) {
             index.put(drug.kCode(), drug.index());

@@ -42,6 +42,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -781,17 +782,20 @@ public final class ClassifierTraining {
     /** The chosen checkpoint on the test set, once; null when the dataset has none. */
     private EvaluatedSet test(
             ClassifierModel model, StageSample sample, Preprocessing preprocessing, long budget) {
+        SkipReport skipped = new SkipReport();
         List<Sample> photos =
                 TestSet.find(
                         config.spec().dataset(),
                         config.data(),
                         sample.classes(),
-                        settings.effectiveWorkers());
+                        settings.effectiveWorkers(),
+                        skipped);
         if (photos.isEmpty()) {
+            writeSkipped(sample, skipped);
             return null;
         }
-        SkipReport skipped = new SkipReport();
         ImageSource source = HeldOut.load("test", photos, preprocessing, settings, budget, skipped);
+        writeSkipped(sample, skipped);
         if (skipped.total() > 0) {
             log.warn("test set: skipped {}", skipped);
         }
@@ -803,6 +807,13 @@ public final class ClassifierTraining {
                 "test",
                 HeldOut.evaluate(model, source, preprocessing, settings, sample.classes().size()),
                 source);
+    }
+
+    /** report/skipped.json: the training data's skipped files, and the test set's under "test". */
+    private void writeSkipped(StageSample sample, SkipReport test) {
+        Map<String, Object> json = new LinkedHashMap<>(sample.skipped().toJson());
+        json.put("test", test.toJson());
+        dir.writeJson(dir.report("skipped.json"), json);
     }
 
     private TrainingState resume(

@@ -246,6 +246,14 @@ class TrainingRunTest {
         copy(data, withTest);
         Path other = TinyDatasets.generate(folder.resolve("other"), CLASSES, 10, 0, 0.3);
         copy(other.resolve("val"), withTest.resolve("val"));
+        // a test photo without a label file: not scored, but counted and listed
+        Path labelled;
+        try (var photos =
+                Files.walk(withTest.resolve("val/images/single")).filter(Files::isRegularFile)) {
+            labelled = photos.sorted().findFirst().orElseThrow();
+        }
+        Path unlabelled = labelled.resolveSibling("unlabelled-" + labelled.getFileName());
+        Files.copy(labelled, unlabelled);
         Path stage = TestStageFiles.write(folder, "tested", CLASSES, IMAGES, 2);
 
         TrainResult without =
@@ -276,6 +284,11 @@ class TrainingRunTest {
         assertThat(report.resolve("per_class-test.csv")).isRegularFile();
         assertThat(report.resolve("evaluation.json")).content().contains("\"test\"");
         assertThat(without.runDirectory().resolve("report/confusion-test.png")).doesNotExist();
+        assertThat(report.resolve("skipped.json"))
+                .content()
+                .contains("\"test\"")
+                .contains("\"MISSING_LABEL\" : 1")
+                .contains(unlabelled.toString());
 
         // pillsnap-trainer evaluate scores the same checkpoint the same way, on both sets
         Map<String, Object> again =
