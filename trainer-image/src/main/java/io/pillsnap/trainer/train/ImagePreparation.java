@@ -150,6 +150,7 @@ public final class ImagePreparation {
                 detectorPhotos =
                         DetectionPhotos.load(
                                         photos,
+                                        DetectionPhotos.Use.SCORING,
                                         new Letterbox(detector.imageSize()),
                                         store,
                                         workers,

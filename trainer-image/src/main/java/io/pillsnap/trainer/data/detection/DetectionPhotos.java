@@ -21,26 +21,38 @@ import java.util.function.IntConsumer;
 /**
  * Decodes the photos a detector trains or is scored on, letterboxes each once to the input size and
  * keeps it in memory with its boxes; with an image store, letterboxed pictures are read from it
- * (the transform is computed again from the photo's header) and the ones decoded are stored. A
- * photo without a box teaches nothing and is skipped as unlabelled; an unreadable one is skipped as
- * such.
+ * (the transform is computed again from the photo's header) and the ones decoded are stored. An
+ * unreadable photo is skipped as such.
  */
 public final class DetectionPhotos {
+
+    /** What the photos are for, which decides what becomes of a photo without a labelled pill. */
+    public enum Use {
+        /** Training: a photo without a box teaches nothing and is skipped as unlabelled. */
+        TRAINING,
+        /**
+         * Scoring (mAP, export checks): a photo without a box is kept as a negative, so that boxes
+         * found on it count as false positives, as the COCO protocol counts them.
+         */
+        SCORING
+    }
 
     private DetectionPhotos() {}
 
     public static List<BoxedPhoto> load(
             List<LabelledImage> photos,
+            Use use,
             Letterbox letterbox,
             int threads,
             SkipReport skipped,
             IntConsumer progress) {
-        return load(photos, letterbox, null, threads, skipped, progress);
+        return load(photos, use, letterbox, null, threads, skipped, progress);
     }
 
     /** As above, through {@code store} (null: none). */
     public static List<BoxedPhoto> load(
             List<LabelledImage> photos,
+            Use use,
             Letterbox letterbox,
             ImageStore store,
             int threads,
@@ -54,7 +66,8 @@ public final class DetectionPhotos {
                 futures.add(
                         pool.submit(
                                 () -> {
-                                    BoxedPhoto boxed = readOrNull(photo, letterbox, store, skipped);
+                                    BoxedPhoto boxed =
+                                            readOrNull(photo, use, letterbox, store, skipped);
                                     progress.accept(done.incrementAndGet());
                                     return boxed;
                                 }));
@@ -81,13 +94,17 @@ public final class DetectionPhotos {
     }
 
     private static BoxedPhoto readOrNull(
-            LabelledImage photo, Letterbox letterbox, ImageStore store, SkipReport skipped) {
+            LabelledImage photo,
+            Use use,
+            Letterbox letterbox,
+            ImageStore store,
+            SkipReport skipped) {
         List<Box> boxes =
                 photo.boxes().stream()
                         .filter(b -> b.width() > 0 && b.height() > 0)
                         .map(b -> Box.ofXywh(b.x(), b.y(), b.width(), b.height()))
                         .toList();
-        if (boxes.isEmpty()) {
+        if (boxes.isEmpty() && use == Use.TRAINING) {
             skipped.skip(
                     SkipReport.Reason.BAD_LABEL,
                     photo.label() != null ? photo.label() : photo.image(),

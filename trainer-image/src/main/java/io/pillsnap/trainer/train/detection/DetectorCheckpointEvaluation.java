@@ -70,7 +70,12 @@ public final class DetectorCheckpointEvaluation {
             Checkpoints.loadWeights(folder, model.parameters(), false, model.manager());
             List<BoxedPhoto> val =
                     DetectionPhotos.load(
-                            sample.combinationVal(), letterbox, threads, new SkipReport(), n -> {});
+                            sample.combinationVal(),
+                            DetectionPhotos.Use.SCORING,
+                            letterbox,
+                            threads,
+                            new SkipReport(),
+                            n -> {});
             if (!val.isEmpty()) {
                 summary.put(
                         "validation",
@@ -82,7 +87,13 @@ public final class DetectorCheckpointEvaluation {
             List<LabelledImage> testPhotos =
                     TestSet.findCombinations(stage.getSpec().dataset(), data, threads);
             List<BoxedPhoto> test =
-                    DetectionPhotos.load(testPhotos, letterbox, threads, new SkipReport(), n -> {});
+                    DetectionPhotos.load(
+                            testPhotos,
+                            DetectionPhotos.Use.SCORING,
+                            letterbox,
+                            threads,
+                            new SkipReport(),
+                            n -> {});
             if (!test.isEmpty()) {
                 summary.put(
                         "test",

@@ -128,6 +128,7 @@ public final class DetectorTraining {
         List<BoxedPhoto> train =
                 DetectionPhotos.load(
                         trainPhotos,
+                        DetectionPhotos.Use.TRAINING,
                         letterbox,
                         run.images().get(),
                         threads,
@@ -136,17 +137,19 @@ public final class DetectorTraining {
         List<BoxedPhoto> val =
                 DetectionPhotos.load(
                         sample.combinationVal(),
+                        DetectionPhotos.Use.SCORING,
                         letterbox,
                         run.images().get(),
                         threads,
                         skipped,
                         HeldOut.decoded("detector validation", sample.combinationVal().size()));
-        if (train.isEmpty() || val.isEmpty()) {
+        long negatives = val.stream().filter(photo -> photo.truth().isEmpty()).count();
+        if (train.isEmpty() || val.size() == negatives) {
             throw new DataException(
                     "detection needs combination photos with boxes to train ("
                             + train.size()
                             + ") and validate ("
-                            + val.size()
+                            + (val.size() - negatives)
                             + ") on, found under "
                             + run.config().data()
                             + " in {train,val}/labels/combination/...; skipped: "
@@ -156,6 +159,13 @@ public final class DetectorTraining {
         }
         if (skipped.total() > 0) {
             log.warn("detector photos skipped: {}", skipped);
+        }
+        if (negatives > 0) {
+            log.info(
+                    "detector validation: {} of {} photos hold no labelled pill and are kept as"
+                            + " negatives (boxes found on them count as false positives)",
+                    negatives,
+                    val.size());
         }
         int batchSize = training.fixedBatchSize().orElse(DEFAULT_BATCH);
         int batches = (train.size() + batchSize - 1) / batchSize;
@@ -222,6 +232,7 @@ public final class DetectorTraining {
             List<BoxedPhoto> boxed =
                     DetectionPhotos.load(
                             testPhotos,
+                            DetectionPhotos.Use.SCORING,
                             new Letterbox(size),
                             threads,
                             testSkipped,

@@ -50,8 +50,44 @@ class DetectionPhotosTest {
         }
     }
 
+    @Test
+    void aPhotoWithoutALabelledPillIsANegativeWhenScoredAndSkippedWhenTraining() {
+        Path data = TinyDatasets.generate(folder.resolve("data"), 6, 4, 1.0);
+        List<LabelledImage> photos =
+                AihubScanner.scan(data, AihubLayout.Split.TRAIN, 2).combinations();
+        LabelledImage first = photos.get(0);
+        LabelledImage negative =
+                new LabelledImage(
+                        first.image(), first.label(), first.kCode(), first.drug(), true, List.of());
+        List<LabelledImage> both = List.of(negative, photos.get(1));
+        Letterbox letterbox = new Letterbox(96);
+        SkipReport trainingSkips = new SkipReport();
+        SkipReport scoringSkips = new SkipReport();
+
+        List<BoxedPhoto> training =
+                DetectionPhotos.load(
+                        both, DetectionPhotos.Use.TRAINING, letterbox, 1, trainingSkips, n -> {});
+        List<BoxedPhoto> scoring =
+                DetectionPhotos.load(
+                        both, DetectionPhotos.Use.SCORING, letterbox, 1, scoringSkips, n -> {});
+
+        assertThat(training).extracting(BoxedPhoto::image).containsExactly(photos.get(1).image());
+        assertThat(trainingSkips.count(SkipReport.Reason.BAD_LABEL)).isEqualTo(1);
+        // COCO keeps a photo without objects: boxes found on it are false positives
+        assertThat(scoring).hasSize(2);
+        assertThat(scoring.get(0).truth()).isEmpty();
+        assertThat(scoringSkips.total()).isZero();
+    }
+
     private static List<BoxedPhoto> load(
             List<LabelledImage> photos, Letterbox letterbox, ImageStore store) {
-        return DetectionPhotos.load(photos, letterbox, store, 2, new SkipReport(), n -> {});
+        return DetectionPhotos.load(
+                photos,
+                DetectionPhotos.Use.TRAINING,
+                letterbox,
+                store,
+                2,
+                new SkipReport(),
+                n -> {});
     }
 }

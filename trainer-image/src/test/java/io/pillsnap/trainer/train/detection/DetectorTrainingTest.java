@@ -277,6 +277,7 @@ class DetectorTrainingTest {
             List<BoxedPhoto> photos =
                     DetectionPhotos.load(
                                     result.sample().combinationVal(),
+                                    DetectionPhotos.Use.SCORING,
                                     new Letterbox(SIZE),
                                     1,
                                     new SkipReport(),
