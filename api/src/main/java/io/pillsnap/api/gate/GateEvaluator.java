@@ -16,10 +16,12 @@ import java.util.stream.Collectors;
 
 /**
  * Checks a run's metrics against the stage's success criteria. Pure. A quality criterion reads the
- * held-out set it names; without one, the test set when the run reported any test metrics, else the
- * validation split. latencyP95Ms and throughput are measured on the run and read from the
- * validation metrics, which carry them. A criterion whose metric was not reported (or is not a
- * finite number) is never met: the gate is then Inconclusive, unless another criterion has
+ * held-out set it names, the test set unless it says {@code set: validation}: the validation split
+ * chose the checkpoint and stopped training, so its figures are optimistic and are read only where
+ * the stage asks for them by name. A run without a test set therefore gates Inconclusive on a
+ * criterion that does not name validation. latencyP95Ms and throughput are measured on the run and
+ * read from the validation metrics, which carry them. A criterion whose metric was not reported (or
+ * is not a finite number) is never met: the gate is then Inconclusive, unless another criterion has
  * definitely failed.
  */
 public final class GateEvaluator {
@@ -108,10 +110,7 @@ public final class GateEvaluator {
         if (criterion.metric().isRunLevel()) {
             return null;
         }
-        if (criterion.set() != null) {
-            return criterion.set();
-        }
-        return metrics.hasTest() ? EvaluationSet.TEST : EvaluationSet.VALIDATION;
+        return criterion.set() != null ? criterion.set() : EvaluationSet.TEST;
     }
 
     private static StageMetrics source(EvaluationSet set, RunMetrics metrics) {
@@ -124,9 +123,11 @@ public final class GateEvaluator {
             reasons.add(
                     "the criteria on "
                             + String.join(", ", needTestSet)
-                            + " read the test set (set: test), but the run had none: the dataset"
-                            + " has no val/ folder (AIHub's validation images, used as the test"
-                            + " set); provide it, or give those criteria set: validation");
+                            + " read the test set, but the run had none: the dataset has no val/"
+                            + " photos of the stage's drugs (AIHub's validation set, used as the"
+                            + " test set; an imagefolder dataset has none). Provide them, or give"
+                            + " those criteria set: validation to gate on the split that chose"
+                            + " the checkpoint, whose figures are optimistic");
         }
         if (!missing.isEmpty()) {
             reasons.add(

@@ -24,11 +24,12 @@ class EvaluationSetSchemaTest {
                 .extracting(JsonNode::asText)
                 .containsExactly("test", "validation");
         assertThat(on.has("default"))
-                .as("absent means: test when reported, else validation")
+                .as(
+                        "absent means test; no default, so a stored stage says only what its author wrote")
                 .isFalse();
         assertThat(on.path("description").asText())
                 .contains("test (the dataset's val/ folder")
-                .contains("Absent: the test metrics when the run reported any, else the validation")
+                .contains("Absent: test. A run without a test set gates Inconclusive unless the")
                 .contains("Not allowed on latencyP95Ms and throughput");
     }
 

@@ -32,7 +32,7 @@ class GateEvaluatorTest {
 
         assertThat(gate.result()).isEqualTo(GateResult.Passed);
         assertThat(gate.criteria()).extracting(CriterionResult::met).containsExactly(true, true);
-        assertThat(gate.summary()).isEqualTo("all 2 criteria are met on the validation set");
+        assertThat(gate.summary()).isEqualTo("all 2 criteria are met on the test set");
         assertThat(gate.observedGeneration()).isEqualTo(7L);
     }
 
@@ -41,11 +41,11 @@ class GateEvaluatorTest {
         GateStatus gate = evaluate(STAGE2, Map.of(TOP1, 0.59, MACRO_F1, 0.70));
 
         assertThat(gate.result()).isEqualTo(GateResult.Failed);
-        assertThat(gate.summary()).isEqualTo("top1 0.5900 is not >= 0.6000 on the validation set");
+        assertThat(gate.summary()).isEqualTo("top1 0.5900 is not >= 0.6000 on the test set");
         assertThat(gate.criteria().get(0))
                 .isEqualTo(
                         new CriterionResult(
-                                TOP1, ComparisonOperator.AT_LEAST, 0.60, 0.59, false, VALIDATION));
+                                TOP1, ComparisonOperator.AT_LEAST, 0.60, 0.59, false, TEST));
     }
 
     @Test
@@ -55,8 +55,7 @@ class GateEvaluatorTest {
         assertThat(gate.result()).isEqualTo(GateResult.Inconclusive);
         assertThat(gate.criteria().get(1).actual()).isNull();
         assertThat(gate.criteria().get(1).met()).isNull();
-        assertThat(gate.summary())
-                .startsWith("the trainer did not report macroF1 on the validation set");
+        assertThat(gate.summary()).startsWith("the trainer did not report macroF1 on the test set");
     }
 
     @Test
@@ -97,7 +96,7 @@ class GateEvaluatorTest {
         GateStatus gate =
                 GateEvaluator.evaluate(
                         STAGE2,
-                        validationOnly(Map.of(TOP1, 0.90, MACRO_F1, 0.90)),
+                        withTestSet(Map.of(TOP1, 0.90, MACRO_F1, 0.90)),
                         ExportVerdict.notReported(),
                         1);
 
@@ -113,7 +112,7 @@ class GateEvaluatorTest {
         GateStatus gate =
                 GateEvaluator.evaluate(
                         List.of(SuccessCriterion.atLeast(MAP50, 0.5)),
-                        validationOnly(Map.of(MAP50, 0.9)),
+                        withTestSet(Map.of(MAP50, 0.9)),
                         new ExportVerdict(false, 0.25, 0.97),
                         1);
 
@@ -153,8 +152,26 @@ class GateEvaluatorTest {
         }
 
         @Test
-        void fallsBackToTheValidationMetricsWhenTheRunHadNoTestSet() {
+        void withoutATestSetACriterionThatDoesNotNameValidationIsInconclusiveAndSaysWhy() {
             GateStatus gate = evaluate(STAGE2, Map.of(TOP1, 0.80, MACRO_F1, 0.75), Map.of());
+
+            assertThat(gate.result()).isEqualTo(GateResult.Inconclusive);
+            assertThat(gate.criteria())
+                    .extracting(CriterionResult::actual, CriterionResult::set)
+                    .containsExactly(tuple(null, TEST), tuple(null, TEST));
+            assertThat(gate.summary())
+                    .contains(
+                            "the criteria on top1, macroF1 read the test set, but the run had none")
+                    .contains("give those criteria set: validation")
+                    .contains("whose figures are optimistic");
+        }
+
+        @Test
+        void withoutATestSetCriteriaNamingValidationReadIt() {
+            List<SuccessCriterion> criteria =
+                    STAGE2.stream().map(c -> c.readFrom(VALIDATION)).toList();
+
+            GateStatus gate = evaluate(criteria, Map.of(TOP1, 0.80, MACRO_F1, 0.75), Map.of());
 
             assertThat(gate.result()).isEqualTo(GateResult.Passed);
             assertThat(gate.criteria())
@@ -206,10 +223,12 @@ class GateEvaluatorTest {
             assertThat(gate.criteria().get(0).set()).isEqualTo(TEST);
             assertThat(gate.summary())
                     .isEqualTo(
-                            "the criteria on top1 read the test set (set: test), but the run had"
-                                    + " none: the dataset has no val/ folder (AIHub's validation"
-                                    + " images, used as the test set); provide it, or give those"
-                                    + " criteria set: validation");
+                            "the criteria on top1 read the test set, but the run had none: the"
+                                    + " dataset has no val/ photos of the stage's drugs (AIHub's"
+                                    + " validation set, used as the test set; an imagefolder"
+                                    + " dataset has none). Provide them, or give those criteria"
+                                    + " set: validation to gate on the split that chose the"
+                                    + " checkpoint, whose figures are optimistic");
         }
 
         @Test
@@ -252,7 +271,16 @@ class GateEvaluatorTest {
 
     private static GateStatus evaluate(
             List<SuccessCriterion> criteria, Map<Metric, Double> metrics) {
-        return evaluate(criteria, metrics, Map.of());
+        return evaluate(criteria, metrics, withoutRunLevel(metrics));
+    }
+
+    /**
+     * The quality metrics of {@code metrics}: a run on a dataset with a test set scores them there.
+     */
+    private static Map<Metric, Double> withoutRunLevel(Map<Metric, Double> metrics) {
+        Map<Metric, Double> quality = new java.util.LinkedHashMap<>(metrics);
+        quality.keySet().removeIf(Metric::isRunLevel);
+        return quality;
     }
 
     private static GateStatus evaluate(
@@ -266,7 +294,7 @@ class GateEvaluatorTest {
         return GateEvaluator.evaluate(criteria, run, new ExportVerdict(true, 2e-6, 1.0), 7);
     }
 
-    private static RunMetrics validationOnly(Map<Metric, Double> metrics) {
-        return new RunMetrics(StageMetrics.of(VALIDATION, metrics), null);
+    private static RunMetrics withTestSet(Map<Metric, Double> metrics) {
+        return new RunMetrics(StageMetrics.of(VALIDATION, metrics), StageMetrics.of(TEST, metrics));
     }
 }

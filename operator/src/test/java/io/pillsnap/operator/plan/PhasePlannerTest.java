@@ -205,7 +205,7 @@ class PhasePlannerTest {
 
             assertThat(plan.phase()).isEqualTo(StagePhase.Rejected);
             assertThat(plan.message())
-                    .isEqualTo("gate failed: top1 0.2000 is not >= 0.4000 on the validation set");
+                    .isEqualTo("gate failed: top1 0.2000 is not >= 0.4000 on the test set");
             assertThat(plan.events())
                     .extracting(StageEvent::reason)
                     .containsExactly(EventReason.GateFailed);
@@ -407,15 +407,21 @@ class PhasePlannerTest {
         }
 
         @Test
-        void runWithoutATestSetShowsItsValidationMetricsAlone() {
+        void runWithoutATestSetShowsItsValidationMetricsAloneAndGatesOnlyCriteriaNamingThem() {
+            PillsnapStage onValidation =
+                    started(
+                            TestStages.stage("stage2", 2)
+                                    .criterion(TOP1, 0.4, EvaluationSet.VALIDATION));
+
             StagePlan plan =
                     plan(
-                            started(),
+                            onValidation,
                             attempts(
                                     succeeded(
                                             JOB1,
                                             1,
-                                            TestResults.succeeded(RUN1, Map.of(TOP1, 0.61)))));
+                                            TestResults.succeededWithoutTestSet(
+                                                    RUN1, Map.of(TOP1, 0.61)))));
 
             assertThat(plan.phase()).isEqualTo(StagePhase.Promoted);
             assertThat(plan.metrics().evaluatedOn()).isEqualTo(EvaluationSet.VALIDATION);
@@ -425,23 +431,21 @@ class PhasePlannerTest {
         }
 
         @Test
-        void criterionOnTestWithoutATestSetIsInconclusive() {
-            PillsnapStage stage =
-                    started(TestStages.stage("stage2", 2).criterion(TOP1, 0.4, EvaluationSet.TEST));
-
+        void criterionWithoutASetOnARunWithoutATestSetIsInconclusiveAndSaysWhy() {
             StagePlan plan =
                     plan(
-                            stage,
+                            started(),
                             attempts(
                                     succeeded(
                                             JOB1,
                                             1,
-                                            TestResults.succeeded(RUN1, Map.of(TOP1, 0.9)))));
+                                            TestResults.succeededWithoutTestSet(
+                                                    RUN1, Map.of(TOP1, 0.9)))));
 
             assertThat(plan.phase()).isEqualTo(StagePhase.Rejected);
             assertThat(plan.gate().result()).isEqualTo(GateResult.Inconclusive);
             assertThat(plan.message())
-                    .contains("the run had none: the dataset has no val/ folder")
+                    .contains("read the test set, but the run had none")
                     .contains("give those criteria set: validation");
         }
 

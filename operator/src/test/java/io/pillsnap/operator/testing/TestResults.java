@@ -13,9 +13,23 @@ public final class TestResults {
 
     private TestResults() {}
 
-    /** The result of run {@code runId}, as its trainer reports it. */
+    /**
+     * The result of run {@code runId}, as its trainer reports it on a dataset with a test set (the
+     * usual case: AIHub's val/ folder): the quality metrics the same on validation and test.
+     */
     public static String succeeded(String runId, Map<Metric, Double> metrics) {
+        return TrainerResultCodec.encode(result(runId, metrics, quality(metrics), true, true));
+    }
+
+    /** The result of run {@code runId} on a dataset without a test set: validation only. */
+    public static String succeededWithoutTestSet(String runId, Map<Metric, Double> metrics) {
         return TrainerResultCodec.encode(result(runId, metrics, Map.of(), true, true));
+    }
+
+    private static Map<Metric, Double> quality(Map<Metric, Double> metrics) {
+        Map<Metric, Double> quality = new LinkedHashMap<>(metrics);
+        quality.keySet().removeIf(Metric::isRunLevel);
+        return quality;
     }
 
     /**
@@ -29,11 +43,11 @@ public final class TestResults {
 
     /** A result from a trainer that did not check its ONNX export. */
     public static String succeededWithoutExportCheck(String runId, Map<Metric, Double> metrics) {
-        return TrainerResultCodec.encode(result(runId, metrics, Map.of(), true, false));
+        return TrainerResultCodec.encode(result(runId, metrics, quality(metrics), true, false));
     }
 
     public static String succeededWithFailedExport(String runId, Map<Metric, Double> metrics) {
-        return TrainerResultCodec.encode(result(runId, metrics, Map.of(), false, true));
+        return TrainerResultCodec.encode(result(runId, metrics, quality(metrics), false, true));
     }
 
     /**

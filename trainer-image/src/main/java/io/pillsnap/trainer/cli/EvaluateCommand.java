@@ -55,6 +55,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try {
             Map<String, Object> metrics = CheckpointEvaluation.run(run, data, checkpoint, device);
+            if (metrics.get("warning") instanceof String warning) {
+                System.err.println("warning: " + warning);
+            }
             System.out.println(
                     JsonMapper.builder()
                             .enable(SerializationFeature.INDENT_OUTPUT)

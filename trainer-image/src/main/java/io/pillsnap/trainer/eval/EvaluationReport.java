@@ -45,6 +45,17 @@ public final class EvaluationReport {
             List<EvaluatedSet> sets,
             TensorBoardWriter board,
             long step) {
+        write(reportFolder, classes, sets, board, step, null);
+    }
+
+    /** As above, with a caution shown above the metrics (null: none). */
+    public static void write(
+            Path reportFolder,
+            ClassMap classes,
+            List<EvaluatedSet> sets,
+            TensorBoardWriter board,
+            long step,
+            String warning) {
         if (sets.isEmpty()) {
             throw new IllegalArgumentException("an evaluation report needs at least one set");
         }
@@ -75,7 +86,9 @@ public final class EvaluationReport {
             sections.add(new ReportPage.Section(set, pairs, examples, picture, pictureFile));
         }
         Path page = reportFolder.resolve("index.html");
-        writeFile(page, ReportPage.html(classes, sections, step).getBytes(StandardCharsets.UTF_8));
+        writeFile(
+                page,
+                ReportPage.html(classes, sections, step, warning).getBytes(StandardCharsets.UTF_8));
         log.info(
                 "evaluation report of the {} set(s) at step {}: {}",
                 String.join(" and ", sets.stream().map(EvaluatedSet::name).toList()),

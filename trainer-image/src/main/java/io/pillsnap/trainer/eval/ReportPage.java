@@ -43,9 +43,19 @@ final class ReportPage {
         this.sections = sections;
     }
 
-    static String html(ClassMap classes, List<Section> sections, long step) {
+    /**
+     * @param warning a caution shown above the metrics (null: none), e.g. that the test set was
+     *     scored for a checkpoint the run did not choose
+     */
+    static String html(ClassMap classes, List<Section> sections, long step, String warning) {
         ReportPage page = new ReportPage(classes, sections);
         page.head(step);
+        if (warning != null) {
+            page.html
+                    .append("<p class=\"warning\"><strong>Caution:</strong> ")
+                    .append(escape(warning))
+                    .append("</p>\n");
+        }
         page.headline();
         page.tabs();
         for (Section section : sections) {
@@ -111,7 +121,11 @@ final class ReportPage {
         html.append("</tbody>\n</table>\n<p class=\"gate\">The promotion gate reads the <strong>")
                 .append(escape(gate))
                 .append("</strong> set")
-                .append(gate.equals("test") ? "." : ": this run has no test set.")
+                .append(
+                        gate.equals("test")
+                                ? "."
+                                : ": this run has no test set, so only criteria that say"
+                                        + " set: validation can pass.")
                 .append("</p>\n</section>\n");
     }
 

@@ -35,7 +35,19 @@ import java.util.Map;
  */
 public final class CheckpointEvaluation {
 
+    /** Said wherever the test set is scored for a checkpoint other than the one the run chose. */
+    public static final String SPOILED_TEST_SET =
+            "the test set was scored for checkpoint '%s', not the one the run chose (best, by"
+                    + " validation): choosing a checkpoint by its test figures turns the test set"
+                    + " into a second validation set, and its figures no longer estimate how the"
+                    + " model does on new photos. Choose on validation; read the test set once.";
+
     private CheckpointEvaluation() {}
+
+    /** The caution for scoring {@code checkpoint} on a test set; null for the run's own choice. */
+    public static String testSetWarning(String checkpoint) {
+        return Checkpoints.BEST.equals(checkpoint) ? null : SPOILED_TEST_SET.formatted(checkpoint);
+    }
 
     public static Map<String, Object> run(
             Path runFolder, Path data, String checkpoint, String device) {
@@ -76,7 +88,13 @@ public final class CheckpointEvaluation {
                                 dir, stage, sample, data, settings, checkpoint, device)
                         : null;
         if (!stage.getSpec().tasks().contains(Task.CLASSIFICATION)) {
-            return Map.of("detector", detector);
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("detector", detector);
+            String warning = detector.containsKey("test") ? testSetWarning(checkpoint) : null;
+            if (warning != null) {
+                summary.put("warning", warning);
+            }
+            return summary;
         }
         Path folder =
                 Checkpoints.find(dir.checkpoint(checkpoint))
@@ -123,6 +141,10 @@ public final class CheckpointEvaluation {
                                     settings.latencySamples())));
             List<EvaluatedSet> sets = new ArrayList<>();
             sets.add(Reports.set("validation", evaluation, val));
+            String warning = testPhotos.isEmpty() ? null : testSetWarning(checkpoint);
+            if (warning != null) {
+                summary.put("warning", warning);
+            }
             if (!testPhotos.isEmpty()) {
                 ImageSource test =
                         HeldOut.load(
@@ -143,7 +165,12 @@ public final class CheckpointEvaluation {
             }
             // beside the run's own report, which describes the checkpoint it chose
             EvaluationReport.write(
-                    dir.reportFolder().resolve("evaluate-" + checkpoint), trained, sets, null, 0);
+                    dir.reportFolder().resolve("evaluate-" + checkpoint),
+                    trained,
+                    sets,
+                    null,
+                    0,
+                    warning);
             return summary;
         }
     }

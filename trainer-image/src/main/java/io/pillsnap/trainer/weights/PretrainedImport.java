@@ -68,6 +68,7 @@ public final class PretrainedImport {
         }
         boolean torchvision = TorchvisionNames.matches(read);
         checkFlavour(file, torchvision, flavour);
+        checkTimmPort(file, WeightFile.metadata(file), flavour);
         Map<String, WeightTensor> tensors = new LinkedHashMap<>();
         read.forEach(
                 (name, tensor) -> {
@@ -127,6 +128,42 @@ public final class PretrainedImport {
                             + " has timm's tensor names, not torchvision's: set"
                             + " spec.model.classifier.flavour to timm-tf (timm's"
                             + " tf_efficientnetv2_* weights) or timm");
+        }
+    }
+
+    /**
+     * timm publishes two families under the same tensor names: its ports of the TensorFlow weights
+     * ({@code tf_efficientnetv2_*}: epsilon 1e-3, TensorFlow "same" padding, mean/std 0.5) and its
+     * own ({@code efficientnetv2_*}: PyTorch's numbers). Where the file's name or metadata says
+     * which, the stage's flavour must agree: the other one computes something else without failing.
+     */
+    static void checkTimmPort(Path file, Map<String, String> metadata, ClassifierFlavour flavour) {
+        String marks =
+                (file.getFileName() + " " + String.join(" ", metadata.values()))
+                        .toLowerCase(java.util.Locale.ROOT);
+        boolean tfPort = marks.contains("tf_efficientnet");
+        boolean timmOwn =
+                !tfPort
+                        && java.util.regex.Pattern.compile("(^|[^a-z_])efficientnetv2_")
+                                .matcher(marks)
+                                .find();
+        if (tfPort && flavour == ClassifierFlavour.TIMM) {
+            throw new ConfigException(
+                    "spec.model.classifier.pretrained: "
+                            + file
+                            + " is timm's port of the TensorFlow weights (tf_efficientnetv2_*, by its"
+                            + " name or metadata), which need batch-norm epsilon 1e-3, TensorFlow"
+                            + " 'same' padding and mean/std 0.5: set spec.model.classifier.flavour:"
+                            + " timm-tf (it is timm)");
+        }
+        if (timmOwn && flavour == ClassifierFlavour.TIMM_TF) {
+            throw new ConfigException(
+                    "spec.model.classifier.pretrained: "
+                            + file
+                            + " is timm's own EfficientNetV2 weights (efficientnetv2_*, by its name"
+                            + " or metadata, not a tf_ port), which need PyTorch's batch-norm epsilon"
+                            + " 1e-5, symmetric padding and ImageNet mean/std: set"
+                            + " spec.model.classifier.flavour: timm (it is timm-tf)");
         }
     }
 

@@ -72,6 +72,25 @@ final class SafetensorsReader {
         }
     }
 
+    /** The header's {@code __metadata__} (string to string), empty when it has none. */
+    static Map<String, String> metadata(Path file) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long headerLength = headerLength(file, channel);
+            JsonNode header = parseHeader(file, readFully(channel, 8, (int) headerLength));
+            JsonNode metadata = header.get(METADATA);
+            Map<String, String> found = new LinkedHashMap<>();
+            if (metadata != null) {
+                requireStringMap(file, metadata);
+                metadata.fields()
+                        .forEachRemaining(
+                                entry -> found.put(entry.getKey(), entry.getValue().asText()));
+            }
+            return found;
+        } catch (IOException e) {
+            throw new WeightFileException("cannot read safetensors file " + file + ": " + e, e);
+        }
+    }
+
     private static long headerLength(Path file, FileChannel channel) throws IOException {
         long length = readFully(channel, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
         long available = channel.size() - 8;

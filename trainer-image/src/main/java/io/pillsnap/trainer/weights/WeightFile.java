@@ -68,6 +68,11 @@ public final class WeightFile {
         return tensors;
     }
 
+    /** A safetensors file's {@code __metadata__}; empty for a PyTorch checkpoint. */
+    public static Map<String, String> metadata(Path file) {
+        return formatOf(file) == Format.SAFETENSORS ? SafetensorsReader.metadata(file) : Map.of();
+    }
+
     private static Format formatOf(Path file) {
         byte[] head = head(file);
         if (startsWith(head, ZIP)) {

@@ -67,13 +67,14 @@ class EvaluationReportTest {
     }
 
     @Test
-    void withoutATestSetTheGateReadsValidation() {
+    void withoutATestSetOnlyCriteriaOnValidationCanPass() {
         writeReport(validation());
 
         assertThat(page())
                 .contains(
                         "The promotion gate reads the <strong>validation</strong> set: this run"
-                                + " has no test set.");
+                                + " has no test set, so only criteria that say set: validation"
+                                + " can pass.");
     }
 
     @Test

@@ -299,6 +299,19 @@ class TrainingRunTest {
         assertThat(((Map<?, ?>) again.get("test")).get("top1")).isEqualTo(with.test().top1());
         assertThat(((Map<?, ?>) again.get("test")).get("images")).isEqualTo(CLASSES * 3);
         assertThat(report.resolve("evaluate-best/index.html")).isRegularFile();
+        assertThat(again).doesNotContainKey("warning");
+        // another checkpoint on the test set: said in the output and in the report it writes
+        Map<String, Object> last =
+                CheckpointEvaluation.run(with.runDirectory(), withTest, Checkpoints.LAST, "cpu");
+        assertThat((String) last.get("warning"))
+                .contains("checkpoint 'last', not the one the run chose")
+                .contains("turns the test set into a second validation set");
+        assertThat(report.resolve("evaluation-last.json")).content().contains("\"warning\"");
+        assertThat(report.resolve("evaluate-last/index.html"))
+                .content()
+                .contains("Caution:")
+                .contains("second validation set");
+        assertThat(report.resolve("evaluate-best/index.html")).content().doesNotContain("Caution:");
     }
 
     @Test

@@ -164,6 +164,62 @@ class PretrainedImportTest {
     }
 
     @Test
+    void timmsTensorFlowPortNamedSoIsRefusedWithThePyTorchFlavour() throws Exception {
+        Path tfPort = folder.resolve("tf_efficientnetv2_s.in21k_ft_in1k.safetensors");
+        Files.copy(fixture("timm_tf_v2s_tiny.safetensors"), tfPort);
+        try (ClassifierModel model = tiny(ClassifierFlavour.TIMM, CLASSES)) {
+            assertThatThrownBy(
+                            () ->
+                                    PretrainedImport.apply(
+                                            model.network(), ClassifierFlavour.TIMM, tfPort, null))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("timm's port of the TensorFlow weights")
+                    .hasMessageContaining("flavour: timm-tf (it is timm)");
+        }
+    }
+
+    @Test
+    void metadataNamingTimmsOwnWeightsIsRefusedWithTheTensorFlowFlavour() throws Exception {
+        // the hub's usual file name says nothing; the header's metadata does
+        Path own = withMetadata(fixture("timm_tf_v2s_tiny.safetensors"), "efficientnetv2_rw_s");
+        try (ClassifierModel model = tiny(ClassifierFlavour.TIMM_TF, CLASSES)) {
+            assertThatThrownBy(
+                            () ->
+                                    PretrainedImport.apply(
+                                            model.network(), ClassifierFlavour.TIMM_TF, own, null))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("timm's own EfficientNetV2 weights")
+                    .hasMessageContaining("flavour: timm (it is timm-tf)");
+        }
+        Path port = withMetadata(fixture("timm_tf_v2s_tiny.safetensors"), "tf_efficientnetv2_s");
+        try (ClassifierModel model = tiny(ClassifierFlavour.TIMM_TF, CLASSES)) {
+            assertThat(
+                            PretrainedImport.apply(
+                                            model.network(), ClassifierFlavour.TIMM_TF, port, null)
+                                    .tensors())
+                    .isPositive();
+        }
+    }
+
+    /** model.safetensors: the same tensors, its header's metadata naming {@code architecture}. */
+    private Path withMetadata(Path source, String architecture) throws Exception {
+        byte[] bytes = Files.readAllBytes(source);
+        java.nio.ByteBuffer buffer =
+                java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int length = (int) buffer.getLong(0);
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var header =
+                (com.fasterxml.jackson.databind.node.ObjectNode)
+                        json.readTree(new String(bytes, 8, length, "UTF-8"));
+        header.putObject("__metadata__").put("format", "pt").put("architecture", architecture);
+        byte[] data = java.util.Arrays.copyOfRange(bytes, 8 + length, bytes.length);
+        Path folder = this.folder.resolve(architecture);
+        Files.createDirectories(folder);
+        Path file = TestWeightFiles.safetensors(folder, json.writeValueAsString(header), data);
+        return Files.move(file, folder.resolve("model.safetensors"));
+    }
+
+    @Test
     void aFileWithAnotherChecksumIsRefusedBeforeReading() {
         try (ClassifierModel model = tiny(ClassifierFlavour.TORCHVISION, CLASSES)) {
             assertThatThrownBy(

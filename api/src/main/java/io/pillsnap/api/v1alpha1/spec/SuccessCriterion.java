@@ -43,18 +43,18 @@ public record SuccessCriterion(
         @JsonPropertyDescription(
                         "Which metrics a quality criterion reads: test (the dataset's val/ folder,"
                                 + " evaluated once at the end of the run) or validation (the split"
-                                + " of the training data that chose the checkpoint). Absent: the"
-                                + " test metrics when the run reported any, else the validation"
-                                + " metrics. With test and a run without a test set the gate is"
-                                + " Inconclusive. Not allowed on latencyP95Ms and throughput,"
-                                + " which are measured on the run.")
+                                + " of the training data that chose the checkpoint, so its"
+                                + " figures are optimistic). Absent: test. A run without a test"
+                                + " set gates Inconclusive unless the criterion says validation."
+                                + " Not allowed on latencyP95Ms and throughput, which are measured"
+                                + " on the run.")
                 EvaluationSet set) {
 
     public SuccessCriterion {
         op = Objects.requireNonNullElse(op, ComparisonOperator.AT_LEAST);
     }
 
-    /** A criterion that reads the test metrics when the run reported any, else the validation. */
+    /** A criterion on the test set (the default). */
     public SuccessCriterion(Metric metric, ComparisonOperator op, Double threshold) {
         this(metric, op, threshold, null);
     }
