@@ -180,7 +180,8 @@ public final class TestStages {
                                     null,
                                     null,
                                     maxRetries,
-                                    deadlineSeconds),
+                                    deadlineSeconds,
+                                    null),
                             resources,
                             null,
                             criteria.isEmpty()

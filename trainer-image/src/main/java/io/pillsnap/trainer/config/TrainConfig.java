@@ -107,7 +107,8 @@ public record TrainConfig(
                         t.earlyStoppingPatience(),
                         t.interleaveRatio(),
                         t.maxRetries(),
-                        t.activeDeadlineSeconds());
+                        t.activeDeadlineSeconds(),
+                        t.deterministic());
         ClassifierSpec c = spec.model().classifier();
         ClassifierSpec classifier =
                 new ClassifierSpec(

@@ -12,6 +12,7 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.training.initializer.NormalInitializer;
+import ai.djl.training.initializer.UniformInitializer;
 import ai.djl.util.PairList;
 import io.pillsnap.api.artifact.ModelFlavour;
 import java.util.Map;
@@ -113,6 +114,17 @@ public final class ConvBnAct extends AbstractBlock {
                 addParameter(bnParameter("running_mean", Parameter.Type.RUNNING_MEAN, 0f, false));
         runningVar =
                 addParameter(bnParameter("running_var", Parameter.Type.RUNNING_VAR, 1f, false));
+    }
+
+    /**
+     * Initialises the convolution weight as PyTorch's Conv2d does by default (Kaiming uniform with
+     * a = sqrt(5): uniform within +-1/sqrt(fan-in)) instead of He init on fan-out, for models whose
+     * reference keeps PyTorch's default (YOLO).
+     */
+    public ConvBnAct initialisedAsPyTorch() {
+        double fanIn = (double) kernel * kernel * inChannels / groups;
+        weight.setInitializer(new UniformInitializer((float) (1 / Math.sqrt(fanIn))));
+        return this;
     }
 
     private Parameter bnParameter(

@@ -33,6 +33,10 @@ public final class Checkpoints {
     static final String WEIGHTS = "weights.ndlist";
     public static final String OPTIMIZER = "optimizer.ndlist";
     public static final String EMA = "ema.ndlist";
+
+    /** Gradients accumulated since the last optimizer step, when a checkpoint falls between two. */
+    public static final String GRADIENTS = "gradients.ndlist";
+
     static final String STATE = "state.json";
 
     private static final Logger log = LoggerFactory.getLogger(Checkpoints.class);
@@ -47,6 +51,20 @@ public final class Checkpoints {
             TrainingOptimizer optimizer,
             WeightAverage average,
             Object state) {
+        save(folder, weights, optimizer, average, state, null);
+    }
+
+    /**
+     * As above, with the gradients accumulated since the last optimizer step ({@code gradients},
+     * null when none), so that a run stopped between two optimizer steps resumes exactly.
+     */
+    public static void save(
+            Path folder,
+            Map<String, Parameter> weights,
+            TrainingOptimizer optimizer,
+            WeightAverage average,
+            Object state,
+            Map<String, NDArray> gradients) {
         try {
             Files.createDirectories(folder.getParent());
             Path staging =
@@ -58,6 +76,9 @@ public final class Checkpoints {
             }
             if (average != null) {
                 write(staging.resolve(EMA), average.state());
+            }
+            if (gradients != null) {
+                write(staging.resolve(GRADIENTS), gradients);
             }
             JSON.writeValue(staging.resolve(STATE).toFile(), state);
             Path old = folder.resolveSibling(folder.getFileName() + ".old");

@@ -142,7 +142,7 @@ public final class ClassifierModel implements AutoCloseable {
                                 + norm
                                 + ") at a finite loss "
                                 + loss
-                                + ": on AVX-512 CPUs keep ONEDNN_MAX_CPU_ISA=AVX2 (see NativeDefaults)");
+                                + ": on AVX-512 CPUs keep ONEDNN_MAX_CPU_ISA=AVX (see NativeDefaults)");
             }
             optimizer.step(
                     learningRate,

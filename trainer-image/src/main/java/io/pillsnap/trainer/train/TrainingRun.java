@@ -128,7 +128,8 @@ public final class TrainingRun {
                                                 phase, epoch, epochs, batch, batches, loss, lr,
                                                 rate, best, eta, task, null)),
                         images);
-        GpuSwitches.apply(ClassifierModel.device(config.device())).forEach(log::info);
+        GpuSwitches.apply(ClassifierModel.device(config.device()), spec.training().deterministic())
+                .forEach(log::info);
         boolean classifies = spec.tasks().contains(Task.CLASSIFICATION);
         boolean detects = spec.tasks().contains(Task.DETECTION);
         ClassifierOutcome classifier = null;

@@ -61,7 +61,25 @@ public record DetectorSpec(
                                 + " detector's training photos with their one box, as the"
                                 + " original pretrained on them. Default: 0 (combination photos"
                                 + " only).")
-                Double singlePhotoFraction) {
+                Double singlePhotoFraction,
+        @Default("100")
+                @Min(0)
+                @JsonPropertyDescription(
+                        "Stop the detector after this many epochs without a better validation"
+                                + " fitness (0.1 mAP50 + 0.9 mAP50-95); never during the last"
+                                + " closeMosaicEpochs, which then run to the end; 0 disables."
+                                + " The detector's own, as the reference's: spec.training."
+                                + "earlyStoppingPatience is the classifier's. Default: 100.")
+                Integer patience,
+        @Default("64")
+                @Min(1)
+                @Max(1024)
+                @JsonPropertyDescription(
+                        "Images per optimizer step (the reference's nbs): the gradients of"
+                                + " round(nominalBatch / batch) batches are accumulated, at least"
+                                + " one, ramped up from one during warm-up, and the weight decay"
+                                + " is scaled by batch x accumulated / nominalBatch. Default: 64.")
+                Integer nominalBatch) {
 
     public static final int DEFAULT_IMAGE_SIZE = 640;
 
@@ -73,9 +91,11 @@ public record DetectorSpec(
         mosaic = Objects.requireNonNullElse(mosaic, 1.0);
         closeMosaicEpochs = Objects.requireNonNullElse(closeMosaicEpochs, 10);
         singlePhotoFraction = Objects.requireNonNullElse(singlePhotoFraction, 0.0);
+        patience = Objects.requireNonNullElse(patience, 100);
+        nominalBatch = Objects.requireNonNullElse(nominalBatch, 64);
     }
 
     public static DetectorSpec defaults() {
-        return new DetectorSpec(null, null, null, null, null, null, null, null, null);
+        return new DetectorSpec(null, null, null, null, null, null, null, null, null, null, null);
     }
 }

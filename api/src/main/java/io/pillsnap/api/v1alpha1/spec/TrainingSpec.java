@@ -64,8 +64,9 @@ public record TrainingSpec(
         @Default("10")
                 @Min(0)
                 @JsonPropertyDescription(
-                        "Stop after this many epochs without a better validation top-1; 0"
-                                + " disables. Default: 10.")
+                        "Stop the classifier after this many epochs without a better validation"
+                                + " top-1; 0 disables. The detector has its own"
+                                + " (spec.model.detector.patience). Default: 10.")
                 Integer earlyStoppingPatience,
         @Default("1:2")
                 @Pattern("^[1-9][0-9]?:[1-9][0-9]?$")
@@ -87,7 +88,15 @@ public record TrainingSpec(
                 @JsonPropertyDescription(
                         "Wall-time limit of one attempt in seconds (the Job's"
                                 + " activeDeadlineSeconds). Default: none.")
-                Long activeDeadlineSeconds) {
+                Long activeDeadlineSeconds,
+        @Default("false")
+                @JsonPropertyDescription(
+                        "Ask for repeatable training on a GPU: cuDNN autotuning off, so the same"
+                                + " convolution algorithms run every time (slower). The trainer"
+                                + " is seeded either way; DJL cannot force cuDNN's deterministic"
+                                + " algorithms, so bit-identical GPU runs are not promised."
+                                + " Default: false.")
+                Boolean deterministic) {
 
     public static final String AUTO = "auto";
 
@@ -105,11 +114,13 @@ public record TrainingSpec(
         earlyStoppingPatience = Objects.requireNonNullElse(earlyStoppingPatience, 10);
         interleaveRatio = Objects.requireNonNullElse(interleaveRatio, "1:2");
         maxRetries = Objects.requireNonNullElse(maxRetries, 3);
+        deterministic = Objects.requireNonNullElse(deterministic, false);
     }
 
     public static TrainingSpec defaults() {
         return new TrainingSpec(
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null);
     }
 
     /** The fixed batch size, or empty for {@code auto}. */

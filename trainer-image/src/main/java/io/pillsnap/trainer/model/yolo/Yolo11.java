@@ -182,8 +182,20 @@ public final class Yolo11 extends YoloModule {
         return g.concat(2, flat);
     }
 
-    private static NDArray upsample(NDArray x) {
-        return x.repeat(2, 2).repeat(3, 2);
+    /**
+     * Nearest-neighbour upsampling by 2 as a reshape and a broadcast: the same values as repeating
+     * each pixel, but its backward pass is a plain sum, which is deterministic on CUDA (repeat's
+     * scatter of gradients is not).
+     */
+    static NDArray upsample(NDArray x) {
+        Shape s = x.getShape();
+        long n = s.get(0);
+        long c = s.get(1);
+        long h = s.get(2);
+        long w = s.get(3);
+        return x.reshape(n, c, h, 1, w, 1)
+                .broadcast(new Shape(n, c, h, 2, w, 2))
+                .reshape(n, c, 2 * h, 2 * w);
     }
 
     private static NDArray concat(NDArray a, NDArray b) {

@@ -25,20 +25,24 @@ abstract class YoloModule extends AbstractBlock {
 
     static final float BN_MOMENTUM = 0.97f;
 
-    /** Conv2d without bias, BatchNorm and SiLU (or no activation): the reference's Conv. */
+    /**
+     * Conv2d without bias, BatchNorm and SiLU (or no activation): the reference's Conv, its weight
+     * initialised as PyTorch's Conv2d is by default (the reference keeps that initialisation).
+     */
     static ConvBnAct conv(int in, int out, int kernel, int stride, int groups, boolean activation) {
         return new ConvBnAct(
-                in,
-                out,
-                kernel,
-                stride,
-                groups,
-                activation,
-                BN_EPSILON,
-                BN_MOMENTUM,
-                false,
-                "conv",
-                "bn");
+                        in,
+                        out,
+                        kernel,
+                        stride,
+                        groups,
+                        activation,
+                        BN_EPSILON,
+                        BN_MOMENTUM,
+                        false,
+                        "conv",
+                        "bn")
+                .initialisedAsPyTorch();
     }
 
     /** Depthwise when in == out: the reference's DWConv (groups = gcd(in, out)). */

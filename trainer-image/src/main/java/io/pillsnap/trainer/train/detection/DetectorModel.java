@@ -36,6 +36,9 @@ public final class DetectorModel implements AutoCloseable {
     private final Map<String, Parameter> parameters;
     private final Map<String, Parameter> trainable = new LinkedHashMap<>();
 
+    /** Gradients accumulated before a checkpoint, added once to those of the next batch. */
+    private Map<String, NDArray> pendingGradients;
+
     public DetectorModel(Yolo11Config config, int imageSize, Device device, long seed) {
         this.network = new Yolo11(config, 1);
         this.device = device;
@@ -64,8 +67,9 @@ public final class DetectorModel implements AutoCloseable {
     }
 
     /**
-     * One optimisation step. A step whose gradients are not finite is skipped (its gradients
-     * cleared), as mixed-precision training does; the caller counts them.
+     * One optimisation step on one batch: {@link #accumulate} then {@link #optimizerStep}. A step
+     * whose loss or gradients are not finite is skipped (its gradients cleared), as mixed-precision
+     * training does; the caller counts them.
      */
     public StepLoss trainStep(
             float[] images,
@@ -76,37 +80,88 @@ public final class DetectorModel implements AutoCloseable {
             float biasLearningRate,
             WeightAverage average,
             float averageDecay) {
+        StepLoss step = accumulate(images, batch, truths);
+        boolean applied =
+                optimizerStep(optimizer, learningRate, biasLearningRate, average, averageDecay);
+        return applied ? step : new StepLoss(step.box(), step.classes(), step.dfl(), true);
+    }
+
+    /**
+     * The forward and backward pass of one batch: its gradient adds to the gradients of the batches
+     * before it until {@link #optimizerStep} (the reference accumulates batches up to its nominal
+     * batch of 64). {@code skipped} says the loss was not finite: its gradient will be too, and the
+     * optimizer step discards it.
+     */
+    public StepLoss accumulate(float[] images, int batch, List<ImageTruth> truths) {
         try (NDManager scope = manager.newSubManager();
                 ai.djl.ndarray.NDScope arrays = new ai.djl.ndarray.NDScope()) {
             arrays.suppressNotUsedWarning();
             NDArray input = input(images, batch, scope);
-            StepLoss step;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDArray head =
                         network.forward(new ParameterStore(manager, false), new NDList(input), true)
                                 .singletonOrThrow();
                 DetectionLoss.Terms terms = loss.compute(head, truths);
-                NDArray total = terms.total();
-                collector.backward(total);
-                step =
+                collector.backward(terms.total());
+                addPendingGradients();
+                StepLoss step =
                         new StepLoss(
                                 terms.box().getFloat() / batch,
                                 terms.classes().getFloat() / batch,
                                 terms.dfl().getFloat() / batch,
                                 false);
+                return Float.isFinite(step.total())
+                        ? step
+                        : new StepLoss(step.box(), step.classes(), step.dfl(), true);
             }
-            double norm = gradientNorm();
-            if (!Double.isFinite(norm) || !Float.isFinite(step.total())) {
-                clearGradients();
-                return new StepLoss(step.box(), step.classes(), step.dfl(), true);
-            }
-            float scale = norm > CLIP_NORM ? (float) (CLIP_NORM / (norm + 1e-6)) : 1f;
-            optimizer.step(learningRate, biasLearningRate, scale);
-            if (average != null) {
-                average.update(averageDecay);
-            }
-            return step;
         }
+    }
+
+    /**
+     * Gradients a checkpoint saved between two optimizer steps, to be accumulated with those of the
+     * next batch. A resumed process has no gradient tensors until its first backward pass, so they
+     * are added right after it (addition commutes: the sum is the uninterrupted run's).
+     */
+    public void restorePendingGradients(Map<String, NDArray> gradients) {
+        this.pendingGradients = gradients;
+    }
+
+    private void addPendingGradients() {
+        if (pendingGradients == null) {
+            return;
+        }
+        for (Map.Entry<String, Parameter> entry : trainable.entrySet()) {
+            NDArray saved = pendingGradients.get(entry.getKey());
+            try (NDArray gradient = entry.getValue().getArray().getGradient()) {
+                gradient.addi(saved);
+            }
+            saved.close();
+        }
+        pendingGradients = null;
+    }
+
+    /**
+     * Updates the weights from the accumulated gradient (its global norm clipped at 10), then the
+     * weight average; clears the gradient. Returns false, updating nothing, when the gradient is
+     * not finite.
+     */
+    public boolean optimizerStep(
+            TrainingOptimizer optimizer,
+            float learningRate,
+            float biasLearningRate,
+            WeightAverage average,
+            float averageDecay) {
+        double norm = gradientNorm();
+        if (!Double.isFinite(norm)) {
+            clearGradients();
+            return false;
+        }
+        float scale = norm > CLIP_NORM ? (float) (CLIP_NORM / (norm + 1e-6)) : 1f;
+        optimizer.step(learningRate, biasLearningRate, scale);
+        if (average != null) {
+            average.update(averageDecay);
+        }
+        return true;
     }
 
     /** The raw head of a batch in evaluation mode, [batch, 64 + 1, anchors] row-major. */

@@ -16,6 +16,10 @@ import java.util.List;
  * @param epochSteps steps of the current epoch so far whose loss counts
  * @param epochImages images of the current epoch so far
  * @param epochSkipped steps of the current epoch so far skipped for non-finite gradients
+ * @param optimizerSteps weight updates so far: one per accumulated nominal batch, fewer than {@code
+ *     step} (batches); the optimizer's bias correction and the weight average count them
+ * @param pendingBatches batches whose gradients are accumulated but not yet applied (saved with the
+ *     checkpoint); 0 at an epoch's end
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record DetectorState(
@@ -31,7 +35,9 @@ public record DetectorState(
         double[] epochLoss,
         int epochSteps,
         int epochImages,
-        int epochSkipped) {
+        int epochSkipped,
+        long optimizerSteps,
+        int pendingBatches) {
 
     public DetectorState {
         history = history == null ? List.of() : List.copyOf(history);
@@ -39,11 +45,19 @@ public record DetectorState(
     }
 
     public static DetectorState start(String runId, int trainPhotos) {
-        return new DetectorState(runId, trainPhotos, 0, 0, 0, -1, 0, 0, List.of(), null, 0, 0, 0);
+        return new DetectorState(
+                runId, trainPhotos, 0, 0, 0, -1, 0, 0, List.of(), null, 0, 0, 0, 0, 0);
     }
 
     public DetectorState midEpoch(
-            int batch, long stepCount, double[] loss, int steps, int images, int skipped) {
+            int batch,
+            long stepCount,
+            double[] loss,
+            int steps,
+            int images,
+            int skipped,
+            long optimizerSteps,
+            int pendingBatches) {
         return new DetectorState(
                 runId,
                 trainPhotos,
@@ -57,10 +71,12 @@ public record DetectorState(
                 loss,
                 steps,
                 images,
-                skipped);
+                skipped,
+                optimizerSteps,
+                pendingBatches);
     }
 
-    public DetectorState epochDone(DetectorEpoch epoch, long stepCount) {
+    public DetectorState epochDone(DetectorEpoch epoch, long stepCount, long optimizerSteps) {
         List<DetectorEpoch> newHistory = new ArrayList<>(history);
         newHistory.add(epoch);
         boolean improved = epoch.fitness() > bestFitness;
@@ -77,11 +93,18 @@ public record DetectorState(
                 null,
                 0,
                 0,
+                0,
+                optimizerSteps,
                 0);
     }
 
     public boolean improvedLastEpoch() {
         return !history.isEmpty() && bestEpoch == history.get(history.size() - 1).epoch();
+    }
+
+    /** Batches of the whole run so far whose gradients were skipped as not finite. */
+    public long skippedSteps() {
+        return history.stream().mapToLong(DetectorEpoch::skippedSteps).sum() + epochSkipped;
     }
 
     /** The epoch with the best fitness; null before the first. */

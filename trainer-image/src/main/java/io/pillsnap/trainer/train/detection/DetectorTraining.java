@@ -69,6 +69,9 @@ public final class DetectorTraining {
     static final double EMA_DECAY = 0.9999;
     static final double EMA_RAMP_STEPS = 2000;
 
+    /** Steps may skip non-finite gradients; more than this share of a run's steps fails it. */
+    static final double MAX_SKIPPED_SHARE = 0.01;
+
     /** The reference's "auto" optimizer: SGD for long runs, AdamW for short ones. */
     static final long AUTO_SGD_ABOVE_STEPS = 10_000;
 
@@ -173,18 +176,25 @@ public final class DetectorTraining {
             batches = Math.min(batches, run.config().maxBatches());
         }
         long steps = (long) batches * training.epochs();
-        Optimizer optimizer = chooseOptimizer(steps);
+        Optimizer optimizer = chooseOptimizer(spec, training.epochs(), train.size(), batchSize);
         double rate =
                 spec.learningRate() != null
                         ? spec.learningRate()
                         : optimizer == Optimizer.SGD ? AUTO_SGD_RATE : AUTO_ADAMW_RATE;
+        int nominal = spec.nominalBatch();
+        int accumulate = accumulation(nominal, batchSize);
+        float weightDecay = (float) (WEIGHT_DECAY * batchSize * accumulate / nominal);
+        // the reference's auto optimizer warms the biases up from 0, not from 0.1
+        double warmupBiasRate = spec.optimizer() == null ? 0 : WARMUP_BIAS_RATE;
 
         Device device = io.pillsnap.trainer.train.ClassifierModel.device(run.config().device());
         DetectorModel model = new DetectorModel(architecture, size, device, run.seed());
         try {
             log.info(
                     "detector {} ({} M parameters, {} px) on {}: {} training, {} validation"
-                            + " photos, batch {}, {} steps, {} lr {}{}",
+                            + " photos, batch {} (gradients of {} batch(es) per optimizer step,"
+                            + " nominal batch {}), {} steps, {} lr {}{}, weight decay {}, patience"
+                            + " {}",
                     architecture.name(),
                     String.format(Locale.ROOT, "%.2f", model.network().parameterCount() / 1e6),
                     size,
@@ -192,18 +202,32 @@ public final class DetectorTraining {
                     train.size(),
                     val.size(),
                     batchSize,
+                    accumulate,
+                    nominal,
                     steps,
                     optimizer.name().toLowerCase(Locale.ROOT),
                     rate,
-                    spec.optimizer() == null ? " (auto, as the reference)" : "");
+                    spec.optimizer() == null ? " (auto, as the reference)" : "",
+                    String.format(Locale.ROOT, "%.2e", weightDecay),
+                    spec.patience() == 0 ? "off" : spec.patience() + " epochs");
             TrainingOptimizer updates =
                     optimizer == Optimizer.SGD
-                            ? new NesterovSgd(model.trainable(), (float) MOMENTUM, WEIGHT_DECAY)
-                            : new AdamW(model.trainable(), WEIGHT_DECAY);
+                            ? new NesterovSgd(model.trainable(), (float) MOMENTUM, weightDecay)
+                            : new AdamW(model.trainable(), weightDecay);
             WeightAverage average = new WeightAverage(model.parameters(), (float) EMA_DECAY);
             DetectorState state = resume(model, updates, average, train.size());
             return new Loop(
-                    model, updates, average, train, val, batchSize, batches, rate, state, started);
+                    model,
+                    updates,
+                    average,
+                    train,
+                    val,
+                    batchSize,
+                    batches,
+                    rate,
+                    warmupBiasRate,
+                    state,
+                    started);
         } catch (RuntimeException e) {
             model.close();
             throw e;
@@ -316,11 +340,86 @@ public final class DetectorTraining {
                 model::head, photos, size, run.settings().evalBatchSize());
     }
 
-    private Optimizer chooseOptimizer(long steps) {
+    /**
+     * The stage's optimizer, or the reference's auto choice: SGD when the run makes more than
+     * 10,000 optimizer steps of the nominal batch (ceil(photos / max(batch, 64)) per epoch), else
+     * AdamW.
+     */
+    static Optimizer chooseOptimizer(
+            DetectorSpec spec, int epochs, int trainPhotos, int batchSize) {
         if (spec.optimizer() != null) {
             return spec.optimizer();
         }
-        return steps > AUTO_SGD_ABOVE_STEPS ? Optimizer.SGD : Optimizer.ADAMW;
+        long perEpoch =
+                (trainPhotos + Math.max(batchSize, spec.nominalBatch()) - 1L)
+                        / Math.max(batchSize, spec.nominalBatch());
+        return perEpoch * epochs > AUTO_SGD_ABOVE_STEPS ? Optimizer.SGD : Optimizer.ADAMW;
+    }
+
+    /**
+     * Learning rates of weights and biases and the SGD momentum at batch {@code step} of epoch
+     * {@code epoch}: the reference's linear warm-up over {@code warmupSteps} (weights from 0,
+     * biases from {@code warmupBiasRate}, momentum from 0.8), then a linear decay per epoch to 1%
+     * of {@code rate}.
+     */
+    static float[] rates(
+            double rate,
+            int epoch,
+            int epochs,
+            long step,
+            long warmupSteps,
+            double warmupBiasRate) {
+        double decayed =
+                rate
+                        * ((1 - epoch / (double) epochs) * (1 - FINAL_RATE_FRACTION)
+                                + FINAL_RATE_FRACTION);
+        if (step >= warmupSteps) {
+            return new float[] {(float) decayed, (float) decayed, (float) MOMENTUM};
+        }
+        double t = (double) step / warmupSteps;
+        return new float[] {
+            (float) (decayed * t),
+            (float) (warmupBiasRate + (decayed - warmupBiasRate) * t),
+            (float) (WARMUP_MOMENTUM + (MOMENTUM - WARMUP_MOMENTUM) * t)
+        };
+    }
+
+    /**
+     * Whether the detector stops early at {@code state}: no better fitness for its own patience
+     * (spec.model.detector.patience), and never inside the mosaic-free last epochs, which run to
+     * the end once begun.
+     */
+    static boolean stale(DetectorSpec spec, int epochs, DetectorState state) {
+        boolean closingMosaic =
+                spec.mosaic() > 0
+                        && spec.closeMosaicEpochs() > 0
+                        && state.epochsDone() >= epochs - spec.closeMosaicEpochs();
+        return spec.patience() > 0
+                && state.epochsWithoutImprovement() >= spec.patience()
+                && !closingMosaic;
+    }
+
+    /** More than 1% of {@code steps} skipped for non-finite gradients. */
+    static boolean tooManySkipped(long skipped, long steps) {
+        return skipped > MAX_SKIPPED_SHARE * steps;
+    }
+
+    /** Batches per optimizer step after warm-up: round(nominal / batch), at least 1. */
+    static int accumulation(int nominal, int batchSize) {
+        return Math.max((int) Math.rint((double) nominal / batchSize), 1);
+    }
+
+    /**
+     * Batches per optimizer step at batch {@code step}: during warm-up the reference ramps it
+     * linearly from 1 to nominal / batch (rounded half to even, as numpy), then {@link
+     * #accumulation}.
+     */
+    static int accumulationAt(long step, long warmupSteps, int nominal, int batchSize) {
+        if (step >= warmupSteps) {
+            return accumulation(nominal, batchSize);
+        }
+        double ramp = 1 + ((double) nominal / batchSize - 1) * step / warmupSteps;
+        return Math.max(1, (int) Math.rint(ramp));
     }
 
     /**
@@ -336,6 +435,7 @@ public final class DetectorTraining {
         private final int batchSize;
         private final int batches;
         private final double rate;
+        private final double warmupBiasRate;
         private final long warmupSteps;
         private final long started;
         private final DetectionAugmenter augmenter = new DetectionAugmenter(size);
@@ -353,6 +453,10 @@ public final class DetectorTraining {
         private float learningRate;
         private int[] order;
         private CompletableFuture<Prepared> next;
+        private long optimizerSteps;
+
+        /** The batch index of the last optimizer step, -1 before the first. */
+        private long lastOptimizerStep;
 
         Loop(
                 DetectorModel model,
@@ -363,6 +467,7 @@ public final class DetectorTraining {
                 int batchSize,
                 int batches,
                 double rate,
+                double warmupBiasRate,
                 DetectorState state,
                 long started) {
             this.model = model;
@@ -373,6 +478,7 @@ public final class DetectorTraining {
             this.batchSize = batchSize;
             this.batches = batches;
             this.rate = rate;
+            this.warmupBiasRate = warmupBiasRate;
             this.started = started;
             this.warmupSteps = Math.max((long) WARMUP_EPOCHS * batches, MIN_WARMUP_STEPS);
             this.pool =
@@ -395,6 +501,8 @@ public final class DetectorTraining {
             counted = from.epochSteps();
             images = from.epochImages();
             skippedSteps = from.epochSkipped();
+            optimizerSteps = from.optimizerSteps();
+            lastOptimizerStep = step - 1 - from.pendingBatches();
             imagesThisStart = 0;
             busyNanos = 0;
             order = null;
@@ -412,10 +520,15 @@ public final class DetectorTraining {
 
         @Override
         public boolean finished() {
-            return state.epochsDone() >= training.epochs()
-                    || (training.earlyStoppingPatience() > 0
-                            && state.epochsWithoutImprovement()
-                                    >= training.earlyStoppingPatience());
+            return state.epochsDone() >= training.epochs() || stale();
+        }
+
+        /**
+         * No better fitness for the detector's patience, outside the mosaic-free last epochs, which
+         * always run to the end once begun.
+         */
+        private boolean stale() {
+            return DetectorTraining.stale(spec, training.epochs(), state);
         }
 
         @Override
@@ -457,31 +570,43 @@ public final class DetectorTraining {
                             : null;
             float[] rates = rates(step, epoch);
             learningRate = rates[0];
-            if (optimizer instanceof NesterovSgd sgd) {
-                sgd.momentum(rates[2]);
-            }
             Engine.getInstance().setRandomSeed((int) BatchLoader.mix(run.seed(), epoch, batch));
             DetectorModel.StepLoss loss =
-                    model.trainStep(
-                            prepared.pixels(),
-                            prepared.count(),
-                            prepared.truths(),
-                            optimizer,
-                            rates[0],
-                            rates[1],
-                            average,
-                            averageDecay(step + 1));
+                    model.accumulate(prepared.pixels(), prepared.count(), prepared.truths());
+            long index = step;
             step++;
             nextBatch = batch + 1;
-            if (loss.skipped()) {
-                skippedSteps++;
-            } else {
+            if (!loss.skipped()) {
                 sums[0] += loss.box();
                 sums[1] += loss.classes();
                 sums[2] += loss.dfl();
                 counted++;
             }
             images += prepared.count();
+            // the reference steps when enough batches are accumulated; an epoch ends with a step
+            if (index - lastOptimizerStep
+                            >= accumulationAt(index, warmupSteps, spec.nominalBatch(), batchSize)
+                    || nextBatch == batches) {
+                if (optimizer instanceof NesterovSgd sgd) {
+                    sgd.momentum(rates[2]);
+                }
+                boolean applied =
+                        model.optimizerStep(
+                                optimizer,
+                                rates[0],
+                                rates[1],
+                                average,
+                                averageDecay(optimizerSteps + 1));
+                if (applied) {
+                    optimizerSteps++;
+                } else {
+                    skippedSteps += (int) (index - lastOptimizerStep);
+                }
+                lastOptimizerStep = index;
+                if (!applied && step >= 100) {
+                    requireFewSkipped(trainedSoFar());
+                }
+            }
             imagesThisStart += prepared.count();
             long end = System.nanoTime();
             times.compute(end - loaded);
@@ -523,7 +648,7 @@ public final class DetectorTraining {
                             trainSeconds > 0 ? imagesThisStart / trainSeconds : 0,
                             trainSeconds + (System.nanoTime() - evalStart) / 1e9,
                             skippedSteps);
-            DetectorState done = state.epochDone(result, step);
+            DetectorState done = state.epochDone(result, step, optimizerSteps);
             int skippedThisEpoch = skippedSteps;
             begin(done);
             log.info(
@@ -557,6 +682,7 @@ public final class DetectorTraining {
             }
             times.writeAndReset(run.board(), "detector/", step);
             saveLast();
+            requireFewSkipped(done);
             if (done.improvedLastEpoch()) {
                 average.withAverage(
                         () -> {
@@ -571,21 +697,86 @@ public final class DetectorTraining {
             }
             if (finished() && done.epochsDone() < training.epochs()) {
                 log.info(
-                        "detector early stop: no better fitness for {} epochs",
+                        "detector early stop: no better fitness for {} epochs (patience {})",
+                        done.epochsWithoutImprovement(),
+                        spec.patience());
+            } else if (spec.patience() > 0
+                    && done.epochsWithoutImprovement() >= spec.patience()
+                    && done.epochsDone() < training.epochs()) {
+                log.info(
+                        "detector: no better fitness for {} epochs, but the mosaic-free last"
+                                + " epochs run to the end",
                         done.epochsWithoutImprovement());
             }
         }
 
+        /** The state after the batches trained so far. */
+        private DetectorState trainedSoFar() {
+            return nextBatch == 0
+                    ? state
+                    : state.midEpoch(
+                            nextBatch,
+                            step,
+                            sums,
+                            counted,
+                            images,
+                            skippedSteps,
+                            optimizerSteps,
+                            pendingBatches());
+        }
+
+        /** Batches trained since the last optimizer step, their gradients still accumulating. */
+        private int pendingBatches() {
+            return (int) (step - 1 - lastOptimizerStep);
+        }
+
+        /**
+         * Fails the run, its last checkpoint kept, when more than 1% of its batches so far had
+         * non-finite gradients: a few are noise, more mean training has gone wrong.
+         */
+        private void requireFewSkipped(DetectorState at) {
+            long skipped = at.skippedSteps();
+            if (tooManySkipped(skipped, at.step())) {
+                saveLast();
+                throw new IllegalStateException(
+                        String.format(
+                                Locale.ROOT,
+                                "detector: %d of %d training steps (%.1f%%) had non-finite"
+                                        + " gradients and were skipped, more than the %.0f%% a"
+                                        + " healthy run skips; the checkpoint is kept in %s."
+                                        + " Lower spec.model.detector.learningRate, look for"
+                                        + " degenerate boxes in the labels, and on AVX-512 CPUs"
+                                        + " keep ONEDNN_MAX_CPU_ISA=AVX (see NativeDefaults)",
+                                skipped,
+                                at.step(),
+                                100.0 * skipped / at.step(),
+                                100 * MAX_SKIPPED_SHARE,
+                                run.dir().checkpoint(LAST)));
+            }
+        }
+
+        /**
+         * Saves the last checkpoint; between two optimizer steps, with the gradients accumulated
+         * since the last one, so that a resumed run goes on exactly as an uninterrupted one.
+         */
         @Override
         public void saveLast() {
-            Checkpoints.save(
-                    run.dir().checkpoint(LAST),
-                    model.parameters(),
-                    optimizer,
-                    average,
-                    nextBatch == 0
-                            ? state
-                            : state.midEpoch(nextBatch, step, sums, counted, images, skippedSteps));
+            Map<String, NDArray> gradients = new java.util.LinkedHashMap<>();
+            if (pendingBatches() > 0) {
+                model.trainable()
+                        .forEach((name, p) -> gradients.put(name, p.getArray().getGradient()));
+            }
+            try {
+                Checkpoints.save(
+                        run.dir().checkpoint(LAST),
+                        model.parameters(),
+                        optimizer,
+                        average,
+                        trainedSoFar(),
+                        gradients.isEmpty() ? null : gradients);
+            } finally {
+                gradients.values().forEach(NDArray::close);
+            }
         }
 
         @Override
@@ -644,22 +835,13 @@ public final class DetectorTraining {
 
         /**
          * Learning rates of weights and biases, and the SGD momentum, at a step: the reference's
-         * linear warmup (biases from 0.1 down, momentum from 0.8 up) over max(3 epochs, 100 steps),
-         * then a linear decay per epoch to 1% of the peak.
+         * linear warmup (weights from 0 up, biases from 0.1 down, or from 0 with the auto
+         * optimizer, momentum from 0.8 up) over max(3 epochs, 100 steps), then a linear decay per
+         * epoch to 1% of the peak. Applied at the optimizer step of the batch.
          */
         private float[] rates(long step, int epoch) {
-            double epochs = training.epochs();
-            double decayed =
-                    rate * ((1 - epoch / epochs) * (1 - FINAL_RATE_FRACTION) + FINAL_RATE_FRACTION);
-            if (step >= warmupSteps) {
-                return new float[] {(float) decayed, (float) decayed, (float) MOMENTUM};
-            }
-            double t = (double) step / warmupSteps;
-            return new float[] {
-                (float) (decayed * t),
-                (float) (WARMUP_BIAS_RATE + (decayed - WARMUP_BIAS_RATE) * t),
-                (float) (WARMUP_MOMENTUM + (MOMENTUM - WARMUP_MOMENTUM) * t)
-            };
+            return DetectorTraining.rates(
+                    rate, epoch, training.epochs(), step, warmupSteps, warmupBiasRate);
         }
 
         private void report(
@@ -703,11 +885,6 @@ public final class DetectorTraining {
             if (run.board() != null) {
                 run.board().scalar("detector/train/loss", total, step);
             }
-        }
-
-        private void saveLast(DetectorState state) {
-            Checkpoints.save(
-                    run.dir().checkpoint(LAST), model.parameters(), optimizer, average, state);
         }
     }
 
@@ -757,11 +934,23 @@ public final class DetectorTraining {
         try (NDManager scope = model.manager().newSubManager()) {
             Map<String, NDArray> saved =
                     Checkpoints.read(found.get().resolve(Checkpoints.OPTIMIZER), scope);
-            optimizer.restore(saved, state.step());
+            optimizer.restore(saved, state.optimizerSteps());
             Path ema = found.get().resolve(Checkpoints.EMA);
             if (Files.exists(ema)) {
                 average.restore(Checkpoints.read(ema, scope));
             }
+        }
+        Path gradients = found.get().resolve(Checkpoints.GRADIENTS);
+        if (state.pendingBatches() > 0) {
+            if (!Files.exists(gradients)) {
+                throw new ConfigException(
+                        "detector checkpoint "
+                                + found.get()
+                                + " was saved between two optimizer steps but has no "
+                                + Checkpoints.GRADIENTS
+                                + ": it is incomplete; resume from an earlier copy or start over");
+            }
+            model.restorePendingGradients(Checkpoints.read(gradients, model.manager()));
         }
         log.info(
                 "detector resumed from {} at epoch {}, batch {} (step {})",

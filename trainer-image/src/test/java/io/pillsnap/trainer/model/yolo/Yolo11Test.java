@@ -87,6 +87,59 @@ class Yolo11Test {
         }
     }
 
+    @Test
+    void convolutionWeightsStartAsPyTorchsDefaultUniformWithinOneOverRootFanIn() {
+        Yolo11 model = new Yolo11(Yolo11Config.N.scaled(0.5, 0.5), 1);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            model.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 64, 64));
+            int checked = 0;
+            for (Map.Entry<String, Parameter> entry : model.namedParameters().entrySet()) {
+                if (!entry.getKey().endsWith(".conv.weight") || entry.getKey().contains(".dfl.")) {
+                    continue;
+                }
+                long[] shape = entry.getValue().getShape().getShape();
+                double bound = 1 / Math.sqrt(shape[1] * shape[2] * shape[3]);
+                float[] values = entry.getValue().getArray().toFloatArray();
+                double max = 0;
+                for (float v : values) {
+                    max = Math.max(max, Math.abs(v));
+                }
+                // uniform within the bound and reaching near it (He-normal on fan-out would not)
+                assertThat(max).as(entry.getKey()).isLessThanOrEqualTo(bound + 1e-7);
+                if (values.length >= 1000) {
+                    assertThat(max).as(entry.getKey()).isGreaterThan(0.95 * bound);
+                }
+                checked++;
+            }
+            assertThat(checked).isGreaterThan(50);
+        }
+    }
+
+    @Test
+    void upsamplingRepeatsEachPixelAndSumsItsGradientBack() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray x = manager.arange(0f, 2 * 3 * 4 * 5).reshape(2, 3, 4, 5);
+            NDArray up = Yolo11.upsample(x);
+
+            assertThat(up.getShape()).isEqualTo(new Shape(2, 3, 8, 10));
+            assertThat(up.toFloatArray())
+                    .containsExactly(x.repeat(2, 2).repeat(3, 2).toFloatArray());
+
+            x.setRequiresGradient(true);
+            try (ai.djl.training.GradientCollector collector =
+                    ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+                NDArray weights = manager.randomUniform(0f, 1f, new Shape(2, 3, 8, 10));
+                collector.backward(Yolo11.upsample(x).mul(weights).sum());
+                NDArray expected = weights.reshape(2, 3, 4, 2, 5, 2).sum(new int[] {3, 5});
+                float[] gradient = x.getGradient().toFloatArray();
+                float[] sums = expected.toFloatArray();
+                for (int i = 0; i < sums.length; i++) {
+                    assertThat(gradient[i]).isCloseTo(sums[i], within(1e-5f));
+                }
+            }
+        }
+    }
+
     private static String dims(Parameter parameter) {
         long[] shape = parameter.getShape().getShape();
         return shape.length == 0

@@ -110,7 +110,7 @@ class DetectionOverfitTest {
             // the first steps assign few anchors (low class scores), so the loss first rises
             // while the assigner finds more of them; from then on it must fall
             assertThat(late).isLessThan(0.7 * early);
-            assertThat(skipped).isLessThan(STEPS / 10);
+            assertThat(skipped).as("steps with non-finite gradients on clean data").isZero();
             assertThat(metrics.mAP50()).isGreaterThanOrEqualTo(0.9);
         }
     }

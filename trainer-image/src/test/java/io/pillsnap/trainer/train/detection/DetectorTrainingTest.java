@@ -68,6 +68,9 @@ class DetectorTrainingTest {
         DetectorOutcome detector = result.detector();
         assertThat(detector).isNotNull();
         assertThat(detector.state().epochsDone()).isEqualTo(2);
+        assertThat(detector.state().history())
+                .as("steps with non-finite gradients on clean data")
+                .allSatisfy(epoch -> assertThat(epoch.skippedSteps()).isZero());
         assertThat(result.metrics()).containsOnlyKeys("mAP50", "mAP50-95");
         assertThat(result.testMetrics()).containsOnlyKeys("mAP50", "mAP50-95");
         assertThat(detector.validation().images()).isEqualTo(detector.valPhotos());
@@ -197,25 +200,28 @@ class DetectorTrainingTest {
                         d -> {});
         int batches = (uninterrupted.detector().trainPhotos() + 7) / 8;
 
-        // a check after every batch and after every epoch: stop at epoch 2, batch 1
+        // a check after every batch and after every epoch: stop at epoch 2, batch 2, where the
+        // accumulation (ramping from 1 towards 64 / 8 during warm-up) has reached 2 batches per
+        // optimizer step and one batch's gradient waits for the next
         Path stopped = folder.resolve("stopped");
         Path last = stopped.resolve("checkpoints/last");
         assertThatThrownBy(
                         () ->
                                 TrainingRun.run(
                                         config(stage, stopped, last),
-                                        StopSignal.afterChecks(batches + 2),
+                                        StopSignal.afterChecks(batches + 3),
                                         d -> {}))
                 .isInstanceOf(StoppedException.class)
-                .hasMessageContaining("stopped at detector epoch 2, batch 1");
-        DetectorState partial =
-                Checkpoints.readState(
-                        stopped.resolve("checkpoints/" + DetectorTraining.LAST),
-                        DetectorState.class);
+                .hasMessageContaining("stopped at detector epoch 2, batch 2");
+        Path checkpoint = stopped.resolve("checkpoints/" + DetectorTraining.LAST);
+        DetectorState partial = Checkpoints.readState(checkpoint, DetectorState.class);
         assertThat(partial.epochsDone()).isEqualTo(1);
-        assertThat(partial.nextBatch()).isEqualTo(1);
-        assertThat(partial.step()).isEqualTo(batches + 1L);
-        assertThat(partial.epochSteps() + partial.epochSkipped()).isEqualTo(1);
+        assertThat(partial.nextBatch()).isEqualTo(2);
+        assertThat(partial.step()).isEqualTo(batches + 2L);
+        assertThat(partial.epochSteps() + partial.epochSkipped()).isEqualTo(2);
+        assertThat(partial.pendingBatches()).isEqualTo(1);
+        assertThat(partial.optimizerSteps()).isLessThan(partial.step());
+        assertThat(checkpoint.resolve(Checkpoints.GRADIENTS)).isRegularFile();
 
         TrainResult resumed =
                 TrainingRun.run(config(stage, stopped, last), StopSignal.manual(), d -> {});
