@@ -100,6 +100,35 @@ class DetectorPretrainedImportTest {
         assertThat(boxDifference).isLessThanOrEqualTo(TOLERANCE);
     }
 
+    @Test
+    void fromYolo11sUpOnlyEachClassBranchsLastConvDependsOnTheClassCount() {
+        // what the import re-initialises when a COCO file meets a one-pill detector: the tensors
+        // whose shapes differ (yolo11x.pt for stages 3 and 4: 6 of them)
+        for (Yolo11Config config :
+                List.of(Yolo11Config.S, Yolo11Config.M, Yolo11Config.L, Yolo11Config.X)) {
+            Map<String, Parameter> coco = new Yolo11(config, 80).namedParameters();
+            Map<String, Parameter> pill = new Yolo11(config, 1).namedParameters();
+
+            assertThat(pill.keySet()).isEqualTo(coco.keySet());
+            assertThat(
+                            pill.keySet().stream()
+                                    .filter(
+                                            name ->
+                                                    !pill.get(name)
+                                                            .getShape()
+                                                            .equals(coco.get(name).getShape()))
+                                    .toList())
+                    .as(config.name())
+                    .containsExactly(
+                            "model.23.cv3.0.2.weight",
+                            "model.23.cv3.0.2.bias",
+                            "model.23.cv3.1.2.weight",
+                            "model.23.cv3.1.2.bias",
+                            "model.23.cv3.2.2.weight",
+                            "model.23.cv3.2.2.bias");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"yolo11n-tiny-1.pt", "yolo11n-tiny-1.safetensors"})
     void plainStateDictsGiveThePyTorchHead(String file) {

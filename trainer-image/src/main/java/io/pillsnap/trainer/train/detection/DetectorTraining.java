@@ -731,7 +731,7 @@ public final class DetectorTraining {
         }
         DetectorPretrainedImport.apply(
                 model.network(),
-                run.config().data().resolve(spec.pretrained()),
+                run.config().data().resolve(spec.pretrained()).normalize(),
                 spec.pretrainedSha256());
     }
 
