@@ -67,7 +67,7 @@ final class ModuleTreeUnpickler extends StateDictUnpickler {
             return known;
         }
         if (DATA_CLASSES.contains(global) || DATA_PACKAGES.stream().anyMatch(global::startsWith)) {
-            return arguments -> new PickledObject(global, arguments);
+            return arguments -> new PickledObject(global);
         }
         throw refused(global);
     }

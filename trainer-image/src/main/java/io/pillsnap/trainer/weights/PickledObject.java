@@ -3,28 +3,22 @@ package io.pillsnap.trainer.weights;
 import java.util.Map;
 
 /**
- * An instance a pickle describes, kept as data: its class's dotted name, the arguments it was
- * created with and the state BUILD gave it (for a torch.nn.Module, its {@code __dict__}). Nothing
- * of the class is looked up or run.
+ * An instance a pickle describes, kept as data: its class's dotted name and the state BUILD gave it
+ * (for a torch.nn.Module, its {@code __dict__}). Nothing of the class is looked up or run, and the
+ * arguments it was created with are not kept: no module of a model needs them.
  */
 final class PickledObject {
 
     private final String type;
-    private final Object[] arguments;
     private Object state;
 
-    PickledObject(String type, Object[] arguments) {
+    PickledObject(String type) {
         this.type = type;
-        this.arguments = arguments.clone();
     }
 
     /** The class as pickle names it, e.g. {@code ultralytics.nn.tasks.DetectionModel}. */
     String type() {
         return type;
-    }
-
-    Object[] arguments() {
-        return arguments.clone();
     }
 
     /**
