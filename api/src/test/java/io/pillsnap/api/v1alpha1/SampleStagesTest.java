@@ -52,6 +52,9 @@ class SampleStagesTest {
                         atLeast(Metric.MAP50, 0.70),
                         atLeast(Metric.MAP50_95, 0.50));
         assertThat(spec.after()).isEqualTo("stage2");
+        assertThat(spec.model().detector().pretrained())
+                .as("Ultralytics' COCO weights, under the dataset folder")
+                .isEqualTo("pretrained/yolo11x.pt");
     }
 
     @Test
@@ -68,6 +71,8 @@ class SampleStagesTest {
                         atLeast(Metric.MAP50_95, 0.65));
         assertThat(spec.promotion()).isEqualTo(PromotionPolicy.MANUAL);
         assertThat(spec.after()).isEqualTo("stage3");
+        // initFrom carries the classifier over; the detector starts from COCO again
+        assertThat(spec.model().detector().pretrained()).isEqualTo("pretrained/yolo11x.pt");
     }
 
     @Test

@@ -4,9 +4,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import io.pillsnap.api.v1alpha1.spec.ClassifierFlavour;
 import io.pillsnap.trainer.config.ConfigException;
-import io.pillsnap.trainer.export.ManifestWriter;
 import io.pillsnap.trainer.model.EfficientNetV2;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,24 +40,12 @@ public final class PretrainedImport {
 
     public static Imported apply(
             EfficientNetV2 network, ClassifierFlavour flavour, Path file, String expectedSha256) {
-        if (!Files.isRegularFile(file)) {
-            throw new ConfigException(
-                    "spec.model.classifier.pretrained: "
-                            + file
-                            + " does not exist (a relative path is read from the dataset folder;"
-                            + " see README#pretrained-weights for where to put the file)");
-        }
-        String sha256 = ManifestWriter.sha256(file);
-        if (expectedSha256 != null && !expectedSha256.equalsIgnoreCase(sha256)) {
-            throw new ConfigException(
-                    "spec.model.classifier.pretrained: "
-                            + file
-                            + " has SHA-256 "
-                            + sha256
-                            + ", spec.model.classifier.pretrainedSha256 expects "
-                            + expectedSha256
-                            + ": the file is another one or incomplete; download it again");
-        }
+        String sha256 =
+                PretrainedFile.verify(
+                        "spec.model.classifier.pretrained",
+                        file,
+                        expectedSha256,
+                        "docs/data.md#pretrained-weights");
         Map<String, WeightTensor> read;
         try {
             read = WeightFile.read(file);
@@ -222,7 +208,8 @@ public final class PretrainedImport {
         throw new ConfigException(message.toString());
     }
 
-    private static void describe(StringBuilder message, List<String> names, String what) {
+    /** Appends " N tensors what (first names, ...);" when there are any. */
+    static void describe(StringBuilder message, List<String> names, String what) {
         if (names.isEmpty()) {
             return;
         }

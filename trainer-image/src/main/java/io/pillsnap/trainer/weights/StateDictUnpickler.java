@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import net.razorvine.pickle.IObjectConstructor;
 import net.razorvine.pickle.Opcodes;
 import net.razorvine.pickle.PickleException;
@@ -22,9 +23,9 @@ import net.razorvine.pickle.Unpickler;
  * the only globals it resolves are the handful a state dict of tensors needs, each mapped to a Java
  * constructor of ours. Any other global is refused when the pickle names it, before anything is
  * built from it. Tensors come out as {@link TensorRef}s, descriptions of where their values lie; no
- * tensor data is read here.
+ * tensor data is read here. {@link ModuleTreeUnpickler} also accepts pickled objects, as data.
  */
-final class StateDictUnpickler extends Unpickler {
+class StateDictUnpickler extends Unpickler {
 
     /** A storage named by a persistent id: the archive entry {@code data/<key>} of one dtype. */
     record StorageRef(String key, Dtype dtype) {}
@@ -99,7 +100,7 @@ final class StateDictUnpickler extends Unpickler {
     }
 
     // data.pkl of torch.save(model.state_dict(), path) in PyTorch 1.6 to 2.x names only these
-    private static final Map<String, IObjectConstructor> ALLOWED =
+    static final Map<String, IObjectConstructor> ALLOWED =
             Map.ofEntries(
                     Map.entry("collections.OrderedDict", StateDictUnpickler::orderedDict),
                     Map.entry("torch._utils._rebuild_tensor_v2", StateDictUnpickler::rebuildTensor),
@@ -113,10 +114,17 @@ final class StateDictUnpickler extends Unpickler {
                     storage("torch.LongStorage", Dtype.I64),
                     storage("torch.IntStorage", Dtype.I32));
 
-    private final Path file;
-    private final Map<String, StorageRef> storages = new HashMap<>();
+    /**
+     * Pickle operations one file may take: a state dict takes about 40 per tensor, Ultralytics'
+     * pickled YOLO11n about 90 (45,768 for its 499 tensors); many millions only fill the heap.
+     */
+    static final long MAX_OPERATIONS = 4_000_000;
 
-    private StateDictUnpickler(Path file) {
+    final Path file;
+    private final Map<String, StorageRef> storages = new HashMap<>();
+    private long operations;
+
+    StateDictUnpickler(Path file) {
         this.file = file;
     }
 
@@ -127,9 +135,13 @@ final class StateDictUnpickler extends Unpickler {
      * @throws WeightFileException for a global outside the allowed set or a damaged pickle
      */
     static Object unpickle(Path file, byte[] pickle) {
-        StateDictUnpickler unpickler = new StateDictUnpickler(file);
+        return new StateDictUnpickler(file).run(pickle);
+    }
+
+    /** The unpickled top-level object, or a {@link WeightFileException} naming the file. */
+    final Object run(byte[] pickle) {
         try {
-            return unpickler.load(new ByteArrayInputStream(pickle));
+            return load(new ByteArrayInputStream(pickle));
         } catch (WeightFileException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
@@ -141,22 +153,31 @@ final class StateDictUnpickler extends Unpickler {
                             + " path)",
                     e);
         } finally {
-            unpickler.close();
+            close();
         }
     }
 
     @Override
     protected Object dispatch(short opcode) throws IOException {
+        if (++operations > MAX_OPERATIONS) {
+            throw new WeightFileException(
+                    file
+                            + " holds a pickle of more than "
+                            + MAX_OPERATIONS
+                            + " operations, far more than any model's weights take: it is not a"
+                            + " checkpoint; save the weights with torch.save(model.state_dict(),"
+                            + " path)");
+        }
         switch (opcode) {
             case Opcodes.GLOBAL -> {
                 String module = PickleUtils.readline(input);
                 String name = PickleUtils.readline(input);
-                stack.add(allowed(module, name));
+                stack.add(constructorFor(module, name));
             }
             case Opcodes.STACK_GLOBAL -> {
                 Object name = stack.pop();
                 Object module = stack.pop();
-                stack.add(allowed(String.valueOf(module), String.valueOf(name)));
+                stack.add(constructorFor(String.valueOf(module), String.valueOf(name)));
             }
             // protocol 0 names a class and instantiates it in one opcode; torch.save never does
             case Opcodes.INST -> {
@@ -180,8 +201,12 @@ final class StateDictUnpickler extends Unpickler {
                 List<Object> pairs = stack.pop_all_since_marker();
                 putPairs(pairs, dictOnStack());
             }
-            case Opcodes.EMPTY_SET, Opcodes.FROZENSET, Opcodes.ADDITEMS ->
+            case Opcodes.EMPTY_SET, Opcodes.FROZENSET, Opcodes.ADDITEMS -> {
+                if (!acceptsSets()) {
                     throw new PickleException("it holds a set, which a state dict never does");
+                }
+                return super.dispatch(opcode);
+            }
             case Opcodes.BINSTRING, Opcodes.BINBYTES, Opcodes.BINUNICODE, Opcodes.LONG4 -> {
                 requireAvailable(4);
                 return super.dispatch(opcode);
@@ -218,7 +243,8 @@ final class StateDictUnpickler extends Unpickler {
         return storage;
     }
 
-    private IObjectConstructor allowed(String module, String name) {
+    /** What a global the pickle names stands for; refuses anything a state dict never names. */
+    IObjectConstructor constructorFor(String module, String name) {
         IObjectConstructor constructor = ALLOWED.get(module + "." + name);
         if (constructor == null) {
             throw refused(module + "." + name);
@@ -226,7 +252,11 @@ final class StateDictUnpickler extends Unpickler {
         return constructor;
     }
 
-    private WeightFileException refused(String global) {
+    boolean acceptsSets() {
+        return false;
+    }
+
+    WeightFileException refused(String global) {
         return new WeightFileException(
                 file
                         + " holds a pickled object of type "
@@ -236,7 +266,7 @@ final class StateDictUnpickler extends Unpickler {
     }
 
     // BUILD sets attributes; a state dict carries one, _metadata (module versions), not needed here
-    private void build() {
+    void build() {
         stack.pop();
         Object target = stack.peek();
         if (!(target instanceof Map)) {
@@ -290,7 +320,7 @@ final class StateDictUnpickler extends Unpickler {
         }
     }
 
-    private static Object orderedDict(Object[] args) {
+    static Object orderedDict(Object[] args) {
         if (args.length != 0) {
             throw new PickleException("OrderedDict is given " + args.length + " arguments");
         }
@@ -301,7 +331,7 @@ final class StateDictUnpickler extends Unpickler {
      * {@code _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad,
      * backward_hooks[, metadata])}.
      */
-    private static Object rebuildTensor(Object[] args) {
+    static Object rebuildTensor(Object[] args) {
         if (args.length != 6 && args.length != 7) {
             throw new PickleException("_rebuild_tensor_v2 is given " + args.length + " arguments");
         }
@@ -328,7 +358,7 @@ final class StateDictUnpickler extends Unpickler {
     }
 
     /** {@code _rebuild_parameter(data, requires_grad, backward_hooks)}: an nn.Parameter. */
-    private static Object rebuildParameter(Object[] args) {
+    static Object rebuildParameter(Object[] args) {
         if (args.length != 3 || !(args[0] instanceof TensorRef tensor)) {
             throw new PickleException("_rebuild_parameter is given other arguments than a tensor");
         }
@@ -336,7 +366,7 @@ final class StateDictUnpickler extends Unpickler {
         return tensor;
     }
 
-    private static void requireEmpty(Object hooks, String what) {
+    static void requireEmpty(Object hooks, String what) {
         if (!(hooks instanceof Map<?, ?> map) || !map.isEmpty()) {
             throw new PickleException(
                     "a tensor carries " + what + ", which a state dict never has");
@@ -362,7 +392,7 @@ final class StateDictUnpickler extends Unpickler {
         throw new PickleException("tensor " + what + " is not a non-negative int");
     }
 
-    private static Map.Entry<String, IObjectConstructor> storage(String name, Dtype dtype) {
+    static Map.Entry<String, IObjectConstructor> storage(String name, Dtype dtype) {
         return Map.entry(name, new StorageType(name, dtype));
     }
 
@@ -392,6 +422,10 @@ final class StateDictUnpickler extends Unpickler {
             return "tensor";
         } else if (value instanceof StorageRef) {
             return "storage";
+        } else if (value instanceof PickledObject object) {
+            return object.type();
+        } else if (value instanceof Set) {
+            return "set";
         }
         return value.getClass().getSimpleName();
     }

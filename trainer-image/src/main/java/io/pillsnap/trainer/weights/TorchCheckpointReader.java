@@ -16,15 +16,20 @@ import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads a state dict saved by {@code torch.save(model.state_dict(), path)} in the zip format of
  * PyTorch 1.6 and later: {@code <archive>/data.pkl} describes the tensors and {@code
  * <archive>/data/<key>} holds each storage's raw bytes. The pickle is read by {@link
  * StateDictUnpickler}, which never runs pickle code; the structure is checked before any storage is
- * read, and each storage is read once however many tensors view it.
+ * read, and each storage is read once however many tensors view it. {@link #readModel} also reads a
+ * pickled model, such as Ultralytics' published checkpoints, as data ({@link ModuleTreeUnpickler}).
  */
 final class TorchCheckpointReader {
+
+    private static final Logger log = LoggerFactory.getLogger(TorchCheckpointReader.class);
 
     // a state dict's pickle is a few hundred bytes per tensor; more is not a state dict
     static final long MAX_PICKLE_BYTES = 64L * 1024 * 1024;
@@ -34,11 +39,28 @@ final class TorchCheckpointReader {
     private TorchCheckpointReader() {}
 
     static Map<String, WeightTensor> read(Path file) {
+        return read(file, false);
+    }
+
+    /**
+     * A state dict, or the state dict of a pickled torch.nn.Module: the whole file ({@code
+     * torch.save(model)}), or its {@code "ema"} or else {@code "model"} entry, as Ultralytics loads
+     * its checkpoints.
+     */
+    static Map<String, WeightTensor> readModel(Path file) {
+        return read(file, true);
+    }
+
+    private static Map<String, WeightTensor> read(Path file, boolean models) {
         try (ZipFile zip = open(file)) {
             String archive = archiveFolder(file, zip);
             requireLittleEndian(file, zip, archive);
-            Object top = StateDictUnpickler.unpickle(file, pickle(file, zip, archive));
-            return values(file, zip, archive, stateDict(file, top));
+            byte[] pickle = pickle(file, zip, archive);
+            Map<String, TensorRef> tensors =
+                    models
+                            ? tensorsOfModel(file, ModuleTreeUnpickler.unpickle(file, pickle))
+                            : stateDict(file, StateDictUnpickler.unpickle(file, pickle));
+            return values(file, zip, archive, tensors);
         } catch (IOException e) {
             throw new WeightFileException("cannot read PyTorch checkpoint " + file + ": " + e, e);
         }
@@ -152,6 +174,43 @@ final class TorchCheckpointReader {
                         + shown(keys)
                         + "); only a dict of name -> tensor can be imported, save it with"
                         + " torch.save(model.state_dict(), path)");
+    }
+
+    private static Map<String, TensorRef> tensorsOfModel(Path file, Object top) {
+        if (top instanceof PickledObject module && module.isModule()) {
+            return treeOf(file, module, "the pickled " + module.type());
+        }
+        if (!(top instanceof Map<?, ?> dict) || isStateDict(dict)) {
+            return stateDict(file, top);
+        }
+        // Ultralytics loads (ckpt.get("ema") or ckpt["model"]); published files have no "ema"
+        for (String key : List.of("ema", "model")) {
+            if (dict.get(key) instanceof PickledObject module && module.isModule()) {
+                return treeOf(
+                        file, module, "checkpoint[\"" + key + "\"], a pickled " + module.type());
+            }
+        }
+        boolean nestedStateDict =
+                dict.values().stream().anyMatch(v -> v instanceof Map<?, ?> m && isStateDict(m));
+        if (nestedStateDict) {
+            return stateDict(file, top); // names the entry and the one-line fix
+        }
+        throw new WeightFileException(
+                file
+                        + " holds a dict with neither tensors nor a pickled model: its top-level"
+                        + " keys are "
+                        + shown(dict.keySet().stream().map(String::valueOf).toList())
+                        + " (\"model\" is "
+                        + StateDictUnpickler.describe(dict.get("model"))
+                        + "); import a state dict (torch.save(model.state_dict(), path)) or a"
+                        + " checkpoint whose \"model\" is the pickled model, as Ultralytics"
+                        + " publishes yolo11n.pt ... yolo11x.pt");
+    }
+
+    private static Map<String, TensorRef> treeOf(Path file, PickledObject module, String where) {
+        Map<String, TensorRef> tensors = ModuleTree.stateDict(file, module, where);
+        log.info("{}: {} tensors of {}", file.getFileName(), tensors.size(), where);
+        return tensors;
     }
 
     private static boolean isStateDict(Map<?, ?> dict) {

@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads pretrained weights into named float tensors, from the two formats people have: safetensors
- * and the zip checkpoints of {@code torch.save(model.state_dict(), path)}. The reader is chosen by
- * the file's first bytes, not its name.
+ * and the zip checkpoints of {@code torch.save(model.state_dict(), path)}; {@link #readModel} also
+ * reads a pickled model as data (Ultralytics' published checkpoints). The reader is chosen by the
+ * file's first bytes, not its name.
  */
 public final class WeightFile {
 
@@ -52,11 +53,28 @@ public final class WeightFile {
      *     in another format, or holds anything but a state dict of tensors
      */
     public static Map<String, WeightTensor> read(Path file) {
+        return read(file, false);
+    }
+
+    /**
+     * As {@link #read}, and also a pickled torch.nn.Module read as data, never run: the file's
+     * whole object, or the {@code "ema"} or else the {@code "model"} entry of a checkpoint dict, as
+     * Ultralytics publishes {@code yolo11n.pt} ... {@code yolo11x.pt}. Its tensors are named as
+     * {@code model.state_dict()} names them.
+     */
+    public static Map<String, WeightTensor> readModel(Path file) {
+        return read(file, true);
+    }
+
+    private static Map<String, WeightTensor> read(Path file, boolean models) {
         long started = System.nanoTime();
         Map<String, WeightTensor> tensors =
                 switch (formatOf(file)) {
                     case SAFETENSORS -> SafetensorsReader.read(file);
-                    case TORCH_ZIP -> TorchCheckpointReader.read(file);
+                    case TORCH_ZIP ->
+                            models
+                                    ? TorchCheckpointReader.readModel(file)
+                                    : TorchCheckpointReader.read(file);
                 };
         long parameters = tensors.values().stream().mapToLong(WeightTensor::size).sum();
         log.info(

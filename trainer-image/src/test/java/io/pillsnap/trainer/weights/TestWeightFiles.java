@@ -34,10 +34,18 @@ final class TestWeightFiles {
     private TestWeightFiles() {}
 
     static Path fixture(String name) {
-        URL url = TestWeightFiles.class.getResource("/weights/" + name);
+        return resource("weights/" + name, "make_reader_fixtures.py");
+    }
+
+    /** A fixture of the detector importer ({@code detector/make_yolo11_fixtures.py}). */
+    static Path detectorFixture(String name) {
+        return resource("detector/" + name, "make_yolo11_fixtures.py");
+    }
+
+    private static Path resource(String path, String script) {
+        URL url = TestWeightFiles.class.getResource("/" + path);
         if (url == null) {
-            throw new IllegalStateException(
-                    "no fixture weights/" + name + "; run make_reader_fixtures.py");
+            throw new IllegalStateException("no fixture " + path + "; run " + script);
         }
         try {
             return Path.of(url.toURI());
@@ -126,6 +134,39 @@ final class TestWeightFiles {
             out.write(json);
             out.write(data);
             return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A safetensors file of {@code tensors}, all as F32. */
+    static Path safetensors(Path folder, Map<String, WeightTensor> tensors) {
+        Map<String, Object> header = new LinkedHashMap<>();
+        ByteBuffer data =
+                ByteBuffer.allocate(
+                                4
+                                        * tensors.values().stream()
+                                                .mapToInt(t -> t.values().length)
+                                                .sum())
+                        .order(ByteOrder.LITTLE_ENDIAN);
+        tensors.forEach(
+                (name, tensor) -> {
+                    int begin = data.position();
+                    for (float value : tensor.values()) {
+                        data.putFloat(value);
+                    }
+                    header.put(
+                            name,
+                            Map.of(
+                                    "dtype",
+                                    "F32",
+                                    "shape",
+                                    tensor.shape(),
+                                    "data_offsets",
+                                    new long[] {begin, data.position()}));
+                });
+        try {
+            return safetensors(folder, new ObjectMapper().writeValueAsString(header), data.array());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

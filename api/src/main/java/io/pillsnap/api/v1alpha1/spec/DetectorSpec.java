@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import java.util.Objects;
 
 /** The pill detector used in combination mode (stages 3 and 4). */
@@ -79,7 +80,25 @@ public record DetectorSpec(
                                 + " round(nominalBatch / batch) batches are accumulated, at least"
                                 + " one, ramped up from one during warm-up, and the weight decay"
                                 + " is scaled by batch x accumulated / nominalBatch. Default: 64.")
-                Integer nominalBatch) {
+                Integer nominalBatch,
+        @Pattern("^[^\\s]+\\.(pt|pth|safetensors)$")
+                @JsonPropertyDescription(
+                        "Weights to start from: a yolo11n.pt ... yolo11x.pt as Ultralytics"
+                                + " publishes it (a pickled model in float16, read as data: no"
+                                + " pickle code runs), or a state dict with Ultralytics' tensor"
+                                + " names (torch.save .pt/.pth, or .safetensors) of the same arch"
+                                + " at widthMultiplier and depthMultiplier 1.0. A relative path is"
+                                + " read from the dataset folder (the data claim's dataset.path);"
+                                + " an absolute path is inside the trainer container. The class"
+                                + " branch tensors sized by the class count are re-initialised"
+                                + " when it differs (COCO's 80 classes against the detector's one)."
+                                + " Ignored when a resumed checkpoint supplies the weights.")
+                String pretrained,
+        @Pattern("^[0-9a-f]{64}$")
+                @JsonPropertyDescription(
+                        "Expected SHA-256 of the detector's pretrained file (lowercase hex); the"
+                                + " run fails before training when the file differs.")
+                String pretrainedSha256) {
 
     public static final int DEFAULT_IMAGE_SIZE = 640;
 
@@ -96,6 +115,7 @@ public record DetectorSpec(
     }
 
     public static DetectorSpec defaults() {
-        return new DetectorSpec(null, null, null, null, null, null, null, null, null, null, null);
+        return new DetectorSpec(
+                null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

@@ -31,6 +31,7 @@ import io.pillsnap.trainer.train.RunContext;
 import io.pillsnap.trainer.train.StepTimes;
 import io.pillsnap.trainer.train.TrainingOptimizer;
 import io.pillsnap.trainer.train.WeightAverage;
+import io.pillsnap.trainer.weights.DetectorPretrainedImport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -190,6 +191,7 @@ public final class DetectorTraining {
         Device device = io.pillsnap.trainer.train.ClassifierModel.device(run.config().device());
         DetectorModel model = new DetectorModel(architecture, size, device, run.seed());
         try {
+            startFromPretrained(model);
             log.info(
                     "detector {} ({} M parameters, {} px) on {}: {} training, {} validation"
                             + " photos, batch {} (gradients of {} batch(es) per optimizer step,"
@@ -902,6 +904,23 @@ public final class DetectorTraining {
                 boxes.stream()
                         .map(b -> new double[] {b.x1(), b.y1(), b.x2(), b.y2()})
                         .toArray(double[][]::new));
+    }
+
+    /** Ultralytics' weights, where the stage names them and no own checkpoint takes over. */
+    private void startFromPretrained(DetectorModel model) {
+        if (spec.pretrained() == null) {
+            return;
+        }
+        Path resumeFrom = run.config().resumeFrom();
+        if (resumeFrom != null && Checkpoints.find(resumeFrom.resolveSibling(LAST)).isPresent()) {
+            log.info(
+                    "detector pretrained weights skipped: the run resumes from its own checkpoint");
+            return;
+        }
+        DetectorPretrainedImport.apply(
+                model.network(),
+                run.config().data().resolve(spec.pretrained()).normalize(),
+                spec.pretrainedSha256());
     }
 
     private DetectorState resume(

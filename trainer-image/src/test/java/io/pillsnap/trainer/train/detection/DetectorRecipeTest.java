@@ -124,6 +124,8 @@ class DetectorRecipeTest {
                 spec.closeMosaicEpochs(),
                 spec.singlePhotoFraction(),
                 patience,
-                spec.nominalBatch());
+                spec.nominalBatch(),
+                spec.pretrained(),
+                spec.pretrainedSha256());
     }
 }
