@@ -124,9 +124,8 @@ base_image() {
     echo "$BASE_IMAGE exists"
   else
     command -v mmdebstrap >/dev/null || fail "$BASE_IMAGE is missing and mmdebstrap is not installed: apt-get install mmdebstrap"
-    mmdebstrap --quiet --variant=minbase --include=openjdk-17-jre-headless \
-      --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/usr/share/man/*' \
-      bookworm "$WORK/base.tar"
+    # (no dpkg path-exclude for man pages: the JRE's update-alternatives links them)
+    mmdebstrap --quiet --variant=minbase --include=openjdk-17-jre-headless bookworm "$WORK/base.tar"
     # PATH and a UTF-8 locale, as the Temurin images set them
     podman import --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
       --change 'ENV LANG=C.UTF-8' "$WORK/base.tar" "$BASE_IMAGE" >/dev/null
