@@ -40,7 +40,7 @@ trap cleanup EXIT
 step "building images"
 docker build -q -f operator/Dockerfile -t pillsnap-operator:$TAG .
 docker build -q -f inference-image/Dockerfile -t pillsnap-inference:$TAG .
-docker build -q -f trainer-image/Dockerfile.cpu -t pillsnap-trainer:$TAG-cpu .
+docker build -q -f trainer-image/Dockerfile --build-arg ACCELERATOR=cpu -t pillsnap-trainer:$TAG-cpu .
 
 step "creating Kind cluster $CLUSTER"
 kind get clusters | grep -qx "$CLUSTER" || kind create cluster --name "$CLUSTER" --wait 120s

@@ -13,6 +13,9 @@ import io.pillsnap.operator.reconciler.PillsnapStageReconciler;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -23,6 +26,9 @@ import org.slf4j.LoggerFactory;
 public final class PillsnapOperator implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PillsnapOperator.class);
+
+    /** Where Kubernetes reads a container's termination message (the container's default). */
+    static final Path TERMINATION_LOG = Path.of("/dev/termination-log");
 
     private final Operator operator;
     private final OperatorHttpServer http;
@@ -39,8 +45,7 @@ public final class PillsnapOperator implements AutoCloseable {
         try {
             config = OperatorConfig.fromEnvironment(System.getenv());
         } catch (IllegalArgumentException e) {
-            log.error("invalid operator configuration: {}", e.getMessage());
-            System.exit(2);
+            exit(2, "invalid operator configuration: " + e.getMessage());
             return;
         }
         PrometheusRegistry registry = PrometheusRegistry.defaultRegistry;
@@ -50,8 +55,7 @@ public final class PillsnapOperator implements AutoCloseable {
         try {
             running = start(client, config, registry, Clock.systemUTC());
         } catch (RuntimeException e) {
-            log.error("the operator could not start: {}", explainStartupFailure(e, client));
-            System.exit(1);
+            exit(1, "the operator could not start: " + explainStartupFailure(e, client));
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
@@ -114,6 +118,28 @@ public final class PillsnapOperator implements AutoCloseable {
         operator.start();
         OperatorHttpServer http = OperatorHttpServer.start(config.httpPort(), operator, registry);
         return new PillsnapOperator(operator, http, metrics);
+    }
+
+    /** Logs the cause and leaves it where kubectl describe pod shows a container's last words. */
+    private static void exit(int code, String cause) {
+        log.error(cause);
+        writeTerminationMessage(TERMINATION_LOG, cause);
+        System.exit(code);
+    }
+
+    /**
+     * Writes {@code message} to the container's termination message file, which kubelet mounts
+     * writable in every container (absent outside one: nothing is written).
+     */
+    static void writeTerminationMessage(Path file, String message) {
+        if (!Files.isWritable(file)) {
+            return;
+        }
+        try {
+            Files.writeString(file, message + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            log.warn("cannot write the termination message to {}: {}", file, e.getMessage());
+        }
     }
 
     static String explainStartupFailure(Throwable failure, KubernetesClient client) {

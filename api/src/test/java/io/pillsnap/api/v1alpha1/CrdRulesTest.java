@@ -29,6 +29,12 @@ class CrdRulesTest {
         assertThat(RULES.onCreate(RepoFiles.readYaml(RepoFiles.config(file)))).isEmpty();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"e2e/images-stage.yaml", "e2e/stage-e2e.yaml"})
+    void endToEndStagesPassEveryRule(String file) {
+        assertThat(RULES.onCreate(RepoFiles.readYaml(RepoFiles.root().resolve(file)))).isEmpty();
+    }
+
     @Test
     void stageMayNotWaitForItself() {
         ObjectNode stage = stage2();

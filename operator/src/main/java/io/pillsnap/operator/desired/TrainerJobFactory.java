@@ -170,10 +170,9 @@ public final class TrainerJobFactory {
                         .endValueFrom()
                         .build(),
                 new EnvVar("PILLSNAP_STAGE", stage.getMetadata().getName(), null),
-                new EnvVar("HOME", "/tmp", null),
-                // DJL unpacks native libraries on first use; the root filesystem is read-only
-                new EnvVar("DJL_CACHE_DIR", "/tmp/djl", null),
-                new EnvVar("ENGINE_CACHE_DIR", "/tmp/djl", null));
+                // the root filesystem is read-only; libtorch is not looked for here: the image
+                // unpacked it into its own DJL_CACHE_DIR while it was built, and runs offline
+                new EnvVar("HOME", "/tmp", null));
     }
 
     static ResourceRequirements resources(ResourcesSpec resources) {

@@ -3,6 +3,7 @@ package io.pillsnap.operator.desired;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Toleration;
@@ -121,6 +122,30 @@ class TrainerJobFactoryTest {
         assertThat(mount(trainer, "tmp").getMountPath()).isEqualTo("/tmp");
         assertThat(trainer.getTerminationMessagePolicy()).isEqualTo("File");
         assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+    }
+
+    @Test
+    void libtorchIsFoundWhereTheImagePutIt() throws IOException {
+        Container trainer =
+                TrainerJobFactory.create(started(load("stage1.yaml"), "ns"), CONFIG)
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0);
+
+        // the trainer images unpack libtorch into their DJL_CACHE_DIR (/opt/djl) while building
+        // and run offline: a cache folder set here would be empty, and the trainer could not start
+        assertThat(trainer.getEnv())
+                .extracting(EnvVar::getName)
+                .doesNotContain(
+                        "DJL_CACHE_DIR",
+                        "ENGINE_CACHE_DIR",
+                        "DJL_OFFLINE",
+                        "PYTORCH_LIBRARY_PATH",
+                        "PYTORCH_VERSION",
+                        "PYTORCH_FLAVOR")
+                .contains("HOME");
     }
 
     @Test

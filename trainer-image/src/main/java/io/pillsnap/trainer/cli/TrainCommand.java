@@ -231,6 +231,11 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             log.error("training failed", e);
             return fail(id, TrainerExitCode.FAILED, "training failed: " + e);
+        } catch (LinkageError e) {
+            // libtorch, OpenCV or ONNX Runtime did not load (an image that misplaced them): say
+            // so in the result, which is all the operator sees of a pod
+            log.error("a native library did not load", e);
+            return fail(id, TrainerExitCode.FAILED, nativeLibraryMessage(e));
         } finally {
             stop.settle();
         }
@@ -288,6 +293,19 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         throw new ConfigException("--flavour must be timm, timm-tf or torchvision, not " + key);
+    }
+
+    static String nativeLibraryMessage(LinkageError error) {
+        StringBuilder causes = new StringBuilder();
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause.getMessage() != null) {
+                causes.append(causes.length() == 0 ? "" : " <- ").append(cause.getMessage());
+            }
+        }
+        return "the trainer's native libraries did not load ("
+                + (causes.length() == 0 ? error.toString() : causes)
+                + "): `pillsnap-trainer engine` in the trainer image shows where libtorch is"
+                + " looked for (DJL_CACHE_DIR, PYTORCH_VERSION, PYTORCH_FLAVOR, DJL_OFFLINE)";
     }
 
     private int fail(String id, TrainerExitCode code, String message) {

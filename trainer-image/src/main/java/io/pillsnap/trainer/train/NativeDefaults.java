@@ -1,6 +1,7 @@
 package io.pillsnap.trainer.train;
 
 import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
@@ -28,10 +29,17 @@ import org.slf4j.LoggerFactory;
  *       it does not support. libtorch reads it only in {@code c10::initLogging()}, which Python
  *       calls and DJL does not, so {@link #loadLibtorch()} calls it.
  * </ul>
+ *
+ * <p>And once libtorch is loaded, its intra-op threads stay within the JVM's available processors,
+ * unless the user chose them ({@code --torch-threads}): libtorch counts the node's cores, the JVM
+ * honours the container's CPU limit, and more threads than the pod's CPU quota stall each other (a
+ * trainer pod with {@code cpu: 1} on a 2-core node ran one classifier epoch in over 75 s instead of
+ * 2 s, measured by e2e/images.sh).
  */
 public final class NativeDefaults {
 
     private static final Logger log = LoggerFactory.getLogger(NativeDefaults.class);
+    private static final String THREADS_PROPERTY = "ai.djl.pytorch.num_threads";
     private static final Map<String, String> DEFAULTS =
             Map.of("ONEDNN_MAX_CPU_ISA", "AVX", "TORCH_CPP_LOG_LEVEL", "ERROR");
     private static volatile boolean applied;
@@ -66,6 +74,24 @@ public final class NativeDefaults {
         loggingInitialised = true;
         Engine.getEngine("PyTorch");
         initLogging();
+        if (System.getProperty(THREADS_PROPERTY) == null) {
+            int libtorch = JniUtils.getNumThreads();
+            int threads = threadsWithin(libtorch, Runtime.getRuntime().availableProcessors());
+            if (threads != libtorch) {
+                JniUtils.setNumThreads(threads);
+            }
+            log.info(
+                    "libtorch intra-op threads: {} (libtorch counted {} cores, the JVM has {}"
+                            + " processors: the CPU limit)",
+                    threads,
+                    libtorch,
+                    Runtime.getRuntime().availableProcessors());
+        }
+    }
+
+    /** libtorch's own thread count, capped at the processors the container may use. */
+    static int threadsWithin(int libtorchDefault, int availableProcessors) {
+        return Math.max(1, Math.min(libtorchDefault, availableProcessors));
     }
 
     /** Calls c10::initLogging() in the libc10 that DJL loaded, found in /proc/self/maps. */

@@ -86,6 +86,40 @@ class TrainCommandTest {
     }
 
     @Test
+    void libtorchThatCannotBeLoadedIsAFailedResultNamingTheCause() throws Exception {
+        // a trainer JVM of its own: libtorch loads once per JVM, and this one must not find it
+        // (an image whose DJL cache the pod's settings hid; found by e2e/images.sh)
+        Path stage = TestStageFiles.write(folder, "native", 6, 48, 1);
+        Path data = Files.createDirectories(folder.resolve("data"));
+        ProcessBuilder trainer =
+                new ProcessBuilder(
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                TrainerMain.class.getName(),
+                                "train",
+                                "--stage=" + stage,
+                                "--data=" + data,
+                                "--output=" + folder.resolve("run"),
+                                "--termination-log=" + folder.resolve("termination-log"),
+                                "--device=cpu")
+                        .redirectErrorStream(true)
+                        .redirectOutput(folder.resolve("trainer.log").toFile());
+        trainer.environment().put("DJL_CACHE_DIR", folder.resolve("empty-cache").toString());
+        trainer.environment().put("PYTORCH_VERSION", "2.0.0");
+        trainer.environment().put("DJL_OFFLINE", "true");
+
+        int code = trainer.start().waitFor();
+
+        assertThat(code).as(Files.readString(folder.resolve("trainer.log"))).isEqualTo(1);
+        assertThat(result().outcome()).isEqualTo(TrainerResult.Outcome.Failed);
+        assertThat(result().message())
+                .startsWith("the trainer's native libraries did not load (")
+                .contains("Offline mode is enabled")
+                .contains("pillsnap-trainer engine");
+    }
+
+    @Test
     void helpExplainsTheCommandsAndExitCodes() {
         StringWriter out = new StringWriter();
         int code = TrainerMain.commandLine().setOut(new PrintWriter(out)).execute("--help");
