@@ -45,7 +45,7 @@ class GateReportTest {
 
         assertThat(report)
                 .contains("test:       none (the dataset has no val/ folder)")
-                .containsPattern("top1 +>= +0\\.6000 +- +unknown +test")
+                .containsPattern("top1 +>= +0\\.6000 +missing +unknown +test")
                 .contains("gate: Inconclusive (the criteria on top1 read the test set, but the run")
                 .contains("give those criteria set: validation");
     }
