@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  *       same seeded steps giving different results run to run: with every ISA, about 4 runs in 10
  *       of one seeded step (for the 3-channel stem); limited to AVX2, still 5 of 6 runs of 40
  *       YOLO11 steps at tiny widths, all in the first three layers. Limited to AVX, none in 9 such
- *       runs, each identical to the last, and the classifier's losses are the same to the last
- *       digit as under AVX2. Set the variable to ALL to opt out.
+ *       runs, each identical to the last. The classifier's losses agree with AVX2's to four
+ *       decimals over 25 steps; over a whole run the small differences move its figures as any
+ *       change of numerics does. Set the variable to ALL to opt out.
  *   <li>{@code TORCH_CPP_LOG_LEVEL=ERROR}: silences a warning per convolution about NNPACK on CPUs
  *       it does not support. libtorch reads it only in {@code c10::initLogging()}, which Python
  *       calls and DJL does not, so {@link #loadLibtorch()} calls it.
