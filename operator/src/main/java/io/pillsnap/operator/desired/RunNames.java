@@ -47,9 +47,9 @@ public final class RunNames {
         return fit(stageName, "-" + runId + "-trainer");
     }
 
-    /** The Job that reads a run's result file when its trainer pod is gone. */
-    public static String resultReaderName(String stageName, String runId) {
-        return fit(stageName, "-" + runId + "-result");
+    /** Read {@code read} (from 1) of a run's result file, when its trainer pod is gone. */
+    public static String resultReaderName(String stageName, String runId, int read) {
+        return fit(stageName, "-" + runId + "-result-" + read);
     }
 
     /** The run folder, relative to the root of the artifacts volume. */

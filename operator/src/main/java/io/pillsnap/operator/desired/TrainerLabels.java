@@ -26,6 +26,9 @@ public final class TrainerLabels {
     /** What a trainer-side Job does: trains an attempt, or reads a run's result file. */
     public static final String LABEL_ROLE = ApiConstants.GROUP + "/role";
 
+    /** Which read of a run's result file a result reader Job is, from 1. */
+    public static final String LABEL_READ = ApiConstants.GROUP + "/read";
+
     public static final String ROLE_TRAINER = "trainer";
     public static final String ROLE_RESULT_READER = "result-reader";
 
@@ -49,9 +52,10 @@ public final class TrainerLabels {
         return labels;
     }
 
-    public static Map<String, String> forResultReader(String stageName, int runNumber) {
+    public static Map<String, String> forResultReader(String stageName, int runNumber, int read) {
         Map<String, String> labels = forRun(stageName, runNumber);
         labels.put(LABEL_ROLE, ROLE_RESULT_READER);
+        labels.put(LABEL_READ, Integer.toString(read));
         return labels;
     }
 

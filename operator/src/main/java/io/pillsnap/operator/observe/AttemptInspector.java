@@ -69,8 +69,8 @@ public final class AttemptInspector {
         return running(job, attempt, AttemptState.PENDING, pendingDetail(podsOfJob));
     }
 
-    /** The result reader Job: what it printed, or why it has not yet. */
-    public static ObservedReader inspectReader(Job job, Collection<Pod> podsOfJob) {
+    /** Result reader Job {@code read} of a run: what it printed, or why it has not yet. */
+    public static ObservedReader inspectReader(Job job, int read, Collection<Pod> podsOfJob) {
         ObservedAttempt seen = inspect(job, 0, podsOfJob);
         String message =
                 seen.terminationMessage() != null
@@ -79,13 +79,18 @@ public final class AttemptInspector {
                                 .flatMap(AttemptInspector::terminated)
                                 .map(ContainerStateTerminated::getMessage)
                                 .orElse(null);
-        return new ObservedReader(
-                job.getMetadata().getName(),
+        AttemptState state =
                 seen.state() == AttemptState.UNREPORTED && !seen.podGone()
                         ? AttemptState.PENDING
-                        : seen.state(),
+                        : seen.state();
+        return new ObservedReader(
+                job.getMetadata().getName(),
+                read,
+                state,
                 message,
-                seen.detail());
+                seen.detail(),
+                state == AttemptState.FAILED ? seen.exitCode() : null,
+                seen.finishedAt());
     }
 
     public static boolean isFinished(Job job) {

@@ -36,6 +36,7 @@ public final class RunObserver {
                             runId(job),
                             number(job, ApiConstants.LABEL_ATTEMPT),
                             TrainerLabels.isResultReader(job),
+                            number(job, TrainerLabels.LABEL_READ),
                             AttemptInspector.finishedAt(job)));
         }
         RunStatus current = stage.getStatus() == null ? null : stage.getStatus().run();
@@ -51,7 +52,11 @@ public final class RunObserver {
             }
             List<Pod> podsOfJob = pods.stream().filter(pod -> ownedBy(pod, jobUid(job))).toList();
             if (TrainerLabels.isResultReader(job)) {
-                reader = AttemptInspector.inspectReader(job, podsOfJob);
+                Integer read = number(job, TrainerLabels.LABEL_READ);
+                int number = read == null ? 0 : read;
+                if (reader == null || number > reader.read()) {
+                    reader = AttemptInspector.inspectReader(job, number, podsOfJob);
+                }
                 continue;
             }
             Integer attempt = number(job, ApiConstants.LABEL_ATTEMPT);

@@ -28,6 +28,7 @@ import io.pillsnap.operator.observe.ObservedReader;
 import io.pillsnap.operator.observe.PredecessorState;
 import io.pillsnap.operator.observe.StageSnapshot;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -111,20 +112,20 @@ public final class PhasePlanner {
                         .orElse(null);
         String job = RunNames.jobName(s.name(), runId, 1);
         RunStatus newRun =
-                new RunStatus(
-                        runId,
-                        number,
-                        spec.rerunNonce(),
-                        1,
-                        0,
-                        spec.training().maxRetries(),
-                        0,
-                        job,
-                        artifactsPath,
-                        RunNames.lastCheckpoint(artifactsPath),
-                        initFrom,
-                        s.now().toString(),
-                        null);
+                RunStatus.builder()
+                        .id(runId)
+                        .number(number)
+                        .nonce(spec.rerunNonce())
+                        .attempt(1)
+                        .failedAttempts(0)
+                        .retryLimit(spec.training().maxRetries())
+                        .disruptions(0)
+                        .job(job)
+                        .artifactsPath(artifactsPath)
+                        .resumeFrom(RunNames.lastCheckpoint(artifactsPath))
+                        .initFrom(initFrom)
+                        .startTime(s.now().toString())
+                        .build();
         String message = StageMessages.runStarted(runId, job);
         if (rerun) {
             plan.event(
@@ -241,7 +242,9 @@ public final class PhasePlanner {
     /**
      * The Job completed. The result normally comes with the pod's termination message; when the
      * pod's status has not arrived, wait a bounded time for it; when the pod is gone (or reported
-     * nothing), read result.json from the run folder with a reader Job.
+     * nothing), read result.json from the run folder with a reader Job. Only a reader that ran and
+     * found no file loses the run's result; a reader that failed for its own reasons is started
+     * again after a backoff.
      */
     private static StagePlan trainerCompleted(
             StageSnapshot s,
@@ -253,11 +256,16 @@ public final class PhasePlanner {
         if (attempt.state() == AttemptState.SUCCEEDED && !attempt.resultLost()) {
             return resultReported(s, plan, run, attempt, attempt.terminationMessage());
         }
-        ObservedReader reader = s.run().resultReader();
+        ObservedReader latest = s.run().resultReader();
+        // a read the status does not know yet (a restart between creating and recording it)
+        int reads = Math.max(run.reads(), latest == null ? 0 : latest.read());
+        RunStatus current = run.toBuilder().resultReads(reads == 0 ? null : reads).build();
+        plan.run(current);
+        ObservedReader reader = latest != null && latest.read() == reads ? latest : null;
         if (reader != null && reader.state() == AttemptState.SUCCEEDED) {
-            return resultReported(s, plan, run, attempt, reader.message());
+            return resultReported(s, plan, current, attempt, reader.message());
         }
-        if (reader != null && reader.state() == AttemptState.FAILED) {
+        if (reader != null && reader.reportedFileAbsent()) {
             String message = StageMessages.resultLost(attempt, resultFile, reader.message());
             return plan.phase(StagePhase.Failed, message)
                     .condition(ConditionUpdate.isFalse(Trained, "ResultLost", message))
@@ -265,10 +273,13 @@ public final class PhasePlanner {
                     .event(EventReason.InvalidResult, message)
                     .build();
         }
+        if (reader != null && reader.failedOnItsOwn()) {
+            return readAgain(s, settings, plan, current, attempt, reader);
+        }
         boolean waited =
                 attempt.finishedAt() == null
                         || !s.now().isBefore(attempt.finishedAt().plus(settings.resultWait()));
-        if (reader == null && !attempt.resultLost() && !waited) {
+        if (reads == 0 && !attempt.resultLost() && !waited) {
             String message =
                     StageMessages.awaitingResult(attempt, settings.resultWait(), resultFile);
             return awaitingResult(plan, message)
@@ -277,21 +288,58 @@ public final class PhasePlanner {
                                     s.now(), attempt.finishedAt().plus(settings.resultWait())))
                     .build();
         }
+        if (reads == 0) {
+            String message = StageMessages.readingResult(attempt, resultFile, null);
+            return awaitingResult(plan.run(current.toBuilder().resultReads(1).build()), message)
+                    .readResult()
+                    .event(EventReason.ReadingResult, message)
+                    .build();
+        }
         String readerState =
                 reader == null
                         ? null
                         : "reader Job "
                                 + reader.jobName()
                                 + (reader.detail() == null ? "" : ": " + reader.detail());
-        String message = StageMessages.readingResult(attempt, resultFile, readerState);
-        StagePlan.Builder reading = awaitingResult(plan, message);
-        if (reader == null) {
-            reading.readResult().event(EventReason.ReadingResult, message);
-        } else if (reader.state() == AttemptState.UNREPORTED) {
-            // the reader's own pod vanished too: start it again
-            reading.restartResultReader();
+        return awaitingResult(plan, StageMessages.readingResult(attempt, resultFile, readerState))
+                .readResult()
+                .build();
+    }
+
+    /**
+     * A reader failed for its own reasons (it never started, hit its deadline, could not read, its
+     * pod vanished): says why, and reads again once its backoff has passed.
+     */
+    private static StagePlan readAgain(
+            StageSnapshot s,
+            PlanSettings settings,
+            StagePlan.Builder plan,
+            RunStatus run,
+            ObservedAttempt attempt,
+            ObservedReader reader) {
+        String resultFile = RunNames.resultFile(run.artifactsPath());
+        Instant next =
+                reader.finishedAt() == null
+                        ? s.now()
+                        : reader.finishedAt().plus(settings.readBackoff(reader.read()));
+        if (s.now().isBefore(next)) {
+            String message = StageMessages.readerFailed(attempt, resultFile, reader, next);
+            if (!message.equals(s.status().message())) {
+                plan.event(EventReason.ResultReaderFailed, message);
+            }
+            return plan.phase(StagePhase.Evaluating, message)
+                    .condition(ConditionUpdate.unknown(Trained, "ResultReaderFailed", message))
+                    .recheckAfter(Duration.between(s.now(), next))
+                    .build();
         }
-        return reading.build();
+        int nextRead = reader.read() + 1;
+        String message = StageMessages.readingAgain(attempt, resultFile, reader, nextRead);
+        return plan.run(run.toBuilder().resultReads(nextRead).build())
+                .phase(StagePhase.Evaluating, message)
+                .condition(ConditionUpdate.unknown(Trained, "ResultReaderFailed", message))
+                .readResult()
+                .event(EventReason.ReadingResult, message)
+                .build();
     }
 
     private static StagePlan.Builder awaitingResult(StagePlan.Builder plan, String message) {

@@ -4,10 +4,14 @@ import io.pillsnap.api.ApiConstants;
 import io.pillsnap.api.trainer.TrainerResultCodec;
 import io.pillsnap.api.trainer.TrainerResultCodec.Decoded;
 import io.pillsnap.api.v1alpha1.spec.ResourcesSpec;
+import io.pillsnap.operator.observe.AttemptState;
 import io.pillsnap.operator.observe.ObservedAttempt;
+import io.pillsnap.operator.observe.ObservedReader;
 import io.pillsnap.operator.observe.PredecessorState;
 import io.pillsnap.operator.observe.StageSnapshot;
+import io.pillsnap.operator.status.Conditions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
@@ -83,12 +87,53 @@ final class StageMessages {
                 + (readerState == null ? "" : " (" + readerState + ")");
     }
 
+    static String readerFailed(
+            ObservedAttempt attempt, String resultFile, ObservedReader reader, Instant next) {
+        return "trainer Job "
+                + attempt.jobName()
+                + " completed; reading "
+                + resultFile
+                + " failed for a reason of the reader's own, not the run's: "
+                + readerTrouble(reader)
+                + "; reading it again at "
+                + Conditions.timestamp(next)
+                + " (check the reader Job's events: the inference image, the artifacts claim,"
+                + " the namespace's quota)";
+    }
+
+    static String readingAgain(
+            ObservedAttempt attempt, String resultFile, ObservedReader reader, int read) {
+        return "trainer Job "
+                + attempt.jobName()
+                + " completed; reading "
+                + resultFile
+                + " again (read "
+                + read
+                + "): the previous read failed for a reason of the reader's own, not the run's: "
+                + readerTrouble(reader);
+    }
+
+    private static String readerTrouble(ObservedReader reader) {
+        String says =
+                reader.message() == null || reader.message().isBlank()
+                        ? ""
+                        : "; it said: " + excerpt(reader.message());
+        return "reader Job "
+                + reader.jobName()
+                + " "
+                + (reader.state() == AttemptState.UNREPORTED
+                        ? "completed but its pod is gone without a report"
+                        : Objects.requireNonNullElse(reader.detail(), "failed"))
+                + (reader.exitCode() == null ? "" : " (exit code " + reader.exitCode() + ")")
+                + says;
+    }
+
     static String resultLost(ObservedAttempt attempt, String resultFile, String readerSays) {
         return "trainer Job "
                 + attempt.jobName()
                 + " completed but left no result: its pod is gone and "
                 + resultFile
-                + " could not be read"
+                + " is not there"
                 + (readerSays == null || readerSays.isBlank()
                         ? ""
                         : " (" + excerpt(readerSays) + ")")

@@ -13,7 +13,7 @@ import java.util.Objects;
  * Which of a stage's trainer Jobs go: unfinished Jobs of a run that is no longer current (a rerun
  * stops them, also while the new run waits for a predecessor), and finished Jobs whose outcome the
  * status records in this pass, after the retention (kept that long for {@code kubectl logs}; result
- * readers at once). Pure.
+ * readers at once, and a failed result reader as soon as the next read is planned). Pure.
  */
 public final class TrainerJobsPlanner {
 
@@ -39,7 +39,10 @@ public final class TrainerJobsPlanner {
         for (OwnedJob job : s.run().jobs()) {
             boolean ofCurrentRun = Objects.equals(job.runId(), currentRun);
             if (job.reader()) {
-                if (!ofCurrentRun || outcomeRecorded(plan) || plan.restartResultReader()) {
+                if (!ofCurrentRun
+                        || outcomeRecorded(plan)
+                        || job.read() == null
+                        || job.read() < plan.run().reads()) {
                     deletions.add(new Deletion(job.name(), false));
                 }
                 continue;

@@ -66,9 +66,14 @@ class StageObserverTest {
                         .phase(StagePhase.Promoted)
                         .observedGeneration(1L)
                         .run(
-                                new RunStatus(
-                                        runId, 1, null, 1, 0, 3, 0, null, null, null, null, null,
-                                        null))
+                                RunStatus.builder()
+                                        .id(runId)
+                                        .number(1)
+                                        .attempt(1)
+                                        .failedAttempts(0)
+                                        .retryLimit(3)
+                                        .disruptions(0)
+                                        .build())
                         .build());
         return stage;
     }

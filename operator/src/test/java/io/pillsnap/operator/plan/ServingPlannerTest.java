@@ -29,7 +29,11 @@ class ServingPlannerTest {
     private static final String NEW = "stage2/r1-bbbbbbbb";
     private static final String NEW_DEPLOYMENT = ServingNames.deploymentName(NEW);
     private static final PlanSettings SETTINGS =
-            new PlanSettings(Duration.ofSeconds(60), Duration.ofHours(1), Duration.ofSeconds(5));
+            new PlanSettings(
+                    Duration.ofSeconds(60),
+                    Duration.ofHours(1),
+                    Duration.ofSeconds(5),
+                    Duration.ofSeconds(30));
     private static final TrackPeer STAGE1 =
             new TrackPeer("stage1", "uid-1", OLD, NOW.minusSeconds(3600), true, false);
 
@@ -288,7 +292,15 @@ class ServingPlannerTest {
         return PillsnapStageStatus.empty().toBuilder()
                 .phase(StagePhase.Promoted)
                 .observedGeneration(1L)
-                .run(new RunStatus(runId, 1, null, 1, 0, 3, 0, null, null, null, null, null, null))
+                .run(
+                        RunStatus.builder()
+                                .id(runId)
+                                .number(1)
+                                .attempt(1)
+                                .failedAttempts(0)
+                                .retryLimit(3)
+                                .disruptions(0)
+                                .build())
                 .serving(serving)
                 .build();
     }

@@ -442,7 +442,7 @@ class OperatorChaosIT {
             if (TrainerLabels.isResultReader(h.job)) {
                 String result = results.get(runId);
                 if (result == null) {
-                    kubelet.fail(h.job, h.pod, 1, "cat: result.json: No such file or directory");
+                    kubelet.fail(h.job, h.pod, 2, "no such file: result.json");
                 } else {
                     kubelet.succeed(h.job, h.pod, result);
                 }

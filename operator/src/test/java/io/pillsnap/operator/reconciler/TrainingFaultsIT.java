@@ -123,12 +123,68 @@ class TrainingFaultsIT {
         kubelet.deletePod(pod);
 
         Job reader = kubelet.awaitResultReader("stage1", 1);
-        kubelet.fail(reader, kubelet.startPod(reader), 1, "cat: result.json: No such file");
+        kubelet.fail(
+                reader,
+                kubelet.startPod(reader),
+                2,
+                "no such file: "
+                        + reader.getSpec()
+                                .getTemplate()
+                                .getSpec()
+                                .getContainers()
+                                .get(0)
+                                .getArgs()
+                                .get(0));
 
         PillsnapStage failed = cluster.awaitStage("stage1", phase(StagePhase.Failed));
         assertThat(failed.getStatus().message())
                 .contains("left no result")
                 .contains(failed.getStatus().run().artifactsPath() + "/result.json");
+    }
+
+    @Test
+    void readerThatCannotStartIsRetriedAndTheFinishedRunIsNotLost() {
+        Job job = trainingStage1();
+        Pod pod = kubelet.pods(job).get(0);
+        kubelet.completeJob(job);
+        kubelet.deletePod(pod);
+
+        // the reader's image cannot be pulled; its deadline passes without it ever running
+        Job reader = kubelet.awaitResultReader("stage1", 1);
+        kubelet.podWaiting(reader, "ImagePullBackOff", "Back-off pulling image");
+        kubelet.failBeforeStarting(
+                reader, "DeadlineExceeded", "Job was active longer than specified deadline");
+
+        PillsnapStage retrying =
+                cluster.awaitStage(
+                        "stage1",
+                        s -> s.getStatus().message().contains("DeadlineExceeded"),
+                        Duration.ofSeconds(10));
+        assertThat(retrying.getStatus().phase()).isEqualTo(StagePhase.Evaluating);
+        assertThat(retrying.getStatus().condition(ConditionType.Trained).orElseThrow())
+                .satisfies(
+                        c -> {
+                            assertThat(c.getStatus()).isEqualTo("Unknown");
+                            assertThat(c.getReason()).isEqualTo("ResultReaderFailed");
+                            assertThat(c.getMessage())
+                                    .contains("not the run's")
+                                    .contains("reading it again");
+                        });
+        String firstReader = reader.getMetadata().getName();
+        Job second =
+                await().atMost(Duration.ofSeconds(20))
+                        .until(
+                                () -> kubelet.findResultReader("stage1", 1),
+                                r -> r != null && !r.getMetadata().getName().equals(firstReader));
+        assertThat(cluster.get("stage1").getStatus().phase()).isEqualTo(StagePhase.Evaluating);
+
+        kubelet.succeed(
+                second,
+                kubelet.startPod(second),
+                TestResults.succeeded(FakeKubelet.runId(job), Map.of(TOP1, 0.58)));
+
+        PillsnapStage promoted = cluster.awaitStage("stage1", phase(StagePhase.Promoted));
+        assertThat(promoted.getStatus().metrics().top1()).isEqualTo(0.58);
     }
 
     @Test

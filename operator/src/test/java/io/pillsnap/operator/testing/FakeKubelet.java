@@ -114,6 +114,16 @@ public final class FakeKubelet {
      * progressPort} (a local fake /progress server plays the trainer).
      */
     public Pod startPod(Job job, String podIp, int progressPort) {
+        Pod pod = createPod(job, progressPort);
+        return setPodStatus(pod, "Running", running(containerOf(pod)), List.of(), podIp);
+    }
+
+    /** The Job controller made a pod from the Job's template; the kubelet has not started it. */
+    public Pod createPod(Job job) {
+        return createPod(job, 0);
+    }
+
+    private Pod createPod(Job job, int progressPort) {
         Map<String, String> labels =
                 new HashMap<>(job.getSpec().getTemplate().getMetadata().getLabels());
         labels.put("job-name", job.getMetadata().getName());
@@ -126,6 +136,7 @@ public final class FakeKubelet {
                         .withName(job.getMetadata().getName() + "-" + podSequence.incrementAndGet())
                         .withNamespace(namespace)
                         .withLabels(labels)
+                        .withAnnotations(job.getSpec().getTemplate().getMetadata().getAnnotations())
                         .withCreationTimestamp(Instant.now().toString())
                         .addNewOwnerReference()
                         .withApiVersion("batch/v1")
@@ -143,8 +154,7 @@ public final class FakeKubelet {
                     .filter(port -> "progress".equals(port.getName()))
                     .forEach(port -> port.setContainerPort(progressPort));
         }
-        pod = client.pods().inNamespace(namespace).resource(pod).create();
-        return setPodStatus(pod, "Running", running(containerOf(pod)), List.of(), podIp);
+        return client.pods().inNamespace(namespace).resource(pod).create();
     }
 
     public Deployment awaitDeployment(String name) {
@@ -302,6 +312,59 @@ public final class FakeKubelet {
         setPodStatus(pod, "Failed", terminated(containerOf(pod), 143, "Error", null), List.of());
         setJobCondition(
                 job, "Failed", "DeadlineExceeded", "Job was active longer than specified deadline");
+    }
+
+    /**
+     * The Job failed before any pod of it ran to the end: e.g. its pod never pulled its image and
+     * the Job's deadline passed ({@code DeadlineExceeded}). No container reported anything.
+     */
+    public void failBeforeStarting(Job job, String reason, String message) {
+        setJobCondition(job, "Failed", reason, message);
+    }
+
+    /** A pod of the Job that cannot start: its container waits, e.g. in ImagePullBackOff. */
+    public Pod podWaiting(Job job, String reason, String message) {
+        Pod pod = createPod(job);
+        ContainerStatus waiting =
+                new ContainerStatusBuilder()
+                        .withName(containerOf(pod))
+                        .withReady(false)
+                        .withNewState()
+                        .withNewWaiting()
+                        .withReason(reason)
+                        .withMessage(message)
+                        .endWaiting()
+                        .endState()
+                        .build();
+        return setPodStatus(pod, "Pending", waiting, List.of());
+    }
+
+    /** A pod of the Job that the scheduler cannot place: PodScheduled False, Unschedulable. */
+    public Pod podUnschedulable(Job job, String message) {
+        Pod pod = createPod(job);
+        return client.pods()
+                .inNamespace(namespace)
+                .withName(pod.getMetadata().getName())
+                .editStatus(
+                        p -> {
+                            p.setStatus(
+                                    new io.fabric8.kubernetes.api.model.PodStatusBuilder()
+                                            .withPhase("Pending")
+                                            .withConditions(
+                                                    new PodConditionBuilder()
+                                                            .withType("PodScheduled")
+                                                            .withStatus("False")
+                                                            .withReason("Unschedulable")
+                                                            .withMessage(message)
+                                                            .build())
+                                            .build());
+                            return p;
+                        });
+    }
+
+    /** A pod that could not start after all runs now (its image pulled, a node freed up). */
+    public Pod run(Pod pod) {
+        return setPodStatus(pod, "Running", running(containerOf(pod)), List.of());
     }
 
     /** The pod was preempted: the Job's pod failure policy ignores it and the Job stays active. */

@@ -124,6 +124,32 @@ public final class Snapshots {
         return new ObservedRun(run.attempts(), run.disruptedPods(), reader, run.jobs());
     }
 
+    /**
+     * Result reader {@code read} in {@code state}, its container's exit code {@code exitCode}; when
+     * it ended, it did an hour ago.
+     */
+    public static ObservedReader reader(
+            int read, AttemptState state, String message, Integer exitCode) {
+        return new ObservedReader(
+                "stage2-reader-" + read,
+                read,
+                state,
+                message,
+                state == AttemptState.FAILED
+                        ? "BackoffLimitExceeded: Job has reached the limit"
+                        : null,
+                exitCode,
+                state == AttemptState.FAILED || state == AttemptState.SUCCEEDED
+                        ? NOW.minusSeconds(3600)
+                        : null);
+    }
+
+    /** Result reader {@code read} failed, {@code detail} saying why, without ever running. */
+    public static ObservedReader readerThatNeverRan(int read, String detail, Instant failedAt) {
+        return new ObservedReader(
+                "stage2-reader-" + read, read, AttemptState.FAILED, null, detail, null, failedAt);
+    }
+
     public static ObservedAttempt failed(String job, int attempt, FailureKind kind, int exitCode) {
         return new ObservedAttempt(
                 job,
