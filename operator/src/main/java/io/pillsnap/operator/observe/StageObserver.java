@@ -1,5 +1,6 @@
 package io.pillsnap.operator.observe;
 
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -49,7 +50,8 @@ public final class StageObserver {
             Instant now) {
         Collection<Pod> pods = context.getSecondaryResources(Pod.class);
         Collection<Job> jobs = context.getSecondaryResources(Job.class);
-        ObservedRun run = RunObserver.observe(stage, jobs, pods);
+        ObservedRun run =
+                RunObserver.observe(stage, jobs, pods, context.getSecondaryResources(Event.class));
         String namespace = stage.getMetadata().getNamespace();
         List<PredecessorState> predecessors =
                 stage.getSpec().predecessors().stream()

@@ -217,26 +217,66 @@ public final class PhasePlanner {
                                             current, s.stage().getSpec().resources()))
                             .needsTrainer()
                             .build();
-            case PENDING ->
-                    plan.phase(StagePhase.Queued, StageMessages.pending(current))
-                            .needsTrainer()
-                            .build();
-            case RUNNING -> training(s, plan, StageMessages.training(attempt, current.jobName()));
-            case RAN -> training(s, plan, StageMessages.ran(attempt, current));
+            case PENDING -> waitingForPod(s, plan, run, current);
+            case RUNNING ->
+                    training(s, plan, StageMessages.training(attempt, current.jobName())).build();
+            case RAN ->
+                    current.waitingSince() == null
+                            ? training(s, plan, StageMessages.ran(attempt, current)).build()
+                            : waitingForPod(s, plan, run, current);
             case SUCCEEDED, UNREPORTED -> trainerCompleted(s, settings, plan, run, current);
             case FAILED -> attemptFailed(s, plan, run, current);
         };
     }
 
-    private static StagePlan training(StageSnapshot s, StagePlan.Builder plan, String message) {
+    private static StagePlan.Builder training(
+            StageSnapshot s, StagePlan.Builder plan, String message) {
         if (s.polledProgress() != null) {
             plan.progress(s.polledProgress());
         }
         return plan.phase(StagePhase.Training, message)
                 .needsTrainer()
                 .condition(ConditionUpdate.unknown(Trained, "Training", message))
-                .eventOnEntry(EventReason.TrainingStarted, message)
-                .build();
+                .eventOnEntry(EventReason.TrainingStarted, message);
+    }
+
+    /**
+     * The attempt waits for a trainer pod to run: its first (Queued), or one replacing a disrupted
+     * pod (Training). The cause, when the cluster gives one, is the Trained condition's reason;
+     * past spec.resources.startTimeoutSeconds the attempt fails and is charged.
+     */
+    private static StagePlan waitingForPod(
+            StageSnapshot s, StagePlan.Builder plan, RunStatus run, ObservedAttempt current) {
+        Duration timeout =
+                Duration.ofSeconds(s.stage().getSpec().resources().startTimeoutSeconds());
+        Instant since = current.waitingSince();
+        Instant deadline = since == null ? null : since.plus(timeout);
+        if (deadline != null && !s.now().isBefore(deadline)) {
+            ObservedAttempt timedOut =
+                    current.toBuilder()
+                            .state(AttemptState.FAILED)
+                            .failureKind(FailureKind.START_TIMEOUT)
+                            .detail(StageMessages.didNotStart(current, timeout))
+                            .build();
+            return attemptFailed(s, plan, run, timedOut);
+        }
+        boolean replacing = current.state() == AttemptState.RAN;
+        String message =
+                replacing
+                        ? StageMessages.ran(current.attempt(), current)
+                        : StageMessages.pending(current);
+        String condition = StageMessages.waitingForPod(message, deadline, timeout);
+        String reason =
+                current.startProblem() == null ? "Pending" : current.startProblem().reason();
+        StagePlan.Builder waiting =
+                replacing
+                        ? training(s, plan, condition)
+                        : plan.phase(StagePhase.Queued, condition).needsTrainer();
+        waiting.condition(ConditionUpdate.unknown(Trained, reason, condition));
+        if (deadline != null) {
+            waiting.recheckAfter(Duration.between(s.now(), deadline));
+        }
+        return waiting.build();
     }
 
     /**
@@ -441,6 +481,7 @@ public final class PhasePlanner {
         }
         int charged = run.failedAttempts() + 1;
         int limit = run.retryLimit();
+        String reason = kind == FailureKind.START_TIMEOUT ? "StartTimeout" : "RetriesExhausted";
         if (charged > limit) {
             String message = StageMessages.retriesExhausted(attempt, limit);
             return plan.run(
@@ -451,7 +492,7 @@ public final class PhasePlanner {
                                     run.job(),
                                     run.resumeFrom()))
                     .phase(StagePhase.Failed, message)
-                    .condition(ConditionUpdate.isFalse(Trained, "RetriesExhausted", message))
+                    .condition(ConditionUpdate.isFalse(Trained, reason, message))
                     .condition(ConditionUpdate.isFalse(Promoted, "NotTrained", message))
                     .event(EventReason.RetriesExhausted, message)
                     .build();
@@ -460,6 +501,13 @@ public final class PhasePlanner {
         return plan.run(nextAttempt(s, run, next, charged))
                 .phase(StagePhase.Queued, message)
                 .needsTrainer()
+                .condition(
+                        ConditionUpdate.unknown(
+                                Trained,
+                                kind == FailureKind.START_TIMEOUT
+                                        ? "StartTimeout"
+                                        : "AttemptFailed",
+                                message))
                 .event(EventReason.AttemptFailed, message)
                 .build();
     }

@@ -55,6 +55,26 @@ final class StageMessages {
         return "waiting for the trainer pod of Job " + attempt.jobName() + ": " + attempt.detail();
     }
 
+    static String waitingForPod(String message, Instant deadline, Duration timeout) {
+        return deadline == null
+                ? message
+                : message
+                        + "; the attempt fails at "
+                        + Conditions.timestamp(deadline)
+                        + " unless its pod runs (spec.resources.startTimeoutSeconds: "
+                        + timeout.toSeconds()
+                        + " s)";
+    }
+
+    static String didNotStart(ObservedAttempt attempt, Duration timeout) {
+        return "its trainer pod did not start within "
+                + timeout.toSeconds()
+                + " s (spec.resources.startTimeoutSeconds)"
+                + (attempt.startProblem() == null
+                        ? ": " + attempt.detail()
+                        : ": " + attempt.startProblem().message());
+    }
+
     static String training(int attempt, String job) {
         return "training, attempt " + attempt + " (Job " + job + ")";
     }

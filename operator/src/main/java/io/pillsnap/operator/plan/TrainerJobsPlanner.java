@@ -11,9 +11,10 @@ import java.util.Objects;
 
 /**
  * Which of a stage's trainer Jobs go: unfinished Jobs of a run that is no longer current (a rerun
- * stops them, also while the new run waits for a predecessor), and finished Jobs whose outcome the
- * status records in this pass, after the retention (kept that long for {@code kubectl logs}; result
- * readers at once, and a failed result reader as soon as the next read is planned). Pure.
+ * stops them, also while the new run waits for a predecessor) or of an attempt given up on (its pod
+ * did not start in time), and finished Jobs whose outcome the status records in this pass, after
+ * the retention (kept that long for {@code kubectl logs}; result readers at once, and a failed
+ * result reader as soon as the next read is planned). Pure.
  */
 public final class TrainerJobsPlanner {
 
@@ -50,6 +51,9 @@ public final class TrainerJobsPlanner {
             if (!job.finished()) {
                 if (!ofCurrentRun) {
                     deletions.add(new Deletion(job.name(), true));
+                } else if (job.attempt() != null && job.attempt() < plan.run().attempt()) {
+                    // an attempt given up on (its pod never started): it must not start now
+                    deletions.add(new Deletion(job.name(), false));
                 }
                 continue;
             }

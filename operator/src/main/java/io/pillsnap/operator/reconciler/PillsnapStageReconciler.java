@@ -27,6 +27,7 @@ import io.pillsnap.operator.dependent.InferenceDeploymentDependentResource;
 import io.pillsnap.operator.dependent.TrackServices;
 import io.pillsnap.operator.dependent.TrainerConfigMapDependentResource;
 import io.pillsnap.operator.dependent.TrainerJobDependentResource;
+import io.pillsnap.operator.dependent.TrainerJobEvents;
 import io.pillsnap.operator.desired.TrainerLabels;
 import io.pillsnap.operator.event.EventReason;
 import io.pillsnap.operator.event.EventRecorder;
@@ -121,6 +122,9 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage>, Clean
                         EventSourceUtils.dependentEventSources(
                                 context, trainerJobs, trainerConfigMaps, inferenceDeployments));
         sources.add(trackServices.eventSource(context, stages));
+        sources.add(
+                TrainerJobEvents.eventSource(
+                        context, id -> trainerJobs.eventSource().flatMap(jobs -> jobs.get(id))));
         sources.add(
                 new InformerEventSource<>(
                         InformerEventSourceConfiguration.from(Pod.class, PillsnapStage.class)

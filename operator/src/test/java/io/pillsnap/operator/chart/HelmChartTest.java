@@ -73,7 +73,7 @@ class HelmChartTest {
                     "services", Set.of("get", "list", "watch", "create", "update"),
                     "deployments.apps",
                             Set.of("get", "list", "watch", "create", "update", "patch", "delete"),
-                    "events", Set.of("create", "patch"));
+                    "events", Set.of("list", "watch", "create", "patch"));
 
     private static final String LEASES = "leases.coordination.k8s.io";
 

@@ -158,8 +158,7 @@ class TrainerJobFactoryTest {
 
     @Test
     void defaultTolerationMatchesTheGpuResourceName() {
-        ResourcesSpec amd =
-                new ResourcesSpec(2, "amd.com/gpu", null, null, null, null, null, null, null);
+        ResourcesSpec amd = ResourcesSpec.builder().gpus(2).gpuResourceName("amd.com/gpu").build();
 
         assertThat(TrainerJobFactory.tolerations(amd))
                 .extracting(Toleration::getKey)
@@ -170,7 +169,7 @@ class TrainerJobFactoryTest {
 
     @Test
     void cpuOnlyTrainerAsksForNoGpuAndToleratesNothing() {
-        ResourcesSpec cpu = new ResourcesSpec(0, null, "2", "4Gi", null, null, null, null, null);
+        ResourcesSpec cpu = ResourcesSpec.builder().gpus(0).cpu("2").memory("4Gi").build();
 
         assertThat(TrainerJobFactory.tolerations(cpu)).isEmpty();
         assertThat(TrainerJobFactory.resources(cpu).getLimits()).containsOnlyKeys("cpu", "memory");

@@ -130,11 +130,49 @@ class PhasePlannerTest {
         }
 
         @Test
-        void pendingPodStaysQueuedAndSaysWhy() {
+        void pendingPodStaysQueuedAndSaysWhyAndUntilWhen() {
             StagePlan plan = plan(started(), attempts(Snapshots.pending(JOB1, 1)));
 
             assertThat(plan.phase()).isEqualTo(StagePhase.Queued);
-            assertThat(plan.message()).contains("ImagePullBackOff");
+            assertThat(plan.message())
+                    .contains("ImagePullBackOff")
+                    .contains("the attempt fails at 2026-11-24T10:29:00Z unless its pod runs");
+            assertThat(condition(plan, ConditionType.Trained).reason())
+                    .isEqualTo("ImagePullBackOff");
+            assertThat(plan.recheckAfter()).isEqualTo(Duration.ofSeconds(1740));
+        }
+
+        @Test
+        void attemptWhosePodDoesNotStartInTimeFailsAndIsCharged() {
+            StagePlan plan =
+                    plan(
+                            started(),
+                            attempts(Snapshots.pending(JOB1, 1, Snapshots.NOW.minusSeconds(1800))));
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Queued);
+            assertThat(plan.run().attempt()).isEqualTo(2);
+            assertThat(plan.run().failedAttempts()).isEqualTo(1);
+            assertThat(condition(plan, ConditionType.Trained).reason()).isEqualTo("StartTimeout");
+            assertThat(plan.message())
+                    .contains("did not start within 1800 s (spec.resources.startTimeoutSeconds)")
+                    .contains("ImagePullBackOff");
+            assertThat(plan.events())
+                    .extracting(StageEvent::reason)
+                    .containsExactly(EventReason.AttemptFailed);
+        }
+
+        @Test
+        void lastAttemptThatDoesNotStartFailsTheStageWithReasonStartTimeout() {
+            PillsnapStage stage = started(TestStages.stage("stage2", 2).maxRetries(0));
+
+            StagePlan plan =
+                    plan(
+                            stage,
+                            attempts(Snapshots.pending(JOB1, 1, Snapshots.NOW.minusSeconds(1800))));
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Failed);
+            assertThat(condition(plan, ConditionType.Trained).reason()).isEqualTo("StartTimeout");
+            assertThat(plan.message()).contains("no retries left");
         }
 
         @Test

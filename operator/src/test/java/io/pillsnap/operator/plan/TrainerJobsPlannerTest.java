@@ -98,6 +98,19 @@ class TrainerJobsPlannerTest {
     }
 
     @Test
+    void attemptGivenUpOnBecauseItsPodNeverStartedGoes() {
+        PillsnapStage stage = started();
+        String run = stage.getStatus().run().id();
+        String first = "stage2-" + run + "-a1";
+        ObservedRun observed =
+                Snapshots.attempts(Snapshots.pending(first, 1, NOW.minusSeconds(1800)));
+        OwnedJob pending = new OwnedJob(first, run, 1, false, null, null);
+
+        assertThat(plan(stage, observed, List.of(pending)).deletions())
+                .containsExactly(new TrainerJobsPlanner.Deletion(first, false));
+    }
+
+    @Test
     void failedResultReaderGoesOnceTheNextReadIsPlanned() {
         PillsnapStage stage = started();
         String run = stage.getStatus().run().id();

@@ -6,12 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.PillsnapStageStatus;
 import io.pillsnap.api.v1alpha1.status.StagePhase;
@@ -43,7 +40,6 @@ import org.junit.jupiter.api.Test;
  * the pods that carried them. At the end every stage is in the phase its script dictates, no Job
  * was created twice, no result was lost, and no stage's status ever went backwards.
  */
-@EnableKubernetesMockClient(crud = true)
 class OperatorChaosIT {
 
     private static final long SEED = 20261202L;
@@ -51,9 +47,6 @@ class OperatorChaosIT {
     private static final int DEPTH = 4;
     private static final int MIN_RESTARTS = 30;
     private static final double THRESHOLD = 0.4;
-
-    KubernetesMockServer server;
-    KubernetesClient client;
 
     private MockCluster cluster;
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -119,7 +112,7 @@ class OperatorChaosIT {
         Map<String, Script> scripts = scripts(random);
         OperatorConfig config =
                 OperatorConfig.forTests().withFinishedJobRetention(Duration.ofSeconds(2));
-        cluster = new MockCluster(server, client).startOperator(config);
+        cluster = MockCluster.create().startOperator(config);
         Map<String, AtomicInteger> jobsAdded = watchJobCreations();
         watchStatusOrder();
         for (Script script : scripts.values()) {
@@ -260,7 +253,8 @@ class OperatorChaosIT {
     private Map<String, AtomicInteger> watchJobCreations() {
         Map<String, AtomicInteger> added = new ConcurrentHashMap<>();
         watches.add(
-                client.batch()
+                cluster.client()
+                        .batch()
                         .v1()
                         .jobs()
                         .inNamespace(MockCluster.NAMESPACE)
@@ -281,7 +275,8 @@ class OperatorChaosIT {
     private void watchStatusOrder() {
         Map<String, int[]> last = new ConcurrentHashMap<>();
         watches.add(
-                client.resources(PillsnapStage.class)
+                cluster.client()
+                        .resources(PillsnapStage.class)
                         .inNamespace(MockCluster.NAMESPACE)
                         .watch(
                                 watcher(
@@ -398,7 +393,8 @@ class OperatorChaosIT {
             while (running.get()) {
                 try {
                     for (Job job :
-                            client.batch()
+                            cluster.client()
+                                    .batch()
                                     .v1()
                                     .jobs()
                                     .inNamespace(MockCluster.NAMESPACE)

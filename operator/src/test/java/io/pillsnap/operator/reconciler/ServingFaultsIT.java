@@ -7,11 +7,8 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.pillsnap.api.ApiConstants;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.status.ServingStatus;
@@ -31,20 +28,16 @@ import org.junit.jupiter.api.Test;
  * Serving under ordinary cluster events: failed rollouts retried, traffic cut over without dropping
  * requests, serving stages deleted, crashes between a switch and its status write.
  */
-@EnableKubernetesMockClient(crud = true)
 class ServingFaultsIT {
 
     private static final String TRACK = "pills";
-
-    KubernetesMockServer server;
-    KubernetesClient client;
 
     private MockCluster cluster;
     private FakeKubelet kubelet;
 
     @BeforeEach
     void startOperator() {
-        cluster = new MockCluster(server, client).startOperator();
+        cluster = MockCluster.create().startOperator();
         kubelet = cluster.kubelet();
     }
 
@@ -139,7 +132,11 @@ class ServingFaultsIT {
                                         && ServingStatus.SERVING.equals(
                                                 s.getStatus().serving().state()));
         Service canary =
-                client.services().inNamespace(MockCluster.NAMESPACE).withName("canary").get();
+                cluster.client()
+                        .services()
+                        .inNamespace(MockCluster.NAMESPACE)
+                        .withName("canary")
+                        .get();
         assertThat(canary.getSpec().getSelector())
                 .containsEntry(ApiConstants.LABEL_MODEL_VERSION, ServingNames.versionLabel(first));
         assertThat(moved.getStatus().message()).doesNotContain("reconcile failed");
@@ -156,7 +153,8 @@ class ServingFaultsIT {
 
         // the operator crashed after switching the Service, before writing stage2's status
         cluster.stopOperator();
-        client.resources(PillsnapStage.class)
+        cluster.client()
+                .resources(PillsnapStage.class)
                 .inNamespace(MockCluster.NAMESPACE)
                 .withName("stage2")
                 .editStatus(
@@ -226,7 +224,8 @@ class ServingFaultsIT {
     }
 
     private void patchServing(String stage, String serving) {
-        client.resources(PillsnapStage.class)
+        cluster.client()
+                .resources(PillsnapStage.class)
                 .inNamespace(MockCluster.NAMESPACE)
                 .withName(stage)
                 .patch(
@@ -235,7 +234,7 @@ class ServingFaultsIT {
     }
 
     private Service trackService() {
-        return client.services().inNamespace(MockCluster.NAMESPACE).withName(TRACK).get();
+        return cluster.client().services().inNamespace(MockCluster.NAMESPACE).withName(TRACK).get();
     }
 
     private String selectedVersion() {

@@ -8,11 +8,8 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.pillsnap.api.ApiConstants;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.status.ConditionType;
@@ -33,20 +30,16 @@ import org.junit.jupiter.api.Test;
  * Serving of promoted models against Fabric8's CRUD mock API server: the fake kubelet plays the
  * Deployment controller and reports Ready pods (or never does).
  */
-@EnableKubernetesMockClient(crud = true)
 class ServingRolloutIT {
 
     private static final String TRACK = "pills";
-
-    KubernetesMockServer server;
-    KubernetesClient client;
 
     private MockCluster cluster;
     private FakeKubelet kubelet;
 
     @BeforeEach
     void startOperator() {
-        cluster = new MockCluster(server, client).startOperator();
+        cluster = MockCluster.create().startOperator();
         kubelet = cluster.kubelet();
     }
 
@@ -178,13 +171,15 @@ class ServingRolloutIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> replicas(first) == 0);
 
         // the documented rollback command, with the real kubectl when it is installed
-        Kubectl.serveDiscovery(server);
+        Kubectl.serveDiscovery(cluster.server());
         String rollback = "{\"spec\":{\"serving\":{\"enabled\":false}}}";
         if (Kubectl.installed()) {
-            Kubectl.run(client, "patch", "ps", "stage2", "--type", "merge", "-p", rollback);
+            Kubectl.run(
+                    cluster.client(), "patch", "ps", "stage2", "--type", "merge", "-p", rollback);
         } else {
             System.out.println("kubectl is not installed: sending its merge patch with Fabric8");
-            client.resources(PillsnapStage.class)
+            cluster.client()
+                    .resources(PillsnapStage.class)
                     .inNamespace(MockCluster.NAMESPACE)
                     .withName("stage2")
                     .patch(PatchContext.of(PatchType.JSON_MERGE), rollback);
@@ -224,7 +219,7 @@ class ServingRolloutIT {
     }
 
     private Service trackService() {
-        return client.services().inNamespace(MockCluster.NAMESPACE).withName(TRACK).get();
+        return cluster.client().services().inNamespace(MockCluster.NAMESPACE).withName(TRACK).get();
     }
 
     private int replicas(String version) {

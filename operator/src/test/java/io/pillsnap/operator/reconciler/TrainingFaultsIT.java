@@ -7,9 +7,6 @@ import static org.awaitility.Awaitility.await;
 import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.status.ConditionType;
 import io.pillsnap.api.v1alpha1.status.GateResult;
@@ -38,18 +35,14 @@ import org.junit.jupiter.api.Test;
  * deliver a Job before its pod, pods that vanish, stages deleted and re-created, disruptions,
  * reruns, and many stages polling their trainers. Each test is one defect of issue 8.
  */
-@EnableKubernetesMockClient(crud = true)
 class TrainingFaultsIT {
-
-    KubernetesMockServer server;
-    KubernetesClient client;
 
     private MockCluster cluster;
     private FakeKubelet kubelet;
     private final List<HttpServer> trainers = new ArrayList<>();
 
     private void start(OperatorConfig config) {
-        cluster = new MockCluster(server, client).startOperator(config);
+        cluster = MockCluster.create().startOperator(config);
         kubelet = cluster.kubelet();
     }
 

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -360,6 +361,44 @@ public final class FakeKubelet {
                                             .build());
                             return p;
                         });
+    }
+
+    /**
+     * The Job controller cannot create the Job's pod (a ResourceQuota or an admission policy
+     * refuses it) and records a FailedCreate Event on the Job, as it does on a cluster.
+     */
+    public void refusePods(Job job, String message) {
+        String now = Instant.now().toString();
+        client.v1()
+                .events()
+                .inNamespace(namespace)
+                .resource(
+                        new EventBuilder()
+                                .withNewMetadata()
+                                .withName(
+                                        job.getMetadata().getName()
+                                                + "."
+                                                + podSequence.incrementAndGet())
+                                .withNamespace(namespace)
+                                .endMetadata()
+                                .withNewInvolvedObject()
+                                .withApiVersion("batch/v1")
+                                .withKind("Job")
+                                .withName(job.getMetadata().getName())
+                                .withNamespace(namespace)
+                                .withUid(job.getMetadata().getUid())
+                                .endInvolvedObject()
+                                .withReason("FailedCreate")
+                                .withType("Warning")
+                                .withMessage(message)
+                                .withFirstTimestamp(now)
+                                .withLastTimestamp(now)
+                                .withCount(1)
+                                .withNewSource()
+                                .withComponent("job-controller")
+                                .endSource()
+                                .build())
+                .create();
     }
 
     /** A pod that could not start after all runs now (its image pulled, a node freed up). */

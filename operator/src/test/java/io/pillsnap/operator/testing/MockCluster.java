@@ -3,9 +3,16 @@ package io.pillsnap.operator.testing;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
 import io.pillsnap.api.testing.RepoFiles;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.operator.PillsnapOperator;
@@ -19,25 +26,37 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
- * Fabric8's CRUD mock API server with the committed CRD installed, the real operator running
- * against it, and helpers to read stages. One per test.
+ * Fabric8's CRUD mock API server behind an {@link ApiServer} (the guards a real API server has),
+ * with the committed CRD installed, the real operator running against it with its own client and
+ * identity, and helpers to read stages. One per test.
  */
 public final class MockCluster implements AutoCloseable {
 
     public static final String NAMESPACE = "pillsnap";
 
+    /** The bearer token each operator instance sends; a number tells the instances apart. */
+    public static final String OPERATOR_IDENTITY = "pillsnap-operator-";
+
     private final KubernetesMockServer server;
+    private final ApiServer api;
     private final KubernetesClient client;
+    private final AtomicInteger instances = new AtomicInteger();
     private PillsnapOperator operator;
+    private KubernetesClient operatorClient;
     private PrometheusRegistry registry;
 
-    public MockCluster(KubernetesMockServer server, KubernetesClient client) {
+    private MockCluster(KubernetesMockServer server, ApiServer api) {
         this.server = server;
-        this.client = client;
+        this.api = api;
+        this.client = server.createClient();
         CustomResourceDefinition crd =
                 client.apiextensions()
                         .v1()
@@ -47,6 +66,21 @@ public final class MockCluster implements AutoCloseable {
         client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
     }
 
+    /** A new mock API server with the CRD installed; no operator runs yet. */
+    public static MockCluster create() {
+        Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+        ApiServer api = new ApiServer(responses);
+        KubernetesMockServer server =
+                new KubernetesMockServer(
+                        new Context(Serialization.jsonMapper()),
+                        new MockWebServer(),
+                        responses,
+                        api,
+                        false);
+        server.init();
+        return new MockCluster(server, api);
+    }
+
     /** Starts an operator process: its own client, its own metrics registry. */
     public MockCluster startOperator() {
         return startOperator(OperatorConfig.forTests());
@@ -54,14 +88,40 @@ public final class MockCluster implements AutoCloseable {
 
     public MockCluster startOperator(OperatorConfig config) {
         registry = new PrometheusRegistry();
+        operatorClient = operatorClient(OPERATOR_IDENTITY + instances.incrementAndGet());
         try {
-            operator =
-                    PillsnapOperator.start(
-                            server.createClient(), config, registry, Clock.systemUTC());
+            operator = PillsnapOperator.start(operatorClient, config, registry, Clock.systemUTC());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return this;
+    }
+
+    /** A client as the operator's ServiceAccount would have, known to the API server by name. */
+    private KubernetesClient operatorClient(String identity) {
+        return new KubernetesClientBuilder()
+                .withConfig(
+                        new ConfigBuilder(Config.empty())
+                                .withMasterUrl(server.url("/"))
+                                .withTrustCerts(true)
+                                .withNamespace("test")
+                                .withHttp2Disable(true)
+                                .withOauthToken(identity)
+                                .build())
+                .build();
+    }
+
+    /** The identity of the running operator instance, as its requests carry it. */
+    public String operatorIdentity() {
+        return OPERATOR_IDENTITY + instances.get();
+    }
+
+    public KubernetesMockServer server() {
+        return server;
+    }
+
+    public ApiServer api() {
+        return api;
     }
 
     public void stopOperator() {
@@ -189,5 +249,7 @@ public final class MockCluster implements AutoCloseable {
     @Override
     public void close() {
         stopOperator();
+        client.close();
+        server.destroy();
     }
 }
