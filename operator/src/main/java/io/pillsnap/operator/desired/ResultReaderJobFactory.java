@@ -55,6 +55,7 @@ public final class ResultReaderJobFactory {
                 .withNewTemplate()
                 .withNewMetadata()
                 .withLabels(labels)
+                .addToAnnotations(TrainerLabels.ANNOTATION_STAGE, name)
                 .endMetadata()
                 .withNewSpec()
                 .withRestartPolicy("Never")

@@ -70,6 +70,7 @@ public final class TrainerJobFactory {
                 .withNewTemplate()
                 .withNewMetadata()
                 .withLabels(labels)
+                .addToAnnotations(TrainerLabels.ANNOTATION_STAGE, name)
                 .endMetadata()
                 .withSpec(podSpec(stage, config))
                 .endTemplate()

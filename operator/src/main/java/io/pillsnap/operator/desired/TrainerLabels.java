@@ -20,6 +20,12 @@ public final class TrainerLabels {
                     + "="
                     + COMPONENT;
 
+    /**
+     * The stage's name, whole, on trainer and reader pods (their stage label may be a hashed form):
+     * how a pod's events find their stage.
+     */
+    public static final String ANNOTATION_STAGE = ApiConstants.GROUP + "/stage-name";
+
     /** The run an object belongs to (a run id is unique per stage object). */
     public static final String ANNOTATION_RUN_ID = ApiConstants.GROUP + "/run-id";
 
@@ -40,7 +46,7 @@ public final class TrainerLabels {
         labels.put(ApiConstants.LABEL_COMPONENT, COMPONENT);
         labels.put(ApiConstants.LABEL_PART_OF, ApiConstants.PART_OF);
         labels.put(ApiConstants.LABEL_MANAGED_BY, ApiConstants.MANAGED_BY);
-        labels.put(ApiConstants.LABEL_STAGE, stageName);
+        labels.put(ApiConstants.LABEL_STAGE, RunNames.labelValue(stageName));
         labels.put(ApiConstants.LABEL_RUN, Integer.toString(runNumber));
         return labels;
     }

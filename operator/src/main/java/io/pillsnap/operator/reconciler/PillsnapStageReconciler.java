@@ -48,6 +48,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -130,16 +131,7 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage>, Clean
                         InformerEventSourceConfiguration.from(Pod.class, PillsnapStage.class)
                                 .withName("trainer-pods")
                                 .withLabelSelector(TrainerLabels.SELECTOR)
-                                .withSecondaryToPrimaryMapper(
-                                        pod ->
-                                                Set.of(
-                                                        new ResourceID(
-                                                                pod.getMetadata()
-                                                                        .getLabels()
-                                                                        .get(
-                                                                                ApiConstants
-                                                                                        .LABEL_STAGE),
-                                                                pod.getMetadata().getNamespace())))
+                                .withSecondaryToPrimaryMapper(pod -> Set.of(stageOfPod(pod)))
                                 .build(),
                         context));
         // a stage's change wakes the stages that wait for it and the stages serving the same
@@ -221,13 +213,13 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage>, Clean
             PillsnapStage stage, Context<PillsnapStage> context, Exception e) {
         PillsnapStageStatus previous =
                 Objects.requireNonNullElseGet(stage.getStatus(), PillsnapStageStatus::empty);
-        String message = "reconcile failed: " + Texts.rootMessage(e);
         boolean permanent =
                 e instanceof KubernetesClientException k
                         && (k.getCode() == 400 || k.getCode() == 422);
-        if (permanent) {
-            message += " (not retried: the request is invalid; fix the spec)";
-        }
+        String message =
+                permanent
+                        ? refused((KubernetesClientException) e)
+                        : "reconcile failed: " + Texts.rootMessage(e);
         log.warn(
                 "stage {}/{}: {}",
                 stage.getMetadata().getNamespace(),
@@ -244,6 +236,29 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage>, Clean
         ErrorStatusUpdateControl<PillsnapStage> control =
                 ErrorStatusUpdateControl.patchStatus(stage);
         return permanent ? control.withNoRetry() : control;
+    }
+
+    /**
+     * What the API server refused, for a request the operator made: whatever the spec, the operator
+     * should only make valid objects, so this is a bug to report or a policy of the cluster (an
+     * admission webhook) to look at, not something the stage author can fix.
+     */
+    static String refused(KubernetesClientException e) {
+        var details = e.getStatus() == null ? null : e.getStatus().getDetails();
+        String what =
+                details == null || details.getKind() == null
+                        ? "a request"
+                        : details.getKind()
+                                + (details.getName() == null ? "" : " " + details.getName());
+        return "reconcile failed: the API server refused "
+                + what
+                + " ("
+                + e.getCode()
+                + "): "
+                + Texts.rootMessage(e)
+                + " (not retried until the stage changes: the operator made an object the cluster"
+                + " does not accept; check the cluster's admission policies, or report this"
+                + " message as an operator bug)";
     }
 
     /**
@@ -268,6 +283,16 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage>, Clean
                     .forEach(related::add);
         }
         return related;
+    }
+
+    /** The stage a trainer or reader pod works for: its whole name is on the pod. */
+    private static ResourceID stageOfPod(Pod pod) {
+        Map<String, String> annotations = pod.getMetadata().getAnnotations();
+        String name =
+                annotations != null && annotations.containsKey(TrainerLabels.ANNOTATION_STAGE)
+                        ? annotations.get(TrainerLabels.ANNOTATION_STAGE)
+                        : pod.getMetadata().getLabels().get(ApiConstants.LABEL_STAGE);
+        return new ResourceID(name, pod.getMetadata().getNamespace());
     }
 
     private static Duration max(Duration a, Duration b) {

@@ -197,6 +197,63 @@ class ServingRolloutIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> replicas(second) == 0);
     }
 
+    @Test
+    void longNamedStageRollsEachRunOutToADeploymentOfItsOwn() {
+        String name = "pill-identification-stage-four-production-serving-canary";
+        cluster.apply(TestStages.stage(name, 1).serving(TRACK, 600).scaleDownDelay(1).build());
+        String first = promote(name);
+        kubelet.deploymentReady(
+                kubelet.awaitDeployment(ServingNames.deploymentName(first))
+                        .getMetadata()
+                        .getName());
+        cluster.awaitStage(name, servingState(ServingStatus.SERVING));
+
+        cluster.client()
+                .resources(PillsnapStage.class)
+                .inNamespace(MockCluster.NAMESPACE)
+                .withName(name)
+                .edit(
+                        s -> {
+                            s.setSpec(
+                                    TestStages.stage(name, 1)
+                                            .serving(TRACK, 600)
+                                            .scaleDownDelay(1)
+                                            .rerunNonce("2")
+                                            .build()
+                                            .getSpec());
+                            return s;
+                        });
+        kubelet.trainAndSucceed(kubelet.awaitJob(name, 2, 1), Map.of(TOP1, 0.9));
+        PillsnapStage rerun =
+                cluster.awaitStage(
+                        name,
+                        s ->
+                                s.getStatus().phase() == StagePhase.Promoted
+                                        && s.getStatus().run().number() == 2);
+        String second = name + "/" + rerun.getStatus().run().id();
+
+        await().atMost(Duration.ofSeconds(20))
+                .until(
+                        () ->
+                                cluster
+                                        .client()
+                                        .apps()
+                                        .deployments()
+                                        .inNamespace(MockCluster.NAMESPACE)
+                                        .list()
+                                        .getItems()
+                                        .stream()
+                                        .map(d -> d.getMetadata().getAnnotations())
+                                        .map(a -> a.get(ServingNames.ANNOTATION_MODEL_VERSION))
+                                        .toList(),
+                        versions -> versions.containsAll(java.util.List.of(first, second)));
+        kubelet.deploymentReady(ServingNames.deploymentName(second));
+        await().atMost(Duration.ofSeconds(20))
+                .until(
+                        () -> selectedVersion(trackService()),
+                        ServingNames.versionLabel(second)::equals);
+    }
+
     /** stage1 promoted and serving the track. */
     private String serveStage1() {
         cluster.apply(TestStages.stage("stage1", 1).serving(TRACK, 600).scaleDownDelay(2).build());

@@ -78,6 +78,7 @@ public final class MockCluster implements AutoCloseable {
                         api,
                         false);
         server.init();
+        api.guard(new ObjectValidation());
         return new MockCluster(server, api);
     }
 
