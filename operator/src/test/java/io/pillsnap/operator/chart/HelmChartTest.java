@@ -67,10 +67,11 @@ class HelmChartTest {
             Map.of(
                     "pillsnapstages.pillsnap.io", Set.of("get", "list", "watch", "patch"),
                     "pillsnapstages/status.pillsnap.io", Set.of("get", "patch", "update"),
+                    "pillsnapstages/finalizers.pillsnap.io", Set.of("update"),
                     "jobs.batch", Set.of("get", "list", "watch", "create", "patch", "delete"),
                     "configmaps", Set.of("get", "list", "watch", "create", "patch"),
                     "pods", Set.of("get", "list", "watch"),
-                    "services", Set.of("get", "list", "watch", "create", "update"),
+                    "services", Set.of("get", "list", "watch", "create", "update", "delete"),
                     "deployments.apps",
                             Set.of("get", "list", "watch", "create", "update", "patch", "delete"),
                     "events", Set.of("list", "watch", "create", "patch"));

@@ -85,6 +85,15 @@ public record ApiRequest(
                 method, path, identity, verb, group, resource, subresource, namespace, name, body);
     }
 
+    /** The path of the object the request is about: without query and subresource. */
+    public String objectPath() {
+        int query = path.indexOf('?');
+        String bare = query < 0 ? path : path.substring(0, query);
+        return subresource == null
+                ? bare
+                : bare.substring(0, bare.length() - subresource.length() - 1);
+    }
+
     /** Whether the request is for a resource (and not discovery, /version and the like). */
     public boolean isResourceRequest() {
         return verb != null;

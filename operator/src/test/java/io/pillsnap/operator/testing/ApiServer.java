@@ -1,11 +1,17 @@
 package io.pillsnap.operator.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -65,6 +71,30 @@ public final class ApiServer extends Dispatcher {
             response = guard.after(request, response);
         }
         return response;
+    }
+
+    /** The object a request is about, as stored now; null when there is none. */
+    public JsonNode stored(ApiRequest request) {
+        if (request.name() == null) {
+            return null;
+        }
+        MockResponse response =
+                mock.dispatch(
+                        new RecordedRequest(
+                                "HTTP/1.1",
+                                HttpMethod.GET,
+                                request.objectPath(),
+                                Headers.builder().build(),
+                                new Buffer()));
+        if (response.code() != 200 || response.getBody() == null) {
+            return null;
+        }
+        try {
+            return Serialization.jsonMapper()
+                    .readTree(new String(response.getBody().getBytes(), StandardCharsets.UTF_8));
+        } catch (Exception e) {
+            return null;
+        }
     }
 
     private static RecordedRequest withoutEventFieldSelector(RecordedRequest request) {

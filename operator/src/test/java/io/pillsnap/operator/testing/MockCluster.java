@@ -3,6 +3,7 @@ package io.pillsnap.operator.testing;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -27,6 +28,7 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,15 +49,18 @@ public final class MockCluster implements AutoCloseable {
 
     private final KubernetesMockServer server;
     private final ApiServer api;
+    private final RbacGuard rbac;
     private final KubernetesClient client;
     private final AtomicInteger instances = new AtomicInteger();
     private PillsnapOperator operator;
     private KubernetesClient operatorClient;
     private PrometheusRegistry registry;
 
-    private MockCluster(KubernetesMockServer server, ApiServer api) {
+    private MockCluster(KubernetesMockServer server, ApiServer api, RbacGuard rbac) {
         this.server = server;
         this.api = api;
+        this.rbac = rbac;
+        api.guard(rbac);
         this.client = server.createClient();
         CustomResourceDefinition crd =
                 client.apiextensions()
@@ -68,6 +73,11 @@ public final class MockCluster implements AutoCloseable {
 
     /** A new mock API server with the CRD installed; no operator runs yet. */
     public static MockCluster create() {
+        return create(ChartRbac.rules());
+    }
+
+    /** As {@link #create()}, the operator's ServiceAccount granted {@code rules} only. */
+    public static MockCluster create(List<PolicyRule> rules) {
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
         ApiServer api = new ApiServer(responses);
         KubernetesMockServer server =
@@ -79,7 +89,7 @@ public final class MockCluster implements AutoCloseable {
                         false);
         server.init();
         api.guard(new ObjectValidation());
-        return new MockCluster(server, api);
+        return new MockCluster(server, api, new RbacGuard(rules, api::stored));
     }
 
     /** Starts an operator process: its own client, its own metrics registry. */
@@ -247,10 +257,26 @@ public final class MockCluster implements AutoCloseable {
         return registry;
     }
 
+    /** RBAC of the operator's ServiceAccount, from the chart's rules. */
+    public RbacGuard rbac() {
+        return rbac;
+    }
+
+    /**
+     * Stops the operator and the API server; fails when the API server refused the operator a
+     * request because the chart does not grant it.
+     */
     @Override
     public void close() {
         stopOperator();
         client.close();
         server.destroy();
+        if (!rbac.refusals().isEmpty()) {
+            throw new AssertionError(
+                    "the chart's RBAC refused the operator "
+                            + rbac.refusals().size()
+                            + " requests, e.g.:\n"
+                            + String.join("\n", rbac.refusals().stream().limit(5).toList()));
+        }
     }
 }
