@@ -30,10 +30,13 @@ public final class StageObserver {
 
     private final ProgressPoller poller;
     private final ProgressPolls polls;
+    private final TrackConflicts trackConflicts;
 
-    public StageObserver(ProgressPoller poller, ProgressPolls polls) {
+    public StageObserver(
+            ProgressPoller poller, ProgressPolls polls, TrackConflicts trackConflicts) {
         this.poller = poller;
         this.polls = polls;
+        this.trackConflicts = trackConflicts;
     }
 
     /**
@@ -69,6 +72,9 @@ public final class StageObserver {
                         trackService,
                         StageIndex.onTrack(stages, namespace, stage.getSpec().serving().track()),
                         deployment -> inferencePods(deployment, context),
+                        trackConflicts
+                                .since(namespace, stage.getSpec().serving().track())
+                                .orElse(null),
                         now);
         return new StageSnapshot(
                 stage, run, predecessors, serving, pollProgress(stage, jobs, pods, now), now);

@@ -31,6 +31,14 @@ public record PlanSettings(
                 config.resultReadBackoff());
     }
 
+    /**
+     * How long a stage whose track's name is taken by a Service of another owner waits before it
+     * tries the switch again.
+     */
+    public Duration trackConflictRecheck() {
+        return rolloutCheckInterval.multipliedBy(10);
+    }
+
     /** The wait after the {@code failedReads}-th result read that failed for its own reasons. */
     public Duration readBackoff(int failedReads) {
         Duration backoff = resultReadBackoff;

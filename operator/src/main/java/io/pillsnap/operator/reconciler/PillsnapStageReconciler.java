@@ -39,6 +39,7 @@ import io.pillsnap.operator.observe.ServingObserver;
 import io.pillsnap.operator.observe.StageIndex;
 import io.pillsnap.operator.observe.StageObserver;
 import io.pillsnap.operator.observe.StageSnapshot;
+import io.pillsnap.operator.observe.TrackConflicts;
 import io.pillsnap.operator.plan.PlanSettings;
 import io.pillsnap.operator.plan.ReconcilePlan;
 import io.pillsnap.operator.plan.ReconcilePlanner;
@@ -84,7 +85,8 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage>, Clean
     private final TrainerConfigMapDependentResource trainerConfigMaps =
             new TrainerConfigMapDependentResource();
     private final InferenceDeploymentDependentResource inferenceDeployments;
-    private final TrackServices trackServices = new TrackServices();
+    private final TrackConflicts trackConflicts = new TrackConflicts();
+    private final TrackServices trackServices;
     private final PlanActuator actuator;
     private InformerEventSource<PillsnapStage, PillsnapStage> relatedStages;
 
@@ -96,7 +98,8 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage>, Clean
         this.events = events;
         this.clock = clock;
         this.progressPolls = new ProgressPolls(config.progressPollInterval());
-        this.observer = new StageObserver(new ProgressPoller(), progressPolls);
+        this.observer = new StageObserver(new ProgressPoller(), progressPolls, trackConflicts);
+        this.trackServices = new TrackServices(trackConflicts, clock);
         this.trainerJobs = new TrainerJobDependentResource(config);
         this.inferenceDeployments = new InferenceDeploymentDependentResource(config);
         this.actuator =

@@ -83,14 +83,23 @@ final class PlanActuator {
             createTrainerObjects(planned, plan, context);
         }
         scaleDeployments(planned, snapshot, plan, context, true);
-        if (plan.serving().serviceSwitch() != null
-                && !trackServices.switchTo(
-                        context.getClient(),
-                        plan.serving().serviceSwitch(),
-                        trackServices.of(stage).orElse(null))) {
-            log.debug(
-                    "track {} changed while it was reconciled", stage.getSpec().serving().track());
-            return Outcome.STALE;
+        if (plan.serving().serviceSwitch() != null) {
+            TrackServices.Switched switched =
+                    trackServices.switchTo(
+                            context.getClient(),
+                            plan.serving().serviceSwitch(),
+                            trackServices.of(stage).orElse(null));
+            if (switched == TrackServices.Switched.FOREIGN) {
+                log.warn(
+                        "stage {}/{}: the Service {} is not the operator's: left alone",
+                        stage.getMetadata().getNamespace(),
+                        stage.getMetadata().getName(),
+                        stage.getSpec().serving().track());
+            }
+            if (switched != TrackServices.Switched.DONE) {
+                // plan again: on the changed Service, or saying the track is taken
+                return Outcome.STALE;
+            }
         }
         PillsnapStageStatus previous = snapshot.status();
         if (!plan.status().equals(previous)

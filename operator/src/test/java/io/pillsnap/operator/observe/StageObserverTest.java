@@ -41,7 +41,10 @@ class StageObserverTest {
         Context<PillsnapStage> context = context(new StageCache(stage1, stage2));
 
         var snapshot =
-                new StageObserver(new ProgressPoller(), new ProgressPolls(Duration.ofSeconds(30)))
+                new StageObserver(
+                                new ProgressPoller(),
+                                new ProgressPolls(Duration.ofSeconds(30)),
+                                new TrackConflicts())
                         .observe(
                                 stage1,
                                 context,

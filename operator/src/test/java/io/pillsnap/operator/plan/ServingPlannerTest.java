@@ -133,6 +133,39 @@ class ServingPlannerTest {
     }
 
     @Test
+    void trackWhoseServiceIsAnotherOwnersIsLeftAloneAndTriedAgainLater() {
+        PillsnapStage stage = stage2(rollingOutSince(NOW.minusSeconds(30)));
+        ObservedServing taken =
+                new ObservedServing(
+                        Map.of(NEW_DEPLOYMENT, deployment(1, 1, null)),
+                        null,
+                        List.of(STAGE1),
+                        NOW.minusSeconds(1));
+
+        ServingPlan plan = ServingPlanner.plan(stage, stage.getStatus(), taken, NOW, SETTINGS);
+
+        assertThat(plan.status().state()).isEqualTo(ServingStatus.TRACK_CONFLICT);
+        assertThat(plan.condition().reason()).isEqualTo(ServingStatus.TRACK_CONFLICT);
+        assertThat(plan.condition().message())
+                .contains("is not the operator's")
+                .contains("choose another spec.serving.track");
+        assertThat(plan.serviceSwitch()).isNull();
+        assertThat(plan.replicas()).containsEntry(NEW, 1);
+        assertThat(plan.recheckAfter()).isEqualTo(Duration.ofSeconds(49));
+
+        ObservedServing later =
+                new ObservedServing(
+                        Map.of(NEW_DEPLOYMENT, deployment(1, 1, null)),
+                        null,
+                        List.of(STAGE1),
+                        NOW.minusSeconds(50));
+        assertThat(
+                        ServingPlanner.plan(stage, stage.getStatus(), later, NOW, SETTINGS)
+                                .serviceSwitch())
+                .isNotNull();
+    }
+
+    @Test
     void supersededModelKeepsItsPodsUntilTheScaleDownTimeTheSwitchRecorded() {
         PillsnapStage stage1 = stage1Serving();
         TrackService switched =
@@ -145,7 +178,7 @@ class ServingPlannerTest {
                 ServingPlanner.plan(
                         stage1,
                         stage1.getStatus(),
-                        new ObservedServing(deployments, switched, List.of(stage2)),
+                        new ObservedServing(deployments, switched, List.of(stage2), null),
                         NOW,
                         SETTINGS);
 
@@ -159,7 +192,7 @@ class ServingPlannerTest {
                 ServingPlanner.plan(
                         stage1,
                         stage1.getStatus(),
-                        new ObservedServing(deployments, switched, List.of(stage2)),
+                        new ObservedServing(deployments, switched, List.of(stage2), null),
                         NOW.plusSeconds(21),
                         SETTINGS);
 
@@ -179,7 +212,8 @@ class ServingPlannerTest {
                         new ObservedServing(
                                 Map.of(ServingNames.deploymentName(OLD), deploymentOf(OLD, 1, 1)),
                                 servedBy(OLD),
-                                List.of(stage2)),
+                                List.of(stage2),
+                                null),
                         NOW,
                         SETTINGS);
 
@@ -225,7 +259,8 @@ class ServingPlannerTest {
                         new ObservedServing(
                                 Map.of(NEW_DEPLOYMENT, deploymentOf(NEW, 1, 1)),
                                 servedBy(NEW),
-                                List.of()),
+                                List.of(),
+                                null),
                         NOW,
                         SETTINGS);
 
@@ -246,7 +281,7 @@ class ServingPlannerTest {
                 ServingPlanner.plan(
                         stage2(serving(NEW)),
                         stage2(serving(NEW)).getStatus(),
-                        new ObservedServing(deployments, switched, List.of()),
+                        new ObservedServing(deployments, switched, List.of(), null),
                         NOW,
                         SETTINGS);
 
@@ -370,7 +405,8 @@ class ServingPlannerTest {
     /** stage2's view: stage1's model serves the track, stage2's own Deployment as given. */
     private static ObservedServing observed(
             ObservedServing.Deployment deployment, TrackService service) {
-        return new ObservedServing(Map.of(NEW_DEPLOYMENT, deployment), service, List.of(STAGE1));
+        return new ObservedServing(
+                Map.of(NEW_DEPLOYMENT, deployment), service, List.of(STAGE1), null);
     }
 
     private static List<EventReason> reasons(ServingPlan plan) {

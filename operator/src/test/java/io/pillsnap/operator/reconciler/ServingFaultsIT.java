@@ -4,13 +4,16 @@ import static io.pillsnap.api.v1alpha1.spec.Metric.TOP1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.pillsnap.api.ApiConstants;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
+import io.pillsnap.api.v1alpha1.status.ConditionType;
 import io.pillsnap.api.v1alpha1.status.ServingStatus;
 import io.pillsnap.api.v1alpha1.status.StagePhase;
 import io.pillsnap.operator.desired.ServingNames;
@@ -19,6 +22,7 @@ import io.pillsnap.operator.testing.MockCluster;
 import io.pillsnap.operator.testing.TestStages;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -188,6 +192,62 @@ class ServingFaultsIT {
         assertThat(stage2.getStatus().serving().state()).isEqualTo(ServingStatus.SERVING);
     }
 
+    @Test
+    void serviceOfAnotherOwnerWithTheTracksNameIsNamedAndNotFoughtOver() {
+        cluster.client()
+                .services()
+                .inNamespace(MockCluster.NAMESPACE)
+                .resource(
+                        new ServiceBuilder()
+                                .withNewMetadata()
+                                .withName(TRACK)
+                                .addToLabels("app", "legacy-pills")
+                                .endMetadata()
+                                .withNewSpec()
+                                .addToSelector("app", "legacy-pills")
+                                .addNewPort()
+                                .withPort(80)
+                                .endPort()
+                                .endSpec()
+                                .build())
+                .create();
+        AtomicInteger creates = new AtomicInteger();
+        cluster.api()
+                .guard(
+                        request -> {
+                            if (request.fromOperator()
+                                    && "create".equals(request.verb())
+                                    && "services".equals(request.resource())) {
+                                creates.incrementAndGet();
+                            }
+                            return null;
+                        });
+        cluster.apply(TestStages.stage("stage1", 1).serving(TRACK, 600).build());
+        String version = promote("stage1");
+        kubelet.deploymentReady(
+                kubelet.awaitDeployment(ServingNames.deploymentName(version))
+                        .getMetadata()
+                        .getName());
+
+        PillsnapStage conflicted =
+                cluster.awaitStage("stage1", servingReason(ServingStatus.TRACK_CONFLICT));
+        assertThat(servingCondition(conflicted).getMessage())
+                .contains("Service " + TRACK + " in namespace " + MockCluster.NAMESPACE)
+                .contains("not the operator's")
+                .contains("spec.serving.track");
+        int tried = creates.get();
+        await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
+        assertThat(creates.get() - tried)
+                .as("attempts to create the track's Service in 3 s of a conflict")
+                .isLessThanOrEqualTo(1);
+        assertThat(trackService().getSpec().getSelector()).containsEntry("app", "legacy-pills");
+
+        // its owner removes it: the track is free
+        cluster.client().services().inNamespace(MockCluster.NAMESPACE).withName(TRACK).delete();
+        cluster.awaitStage("stage1", servingState(ServingStatus.SERVING), Duration.ofSeconds(30));
+        assertThat(selectedVersion()).isEqualTo(ServingNames.versionLabel(version));
+    }
+
     /** Promotes {@code stage} and makes its model serve the track; returns its version. */
     private String serve(String stage, String after, int readyTimeout) {
         var builder = TestStages.stage(stage, after == null ? 1 : 2).serving(TRACK, readyTimeout);
@@ -247,6 +307,18 @@ class ServingFaultsIT {
     private int replicas(String version) {
         Deployment deployment = kubelet.deployment(ServingNames.deploymentName(version));
         return deployment == null ? -1 : deployment.getSpec().getReplicas();
+    }
+
+    private static Predicate<PillsnapStage> servingReason(String reason) {
+        return stage ->
+                stage.getStatus()
+                        .condition(ConditionType.Serving)
+                        .map(c -> reason.equals(c.getReason()))
+                        .orElse(false);
+    }
+
+    private static Condition servingCondition(PillsnapStage stage) {
+        return stage.getStatus().condition(ConditionType.Serving).orElseThrow();
     }
 
     private static Predicate<PillsnapStage> servingState(String state) {
