@@ -231,8 +231,8 @@ public final class PhasePlanner {
 
     private static StagePlan.Builder training(
             StageSnapshot s, StagePlan.Builder plan, String message) {
-        if (s.polledProgress() != null) {
-            plan.progress(s.polledProgress());
+        if (s.progress() != null) {
+            plan.progress(s.progress());
         }
         return plan.phase(StagePhase.Training, message)
                 .needsTrainer()

@@ -21,7 +21,6 @@ import io.pillsnap.api.ApiConstants;
 import io.pillsnap.api.text.Texts;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.PillsnapStageStatus;
-import io.pillsnap.api.v1alpha1.status.StagePhase;
 import io.pillsnap.operator.config.OperatorConfig;
 import io.pillsnap.operator.dependent.InferenceDeploymentDependentResource;
 import io.pillsnap.operator.dependent.TrackServices;
@@ -34,12 +33,12 @@ import io.pillsnap.operator.event.EventRecorder;
 import io.pillsnap.operator.event.StageEvent;
 import io.pillsnap.operator.metrics.OperatorMetrics;
 import io.pillsnap.operator.observe.ProgressPoller;
-import io.pillsnap.operator.observe.ProgressPolls;
 import io.pillsnap.operator.observe.ServingObserver;
 import io.pillsnap.operator.observe.StageIndex;
 import io.pillsnap.operator.observe.StageObserver;
 import io.pillsnap.operator.observe.StageSnapshot;
 import io.pillsnap.operator.observe.TrackConflicts;
+import io.pillsnap.operator.observe.TrainerProgress;
 import io.pillsnap.operator.plan.PlanSettings;
 import io.pillsnap.operator.plan.ReconcilePlan;
 import io.pillsnap.operator.plan.ReconcilePlanner;
@@ -79,7 +78,7 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage>, Clean
     private final OperatorMetrics metrics;
     private final EventRecorder events;
     private final Clock clock;
-    private final ProgressPolls progressPolls;
+    private final TrainerProgress progress;
     private final StageObserver observer;
     private final TrainerJobDependentResource trainerJobs;
     private final TrainerConfigMapDependentResource trainerConfigMaps =
@@ -97,8 +96,9 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage>, Clean
         this.metrics = metrics;
         this.events = events;
         this.clock = clock;
-        this.progressPolls = new ProgressPolls(config.progressPollInterval());
-        this.observer = new StageObserver(new ProgressPoller(), progressPolls, trackConflicts);
+        this.progress =
+                new TrainerProgress(config.progressPollInterval(), new ProgressPoller(), clock);
+        this.observer = new StageObserver(progress, trackConflicts);
         this.trackServices = new TrackServices(trackConflicts, clock);
         this.trainerJobs = new TrainerJobDependentResource(config);
         this.inferenceDeployments = new InferenceDeploymentDependentResource(config);
@@ -126,15 +126,19 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage>, Clean
                         EventSourceUtils.dependentEventSources(
                                 context, trainerJobs, trainerConfigMaps, inferenceDeployments));
         sources.add(trackServices.eventSource(context, stages));
+        sources.add(progress);
         sources.add(
                 TrainerJobEvents.eventSource(
                         context, id -> trainerJobs.eventSource().flatMap(jobs -> jobs.get(id))));
         sources.add(
                 new InformerEventSource<>(
                         InformerEventSourceConfiguration.from(Pod.class, PillsnapStage.class)
-                                .withName("trainer-pods")
-                                .withLabelSelector(TrainerLabels.SELECTOR)
-                                .withSecondaryToPrimaryMapper(pod -> Set.of(stageOfPod(pod)))
+                                .withName("pods")
+                                .withLabelSelector(
+                                        ApiConstants.LABEL_MANAGED_BY
+                                                + "="
+                                                + ApiConstants.MANAGED_BY)
+                                .withSecondaryToPrimaryMapper(PillsnapStageReconciler::stageOfPod)
                                 .build(),
                         context));
         // a stage's change wakes the stages that wait for it and the stages serving the same
@@ -164,12 +168,6 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage>, Clean
             return UpdateControl.<PillsnapStage>noUpdate().rescheduleAfter(RETRY_AFTER_CONFLICT);
         }
         Duration recheck = plan.recheckAfter();
-        if (plan.status().phase() == StagePhase.Training) {
-            recheck =
-                    ReconcilePlanner.earliest(
-                            recheck,
-                            progressPolls.untilNext(stage.getMetadata().getUid(), clock.instant()));
-        }
         return recheck == null
                 ? UpdateControl.noUpdate()
                 : UpdateControl.<PillsnapStage>noUpdate()
@@ -202,7 +200,7 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage>, Clean
             return DeleteControl.noFinalizerRemoval()
                     .rescheduleAfter(max(recheck, MIN_RECHECK).toMillis());
         }
-        progressPolls.forget(stage.getMetadata().getUid());
+        progress.forget(stage.getMetadata().getUid());
         return DeleteControl.defaultDelete();
     }
 
@@ -288,14 +286,17 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage>, Clean
         return related;
     }
 
-    /** The stage a trainer or reader pod works for: its whole name is on the pod. */
-    private static ResourceID stageOfPod(Pod pod) {
+    /** The stage a trainer, reader or inference pod works for: its whole name is on the pod. */
+    private static Set<ResourceID> stageOfPod(Pod pod) {
         Map<String, String> annotations = pod.getMetadata().getAnnotations();
+        Map<String, String> labels = pod.getMetadata().getLabels();
         String name =
                 annotations != null && annotations.containsKey(TrainerLabels.ANNOTATION_STAGE)
                         ? annotations.get(TrainerLabels.ANNOTATION_STAGE)
-                        : pod.getMetadata().getLabels().get(ApiConstants.LABEL_STAGE);
-        return new ResourceID(name, pod.getMetadata().getNamespace());
+                        : labels == null ? null : labels.get(ApiConstants.LABEL_STAGE);
+        return name == null
+                ? Set.of()
+                : Set.of(new ResourceID(name, pod.getMetadata().getNamespace()));
     }
 
     private static Duration max(Duration a, Duration b) {

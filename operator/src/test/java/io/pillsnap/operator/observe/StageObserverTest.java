@@ -42,8 +42,10 @@ class StageObserverTest {
 
         var snapshot =
                 new StageObserver(
-                                new ProgressPoller(),
-                                new ProgressPolls(Duration.ofSeconds(30)),
+                                new TrainerProgress(
+                                        Duration.ofSeconds(30),
+                                        new ProgressPoller(),
+                                        java.time.Clock.systemUTC()),
                                 new TrackConflicts())
                         .observe(
                                 stage1,

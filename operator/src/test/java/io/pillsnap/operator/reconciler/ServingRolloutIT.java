@@ -124,6 +124,16 @@ class ServingRolloutIT {
     @Test
     void rolloutThatNeverBecomesReadyKeepsTheOldModelAndSaysWhy() {
         String first = serveStage1();
+        // observing reads the informers' caches only: it lists nothing itself
+        java.util.List<String> lists = new java.util.concurrent.CopyOnWriteArrayList<>();
+        cluster.api()
+                .guard(
+                        request -> {
+                            if (request.fromOperator() && "list".equals(request.verb())) {
+                                lists.add(request.path());
+                            }
+                            return null;
+                        });
         cluster.apply(TestStages.stage("stage2", 2).after("stage1").serving(TRACK, 10).build());
         String second = promote("stage2");
         kubelet.awaitDeployment(ServingNames.deploymentName(second));
@@ -151,6 +161,7 @@ class ServingRolloutIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> replicas(second) == 0);
         assertThat(cluster.get("stage1").getStatus().serving().state())
                 .isEqualTo(ServingStatus.SERVING);
+        assertThat(lists).as("lists the operator made while the rollout waited").isEmpty();
     }
 
     @Test

@@ -375,6 +375,33 @@ class TrainingFaultsIT {
                         assertThat(count.get()).as("polls of " + name).isLessThanOrEqualTo(2));
     }
 
+    @Test
+    void trainersThatDoNotAnswerDelayNoOtherStagesResult() throws IOException {
+        // one reconcile thread: a poll that waited on a trainer would hold every other stage
+        start(OperatorConfig.forTests().toBuilder().reconcileThreads(1).build());
+        for (String name : List.of("silent-a", "silent-b")) {
+            cluster.apply(TestStages.stage(name, 1).build());
+            Job job = kubelet.awaitJob(name, 1, 1);
+            kubelet.startPod(job, "127.0.0.1", silentTrainer());
+            cluster.awaitStage(name, phase(StagePhase.Training));
+        }
+
+        List<Duration> resultToGate = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            String name = "quick" + i;
+            cluster.apply(TestStages.stage(name, 1).build());
+            Job job = kubelet.awaitJob(name, 1, 1);
+            Instant completed = Instant.now();
+            kubelet.trainAndSucceed(job, Map.of(TOP1, 0.6));
+            cluster.awaitStage(name, phase(StagePhase.Promoted));
+            resultToGate.add(Duration.between(completed, Instant.now()));
+        }
+
+        assertThat(resultToGate)
+                .as("from a trainer's result to its stage's gate, two silent trainers polled")
+                .allSatisfy(d -> assertThat(d).isLessThan(Duration.ofMillis(1500)));
+    }
+
     /** stage1 applied, its first trainer Job running: the Job. */
     private Job trainingStage1() {
         start(OperatorConfig.forTests());
@@ -383,6 +410,31 @@ class TrainingFaultsIT {
         kubelet.startPod(job);
         cluster.awaitStage("stage1", phase(StagePhase.Training));
         return job;
+    }
+
+    /** A trainer that accepts /progress requests and never answers in time (a mesh, a hang). */
+    private int silentTrainer() throws IOException {
+        HttpServer trainer = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        trainer.setExecutor(
+                java.util.concurrent.Executors.newCachedThreadPool(
+                        r -> {
+                            Thread thread = new Thread(r, "silent-trainer");
+                            thread.setDaemon(true);
+                            return thread;
+                        }));
+        trainer.createContext(
+                "/progress",
+                exchange -> {
+                    try {
+                        Thread.sleep(20_000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    exchange.close();
+                });
+        trainer.start();
+        trainers.add(trainer);
+        return trainer.getAddress().getPort();
     }
 
     private int trainer(String stage, AtomicInteger count) throws IOException {
