@@ -36,6 +36,38 @@ class TrainerJobFactoryTest {
     private static final OperatorConfig CONFIG = OperatorConfig.forTests();
 
     @Test
+    void trainerReaderAndInferencePodsChownTheArtifactsVolumeOnlyWhenItsRootDoesNot() {
+        PillsnapStage stage =
+                started(TestStages.stage("stage2", 2).serving("pills", 600).buildStored(), "prod");
+        stage.setStatus(
+                stage.getStatus().toBuilder()
+                        .run(stage.getStatus().run().toBuilder().resultReads(1).build())
+                        .build());
+
+        List<PodSpec> pods =
+                List.of(
+                        TrainerJobFactory.create(stage, CONFIG).getSpec().getTemplate().getSpec(),
+                        ResultReaderJobFactory.create(stage, CONFIG)
+                                .getSpec()
+                                .getTemplate()
+                                .getSpec(),
+                        InferenceDeploymentFactory.create(
+                                        stage, ServingNames.version(stage), CONFIG, 1)
+                                .getSpec()
+                                .getTemplate()
+                                .getSpec());
+
+        // a recursive chown of a growing volume at every start would delay every pod
+        assertThat(pods)
+                .allSatisfy(
+                        pod -> {
+                            assertThat(pod.getSecurityContext().getFsGroup()).isEqualTo(1000L);
+                            assertThat(pod.getSecurityContext().getFsGroupChangePolicy())
+                                    .isEqualTo("OnRootMismatch");
+                        });
+    }
+
+    @Test
     void stage4JobCarriesGpusPlacementVolumesFailurePolicyAndDeadline() throws IOException {
         PillsnapStage stage = started(load("stage4.yaml"), "prod");
 
