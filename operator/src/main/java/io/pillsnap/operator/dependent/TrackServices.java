@@ -1,10 +1,13 @@
 package io.pillsnap.operator.dependent;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
@@ -19,6 +22,8 @@ import io.pillsnap.operator.observe.StageIndex;
 import io.pillsnap.operator.observe.TrackConflicts;
 import java.net.HttpURLConnection;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,6 +49,9 @@ public final class TrackServices {
         /** A Service that is not the operator's has the track's name: left alone. */
         FOREIGN
     }
+
+    /** Writes nulls, which a merge patch needs to remove an annotation. */
+    private static final ObjectMapper PATCH_JSON = new ObjectMapper();
 
     private final TrackConflicts conflicts;
     private final Clock clock;
@@ -125,26 +133,52 @@ public final class TrackServices {
     }
 
     /**
-     * Replaces the Service's metadata and spec by the operator's, locked on its resourceVersion.
+     * A JSON merge patch of the operator's fields only, locked on the resourceVersion the switch
+     * was decided from: labels and annotations are merged key by key, owner references other than
+     * stages' are kept, the selector is the operator's whole.
      */
     private static Service patch(
             KubernetesClient client, InferenceServiceFactory.Switch change, Service current) {
         Service desired = InferenceServiceFactory.create(change);
-        // keep what the API server allocated (clusterIP and the like); the resourceVersion makes
-        // the update fail if someone switched it meanwhile
-        Service updated =
-                new ServiceBuilder(current)
-                        .editMetadata()
-                        .withLabels(desired.getMetadata().getLabels())
-                        .withAnnotations(desired.getMetadata().getAnnotations())
-                        .withOwnerReferences(desired.getMetadata().getOwnerReferences())
-                        .endMetadata()
-                        .editSpec()
-                        .withSelector(desired.getSpec().getSelector())
-                        .withPorts(desired.getSpec().getPorts())
-                        .endSpec()
-                        .build();
-        return client.resource(updated).update();
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("resourceVersion", current.getMetadata().getResourceVersion());
+        metadata.put("labels", desired.getMetadata().getLabels());
+        Map<String, Object> annotations =
+                new LinkedHashMap<>(desired.getMetadata().getAnnotations());
+        for (String ours : InferenceServiceFactory.ANNOTATIONS) {
+            // a switch without a previous model clears what the last one recorded
+            annotations.putIfAbsent(ours, null);
+        }
+        metadata.put("annotations", annotations);
+        List<OwnerReference> owners = owners(current, desired);
+        if (!owners.equals(current.getMetadata().getOwnerReferences())) {
+            metadata.put("ownerReferences", owners);
+        }
+        Map<String, Object> patch = new LinkedHashMap<>();
+        patch.put("metadata", metadata);
+        patch.put("spec", Map.of("selector", desired.getSpec().getSelector()));
+        try {
+            return client.services()
+                    .inNamespace(change.namespace())
+                    .withName(change.track())
+                    .patch(
+                            PatchContext.of(PatchType.JSON_MERGE),
+                            PATCH_JSON.writeValueAsString(patch));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(
+                    "cannot write the switch of track " + change.track(), e);
+        }
+    }
+
+    /** The Service's owners that are not stages, then the stages that may serve the track. */
+    private static List<OwnerReference> owners(Service current, Service desired) {
+        List<OwnerReference> owners = new ArrayList<>();
+        List<OwnerReference> existing = current.getMetadata().getOwnerReferences();
+        if (existing != null) {
+            existing.stream().filter(o -> !isStage(o)).forEach(owners::add);
+        }
+        owners.addAll(desired.getMetadata().getOwnerReferences());
+        return owners;
     }
 
     /** Made by the operator for a track: its labels, and stages among its owners. */

@@ -71,7 +71,7 @@ class HelmChartTest {
                     "jobs.batch", Set.of("get", "list", "watch", "create", "patch", "delete"),
                     "configmaps", Set.of("get", "list", "watch", "create", "patch"),
                     "pods", Set.of("get", "list", "watch"),
-                    "services", Set.of("get", "list", "watch", "create", "update", "delete"),
+                    "services", Set.of("get", "list", "watch", "create", "patch", "delete"),
                     "deployments.apps",
                             Set.of("get", "list", "watch", "create", "update", "patch", "delete"),
                     "events", Set.of("list", "watch", "create", "patch"));

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -246,6 +248,48 @@ class ServingFaultsIT {
         cluster.client().services().inNamespace(MockCluster.NAMESPACE).withName(TRACK).delete();
         cluster.awaitStage("stage1", servingState(ServingStatus.SERVING), Duration.ofSeconds(30));
         assertThat(selectedVersion()).isEqualTo(ServingNames.versionLabel(version));
+    }
+
+    @Test
+    void switchChangesOnlyTheOperatorsFieldsOfTheTrackService() {
+        serve("stage1", null, 600);
+        // a mesh, Argo CD and a load balancer controller label, annotate and own the Service
+        cluster.client()
+                .services()
+                .inNamespace(MockCluster.NAMESPACE)
+                .withName(TRACK)
+                .edit(
+                        service -> {
+                            service.getMetadata()
+                                    .getLabels()
+                                    .put("mesh.example.com/injected", "true");
+                            service.getMetadata()
+                                    .getAnnotations()
+                                    .put("argocd.argoproj.io/tracking-id", "pills:/Service/pills");
+                            service.getMetadata()
+                                    .getOwnerReferences()
+                                    .add(
+                                            new OwnerReferenceBuilder()
+                                                    .withApiVersion("argoproj.io/v1alpha1")
+                                                    .withKind("Application")
+                                                    .withName("pills")
+                                                    .withUid("0f0f0f0f-0000-4000-8000-000000000001")
+                                                    .build());
+                            return service;
+                        });
+
+        String second = serve("stage2", "stage1", 600);
+
+        Service switched = trackService();
+        assertThat(switched.getSpec().getSelector())
+                .containsEntry(ApiConstants.LABEL_MODEL_VERSION, ServingNames.versionLabel(second));
+        assertThat(switched.getMetadata().getLabels())
+                .containsEntry("mesh.example.com/injected", "true");
+        assertThat(switched.getMetadata().getAnnotations())
+                .containsEntry("argocd.argoproj.io/tracking-id", "pills:/Service/pills");
+        assertThat(switched.getMetadata().getOwnerReferences())
+                .extracting(OwnerReference::getKind)
+                .contains("Application", "PillsnapStage");
     }
 
     /** Promotes {@code stage} and makes its model serve the track; returns its version. */
