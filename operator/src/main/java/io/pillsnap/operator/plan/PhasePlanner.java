@@ -436,7 +436,7 @@ public final class PhasePlanner {
                     .build();
         }
         RunMetrics metrics = RunMetrics.of(result);
-        ExportVerdict export = ExportVerdict.of(result);
+        ExportVerdict export = ExportVerdict.of(result, spec.tasks());
         plan.metrics(metrics)
                 .artifacts(ResultStatus.artifacts(result, export))
                 .lineage(ResultStatus.lineage(result, attempt, run))

@@ -234,6 +234,32 @@ class PhasePlannerTest {
         }
 
         @Test
+        void stageWithBothModelsIsNotPromotedWithoutTheDetectorsExportCheck() {
+            PillsnapStage stage =
+                    started(
+                            TestStages.stage("stage2", 2)
+                                    .detection()
+                                    .criterion(TOP1, 0.4)
+                                    .criterion(MAP50, 0.5));
+
+            StagePlan plan =
+                    plan(
+                            stage,
+                            attempts(
+                                    succeeded(
+                                            JOB1,
+                                            1,
+                                            TestResults.succeededTwoStageWithoutDetectorCheck(
+                                                    RUN1,
+                                                    Map.of(TOP1, 0.7, MAP50, 0.8),
+                                                    Map.of()))));
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Rejected);
+            assertThat(plan.gate().result()).isEqualTo(GateResult.Inconclusive);
+            assertThat(plan.gate().summary()).contains("the detector's ONNX export check");
+        }
+
+        @Test
         void failedCriterionRejects() {
             StagePlan plan =
                     plan(
