@@ -26,6 +26,9 @@ public final class TrainerLabels {
      */
     public static final String ANNOTATION_STAGE = ApiConstants.GROUP + "/stage-name";
 
+    /** The hash of the spec fields a trainer Job was made from, as the stage's status recorded. */
+    public static final String ANNOTATION_SPEC_HASH = ApiConstants.GROUP + "/spec-hash";
+
     /** The run an object belongs to (a run id is unique per stage object). */
     public static final String ANNOTATION_RUN_ID = ApiConstants.GROUP + "/run-id";
 

@@ -9,11 +9,13 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.pillsnap.api.trainer.TrainerExitCode;
 import io.pillsnap.operator.desired.RunNames;
 import io.pillsnap.operator.desired.TrainerJobFactory;
+import io.pillsnap.operator.desired.TrainerLabels;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -142,8 +144,13 @@ public final class AttemptInspector {
     }
 
     private static ObservedAttempt.Builder of(Job job, int attempt, AttemptState state) {
+        Map<String, String> annotations = job.getMetadata().getAnnotations();
         return ObservedAttempt.builder(job.getMetadata().getName(), attempt, state)
-                .image(image(job));
+                .image(image(job))
+                .specHash(
+                        annotations == null
+                                ? null
+                                : annotations.get(TrainerLabels.ANNOTATION_SPEC_HASH));
     }
 
     /**

@@ -14,6 +14,8 @@ import java.time.Instant;
  * @param waitingSince since when the attempt waits for a trainer pod to run (its Job started, or a
  *     disrupted pod ended); null when it does not wait (running, finished, suspended)
  * @param startProblem why its pod does not run, when something says; null otherwise
+ * @param specHash the hash of the spec fields its Job was made from (its annotation); null for a
+ *     Job made before the operator recorded it
  */
 public record ObservedAttempt(
         String jobName,
@@ -27,7 +29,8 @@ public record ObservedAttempt(
         Instant finishedAt,
         boolean podGone,
         Instant waitingSince,
-        StartProblem startProblem) {
+        StartProblem startProblem,
+        String specHash) {
 
     /** Whether the trainer's result has to be read from the run folder instead. */
     public boolean resultLost() {
@@ -50,7 +53,8 @@ public record ObservedAttempt(
                 .finishedAt(finishedAt)
                 .podGone(podGone)
                 .waitingSince(waitingSince)
-                .startProblem(startProblem);
+                .startProblem(startProblem)
+                .specHash(specHash);
     }
 
     /** Builds an observed attempt by name. */
@@ -67,6 +71,7 @@ public record ObservedAttempt(
         private boolean podGone;
         private Instant waitingSince;
         private StartProblem startProblem;
+        private String specHash;
 
         private Builder(String jobName, int attempt, AttemptState state) {
             this.jobName = jobName;
@@ -124,6 +129,11 @@ public record ObservedAttempt(
             return this;
         }
 
+        public Builder specHash(String specHash) {
+            this.specHash = specHash;
+            return this;
+        }
+
         public ObservedAttempt build() {
             return new ObservedAttempt(
                     jobName,
@@ -137,7 +147,8 @@ public record ObservedAttempt(
                     finishedAt,
                     podGone,
                     waitingSince,
-                    startProblem);
+                    startProblem,
+                    specHash);
         }
     }
 }

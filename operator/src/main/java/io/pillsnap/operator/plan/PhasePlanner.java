@@ -20,6 +20,7 @@ import io.pillsnap.api.v1alpha1.status.GateStatus;
 import io.pillsnap.api.v1alpha1.status.RunStatus;
 import io.pillsnap.api.v1alpha1.status.StagePhase;
 import io.pillsnap.operator.desired.RunNames;
+import io.pillsnap.operator.desired.TrainerJobFactory;
 import io.pillsnap.operator.event.EventReason;
 import io.pillsnap.operator.observe.AttemptState;
 import io.pillsnap.operator.observe.FailureKind;
@@ -125,6 +126,7 @@ public final class PhasePlanner {
                         .resumeFrom(RunNames.lastCheckpoint(artifactsPath))
                         .initFrom(initFrom)
                         .startTime(s.now().toString())
+                        .specHash(TrainerJobFactory.specHash(spec))
                         .build();
         String message = StageMessages.runStarted(runId, job);
         if (rerun) {
@@ -186,8 +188,8 @@ public final class PhasePlanner {
     private static StagePlan followAttempt(StageSnapshot s, PlanSettings settings) {
         PillsnapStageStatus status = s.status();
         RunStatus recorded = status.run();
-        // a later attempt may exist that the status does not know yet (operator restarted
-        // between creating a Job and recording it): adopt it
+        // a later attempt than the status knows exists only when an operator that did not record
+        // its intent first made it (before an upgrade): adopt it
         int attempt = Math.max(recorded.attempt(), s.run().highestAttempt());
         int charged =
                 Math.max(
@@ -201,14 +203,22 @@ public final class PhasePlanner {
                         disruptions,
                         RunNames.jobName(s.name(), recorded.id(), attempt),
                         RunNames.lastCheckpoint(recorded.artifactsPath()));
-        StagePlan.Builder plan = StagePlan.keeping(status).run(run);
         Optional<ObservedAttempt> observed = s.run().attempt(attempt);
         if (observed.isEmpty()) {
-            return plan.phase(StagePhase.Queued, "creating trainer Job " + run.job())
+            // the Job is made from the spec as it is now: that is what the status records first
+            run = run.toBuilder().specHash(TrainerJobFactory.specHash(s.stage().getSpec())).build();
+            return StagePlan.keeping(status)
+                    .run(run)
+                    .phase(StagePhase.Queued, "creating trainer Job " + run.job())
                     .needsTrainer()
                     .build();
         }
         ObservedAttempt current = observed.get();
+        if (current.specHash() != null && !current.specHash().equals(run.specHash())) {
+            // the Job says what it was made from; the status follows it (adopted Jobs)
+            run = run.toBuilder().specHash(current.specHash()).build();
+        }
+        StagePlan.Builder plan = StagePlan.keeping(status).run(run);
         return switch (current.state()) {
             case SUSPENDED ->
                     plan.phase(
@@ -513,12 +523,16 @@ public final class PhasePlanner {
     }
 
     private static RunStatus nextAttempt(StageSnapshot s, RunStatus run, int attempt, int charged) {
-        return run.withAttempt(
-                attempt,
-                charged,
-                run.disruptions(),
-                RunNames.jobName(s.name(), run.id(), attempt),
-                RunNames.lastCheckpoint(run.artifactsPath()));
+        return run
+                .withAttempt(
+                        attempt,
+                        charged,
+                        run.disruptions(),
+                        RunNames.jobName(s.name(), run.id(), attempt),
+                        RunNames.lastCheckpoint(run.artifactsPath()))
+                .toBuilder()
+                .specHash(TrainerJobFactory.specHash(s.stage().getSpec()))
+                .build();
     }
 
     private static int nullToZero(Integer value) {

@@ -188,7 +188,21 @@ public final class ServingPlanner {
                         now,
                         scaleDownAt,
                         owners());
-        return serving(readyText() + " serve track " + spec.track(), change);
+        // recorded before the Service moves; the next pass, woken by the Service, says Serving
+        String message =
+                "switching track "
+                        + spec.track()
+                        + " to "
+                        + version
+                        + ": "
+                        + readyText()
+                        + (from == null ? "" : "; " + from + " serves until the switch");
+        return plan(
+                ServingStatus.ROLLING_OUT,
+                message,
+                spec.replicas(),
+                change,
+                settings.rolloutCheckInterval());
     }
 
     /** Every stage that could serve the track owns its Service, so none takes it down alone. */

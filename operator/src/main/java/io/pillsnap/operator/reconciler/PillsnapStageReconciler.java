@@ -168,6 +168,10 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage>, Clean
             return UpdateControl.<PillsnapStage>noUpdate().rescheduleAfter(RETRY_AFTER_CONFLICT);
         }
         Duration recheck = plan.recheckAfter();
+        if (!plan.actedOn()) {
+            // look at once at what this pass did, to record its outcome
+            recheck = ReconcilePlanner.earliest(recheck, MIN_RECHECK);
+        }
         return recheck == null
                 ? UpdateControl.noUpdate()
                 : UpdateControl.<PillsnapStage>noUpdate()
@@ -211,7 +215,10 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage>, Clean
 
     @Override
     public ErrorStatusUpdateControl<PillsnapStage> updateErrorStatus(
-            PillsnapStage stage, Context<PillsnapStage> context, Exception e) {
+            PillsnapStage observed, Context<PillsnapStage> context, Exception e) {
+        // the pass may have recorded its intent before the action that failed: keep it
+        PillsnapStage stage =
+                context.getPrimaryCache().get(ResourceID.fromResource(observed)).orElse(observed);
         PillsnapStageStatus previous =
                 Objects.requireNonNullElseGet(stage.getStatus(), PillsnapStageStatus::empty);
         boolean permanent =

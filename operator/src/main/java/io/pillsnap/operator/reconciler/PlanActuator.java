@@ -29,11 +29,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries out a reconcile plan, in the one order that is safe on a stale read: first what is
- * idempotent (creating the trainer's objects under deterministic names, scaling a model up), then
- * the track switch (optimistically locked), then the status (optimistically locked on the stage's
- * resourceVersion), and only once that write succeeded what destroys (deleting Jobs and
- * Deployments, scaling down) and the Events.
+ * Carries out a reconcile plan, recording before it acts: first the status (optimistically locked
+ * on the stage's resourceVersion), which names the run, attempt, spec and model every action of the
+ * pass is for; only once that write succeeded, the actions, in the order that keeps a track served:
+ * creating the trainer's objects, scaling a model up, the track switch (optimistically locked),
+ * scaling down and deleting; then the Events of what was done. Their outcome is observed and
+ * recorded by the next pass.
  */
 final class PlanActuator {
 
@@ -79,6 +80,19 @@ final class PlanActuator {
         PillsnapStage stage = snapshot.stage();
         PillsnapStage planned = withStatus(stage, plan.status());
         boolean deleting = stage.isMarkedForDeletion();
+        // record before act: the status says which run, attempt, spec and model the actions are
+        // for before any is taken, so a crash between them leaves an intent the next pass
+        // carries out, never objects whose origin must be guessed from their names
+        PillsnapStageStatus previous = snapshot.status();
+        if (!plan.status().equals(previous)
+                && statusRecorder.write(stage, plan.status(), context).isEmpty()) {
+            log.debug(
+                    "stage {}/{} changed while it was reconciled",
+                    stage.getMetadata().getNamespace(),
+                    stage.getMetadata().getName());
+            return Outcome.STALE;
+        }
+        // the write succeeded, or nothing changed: this pass saw the current stage
         if (!deleting) {
             createTrainerObjects(planned, plan, context);
         }
@@ -101,16 +115,6 @@ final class PlanActuator {
                 return Outcome.STALE;
             }
         }
-        PillsnapStageStatus previous = snapshot.status();
-        if (!plan.status().equals(previous)
-                && statusRecorder.write(stage, plan.status(), context).isEmpty()) {
-            log.debug(
-                    "stage {}/{} changed while it was reconciled",
-                    stage.getMetadata().getNamespace(),
-                    stage.getMetadata().getName());
-            return Outcome.STALE;
-        }
-        // the write succeeded, or nothing changed: this pass saw the current stage
         scaleDeployments(planned, snapshot, plan, context, false);
         deleteDeployments(stage, plan, context);
         if (!deleting) {

@@ -68,7 +68,10 @@ class ServingPlannerTest {
                         stage2(rollingOutSince(NOW.minusSeconds(30))),
                         observed(deployment(1, 1, null), servedBy(OLD)));
 
-        assertThat(plan.status().state()).isEqualTo(ServingStatus.SERVING);
+        // recorded before the Service moves: the pass after the switch says Serving
+        assertThat(plan.status().state()).isEqualTo(ServingStatus.ROLLING_OUT);
+        assertThat(plan.status().message())
+                .startsWith("switching track pills to " + NEW + ": 1/1 Ready pods");
         assertThat(plan.serviceSwitch().version()).isEqualTo(NEW);
         assertThat(plan.serviceSwitch().previousVersion()).isEqualTo(OLD);
         assertThat(plan.serviceSwitch().switchedAt()).isEqualTo(NOW);
@@ -77,7 +80,7 @@ class ServingPlannerTest {
                 .extracting(OwnerReference::getName)
                 .containsExactly("stage1", "stage2");
         assertThat(plan.status().previousModelVersion()).isEqualTo(OLD);
-        assertThat(plan.condition().status()).isEqualTo("True");
+        assertThat(plan.condition().status()).isEqualTo("False");
         assertThat(reasons(plan)).containsExactly(EventReason.ServingSwitched);
     }
 

@@ -118,6 +118,9 @@ public final class MockCluster implements AutoCloseable {
                                 .withNamespace("test")
                                 .withHttp2Disable(true)
                                 .withOauthToken(identity)
+                                // a request the API server fails with 5xx is retried, as in
+                                // production, but 3 times instead of 10 to keep tests short
+                                .withRequestRetryBackoffLimit(3)
                                 .build())
                 .build();
     }

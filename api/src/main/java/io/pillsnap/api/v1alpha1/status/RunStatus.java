@@ -40,7 +40,12 @@ public record RunStatus(
                                 + " run folder when the trainer's pod could not report it; one"
                                 + " that fails for its own reasons (image pull, volume, quota,"
                                 + " deadline) is started again after a backoff.")
-                Integer resultReads) {
+                Integer resultReads,
+        @JsonPropertyDescription(
+                        "Hash of the spec fields the current attempt's trainer Job is made from,"
+                                + " recorded before the Job is created (its pillsnap.io/spec-hash"
+                                + " annotation carries the same).")
+                String specHash) {
 
     /** Result reads started so far, 0 when none. */
     public int reads() {
@@ -57,7 +62,7 @@ public record RunStatus(
         return new Builder(
                 new RunStatus(
                         null, null, null, null, null, null, null, null, null, null, null, null,
-                        null, null));
+                        null, null, null));
     }
 
     public RunStatus withAttempt(
@@ -95,6 +100,7 @@ public record RunStatus(
         private String startTime;
         private String completionTime;
         private Integer resultReads;
+        private String specHash;
 
         private Builder(RunStatus from) {
             id = from.id;
@@ -111,6 +117,7 @@ public record RunStatus(
             startTime = from.startTime;
             completionTime = from.completionTime;
             resultReads = from.resultReads;
+            specHash = from.specHash;
         }
 
         public Builder id(String id) {
@@ -183,6 +190,11 @@ public record RunStatus(
             return this;
         }
 
+        public Builder specHash(String specHash) {
+            this.specHash = specHash;
+            return this;
+        }
+
         public RunStatus build() {
             return new RunStatus(
                     id,
@@ -198,7 +210,8 @@ public record RunStatus(
                     initFrom,
                     startTime,
                     completionTime,
-                    resultReads);
+                    resultReads,
+                    specHash);
         }
     }
 }
