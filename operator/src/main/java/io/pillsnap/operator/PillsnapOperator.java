@@ -9,6 +9,7 @@ import io.pillsnap.operator.config.OperatorConfig;
 import io.pillsnap.operator.event.EventRecorder;
 import io.pillsnap.operator.metrics.JosdkMetrics;
 import io.pillsnap.operator.metrics.OperatorMetrics;
+import io.pillsnap.operator.observe.KueueWorkloads;
 import io.pillsnap.operator.reconciler.PillsnapStageReconciler;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -74,10 +75,16 @@ public final class PillsnapOperator implements AutoCloseable {
     /** Starts the controller and its HTTP endpoints (port 0 picks a free port). */
     public static PillsnapOperator start(
             KubernetesClient client,
-            OperatorConfig config,
+            OperatorConfig requested,
             PrometheusRegistry registry,
             Clock clock)
             throws IOException {
+        OperatorConfig config =
+                requested.kueueWorkloads() != null
+                        ? requested
+                        : requested.toBuilder()
+                                .kueueWorkloads(servesKueueWorkloads(client))
+                                .build();
         OperatorMetrics metrics = new OperatorMetrics(registry);
         JosdkMetrics josdkMetrics = metrics.josdk();
         Operator operator =
@@ -114,6 +121,25 @@ public final class PillsnapOperator implements AutoCloseable {
         operator.start();
         OperatorHttpServer http = OperatorHttpServer.start(config.httpPort(), operator, registry);
         return new PillsnapOperator(operator, http, metrics);
+    }
+
+    /** Whether the cluster serves Kueue's Workloads (Kueue is installed). */
+    static boolean servesKueueWorkloads(KubernetesClient client) {
+        try {
+            var resources =
+                    client.getApiResources(KueueWorkloads.GROUP + "/" + KueueWorkloads.VERSION);
+            boolean served =
+                    resources != null
+                            && resources.getResources().stream()
+                                    .anyMatch(r -> "workloads".equals(r.getName()));
+            log.info(
+                    "Kueue's Workloads are {}",
+                    served ? "served: queued trainer Jobs say why they wait" : "not served");
+            return served;
+        } catch (KubernetesClientException e) {
+            log.info("Kueue's Workloads are not served ({})", e.getCode());
+            return false;
+        }
     }
 
     static String explainStartupFailure(Throwable failure, KubernetesClient client) {

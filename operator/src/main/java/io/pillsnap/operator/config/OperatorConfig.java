@@ -22,6 +22,8 @@ import java.util.stream.Collectors;
  *     records its outcome, for kubectl logs
  * @param resultReadBackoff how long after a result reader failed for its own reasons (image pull,
  *     volume, quota, deadline) the result file is read again; doubles with each failed read
+ * @param kueueWorkloads read Kueue's Workloads (why a queued trainer Job waits): true, false, or
+ *     null to read them when the cluster serves kueue.x-k8s.io/v1beta1
  */
 public record OperatorConfig(
         Set<String> watchNamespaces,
@@ -41,7 +43,8 @@ public record OperatorConfig(
         Duration rolloutCheckInterval,
         Duration resultWait,
         Duration finishedJobRetention,
-        Duration resultReadBackoff) {
+        Duration resultReadBackoff,
+        Boolean kueueWorkloads) {
 
     public static final String DEFAULT_IMAGE_REPOSITORY = "ghcr.io/pillsnap";
 
@@ -81,6 +84,7 @@ public record OperatorConfig(
                                 30 * 86400))
                 .resultReadBackoff(
                         seconds(env, "PILLSNAP_RESULT_READ_BACKOFF_SECONDS", 30, 1, 3600))
+                .kueueWorkloads(autoOrBool(env, "PILLSNAP_KUEUE_WORKLOADS"))
                 .build();
     }
 
@@ -102,6 +106,7 @@ public record OperatorConfig(
                 .resultWait(Duration.ofSeconds(10))
                 .finishedJobRetention(Duration.ofHours(1))
                 .resultReadBackoff(Duration.ofSeconds(1))
+                .kueueWorkloads(false)
                 .build();
     }
 
@@ -137,7 +142,8 @@ public record OperatorConfig(
                 .rolloutCheckInterval(rolloutCheckInterval)
                 .resultWait(resultWait)
                 .finishedJobRetention(finishedJobRetention)
-                .resultReadBackoff(resultReadBackoff);
+                .resultReadBackoff(resultReadBackoff)
+                .kueueWorkloads(kueueWorkloads);
     }
 
     /** Builds a configuration by name. */
@@ -160,6 +166,7 @@ public record OperatorConfig(
         private Duration resultWait;
         private Duration finishedJobRetention;
         private Duration resultReadBackoff;
+        private Boolean kueueWorkloads;
 
         private Builder() {}
 
@@ -253,6 +260,11 @@ public record OperatorConfig(
             return this;
         }
 
+        public Builder kueueWorkloads(Boolean value) {
+            kueueWorkloads = value;
+            return this;
+        }
+
         public OperatorConfig build() {
             return new OperatorConfig(
                     watchNamespaces,
@@ -272,7 +284,8 @@ public record OperatorConfig(
                     rolloutCheckInterval,
                     resultWait,
                     finishedJobRetention,
-                    resultReadBackoff);
+                    resultReadBackoff,
+                    kueueWorkloads);
         }
     }
 
@@ -306,6 +319,20 @@ public record OperatorConfig(
                     throw new IllegalArgumentException(
                             key + "=" + value + " is not a boolean: use true or false");
         };
+    }
+
+    /** auto (null), true or false. */
+    private static Boolean autoOrBool(Map<String, String> env, String key) {
+        String value = env.get(key);
+        if (value == null || value.isBlank() || value.strip().equalsIgnoreCase("auto")) {
+            return null;
+        }
+        try {
+            return bool(env, key, false);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    key + "=" + value + " is not auto, true or false", e);
+        }
     }
 
     private static Duration seconds(

@@ -77,6 +77,8 @@ public final class TrainerJobFactory {
                 .withOwnerReferences(Owners.controller(stage))
                 .endMetadata()
                 .withNewSpec()
+                // Kueue admits a queued Job by un-suspending it; the operator never does
+                .withSuspend(spec.resources().queueName() != null ? Boolean.TRUE : null)
                 .withBackoffLimit(0)
                 .withActiveDeadlineSeconds(spec.training().activeDeadlineSeconds())
                 .withPodFailurePolicy(podFailurePolicy())

@@ -3,6 +3,7 @@ package io.pillsnap.operator.observe;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
@@ -32,18 +33,20 @@ public final class AttemptInspector {
      * @param podsOfJob the pods whose controller is this Job
      */
     public static ObservedAttempt inspect(Job job, int attempt, Collection<Pod> podsOfJob) {
-        return inspect(job, attempt, podsOfJob, List.of(), StartProblem.Role.TRAINER);
+        return inspect(job, attempt, podsOfJob, List.of(), List.of(), StartProblem.Role.TRAINER);
     }
 
     /**
      * @param podsOfJob the pods whose controller is this Job
      * @param eventsOfJob the Events on this Job that say why it has no pod (FailedCreate)
+     * @param workloadsOfJob the Kueue Workloads of this Job (why it is suspended)
      */
     public static ObservedAttempt inspect(
             Job job,
             int attempt,
             Collection<Pod> podsOfJob,
             Collection<Event> eventsOfJob,
+            Collection<GenericKubernetesResource> workloadsOfJob,
             StartProblem.Role role) {
         String jobName = job.getMetadata().getName();
         Optional<JobCondition> complete = trueCondition(job, "Complete");
@@ -67,7 +70,10 @@ public final class AttemptInspector {
             return failedAttempt(job, attempt, failed.get(), podsOfJob);
         }
         if (Boolean.TRUE.equals(job.getSpec().getSuspend())) {
-            return of(job, attempt, AttemptState.SUSPENDED).detail("Job is suspended").build();
+            return of(job, attempt, AttemptState.SUSPENDED)
+                    .detail("Job is suspended")
+                    .startProblem(KueueWorkloads.why(workloadsOfJob).orElse(null))
+                    .build();
         }
         if (podsOfJob.stream().anyMatch(p -> "Running".equals(phase(p)))) {
             return of(job, attempt, AttemptState.RUNNING).build();
@@ -98,7 +104,7 @@ public final class AttemptInspector {
     public static ObservedReader inspectReader(
             Job job, int read, Collection<Pod> podsOfJob, Collection<Event> eventsOfJob) {
         ObservedAttempt seen =
-                inspect(job, 0, podsOfJob, eventsOfJob, StartProblem.Role.RESULT_READER);
+                inspect(job, 0, podsOfJob, eventsOfJob, List.of(), StartProblem.Role.RESULT_READER);
         String message =
                 seen.terminationMessage() != null
                         ? seen.terminationMessage()

@@ -1,6 +1,7 @@
 package io.pillsnap.operator.observe;
 
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -27,17 +28,19 @@ public final class RunObserver {
 
     public static ObservedRun observe(
             PillsnapStage stage, Collection<Job> jobs, Collection<Pod> pods) {
-        return observe(stage, jobs, pods, List.of());
+        return observe(stage, jobs, pods, List.of(), List.of());
     }
 
     /**
      * @param events Events on the stage's Jobs that say why a Job has no pod (FailedCreate)
+     * @param workloads Kueue's Workloads of the stage's Jobs
      */
     public static ObservedRun observe(
             PillsnapStage stage,
             Collection<Job> jobs,
             Collection<Pod> pods,
-            Collection<Event> events) {
+            Collection<Event> events,
+            Collection<GenericKubernetesResource> workloads) {
         String uid = stage.getMetadata().getUid();
         List<Job> owned = jobs.stream().filter(job -> ownedBy(job, uid)).toList();
         List<ObservedRun.OwnedJob> summary = new ArrayList<>();
@@ -77,7 +80,14 @@ public final class RunObserver {
                 attempts.put(
                         attempt,
                         AttemptInspector.inspect(
-                                job, attempt, podsOfJob, eventsOfJob, StartProblem.Role.TRAINER));
+                                job,
+                                attempt,
+                                podsOfJob,
+                                eventsOfJob,
+                                workloads.stream()
+                                        .filter(w -> KueueWorkloads.ofJob(w, jobUid(job)))
+                                        .toList(),
+                                StartProblem.Role.TRAINER));
                 disrupted += (int) podsOfJob.stream().filter(AttemptInspector::isDisrupted).count();
             }
         }

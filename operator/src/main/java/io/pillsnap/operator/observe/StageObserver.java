@@ -1,6 +1,7 @@
 package io.pillsnap.operator.observe;
 
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -26,10 +27,16 @@ public final class StageObserver {
 
     private final TrainerProgress progress;
     private final TrackConflicts trackConflicts;
+    private final boolean kueueWorkloads;
 
-    public StageObserver(TrainerProgress progress, TrackConflicts trackConflicts) {
+    /**
+     * @param kueueWorkloads whether Kueue's Workloads are watched (the cluster serves them)
+     */
+    public StageObserver(
+            TrainerProgress progress, TrackConflicts trackConflicts, boolean kueueWorkloads) {
         this.progress = progress;
         this.trackConflicts = trackConflicts;
+        this.kueueWorkloads = kueueWorkloads;
     }
 
     /**
@@ -47,7 +54,14 @@ public final class StageObserver {
         Collection<Pod> pods = context.getSecondaryResources(Pod.class);
         Collection<Job> jobs = context.getSecondaryResources(Job.class);
         ObservedRun run =
-                RunObserver.observe(stage, jobs, pods, context.getSecondaryResources(Event.class));
+                RunObserver.observe(
+                        stage,
+                        jobs,
+                        pods,
+                        context.getSecondaryResources(Event.class),
+                        kueueWorkloads
+                                ? context.getSecondaryResources(GenericKubernetesResource.class)
+                                : List.of());
         String namespace = stage.getMetadata().getNamespace();
         List<PredecessorState> predecessors =
                 stage.getSpec().predecessors().stream()

@@ -220,13 +220,7 @@ public final class PhasePlanner {
         }
         StagePlan.Builder plan = StagePlan.keeping(status).run(run);
         return switch (current.state()) {
-            case SUSPENDED ->
-                    plan.phase(
-                                    StagePhase.Queued,
-                                    StageMessages.suspended(
-                                            current, s.stage().getSpec().resources()))
-                            .needsTrainer()
-                            .build();
+            case SUSPENDED -> suspended(s, plan, run, current);
             case PENDING -> waitingForPod(s, plan, run, current);
             case RUNNING ->
                     training(s, plan, StageMessages.training(attempt, current.jobName())).build();
@@ -237,6 +231,30 @@ public final class PhasePlanner {
             case SUCCEEDED, UNREPORTED -> trainerCompleted(s, settings, plan, run, current);
             case FAILED -> attemptFailed(s, plan, run, current);
         };
+    }
+
+    /**
+     * The Job waits suspended, for Kueue to admit it (or for whoever suspended it): the stage is
+     * Queued with Kueue's reason. A Job suspended again after its pod ran was evicted: counted, not
+     * charged, and the same attempt resumes from the run's checkpoint when admitted again. The
+     * operator never un-suspends a Job.
+     */
+    private static StagePlan suspended(
+            StageSnapshot s, StagePlan.Builder plan, RunStatus run, ObservedAttempt current) {
+        String message = StageMessages.suspended(current, s.stage().getSpec().resources());
+        String reason =
+                current.startProblem() == null ? "Suspended" : current.startProblem().reason();
+        if (s.status().phase() == StagePhase.Training) {
+            plan.run(run.toBuilder().evictions(run.evicted() + 1).build())
+                    .event(
+                            EventReason.Disrupted,
+                            StageMessages.evicted(
+                                    current, RunNames.lastCheckpoint(run.artifactsPath())));
+        }
+        return plan.phase(StagePhase.Queued, message)
+                .needsTrainer()
+                .condition(ConditionUpdate.unknown(Trained, reason, message))
+                .build();
     }
 
     private static StagePlan.Builder training(

@@ -43,12 +43,28 @@ final class StageMessages {
 
     static String suspended(ObservedAttempt attempt, ResourcesSpec resources) {
         String queue = resources.queueName();
+        String kueue =
+                attempt.startProblem() == null ? "" : ": " + attempt.startProblem().message();
         return "trainer Job "
                 + attempt.jobName()
                 + " is suspended"
                 + (queue == null
-                        ? " (spec.suspend is set on the Job)"
-                        : " (waiting for Kueue queue '" + queue + "' to admit it)");
+                        ? " (spec.suspend is set on the Job)" + kueue
+                        : ", waiting for Kueue LocalQueue '" + queue + "' to admit it" + kueue);
+    }
+
+    static String evicted(ObservedAttempt attempt, String checkpoint) {
+        return "attempt "
+                + attempt.attempt()
+                + " (Job "
+                + attempt.jobName()
+                + ") was suspended again after it ran"
+                + (attempt.startProblem() == null
+                        ? ""
+                        : " (" + attempt.startProblem().message() + ")")
+                + "; it resumes from "
+                + checkpoint
+                + " when admitted again (not charged to the retry budget)";
     }
 
     static String pending(ObservedAttempt attempt) {

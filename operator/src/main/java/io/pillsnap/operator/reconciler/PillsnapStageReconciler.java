@@ -23,6 +23,7 @@ import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.PillsnapStageStatus;
 import io.pillsnap.operator.config.OperatorConfig;
 import io.pillsnap.operator.dependent.InferenceDeploymentDependentResource;
+import io.pillsnap.operator.dependent.KueueWorkloadEvents;
 import io.pillsnap.operator.dependent.TrackServices;
 import io.pillsnap.operator.dependent.TrainerConfigMapDependentResource;
 import io.pillsnap.operator.dependent.TrainerJobDependentResource;
@@ -98,7 +99,9 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage>, Clean
         this.clock = clock;
         this.progress =
                 new TrainerProgress(config.progressPollInterval(), new ProgressPoller(), clock);
-        this.observer = new StageObserver(progress, trackConflicts);
+        this.observer =
+                new StageObserver(
+                        progress, trackConflicts, Boolean.TRUE.equals(config.kueueWorkloads()));
         this.trackServices = new TrackServices(trackConflicts, clock);
         this.trainerJobs = new TrainerJobDependentResource(config);
         this.inferenceDeployments = new InferenceDeploymentDependentResource(config);
@@ -127,6 +130,12 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage>, Clean
                                 context, trainerJobs, trainerConfigMaps, inferenceDeployments));
         sources.add(trackServices.eventSource(context, stages));
         sources.add(progress);
+        if (Boolean.TRUE.equals(config.kueueWorkloads())) {
+            sources.add(
+                    KueueWorkloadEvents.eventSource(
+                            context,
+                            id -> trainerJobs.eventSource().flatMap(jobs -> jobs.get(id))));
+        }
         sources.add(
                 TrainerJobEvents.eventSource(
                         context, id -> trainerJobs.eventSource().flatMap(jobs -> jobs.get(id))));

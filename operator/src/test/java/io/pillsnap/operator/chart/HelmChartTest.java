@@ -74,7 +74,8 @@ class HelmChartTest {
                     "services", Set.of("get", "list", "watch", "create", "patch", "delete"),
                     "deployments.apps",
                             Set.of("get", "list", "watch", "create", "update", "patch", "delete"),
-                    "events", Set.of("list", "watch", "create", "patch"));
+                    "events", Set.of("list", "watch", "create", "patch"),
+                    "workloads.kueue.x-k8s.io", Set.of("list", "watch"));
 
     private static final String LEASES = "leases.coordination.k8s.io";
 

@@ -46,7 +46,8 @@ class StageObserverTest {
                                         Duration.ofSeconds(30),
                                         new ProgressPoller(),
                                         java.time.Clock.systemUTC()),
-                                new TrackConflicts())
+                                new TrackConflicts(),
+                                false)
                         .observe(
                                 stage1,
                                 context,

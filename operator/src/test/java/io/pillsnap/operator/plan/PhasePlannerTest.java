@@ -182,7 +182,24 @@ class PhasePlannerTest {
             StagePlan plan = plan(stage, attempts(Snapshots.suspended(JOB1, 1)));
 
             assertThat(plan.phase()).isEqualTo(StagePhase.Queued);
-            assertThat(plan.message()).contains("waiting for Kueue queue 'gpu-queue' to admit it");
+            assertThat(plan.message())
+                    .contains("waiting for Kueue LocalQueue 'gpu-queue' to admit it");
+        }
+
+        @Test
+        void jobSuspendedAgainAfterItRanWasEvictedAndIsNotCharged() {
+            PillsnapStage stage = started(TestStages.stage("stage2", 2).queueName("gpu-queue"));
+            stage.setStatus(stage.getStatus().toBuilder().phase(StagePhase.Training).build());
+
+            StagePlan plan = plan(stage, attempts(Snapshots.suspended(JOB1, 1)));
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Queued);
+            assertThat(plan.run().attempt()).isEqualTo(1);
+            assertThat(plan.run().evictions()).isEqualTo(1);
+            assertThat(plan.run().failedAttempts()).isZero();
+            assertThat(plan.events())
+                    .extracting(StageEvent::reason)
+                    .containsExactly(EventReason.Disrupted);
         }
 
         @Test

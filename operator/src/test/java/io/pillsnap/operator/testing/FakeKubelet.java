@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -399,6 +401,125 @@ public final class FakeKubelet {
                                 .endSource()
                                 .build())
                 .create();
+    }
+
+    /**
+     * Plays Kueue: the Workload Kueue keeps for a Job, owned by it, with one condition (e.g.
+     * QuotaReserved False, reason Pending).
+     */
+    public void kueueWorkload(Job job, String type, String status, String reason, String message) {
+        GenericKubernetesResource workload =
+                new GenericKubernetesResourceBuilder()
+                        .withApiVersion("kueue.x-k8s.io/v1beta1")
+                        .withKind("Workload")
+                        .withNewMetadata()
+                        .withName("job-" + job.getMetadata().getName())
+                        .withNamespace(namespace)
+                        .addToLabels("kueue.x-k8s.io/job-uid", job.getMetadata().getUid())
+                        .addNewOwnerReference()
+                        .withApiVersion("batch/v1")
+                        .withKind("Job")
+                        .withName(job.getMetadata().getName())
+                        .withUid(job.getMetadata().getUid())
+                        .withController(true)
+                        .endOwnerReference()
+                        .endMetadata()
+                        .build();
+        workload.setAdditionalProperty(
+                "status",
+                Map.of(
+                        "conditions",
+                        List.of(
+                                Map.of(
+                                        "type", type,
+                                        "status", status,
+                                        "reason", reason,
+                                        "message", message,
+                                        "lastTransitionTime", Instant.now().toString()))));
+        var workloads =
+                client.genericKubernetesResources("kueue.x-k8s.io/v1beta1", "Workload")
+                        .inNamespace(namespace);
+        if (workloads.withName(workload.getMetadata().getName()).get() == null) {
+            workloads.resource(workload).create();
+        } else {
+            workloads.resource(workload).update();
+        }
+    }
+
+    /** Plays Kueue admitting a Job: it un-suspends it, and the Job controller starts it. */
+    public Job admit(Job job) {
+        String now = Instant.now().toString();
+        client.batch()
+                .v1()
+                .jobs()
+                .inNamespace(namespace)
+                .withName(job.getMetadata().getName())
+                .edit(
+                        j -> {
+                            j.getSpec().setSuspend(false);
+                            return j;
+                        });
+        return client.batch()
+                .v1()
+                .jobs()
+                .inNamespace(namespace)
+                .withName(job.getMetadata().getName())
+                .editStatus(
+                        j -> {
+                            j.setStatus(
+                                    new JobStatusBuilder()
+                                            .withStartTime(now)
+                                            .withActive(0)
+                                            .withConditions(
+                                                    new JobConditionBuilder()
+                                                            .withType("Suspended")
+                                                            .withStatus("False")
+                                                            .withReason("JobResumed")
+                                                            .withMessage("Job resumed")
+                                                            .withLastTransitionTime(now)
+                                                            .build())
+                                            .build());
+                            return j;
+                        });
+    }
+
+    /**
+     * Plays Kueue evicting a running Job (preempted for a higher-priority workload): it suspends
+     * the Job, and the Job controller deletes its pod.
+     */
+    public Job evict(Job job, Pod pod) {
+        String now = Instant.now().toString();
+        client.batch()
+                .v1()
+                .jobs()
+                .inNamespace(namespace)
+                .withName(job.getMetadata().getName())
+                .edit(
+                        j -> {
+                            j.getSpec().setSuspend(true);
+                            return j;
+                        });
+        deletePod(pod);
+        return client.batch()
+                .v1()
+                .jobs()
+                .inNamespace(namespace)
+                .withName(job.getMetadata().getName())
+                .editStatus(
+                        j -> {
+                            j.setStatus(
+                                    new JobStatusBuilder()
+                                            .withConditions(
+                                                    new JobConditionBuilder()
+                                                            .withType("Suspended")
+                                                            .withStatus("True")
+                                                            .withReason("JobSuspended")
+                                                            .withMessage("Job suspended")
+                                                            .withLastTransitionTime(now)
+                                                            .build())
+                                            .build());
+                            return j;
+                        });
     }
 
     /** A pod that could not start after all runs now (its image pulled, a node freed up). */

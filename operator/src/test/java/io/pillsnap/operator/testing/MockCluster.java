@@ -2,6 +2,7 @@ package io.pillsnap.operator.testing;
 
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.APIResourceListBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.client.Config;
@@ -123,6 +124,32 @@ public final class MockCluster implements AutoCloseable {
                                 .withRequestRetryBackoffLimit(3)
                                 .build())
                 .build();
+    }
+
+    /**
+     * Makes the API server serve Kueue's Workloads (kueue.x-k8s.io/v1beta1) as a cluster with Kueue
+     * installed does: its discovery, which the mock does not answer by itself.
+     */
+    public MockCluster withKueue() {
+        var resources =
+                new APIResourceListBuilder()
+                        .withGroupVersion("kueue.x-k8s.io/v1beta1")
+                        .addNewResource()
+                        .withName("workloads")
+                        .withSingularName("workload")
+                        .withKind("Workload")
+                        .withNamespaced(true)
+                        .withVerbs("get", "list", "watch", "create", "update", "patch", "delete")
+                        .endResource()
+                        .build();
+        for (String query : List.of("", "?timeout=32s")) {
+            server.expect()
+                    .get()
+                    .withPath("/apis/kueue.x-k8s.io/v1beta1" + query)
+                    .andReturn(200, resources)
+                    .always();
+        }
+        return this;
     }
 
     /** The identity of the running operator instance, as its requests carry it. */

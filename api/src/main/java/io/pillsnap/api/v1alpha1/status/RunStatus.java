@@ -45,7 +45,17 @@ public record RunStatus(
                         "Hash of the spec fields the current attempt's trainer Job is made from,"
                                 + " recorded before the Job is created (its pillsnap.io/spec-hash"
                                 + " annotation carries the same).")
-                String specHash) {
+                String specHash,
+        @JsonPropertyDescription(
+                        "Times Kueue suspended the current run's attempt after it had started"
+                                + " (evicted or preempted it); not charged to the budget: the"
+                                + " attempt resumes from its checkpoint when admitted again.")
+                Integer evictions) {
+
+    /** Kueue evictions of the run so far, 0 when none. */
+    public int evicted() {
+        return evictions == null ? 0 : evictions;
+    }
 
     /** Result reads started so far, 0 when none. */
     public int reads() {
@@ -62,7 +72,7 @@ public record RunStatus(
         return new Builder(
                 new RunStatus(
                         null, null, null, null, null, null, null, null, null, null, null, null,
-                        null, null, null));
+                        null, null, null, null));
     }
 
     public RunStatus withAttempt(
@@ -101,6 +111,7 @@ public record RunStatus(
         private String completionTime;
         private Integer resultReads;
         private String specHash;
+        private Integer evictions;
 
         private Builder(RunStatus from) {
             id = from.id;
@@ -118,6 +129,7 @@ public record RunStatus(
             completionTime = from.completionTime;
             resultReads = from.resultReads;
             specHash = from.specHash;
+            evictions = from.evictions;
         }
 
         public Builder id(String id) {
@@ -195,6 +207,11 @@ public record RunStatus(
             return this;
         }
 
+        public Builder evictions(Integer evictions) {
+            this.evictions = evictions;
+            return this;
+        }
+
         public RunStatus build() {
             return new RunStatus(
                     id,
@@ -211,7 +228,8 @@ public record RunStatus(
                     startTime,
                     completionTime,
                     resultReads,
-                    specHash);
+                    specHash,
+                    evictions);
         }
     }
 }
