@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.InformerStoppedHandler;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.pillsnap.operator.config.OperatorConfig;
 import io.pillsnap.operator.event.EventRecorder;
@@ -79,6 +80,21 @@ public final class PillsnapOperator implements AutoCloseable {
             PrometheusRegistry registry,
             Clock clock)
             throws IOException {
+        return start(client, requested, registry, clock, null);
+    }
+
+    /**
+     * As {@link #start(KubernetesClient, OperatorConfig, PrometheusRegistry, Clock)}, with what to
+     * do when an informer stops on an error: null for JOSDK's default, which ends the process (its
+     * pod restarts); tests, which run operators inside their own JVM, record it instead.
+     */
+    public static PillsnapOperator start(
+            KubernetesClient client,
+            OperatorConfig requested,
+            PrometheusRegistry registry,
+            Clock clock,
+            InformerStoppedHandler informerStopped)
+            throws IOException {
         OperatorConfig config =
                 requested.kueueWorkloads() != null
                         ? requested
@@ -97,6 +113,9 @@ public final class PillsnapOperator implements AutoCloseable {
                                     .withSSABasedCreateUpdateMatchForDependentResources(
                                             config.serverSideApply())
                                     .withCloseClientOnStop(true);
+                            if (informerStopped != null) {
+                                o.withInformerStoppedHandler(informerStopped);
+                            }
                             if (config.leaderElection()) {
                                 o.withLeaderElectionConfiguration(
                                         new LeaderElectionConfiguration(

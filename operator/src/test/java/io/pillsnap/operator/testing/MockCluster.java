@@ -53,6 +53,8 @@ public final class MockCluster implements AutoCloseable {
     private final RbacGuard rbac;
     private final KubernetesClient client;
     private final AtomicInteger instances = new AtomicInteger();
+    private final List<String> informerFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private java.time.Duration requestTimeout;
     private PillsnapOperator operator;
     private KubernetesClient operatorClient;
     private PrometheusRegistry registry;
@@ -102,7 +104,17 @@ public final class MockCluster implements AutoCloseable {
         registry = new PrometheusRegistry();
         operatorClient = operatorClient(OPERATOR_IDENTITY + instances.incrementAndGet());
         try {
-            operator = PillsnapOperator.start(operatorClient, config, registry, Clock.systemUTC());
+            operator =
+                    PillsnapOperator.start(
+                            operatorClient,
+                            config,
+                            registry,
+                            Clock.systemUTC(),
+                            (informer, failure) -> {
+                                if (failure != null && informer.hasSynced()) {
+                                    informerFailures.add(informer + ": " + failure);
+                                }
+                            });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -122,6 +134,10 @@ public final class MockCluster implements AutoCloseable {
                                 // a request the API server fails with 5xx is retried, as in
                                 // production, but 3 times instead of 10 to keep tests short
                                 .withRequestRetryBackoffLimit(3)
+                                .withRequestTimeout(
+                                        requestTimeout == null
+                                                ? 10_000
+                                                : (int) requestTimeout.toMillis())
                                 .build())
                 .build();
     }
@@ -149,6 +165,12 @@ public final class MockCluster implements AutoCloseable {
                     .andReturn(200, resources)
                     .always();
         }
+        return this;
+    }
+
+    /** How long the operator's client waits for an answer before it gives up (default 10 s). */
+    public MockCluster withOperatorRequestTimeout(java.time.Duration timeout) {
+        this.requestTimeout = timeout;
         return this;
     }
 
@@ -301,6 +323,12 @@ public final class MockCluster implements AutoCloseable {
         stopOperator();
         client.close();
         server.destroy();
+        if (!informerFailures.isEmpty()) {
+            throw new AssertionError(
+                    "an informer of the operator stopped on an error (in production the process"
+                            + " ends): "
+                            + informerFailures);
+        }
         if (!rbac.refusals().isEmpty()) {
             throw new AssertionError(
                     "the chart's RBAC refused the operator "
