@@ -62,7 +62,10 @@ class OperatorChaosIT {
     private static final int CHAINS = 3;
     private static final int DEPTH = 3;
     private static final double THRESHOLD = 0.4;
-    private static final int START_TIMEOUT_SECONDS = 3;
+
+    /** Far above the 1.5 s a pod waits "for a while", so that only NEVER fails to start. */
+    private static final int START_TIMEOUT_SECONDS = 5;
+
     private static final Duration SETTLE = Duration.ofSeconds(120);
 
     /** How the first pod of a Job (or the pod replacing an evicted one) starts. */
@@ -252,6 +255,9 @@ class OperatorChaosIT {
             await().atMost(SETTLE)
                     .pollInterval(Duration.ofMillis(500))
                     .until(() -> settled(expected, scripts) && driver.done());
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(
+                    "seed " + seed + " did not settle:\n" + unsettled(expected, scripts), e);
         } finally {
             faults.stop();
             running.set(false);
@@ -270,7 +276,7 @@ class OperatorChaosIT {
                 "chaos seed %d: %.1f s, %d graceful stops and %d crashes mid-action, %d conflicts,"
                         + " %d server errors and %d slow answers injected, %d Jobs created (%d"
                         + " result readers), %d trainers resumed from a checkpoint, %d track"
-                        + " switches seen; final %s%n",
+                        + " switches seen, %d operator restarts after a failed watch; final %s%n",
                 seed,
                 (System.nanoTime() - started) / 1e9,
                 graceful.get(),
@@ -282,6 +288,7 @@ class OperatorChaosIT {
                 jobsAdded.keySet().stream().filter(j -> j.contains("-result-")).count(),
                 kubelet.resumed.get(),
                 tracks.switches.get(),
+                cluster.informerFailures().size(),
                 new TreeMap<>(
                         expected.entrySet().stream()
                                 .collect(
@@ -490,6 +497,7 @@ class OperatorChaosIT {
                             Script script = scripts.get(e.getKey());
                             boolean rerun =
                                     script.reruns()
+                                            && outcome.phase() != StagePhase.Waiting
                                             && script.outcome(script.run1()).phase()
                                                     == StagePhase.Promoted;
                             return stage != null
@@ -499,6 +507,57 @@ class OperatorChaosIT {
                                             || stage.getStatus().run() != null
                                                     && stage.getStatus().run().number() == 2);
                         });
+    }
+
+    /** Each stage that is not as expected: its script, what is expected, what it is. */
+    private String unsettled(Map<String, Outcome> expected, Map<String, Script> scripts) {
+        StringBuilder out = new StringBuilder();
+        for (Script script : scripts.values()) {
+            PillsnapStage stage = cluster.get(script.stage());
+            Outcome outcome = expected.get(script.stage());
+            PillsnapStageStatus status = stage == null ? null : stage.getStatus();
+            out.append(script)
+                    .append("\n  expected: ")
+                    .append(outcome == null ? "deleted" : outcome)
+                    .append("\n  is: ")
+                    .append(
+                            status == null
+                                    ? (stage == null ? "gone" : "no status")
+                                    : status.phase()
+                                            + " run "
+                                            + (status.run() == null
+                                                    ? "-"
+                                                    : status.run().number()
+                                                            + " attempt "
+                                                            + status.run().attempt())
+                                            + ": "
+                                            + status.message()
+                                            + (status.serving() == null
+                                                    ? ""
+                                                    : "; serving "
+                                                            + status.serving().state()
+                                                            + ": "
+                                                            + status.serving().message()))
+                    .append('\n');
+        }
+        cluster.client()
+                .batch()
+                .v1()
+                .jobs()
+                .inNamespace(MockCluster.NAMESPACE)
+                .list()
+                .getItems()
+                .forEach(
+                        job ->
+                                out.append("job ")
+                                        .append(job.getMetadata().getName())
+                                        .append(" suspend=")
+                                        .append(job.getSpec().getSuspend())
+                                        .append(" status=")
+                                        .append(job.getStatus())
+                                        .append('\n'));
+        out.append("violations: ").append(violations);
+        return out.toString();
     }
 
     /**
@@ -870,6 +929,10 @@ class OperatorChaosIT {
             Pod pod;
             Step step;
             boolean running;
+
+            /** A result the trainer reports after its Job was seen Complete. */
+            String lateResult;
+
             int step0;
             long nextAt;
             boolean done;
@@ -958,6 +1021,11 @@ class OperatorChaosIT {
                 h.nextAt = System.currentTimeMillis() + 300 + random.nextInt(1200);
                 return;
             }
+            if (h.lateResult != null) {
+                kubelet.terminatePod(h.pod, h.lateResult);
+                h.done = true;
+                return;
+            }
             finish(h);
         }
 
@@ -1040,13 +1108,15 @@ class OperatorChaosIT {
                 case SUCCEED_JOB_FIRST -> {
                     results.put(runId, result);
                     kubelet.completeJob(h.job);
-                    sleep(200 + random.nextInt(600));
-                    kubelet.terminatePod(h.pod, result);
+                    // the pod reports a moment later (without holding up the other Jobs)
+                    h.lateResult = result;
+                    h.nextAt = System.currentTimeMillis() + 200 + random.nextInt(600);
+                    return;
                 }
                 case SUCCEED_POD_VANISHES -> {
                     results.put(runId, result);
                     kubelet.completeJob(h.job);
-                    kubelet.deletePod(h.pod);
+                    kubelet.removePod(h.pod);
                 }
                 case SUCCEED_LATE -> {
                     results.put(runId, result);

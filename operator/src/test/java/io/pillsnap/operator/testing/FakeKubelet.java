@@ -252,6 +252,11 @@ public final class FakeKubelet {
                 List.of());
     }
 
+    /** As {@link #deletePod}, without waiting for the pod to be gone. */
+    public void removePod(Pod pod) {
+        client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).delete();
+    }
+
     /** The pod is gone: its node was removed, or it was garbage-collected. */
     public void deletePod(Pod pod) {
         client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).delete();
