@@ -165,7 +165,7 @@ public final class LocalRun implements Callable<Integer> {
                 GateEvaluator.evaluate(
                         stage.getSpec().successCriteria(),
                         RunMetrics.of(result),
-                        ExportVerdict.of(result),
+                        ExportVerdict.of(result, stage.getSpec().tasks()),
                         stage.getMetadata().getGeneration() == null
                                 ? 1
                                 : stage.getMetadata().getGeneration());

@@ -8,6 +8,7 @@ import io.pillsnap.api.gate.RunMetrics;
 import io.pillsnap.api.trainer.TrainerResult;
 import io.pillsnap.api.v1alpha1.spec.Metric;
 import io.pillsnap.api.v1alpha1.spec.SuccessCriterion;
+import io.pillsnap.api.v1alpha1.spec.Task;
 import io.pillsnap.api.v1alpha1.status.GateStatus;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -53,7 +54,10 @@ class GateReportTest {
     private static String report(TrainerResult result) {
         GateStatus gate =
                 GateEvaluator.evaluate(
-                        CRITERIA, RunMetrics.of(result), ExportVerdict.of(result), 1);
+                        CRITERIA,
+                        RunMetrics.of(result),
+                        ExportVerdict.of(result, List.of(Task.CLASSIFICATION)),
+                        1);
         StringWriter out = new StringWriter();
         GateReport.print(new PrintWriter(out), gate, result);
         return out.toString();

@@ -4,11 +4,13 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.InformerStoppedHandler;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.pillsnap.operator.config.OperatorConfig;
 import io.pillsnap.operator.event.EventRecorder;
 import io.pillsnap.operator.metrics.JosdkMetrics;
 import io.pillsnap.operator.metrics.OperatorMetrics;
+import io.pillsnap.operator.observe.KueueWorkloads;
 import io.pillsnap.operator.reconciler.PillsnapStageReconciler;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -78,10 +80,31 @@ public final class PillsnapOperator implements AutoCloseable {
     /** Starts the controller and its HTTP endpoints (port 0 picks a free port). */
     public static PillsnapOperator start(
             KubernetesClient client,
-            OperatorConfig config,
+            OperatorConfig requested,
             PrometheusRegistry registry,
             Clock clock)
             throws IOException {
+        return start(client, requested, registry, clock, null);
+    }
+
+    /**
+     * As {@link #start(KubernetesClient, OperatorConfig, PrometheusRegistry, Clock)}, with what to
+     * do when an informer stops on an error: null for JOSDK's default, which ends the process (its
+     * pod restarts); tests, which run operators inside their own JVM, record it instead.
+     */
+    public static PillsnapOperator start(
+            KubernetesClient client,
+            OperatorConfig requested,
+            PrometheusRegistry registry,
+            Clock clock,
+            InformerStoppedHandler informerStopped)
+            throws IOException {
+        OperatorConfig config =
+                requested.kueueWorkloads() != null
+                        ? requested
+                        : requested.toBuilder()
+                                .kueueWorkloads(servesKueueWorkloads(client))
+                                .build();
         OperatorMetrics metrics = new OperatorMetrics(registry);
         JosdkMetrics josdkMetrics = metrics.josdk();
         Operator operator =
@@ -94,6 +117,9 @@ public final class PillsnapOperator implements AutoCloseable {
                                     .withSSABasedCreateUpdateMatchForDependentResources(
                                             config.serverSideApply())
                                     .withCloseClientOnStop(true);
+                            if (informerStopped != null) {
+                                o.withInformerStoppedHandler(informerStopped);
+                            }
                             if (config.leaderElection()) {
                                 o.withLeaderElectionConfiguration(
                                         new LeaderElectionConfiguration(
@@ -139,6 +165,25 @@ public final class PillsnapOperator implements AutoCloseable {
             Files.writeString(file, message + "\n", StandardCharsets.UTF_8);
         } catch (IOException e) {
             log.warn("cannot write the termination message to {}: {}", file, e.getMessage());
+        }
+    }
+
+    /** Whether the cluster serves Kueue's Workloads (Kueue is installed). */
+    static boolean servesKueueWorkloads(KubernetesClient client) {
+        try {
+            var resources =
+                    client.getApiResources(KueueWorkloads.GROUP + "/" + KueueWorkloads.VERSION);
+            boolean served =
+                    resources != null
+                            && resources.getResources().stream()
+                                    .anyMatch(r -> "workloads".equals(r.getName()));
+            log.info(
+                    "Kueue's Workloads are {}",
+                    served ? "served: queued trainer Jobs say why they wait" : "not served");
+            return served;
+        } catch (KubernetesClientException e) {
+            log.info("Kueue's Workloads are not served ({})", e.getCode());
+            return false;
         }
     }
 

@@ -76,7 +76,7 @@ public final class GateEvaluator {
             }
         }
         if (export.passed() == null) {
-            missing.add("the ONNX export check");
+            missing.add(export.missing());
         } else if (export.failed()) {
             unmet.add(
                     "the exported ONNX model does not match the trained model (max abs logit"

@@ -48,6 +48,16 @@ import io.pillsnap.api.ApiConstants;
 @AdditionalPrinterColumn(name = "MESSAGE", jsonPath = ".status.message", priority = 1)
 @AdditionalPrinterColumn(name = "AGE", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 @ValidationRule(
+        value =
+                "self.metadata.name.size() <= 63"
+                        + " && self.metadata.name.matches('"
+                        + ApiConstants.DNS_LABEL
+                        + "')",
+        message =
+                "metadata.name must be a DNS label: at most 63 lowercase letters, digits and '-',"
+                        + " starting and ending with a letter or digit, so that other stages can"
+                        + " name it in spec.after and spec.initFrom")
+@ValidationRule(
         value = "!has(self.spec.after) || self.spec.after != self.metadata.name",
         message = "spec.after must name another stage, not this one",
         fieldPath = ".spec.after")

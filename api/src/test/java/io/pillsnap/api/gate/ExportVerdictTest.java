@@ -3,10 +3,12 @@ package io.pillsnap.api.gate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pillsnap.api.trainer.TrainerResult;
+import io.pillsnap.api.v1alpha1.spec.Task;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The gate's export verdict covers every exported model of a run. */
+/** The gate's export verdict covers every model the stage trains. */
 class ExportVerdictTest {
 
     static final TrainerResult.ExportCheck PASSED =
@@ -31,9 +33,11 @@ class ExportVerdictTest {
                 detector);
     }
 
+    static final List<Task> BOTH = List.of(Task.CLASSIFICATION, Task.DETECTION);
+
     @Test
     void aFailedDetectorExportFailsTheVerdictThoughTheClassifierPassed() {
-        ExportVerdict verdict = ExportVerdict.of(result(PASSED, DETECTOR_FAILED));
+        ExportVerdict verdict = ExportVerdict.of(result(PASSED, DETECTOR_FAILED), BOTH);
 
         assertThat(verdict.failed()).isTrue();
         assertThat(verdict.maxAbsDiff()).isEqualTo(0.31);
@@ -42,13 +46,29 @@ class ExportVerdictTest {
 
     @Test
     void aDetectorAloneIsJudgedByItsOwnCheck() {
-        assertThat(ExportVerdict.of(result(null, PASSED)).passed()).isTrue();
-        assertThat(ExportVerdict.of(result(null, DETECTOR_FAILED)).failed()).isTrue();
+        List<Task> detection = List.of(Task.DETECTION);
+        assertThat(ExportVerdict.of(result(null, PASSED), detection).passed()).isTrue();
+        assertThat(ExportVerdict.of(result(null, DETECTOR_FAILED), detection).failed()).isTrue();
+        assertThat(ExportVerdict.of(result(null, null), detection).missing())
+                .isEqualTo("the ONNX export check");
+    }
+
+    @Test
+    void aStageWithBothModelsNeedsBothChecks() {
+        ExportVerdict withoutDetector = ExportVerdict.of(result(PASSED, null), BOTH);
+        ExportVerdict withoutClassifier = ExportVerdict.of(result(null, PASSED), BOTH);
+
+        assertThat(withoutDetector.passed()).isNull();
+        assertThat(withoutDetector.missing()).isEqualTo("the detector's ONNX export check");
+        assertThat(withoutClassifier.passed()).isNull();
+        assertThat(withoutClassifier.missing()).isEqualTo("the classifier's ONNX export check");
+        assertThat(ExportVerdict.of(result(PASSED, PASSED), BOTH).passed()).isTrue();
     }
 
     @Test
     void noCheckAtAllIsNotReported() {
-        assertThat(ExportVerdict.of(result(null, null)).passed()).isNull();
-        assertThat(ExportVerdict.of(result(PASSED, null)).passed()).isTrue();
+        List<Task> classification = List.of(Task.CLASSIFICATION);
+        assertThat(ExportVerdict.of(result(null, null), classification).passed()).isNull();
+        assertThat(ExportVerdict.of(result(PASSED, null), classification).passed()).isTrue();
     }
 }

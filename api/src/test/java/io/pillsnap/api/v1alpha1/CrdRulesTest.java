@@ -45,6 +45,23 @@ class CrdRulesTest {
     }
 
     @Test
+    void stageNameMustBeADnsLabelThatOtherStagesCanName() {
+        ObjectNode tooLong = stage2();
+        ((ObjectNode) tooLong.get("metadata")).put("name", "s".repeat(64));
+        ObjectNode dotted = stage2();
+        ((ObjectNode) dotted.get("metadata")).put("name", "stage.two");
+        ObjectNode longest = stage2();
+        ((ObjectNode) longest.get("metadata")).put("name", "s".repeat(63));
+
+        assertThat(RULES.onCreate(tooLong))
+                .singleElement()
+                .asString()
+                .contains("metadata.name must be a DNS label");
+        assertThat(RULES.onCreate(dotted)).hasSize(1);
+        assertThat(RULES.onCreate(longest)).isEmpty();
+    }
+
+    @Test
     void stageMayNotInitialiseFromItself() {
         ObjectNode stage = stage2();
         spec(stage).put("initFrom", "stage2");

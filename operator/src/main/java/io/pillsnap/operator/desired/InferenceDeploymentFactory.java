@@ -54,6 +54,8 @@ public final class InferenceDeploymentFactory {
                         .withNewTemplate()
                         .withNewMetadata()
                         .withLabels(podLabels)
+                        .addToAnnotations(
+                                TrainerLabels.ANNOTATION_STAGE, stage.getMetadata().getName())
                         .endMetadata()
                         .withNewSpec()
                         .withAutomountServiceAccountToken(false)

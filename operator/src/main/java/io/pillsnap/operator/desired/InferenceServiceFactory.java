@@ -25,6 +25,14 @@ public final class InferenceServiceFactory {
     public static final String ANNOTATION_PREVIOUS_SCALE_DOWN_AT =
             ApiConstants.GROUP + "/previous-scale-down-at";
 
+    /** The annotations by which the Service records a switch; the operator's alone. */
+    public static final List<String> ANNOTATIONS =
+            List.of(
+                    ServingNames.ANNOTATION_MODEL_VERSION,
+                    ANNOTATION_PREVIOUS_VERSION,
+                    ANNOTATION_SWITCHED_AT,
+                    ANNOTATION_PREVIOUS_SCALE_DOWN_AT);
+
     private InferenceServiceFactory() {}
 
     /** What the track's Service records of its last switch. */

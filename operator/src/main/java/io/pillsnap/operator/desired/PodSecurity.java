@@ -8,7 +8,9 @@ import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 /**
  * The hardening of every pod the operator makes (trainer, result reader, inference): non-root,
  * read-only root filesystem, no privilege escalation, no capabilities, RuntimeDefault seccomp.
- * Stage authors cannot change it.
+ * Stage authors cannot change it. Volumes belong to the fsGroup, changed only when their root does
+ * not already belong to it: the artifacts volume grows with every run, and a recursive chown at
+ * each pod's start would take longer and longer.
  */
 final class PodSecurity {
 
@@ -22,6 +24,7 @@ final class PodSecurity {
                 .withRunAsUser(RUN_AS)
                 .withRunAsGroup(RUN_AS)
                 .withFsGroup(RUN_AS)
+                .withFsGroupChangePolicy("OnRootMismatch")
                 .withNewSeccompProfile()
                 .withType("RuntimeDefault")
                 .endSeccompProfile()

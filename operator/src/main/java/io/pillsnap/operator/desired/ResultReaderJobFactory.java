@@ -13,25 +13,37 @@ import java.util.Map;
  * A short Job that prints a run's result.json as its termination message, for when the trainer's
  * own pod (which carried the result) is gone before the operator read it. It runs the small
  * inference image with the artifacts claim mounted read-only: nothing is written, nothing but the
- * file is read.
+ * file is read. It tells a file that is not there (exit code {@link #FILE_ABSENT_EXIT_CODE}, the
+ * run's result is lost) from its own trouble (any other failure: read again later).
  */
 public final class ResultReaderJobFactory {
 
     /** Long enough to pull a small image and read one file; the Job fails after it. */
     static final long DEADLINE_SECONDS = 600;
 
+    /** The reader ran, and the result file is not on the artifacts claim. */
+    public static final int FILE_ABSENT_EXIT_CODE = 2;
+
+    /** $0 is the file; only its absence exits with FILE_ABSENT_EXIT_CODE. */
+    static final String SCRIPT =
+            "if [ ! -e \"$0\" ]; then echo \"no such file: $0\" > /dev/termination-log; exit "
+                    + FILE_ABSENT_EXIT_CODE
+                    + "; fi; cat -- \"$0\" > /dev/termination-log";
+
     private ResultReaderJobFactory() {}
 
+    /** Read number {@code run.resultReads} of the stage's current run. */
     public static Job create(PillsnapStage stage, OperatorConfig config) {
         String name = stage.getMetadata().getName();
         RunStatus run = stage.getStatus().run();
-        Map<String, String> labels = TrainerLabels.forResultReader(name, run.number());
+        int read = run.reads();
+        Map<String, String> labels = TrainerLabels.forResultReader(name, run.number(), read);
         String file = RunNames.mounted(RunNames.resultFile(run.artifactsPath()));
         Map<String, Quantity> limits =
                 Map.of("cpu", new Quantity("100m"), "memory", new Quantity("64Mi"));
         return new JobBuilder()
                 .withNewMetadata()
-                .withName(RunNames.resultReaderName(name, run.id()))
+                .withName(RunNames.resultReaderName(name, run.id(), read))
                 .withNamespace(stage.getMetadata().getNamespace())
                 .withLabels(labels)
                 .addToAnnotations(TrainerLabels.ANNOTATION_RUN_ID, run.id())
@@ -43,6 +55,7 @@ public final class ResultReaderJobFactory {
                 .withNewTemplate()
                 .withNewMetadata()
                 .withLabels(labels)
+                .addToAnnotations(TrainerLabels.ANNOTATION_STAGE, name)
                 .endMetadata()
                 .withNewSpec()
                 .withRestartPolicy("Never")
@@ -55,10 +68,10 @@ public final class ResultReaderJobFactory {
                 .withName(RunNames.READER_CONTAINER)
                 .withImage(config.inferenceImage())
                 .withImagePullPolicy("IfNotPresent")
-                .withCommand("sh", "-c", "cat -- \"$0\" > /dev/termination-log")
+                .withCommand("sh", "-c", SCRIPT)
                 .withArgs(file)
                 .withTerminationMessagePath("/dev/termination-log")
-                // a missing file fails the Job with cat's error as the message
+                // any other failure leaves its error (cat's, the shell's) as the message
                 .withTerminationMessagePolicy("FallbackToLogsOnError")
                 .withNewResources()
                 .withRequests(Map.of("cpu", new Quantity("10m"), "memory", new Quantity("16Mi")))

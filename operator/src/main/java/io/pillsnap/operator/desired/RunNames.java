@@ -47,9 +47,9 @@ public final class RunNames {
         return fit(stageName, "-" + runId + "-trainer");
     }
 
-    /** The Job that reads a run's result file when its trainer pod is gone. */
-    public static String resultReaderName(String stageName, String runId) {
-        return fit(stageName, "-" + runId + "-result");
+    /** Read {@code read} (from 1) of a run's result file, when its trainer pod is gone. */
+    public static String resultReaderName(String stageName, String runId, int read) {
+        return fit(stageName, "-" + runId + "-result-" + read);
     }
 
     /** The run folder, relative to the root of the artifacts volume. */
@@ -71,13 +71,26 @@ public final class RunNames {
         return ARTIFACTS_MOUNT + "/" + artifactsPath;
     }
 
-    static String fit(String base, String suffix) {
+    /**
+     * A generated name or label value made of a stage's name and a suffix, in at most 63
+     * characters: {@code base + suffix} when that fits; otherwise the start of {@code base}, "-",
+     * the first 6 hex digits of the SHA-256 of the whole {@code base}, and {@code suffix} whole. So
+     * the suffix (run id, attempt) is never cut, stages that share a long prefix differ by their
+     * hash, and the same stage always gets the same name.
+     */
+    public static String fit(String base, String suffix) {
         if (base.length() + suffix.length() <= MAX_NAME) {
             return base + suffix;
         }
         String hash = shortHash(base, 3);
         int keep = MAX_NAME - suffix.length() - hash.length() - 1;
-        return base.substring(0, keep) + "-" + hash + suffix;
+        String start = base.substring(0, Math.max(0, keep)).replaceAll("[-._]+$", "");
+        return (start.isEmpty() ? "x" : start) + "-" + hash + suffix;
+    }
+
+    /** A label value of a stage's name: whole when it fits in 63 characters, else hashed. */
+    public static String labelValue(String value) {
+        return fit(value, "");
     }
 
     private static String shortHash(String value, int bytes) {

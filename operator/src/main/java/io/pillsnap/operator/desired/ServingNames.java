@@ -47,16 +47,19 @@ public final class ServingNames {
         return stage.getMetadata().getName() + "/" + stage.getStatus().run().id();
     }
 
-    /** A version as a label value (no slash). */
+    /** A version as a label value: stage.runid, the stage's name hashed when too long. */
     public static String versionLabel(String version) {
-        String label = version.replace('/', '.');
-        return label.length() <= 63 ? label : label.substring(label.length() - 63);
+        int slash = version.indexOf('/');
+        return RunNames.fit(version.substring(0, slash), "." + version.substring(slash + 1));
     }
 
-    /** The Deployment serving a model version: stage-runid. */
+    /**
+     * The Deployment serving a model version: stage-runid, the stage's name hashed when too long
+     * (never the run id: each run has its own Deployment).
+     */
     public static String deploymentName(String version) {
-        String name = version.replace('/', '-');
-        return name.length() <= 63 ? name : RunNames.fit(name.substring(0, 40), "");
+        int slash = version.indexOf('/');
+        return RunNames.fit(version.substring(0, slash), "-" + version.substring(slash + 1));
     }
 
     /** The run folder of a model version, relative to the artifacts claim. */
@@ -86,7 +89,7 @@ public final class ServingNames {
         labels.put(ApiConstants.LABEL_COMPONENT, COMPONENT);
         labels.put(ApiConstants.LABEL_PART_OF, ApiConstants.PART_OF);
         labels.put(ApiConstants.LABEL_MANAGED_BY, ApiConstants.MANAGED_BY);
-        labels.put(ApiConstants.LABEL_STAGE, stage.getMetadata().getName());
+        labels.put(ApiConstants.LABEL_STAGE, RunNames.labelValue(stage.getMetadata().getName()));
         labels.put(ApiConstants.LABEL_MODEL_VERSION, versionLabel(version));
         return labels;
     }

@@ -20,15 +20,25 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicy;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pillsnap.api.ApiConstants;
 import io.pillsnap.api.trainer.TrainerExitCode;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.PillsnapStageSpec;
+import io.pillsnap.api.v1alpha1.spec.ArtifactsSpec;
 import io.pillsnap.api.v1alpha1.spec.DatasetFormat;
+import io.pillsnap.api.v1alpha1.spec.DatasetSpec;
+import io.pillsnap.api.v1alpha1.spec.ModelSpec;
 import io.pillsnap.api.v1alpha1.spec.ResourcesSpec;
+import io.pillsnap.api.v1alpha1.spec.Task;
+import io.pillsnap.api.v1alpha1.spec.TrainingSpec;
 import io.pillsnap.api.v1alpha1.status.RunStatus;
 import io.pillsnap.operator.config.OperatorConfig;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,20 +71,62 @@ public final class TrainerJobFactory {
                 .withNamespace(stage.getMetadata().getNamespace())
                 .withLabels(labels)
                 .addToAnnotations(TrainerLabels.ANNOTATION_RUN_ID, run.id())
+                .addToAnnotations(
+                        TrainerLabels.ANNOTATION_SPEC_HASH,
+                        run.specHash() != null ? run.specHash() : specHash(spec))
                 .withOwnerReferences(Owners.controller(stage))
                 .endMetadata()
                 .withNewSpec()
+                // Kueue admits a queued Job by un-suspending it; the operator never does
+                .withSuspend(spec.resources().queueName() != null ? Boolean.TRUE : null)
                 .withBackoffLimit(0)
                 .withActiveDeadlineSeconds(spec.training().activeDeadlineSeconds())
                 .withPodFailurePolicy(podFailurePolicy())
                 .withNewTemplate()
                 .withNewMetadata()
                 .withLabels(labels)
+                .addToAnnotations(TrainerLabels.ANNOTATION_STAGE, name)
                 .endMetadata()
                 .withSpec(podSpec(stage, config))
                 .endTemplate()
                 .endSpec()
                 .build();
+    }
+
+    /** The spec fields a trainer Job is made from. */
+    private record TrainerInputs(
+            Integer stage,
+            String initFrom,
+            DatasetSpec dataset,
+            List<Task> tasks,
+            ModelSpec model,
+            TrainingSpec training,
+            ResourcesSpec resources,
+            ArtifactsSpec artifacts) {}
+
+    /**
+     * A short hash of the spec fields a trainer Job is made from: the stage's status records it
+     * before the Job is created, and the Job carries it, so either says what the Job came from.
+     */
+    public static String specHash(PillsnapStageSpec spec) {
+        TrainerInputs inputs =
+                new TrainerInputs(
+                        spec.stage(),
+                        spec.initFrom(),
+                        spec.dataset(),
+                        spec.tasks(),
+                        spec.model(),
+                        spec.training(),
+                        spec.resources(),
+                        spec.artifacts());
+        try {
+            byte[] digest =
+                    MessageDigest.getInstance("SHA-256")
+                            .digest(Serialization.asJson(inputs).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static PodFailurePolicy podFailurePolicy() {

@@ -7,6 +7,7 @@ public enum EventReason {
     RunStarted(false),
     TrainingStarted(false),
     ReadingResult(true),
+    ResultReaderFailed(true),
     AttemptFailed(true),
     Disrupted(true),
     RetriesExhausted(true),

@@ -2,17 +2,21 @@ package io.pillsnap.operator.observe;
 
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.pillsnap.api.trainer.TrainerExitCode;
 import io.pillsnap.operator.desired.RunNames;
 import io.pillsnap.operator.desired.TrainerJobFactory;
+import io.pillsnap.operator.desired.TrainerLabels;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -29,49 +33,78 @@ public final class AttemptInspector {
      * @param podsOfJob the pods whose controller is this Job
      */
     public static ObservedAttempt inspect(Job job, int attempt, Collection<Pod> podsOfJob) {
+        return inspect(job, attempt, podsOfJob, List.of(), List.of(), StartProblem.Role.TRAINER);
+    }
+
+    /**
+     * @param podsOfJob the pods whose controller is this Job
+     * @param eventsOfJob the Events on this Job that say why it has no pod (FailedCreate)
+     * @param workloadsOfJob the Kueue Workloads of this Job (why it is suspended)
+     */
+    public static ObservedAttempt inspect(
+            Job job,
+            int attempt,
+            Collection<Pod> podsOfJob,
+            Collection<Event> eventsOfJob,
+            Collection<GenericKubernetesResource> workloadsOfJob,
+            StartProblem.Role role) {
         String jobName = job.getMetadata().getName();
         Optional<JobCondition> complete = trueCondition(job, "Complete");
         Optional<JobCondition> failed = trueCondition(job, "Failed");
         if (complete.isPresent()) {
-            Instant finishedAt = finishedAt(job, complete.get());
             Optional<ContainerStateTerminated> exit =
                     latest(podsOfJob, "Succeeded").flatMap(AttemptInspector::terminated);
             boolean podGone = podsOfJob.stream().allMatch(AttemptInspector::isFailed);
-            return new ObservedAttempt(
-                    jobName,
-                    image(job),
-                    attempt,
-                    exit.isPresent() ? AttemptState.SUCCEEDED : AttemptState.UNREPORTED,
-                    null,
-                    0,
-                    exit.map(ContainerStateTerminated::getMessage).orElse(null),
-                    exit.isPresent() ? null : "no pod of Job " + jobName + " reported yet",
-                    finishedAt,
-                    exit.isEmpty() && podGone);
+            return of(
+                            job,
+                            attempt,
+                            exit.isPresent() ? AttemptState.SUCCEEDED : AttemptState.UNREPORTED)
+                    .exitCode(0)
+                    .terminationMessage(exit.map(ContainerStateTerminated::getMessage).orElse(null))
+                    .detail(exit.isPresent() ? null : "no pod of Job " + jobName + " reported yet")
+                    .finishedAt(finishedAt(job, complete.get()))
+                    .podGone(exit.isEmpty() && podGone)
+                    .build();
         }
         if (failed.isPresent()) {
             return failedAttempt(job, attempt, failed.get(), podsOfJob);
         }
         if (Boolean.TRUE.equals(job.getSpec().getSuspend())) {
-            return running(job, attempt, AttemptState.SUSPENDED, "Job is suspended");
+            return of(job, attempt, AttemptState.SUSPENDED)
+                    .detail("Job is suspended")
+                    .startProblem(KueueWorkloads.why(workloadsOfJob).orElse(null))
+                    .build();
         }
         if (podsOfJob.stream().anyMatch(p -> "Running".equals(phase(p)))) {
-            return running(job, attempt, AttemptState.RUNNING, null);
+            return of(job, attempt, AttemptState.RUNNING).build();
         }
+        List<Pod> waiting = podsOfJob.stream().filter(p -> !hasEnded(p)).toList();
+        Optional<StartProblem> problem = StartProblem.of(waiting, eventsOfJob, role);
         Optional<Pod> ended =
                 podsOfJob.stream()
-                        .filter(p -> isFailed(p) || "Succeeded".equals(phase(p)))
+                        .filter(AttemptInspector::hasEnded)
                         .max(Comparator.comparing(AttemptInspector::isDisrupted));
         if (ended.isPresent()) {
             // the attempt has started: it never goes back to waiting for its first pod
-            return running(job, attempt, AttemptState.RAN, endedDetail(ended.get(), podsOfJob));
+            boolean replacing = isDisrupted(ended.get());
+            return of(job, attempt, AttemptState.RAN)
+                    .detail(endedDetail(ended.get(), role.waiting(!waiting.isEmpty()), problem))
+                    .waitingSince(replacing ? endedAt(podsOfJob) : null)
+                    .startProblem(replacing ? problem.orElse(null) : null)
+                    .build();
         }
-        return running(job, attempt, AttemptState.PENDING, pendingDetail(podsOfJob));
+        return of(job, attempt, AttemptState.PENDING)
+                .detail(problem.map(StartProblem::message).orElse(role.waiting(!waiting.isEmpty())))
+                .waitingSince(startedAt(job))
+                .startProblem(problem.orElse(null))
+                .build();
     }
 
-    /** The result reader Job: what it printed, or why it has not yet. */
-    public static ObservedReader inspectReader(Job job, Collection<Pod> podsOfJob) {
-        ObservedAttempt seen = inspect(job, 0, podsOfJob);
+    /** Result reader Job {@code read} of a run: what it printed, or why it has not yet. */
+    public static ObservedReader inspectReader(
+            Job job, int read, Collection<Pod> podsOfJob, Collection<Event> eventsOfJob) {
+        ObservedAttempt seen =
+                inspect(job, 0, podsOfJob, eventsOfJob, List.of(), StartProblem.Role.RESULT_READER);
         String message =
                 seen.terminationMessage() != null
                         ? seen.terminationMessage()
@@ -79,13 +112,18 @@ public final class AttemptInspector {
                                 .flatMap(AttemptInspector::terminated)
                                 .map(ContainerStateTerminated::getMessage)
                                 .orElse(null);
-        return new ObservedReader(
-                job.getMetadata().getName(),
+        AttemptState state =
                 seen.state() == AttemptState.UNREPORTED && !seen.podGone()
                         ? AttemptState.PENDING
-                        : seen.state(),
+                        : seen.state();
+        return new ObservedReader(
+                job.getMetadata().getName(),
+                read,
+                state,
                 message,
-                seen.detail());
+                seen.detail(),
+                state == AttemptState.FAILED ? seen.exitCode() : null,
+                seen.finishedAt());
     }
 
     public static boolean isFinished(Job job) {
@@ -111,19 +149,70 @@ public final class AttemptInspector {
                                                 && "True".equals(c.getStatus()));
     }
 
-    private static ObservedAttempt running(
-            Job job, int attempt, AttemptState state, String detail) {
-        return new ObservedAttempt(
-                job.getMetadata().getName(),
-                image(job),
-                attempt,
-                state,
-                null,
-                null,
-                null,
-                detail,
-                null,
-                false);
+    private static ObservedAttempt.Builder of(Job job, int attempt, AttemptState state) {
+        Map<String, String> annotations = job.getMetadata().getAnnotations();
+        return ObservedAttempt.builder(job.getMetadata().getName(), attempt, state)
+                .image(image(job))
+                .specHash(
+                        annotations == null
+                                ? null
+                                : annotations.get(TrainerLabels.ANNOTATION_SPEC_HASH));
+    }
+
+    /**
+     * When the Job last started waiting for its pod: when the Job controller started it (again,
+     * after a suspension), else when it was created.
+     */
+    static Instant startedAt(Job job) {
+        Instant started = null;
+        if (job.getStatus() != null) {
+            started = instant(job.getStatus().getStartTime());
+            if (job.getStatus().getConditions() != null) {
+                for (JobCondition c : job.getStatus().getConditions()) {
+                    if ("Suspended".equals(c.getType()) && "False".equals(c.getStatus())) {
+                        started = later(started, instant(c.getLastTransitionTime()));
+                    }
+                }
+            }
+        }
+        return later(started, instant(job.getMetadata().getCreationTimestamp()));
+    }
+
+    /** When the last of the pods that ended did. */
+    private static Instant endedAt(Collection<Pod> pods) {
+        Instant last = null;
+        for (Pod pod : pods) {
+            if (!hasEnded(pod)) {
+                continue;
+            }
+            last = later(last, terminated(pod).map(t -> instant(t.getFinishedAt())).orElse(null));
+            if (pod.getStatus().getConditions() != null) {
+                for (var c : pod.getStatus().getConditions()) {
+                    if (TrainerJobFactory.DISRUPTION_TARGET.equals(c.getType())) {
+                        last = later(last, instant(c.getLastTransitionTime()));
+                    }
+                }
+            }
+        }
+        return last;
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.isAfter(b) ? a : b;
+    }
+
+    private static Instant instant(String time) {
+        if (time == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(time);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 
     private static ObservedAttempt failedAttempt(
@@ -143,17 +232,15 @@ public final class AttemptInspector {
                         + terminated
                                 .map(t -> t.getReason() == null ? "" : " (" + t.getReason() + ")")
                                 .orElse("");
-        return new ObservedAttempt(
-                job.getMetadata().getName(),
-                image(job),
-                attempt,
-                AttemptState.FAILED,
-                kind,
-                exitCode,
-                terminated.map(ContainerStateTerminated::getMessage).orElse(null),
-                detail,
-                finishedAt(job, failed),
-                pods.isEmpty());
+        return of(job, attempt, AttemptState.FAILED)
+                .failureKind(kind)
+                .exitCode(exitCode)
+                .terminationMessage(
+                        terminated.map(ContainerStateTerminated::getMessage).orElse(null))
+                .detail(detail)
+                .finishedAt(finishedAt(job, failed))
+                .podGone(pods.isEmpty())
+                .build();
     }
 
     private static String image(Job job) {
@@ -189,22 +276,7 @@ public final class AttemptInspector {
         return matcher.find() ? Integer.valueOf(matcher.group(1)) : null;
     }
 
-    private static String pendingDetail(Collection<Pod> pods) {
-        return pods.stream()
-                .flatMap(p -> containerStatuses(p).stream())
-                .filter(s -> s.getState() != null && s.getState().getWaiting() != null)
-                .map(
-                        s ->
-                                s.getState().getWaiting().getReason()
-                                        + Optional.ofNullable(
-                                                        s.getState().getWaiting().getMessage())
-                                                .map(m -> ": " + m)
-                                                .orElse(""))
-                .findFirst()
-                .orElse(pods.isEmpty() ? "no trainer pod yet" : "trainer pod is pending");
-    }
-
-    private static String endedDetail(Pod ended, Collection<Pod> pods) {
+    private static String endedDetail(Pod ended, String waiting, Optional<StartProblem> problem) {
         String name = ended.getMetadata().getName();
         if (isDisrupted(ended)) {
             return "pod "
@@ -212,7 +284,7 @@ public final class AttemptInspector {
                     + " was "
                     + disruptionCause(ended)
                     + "; the Job is replacing it ("
-                    + pendingDetail(pods.stream().filter(p -> !isFailed(p)).toList())
+                    + problem.map(StartProblem::message).orElse(waiting)
                     + "), and the new pod resumes from the run's last checkpoint";
         }
         return "pod "
@@ -268,6 +340,10 @@ public final class AttemptInspector {
 
     private static boolean isFailed(Pod pod) {
         return "Failed".equals(phase(pod));
+    }
+
+    private static boolean hasEnded(Pod pod) {
+        return isFailed(pod) || "Succeeded".equals(phase(pod));
     }
 
     private static String phase(Pod pod) {

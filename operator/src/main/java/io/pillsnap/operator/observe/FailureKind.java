@@ -10,6 +10,11 @@ public enum FailureKind {
     DISRUPTION,
     /** The attempt ran past spec.training.activeDeadlineSeconds. */
     DEADLINE_EXCEEDED,
+    /**
+     * Its trainer pod did not run within spec.resources.startTimeoutSeconds (image pull,
+     * scheduling, quota): charged, and the next attempt is a new Job.
+     */
+    START_TIMEOUT,
     /** Anything else (crash, OOM kill, node loss): retried from the last checkpoint. */
     ERROR;
 

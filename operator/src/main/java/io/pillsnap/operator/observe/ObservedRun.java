@@ -11,7 +11,7 @@ import java.util.Optional;
  *
  * @param attempts attempts of the stage's current run, by attempt number
  * @param disruptedPods pods of the current run stopped by preemption or eviction
- * @param resultReader the Job reading the current run's result.json, or null
+ * @param resultReader the latest Job reading the current run's result.json, or null
  * @param jobs every Job of the stage, of any run
  */
 public record ObservedRun(
@@ -22,7 +22,12 @@ public record ObservedRun(
 
     /** A Job the stage owns. */
     public record OwnedJob(
-            String name, String runId, Integer attempt, boolean reader, Instant finishedAt) {
+            String name,
+            String runId,
+            Integer attempt,
+            boolean reader,
+            Integer read,
+            Instant finishedAt) {
 
         public boolean finished() {
             return finishedAt != null;

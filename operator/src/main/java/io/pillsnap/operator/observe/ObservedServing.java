@@ -12,9 +12,14 @@ import java.util.Map;
  * @param deployments the stage's inference Deployments by name
  * @param service the track's Service; null when there is none
  * @param peers the other stages of the namespace with a promoted model on this track
+ * @param foreignServiceSeenAt when a Service of the track's name that is not the operator's was
+ *     last found; null when none was
  */
 public record ObservedServing(
-        Map<String, Deployment> deployments, TrackService service, List<TrackPeer> peers) {
+        Map<String, Deployment> deployments,
+        TrackService service,
+        List<TrackPeer> peers,
+        Instant foreignServiceSeenAt) {
 
     /** One of the stage's inference Deployments. */
     public record Deployment(
@@ -49,6 +54,6 @@ public record ObservedServing(
             boolean deleting) {}
 
     public static ObservedServing none() {
-        return new ObservedServing(Map.of(), null, List.of());
+        return new ObservedServing(Map.of(), null, List.of(), null);
     }
 }

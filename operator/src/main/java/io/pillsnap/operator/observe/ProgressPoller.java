@@ -15,12 +15,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads a running trainer's /progress. Best effort: a trainer that does not answer in time, or
- * answers nonsense, leaves the progress unknown and never affects the stage.
+ * Reads a running trainer's /progress, asynchronously. Best effort: a trainer that does not answer
+ * in time, or answers nonsense, leaves the progress unknown and never affects the stage.
  */
 public final class ProgressPoller {
 
@@ -31,36 +32,63 @@ public final class ProgressPoller {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
-    public Optional<ProgressStatus> poll(Pod pod) {
-        String address = pod.getStatus().getPodIP();
-        int port = progressPort(pod);
+    /**
+     * Asks a trainer for its /progress without holding a thread while it answers: empty when it
+     * does not answer in time, or answers nonsense.
+     */
+    public CompletableFuture<Optional<ProgressStatus>> poll(TrainerAddress trainer) {
+        HttpRequest request =
+                HttpRequest.newBuilder(
+                                URI.create(
+                                        "http://"
+                                                + trainer.host()
+                                                + ":"
+                                                + trainer.port()
+                                                + "/progress"))
+                        .timeout(TIMEOUT)
+                        .GET()
+                        .build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                .thenApply(response -> read(trainer, response))
+                .exceptionally(
+                        failure -> {
+                            log.debug(
+                                    "progress of pod {} unavailable: {}",
+                                    trainer.pod(),
+                                    failure.toString());
+                            return Optional.empty();
+                        });
+    }
+
+    private static Optional<ProgressStatus> read(
+            TrainerAddress trainer, HttpResponse<String> response) {
+        if (response.statusCode() != 200) {
+            log.debug("progress of pod {}: HTTP {}", trainer.pod(), response.statusCode());
+            return Optional.empty();
+        }
         try {
-            HttpResponse<String> response =
-                    http.send(
-                            HttpRequest.newBuilder(
-                                            URI.create(
-                                                    "http://" + address + ":" + port + "/progress"))
-                                    .timeout(TIMEOUT)
-                                    .GET()
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                log.debug(
-                        "progress of pod {}: HTTP {}",
-                        pod.getMetadata().getName(),
-                        response.statusCode());
+            return Optional.of(status(JSON.readValue(response.body(), TrainingProgress.class)));
+        } catch (Exception e) {
+            log.debug("progress of pod {} unreadable: {}", trainer.pod(), e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /** Where a running trainer pod serves /progress. */
+    public record TrainerAddress(String pod, String host, int port) {
+
+        /** The address of a running pod that has an IP, else empty. */
+        public static Optional<TrainerAddress> of(Pod pod) {
+            if (pod.getStatus() == null
+                    || !"Running".equals(pod.getStatus().getPhase())
+                    || pod.getStatus().getPodIP() == null) {
                 return Optional.empty();
             }
-            return Optional.of(status(JSON.readValue(response.body(), TrainingProgress.class)));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        } catch (Exception e) {
-            log.debug(
-                    "progress of pod {} unavailable: {}",
-                    pod.getMetadata().getName(),
-                    e.toString());
-            return Optional.empty();
+            return Optional.of(
+                    new TrainerAddress(
+                            pod.getMetadata().getName(),
+                            pod.getStatus().getPodIP(),
+                            progressPort(pod)));
         }
     }
 

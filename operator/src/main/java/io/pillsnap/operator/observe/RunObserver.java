@@ -1,5 +1,7 @@
 package io.pillsnap.operator.observe;
 
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -26,6 +28,19 @@ public final class RunObserver {
 
     public static ObservedRun observe(
             PillsnapStage stage, Collection<Job> jobs, Collection<Pod> pods) {
+        return observe(stage, jobs, pods, List.of(), List.of());
+    }
+
+    /**
+     * @param events Events on the stage's Jobs that say why a Job has no pod (FailedCreate)
+     * @param workloads Kueue's Workloads of the stage's Jobs
+     */
+    public static ObservedRun observe(
+            PillsnapStage stage,
+            Collection<Job> jobs,
+            Collection<Pod> pods,
+            Collection<Event> events,
+            Collection<GenericKubernetesResource> workloads) {
         String uid = stage.getMetadata().getUid();
         List<Job> owned = jobs.stream().filter(job -> ownedBy(job, uid)).toList();
         List<ObservedRun.OwnedJob> summary = new ArrayList<>();
@@ -36,6 +51,7 @@ public final class RunObserver {
                             runId(job),
                             number(job, ApiConstants.LABEL_ATTEMPT),
                             TrainerLabels.isResultReader(job),
+                            number(job, TrainerLabels.LABEL_READ),
                             AttemptInspector.finishedAt(job)));
         }
         RunStatus current = stage.getStatus() == null ? null : stage.getStatus().run();
@@ -50,13 +66,28 @@ public final class RunObserver {
                 continue;
             }
             List<Pod> podsOfJob = pods.stream().filter(pod -> ownedBy(pod, jobUid(job))).toList();
+            List<Event> eventsOfJob = events.stream().filter(event -> isAbout(event, job)).toList();
             if (TrainerLabels.isResultReader(job)) {
-                reader = AttemptInspector.inspectReader(job, podsOfJob);
+                Integer read = number(job, TrainerLabels.LABEL_READ);
+                int number = read == null ? 0 : read;
+                if (reader == null || number > reader.read()) {
+                    reader = AttemptInspector.inspectReader(job, number, podsOfJob, eventsOfJob);
+                }
                 continue;
             }
             Integer attempt = number(job, ApiConstants.LABEL_ATTEMPT);
             if (attempt != null) {
-                attempts.put(attempt, AttemptInspector.inspect(job, attempt, podsOfJob));
+                attempts.put(
+                        attempt,
+                        AttemptInspector.inspect(
+                                job,
+                                attempt,
+                                podsOfJob,
+                                eventsOfJob,
+                                workloads.stream()
+                                        .filter(w -> KueueWorkloads.ofJob(w, jobUid(job)))
+                                        .toList(),
+                                StartProblem.Role.TRAINER));
                 disrupted += (int) podsOfJob.stream().filter(AttemptInspector::isDisrupted).count();
             }
         }
@@ -69,6 +100,18 @@ public final class RunObserver {
         return uid != null
                 && owners != null
                 && owners.stream().anyMatch(owner -> uid.equals(owner.getUid()));
+    }
+
+    /** Whether the Event is about this Job (its UID; its name and namespace when it has none). */
+    private static boolean isAbout(Event event, Job job) {
+        var involved = event.getInvolvedObject();
+        if (involved == null || !"Job".equals(involved.getKind())) {
+            return false;
+        }
+        if (involved.getUid() != null) {
+            return involved.getUid().equals(job.getMetadata().getUid());
+        }
+        return job.getMetadata().getName().equals(involved.getName());
     }
 
     private static String jobUid(Job job) {

@@ -34,6 +34,8 @@ public final class ServingObserver {
      *     count)
      * @param trackStages the stages of the stage's track
      * @param podsOf the pods of a Deployment, read only while it is not Ready (to say why)
+     * @param foreignServiceSeenAt when the last switch found a Service of the track's name that is
+     *     not the operator's; null when it did not
      */
     public static ObservedServing observe(
             PillsnapStage stage,
@@ -41,6 +43,7 @@ public final class ServingObserver {
             Optional<Service> trackService,
             Collection<PillsnapStage> trackStages,
             Function<Deployment, List<Pod>> podsOf,
+            Instant foreignServiceSeenAt,
             Instant now) {
         Map<String, ObservedServing.Deployment> own = new LinkedHashMap<>();
         for (Deployment d : deployments) {
@@ -61,7 +64,10 @@ public final class ServingObserver {
             }
         }
         return new ObservedServing(
-                own, trackService.map(ServingObserver::trackService).orElse(null), peers);
+                own,
+                trackService.map(ServingObserver::trackService).orElse(null),
+                peers,
+                foreignServiceSeenAt);
     }
 
     /**

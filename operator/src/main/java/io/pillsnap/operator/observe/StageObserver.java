@@ -1,38 +1,42 @@
 package io.pillsnap.operator.observe;
 
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.status.ProgressStatus;
 import io.pillsnap.api.v1alpha1.status.RunStatus;
-import io.pillsnap.api.v1alpha1.status.StagePhase;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Takes one observation of a stage: its trainer Jobs and pods, its predecessors, what serves its
- * track (all from informer caches) and, at most once per poll interval, its trainer's /progress.
+ * track and its trainer's newest /progress, all from caches the informers and the progress poller
+ * keep: observing makes no request of its own.
  */
 public final class StageObserver {
 
-    private static final Logger log = LoggerFactory.getLogger(StageObserver.class);
+    private final TrainerProgress progress;
+    private final TrackConflicts trackConflicts;
+    private final boolean kueueWorkloads;
 
-    private final ProgressPoller poller;
-    private final ProgressPolls polls;
-
-    public StageObserver(ProgressPoller poller, ProgressPolls polls) {
-        this.poller = poller;
-        this.polls = polls;
+    /**
+     * @param kueueWorkloads whether Kueue's Workloads are watched (the cluster serves them)
+     */
+    public StageObserver(
+            TrainerProgress progress, TrackConflicts trackConflicts, boolean kueueWorkloads) {
+        this.progress = progress;
+        this.trackConflicts = trackConflicts;
+        this.kueueWorkloads = kueueWorkloads;
     }
 
     /**
@@ -49,7 +53,15 @@ public final class StageObserver {
             Instant now) {
         Collection<Pod> pods = context.getSecondaryResources(Pod.class);
         Collection<Job> jobs = context.getSecondaryResources(Job.class);
-        ObservedRun run = RunObserver.observe(stage, jobs, pods);
+        ObservedRun run =
+                RunObserver.observe(
+                        stage,
+                        jobs,
+                        pods,
+                        context.getSecondaryResources(Event.class),
+                        kueueWorkloads
+                                ? context.getSecondaryResources(GenericKubernetesResource.class)
+                                : List.of());
         String namespace = stage.getMetadata().getNamespace();
         List<PredecessorState> predecessors =
                 stage.getSpec().predecessors().stream()
@@ -66,44 +78,43 @@ public final class StageObserver {
                         context.getSecondaryResources(Deployment.class),
                         trackService,
                         StageIndex.onTrack(stages, namespace, stage.getSpec().serving().track()),
-                        deployment -> inferencePods(deployment, context),
+                        deployment -> podsOf(deployment, pods),
+                        trackConflicts
+                                .since(namespace, stage.getSpec().serving().track())
+                                .orElse(null),
                         now);
         return new StageSnapshot(
-                stage, run, predecessors, serving, pollProgress(stage, jobs, pods, now), now);
+                stage, run, predecessors, serving, progress(stage, jobs, pods), now);
     }
 
-    /** The trainer's /progress, when the current attempt runs and the stage's poll is due. */
-    private ProgressStatus pollProgress(
-            PillsnapStage stage, Collection<Job> jobs, Collection<Pod> pods, Instant now) {
-        if (stage.getStatus() == null
-                || stage.getStatus().phase() != StagePhase.Training
-                || stage.getStatus().run() == null) {
-            return null;
+    /**
+     * Follows the trainer of the current attempt while its pod runs (its /progress is asked off the
+     * reconcile threads) and returns its newest answer; null when none.
+     */
+    private ProgressStatus progress(
+            PillsnapStage stage, Collection<Job> jobs, Collection<Pod> pods) {
+        Optional<ProgressPoller.TrainerAddress> trainer = Optional.empty();
+        RunStatus run = stage.getStatus() == null ? null : stage.getStatus().run();
+        if (run != null && run.job() != null && !stage.isMarkedForDeletion()) {
+            trainer =
+                    jobs.stream()
+                            .filter(job -> job.getMetadata().getName().equals(run.job()))
+                            .filter(job -> RunObserver.ownedBy(job, stage.getMetadata().getUid()))
+                            .flatMap(
+                                    job ->
+                                            pods.stream()
+                                                    .filter(
+                                                            pod ->
+                                                                    RunObserver.ownedBy(
+                                                                            pod,
+                                                                            job.getMetadata()
+                                                                                    .getUid())))
+                            .map(ProgressPoller.TrainerAddress::of)
+                            .flatMap(Optional::stream)
+                            .findFirst();
         }
-        RunStatus run = stage.getStatus().run();
-        Optional<Pod> trainer =
-                jobs.stream()
-                        .filter(job -> job.getMetadata().getName().equals(run.job()))
-                        .filter(job -> RunObserver.ownedBy(job, stage.getMetadata().getUid()))
-                        .flatMap(
-                                job ->
-                                        pods.stream()
-                                                .filter(
-                                                        pod ->
-                                                                RunObserver.ownedBy(
-                                                                        pod,
-                                                                        job.getMetadata()
-                                                                                .getUid())))
-                        .filter(
-                                pod ->
-                                        pod.getStatus() != null
-                                                && "Running".equals(pod.getStatus().getPhase())
-                                                && pod.getStatus().getPodIP() != null)
-                        .findFirst();
-        if (trainer.isEmpty() || !polls.claim(stage.getMetadata().getUid(), now)) {
-            return null;
-        }
-        return poller.poll(trainer.get()).orElse(null);
+        progress.follow(stage, trainer);
+        return trainer.isEmpty() ? null : progress.latest(stage).orElse(null);
     }
 
     static PredecessorState predecessor(String name, PillsnapStage found) {
@@ -119,21 +130,17 @@ public final class StageObserver {
                 run == null ? null : run.artifactsPath());
     }
 
-    /** A Deployment's pods, read from the API server: only while a rollout waits for them. */
-    private static List<Pod> inferencePods(Deployment deployment, Context<PillsnapStage> context) {
-        try {
-            return context.getClient()
-                    .pods()
-                    .inNamespace(deployment.getMetadata().getNamespace())
-                    .withLabels(deployment.getSpec().getSelector().getMatchLabels())
-                    .list()
-                    .getItems();
-        } catch (KubernetesClientException e) {
-            log.debug(
-                    "cannot list the pods of {}: {}",
-                    deployment.getMetadata().getName(),
-                    e.getMessage());
-            return List.of();
-        }
+    /** The pods of a Deployment of the stage, from the pod informer's cache. */
+    private static List<Pod> podsOf(Deployment deployment, Collection<Pod> pods) {
+        Map<String, String> selector = deployment.getSpec().getSelector().getMatchLabels();
+        return pods.stream()
+                .filter(
+                        pod ->
+                                pod.getMetadata().getLabels() != null
+                                        && pod.getMetadata()
+                                                .getLabels()
+                                                .entrySet()
+                                                .containsAll(selector.entrySet()))
+                .toList();
     }
 }

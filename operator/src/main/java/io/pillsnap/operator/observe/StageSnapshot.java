@@ -9,17 +9,17 @@ import java.util.Objects;
 
 /**
  * One observation of everything a stage's decisions depend on: the stage, what runs for it, its
- * predecessors, what serves its track, its trainer's progress (when polled in this pass) and the
- * time.
+ * predecessors, what serves its track, its trainer's newest progress and the time.
  *
- * @param polledProgress the trainer's /progress read in this pass; null when not polled
+ * @param progress the newest /progress of the trainer of the current attempt, read off the
+ *     reconcile threads; null when it has not answered
  */
 public record StageSnapshot(
         PillsnapStage stage,
         ObservedRun run,
         List<PredecessorState> predecessors,
         ObservedServing serving,
-        ProgressStatus polledProgress,
+        ProgressStatus progress,
         Instant now) {
 
     public PillsnapStageStatus status() {

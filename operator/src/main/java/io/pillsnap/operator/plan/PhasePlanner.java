@@ -20,6 +20,7 @@ import io.pillsnap.api.v1alpha1.status.GateStatus;
 import io.pillsnap.api.v1alpha1.status.RunStatus;
 import io.pillsnap.api.v1alpha1.status.StagePhase;
 import io.pillsnap.operator.desired.RunNames;
+import io.pillsnap.operator.desired.TrainerJobFactory;
 import io.pillsnap.operator.event.EventReason;
 import io.pillsnap.operator.observe.AttemptState;
 import io.pillsnap.operator.observe.FailureKind;
@@ -28,6 +29,7 @@ import io.pillsnap.operator.observe.ObservedReader;
 import io.pillsnap.operator.observe.PredecessorState;
 import io.pillsnap.operator.observe.StageSnapshot;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -111,20 +113,21 @@ public final class PhasePlanner {
                         .orElse(null);
         String job = RunNames.jobName(s.name(), runId, 1);
         RunStatus newRun =
-                new RunStatus(
-                        runId,
-                        number,
-                        spec.rerunNonce(),
-                        1,
-                        0,
-                        spec.training().maxRetries(),
-                        0,
-                        job,
-                        artifactsPath,
-                        RunNames.lastCheckpoint(artifactsPath),
-                        initFrom,
-                        s.now().toString(),
-                        null);
+                RunStatus.builder()
+                        .id(runId)
+                        .number(number)
+                        .nonce(spec.rerunNonce())
+                        .attempt(1)
+                        .failedAttempts(0)
+                        .retryLimit(spec.training().maxRetries())
+                        .disruptions(0)
+                        .job(job)
+                        .artifactsPath(artifactsPath)
+                        .resumeFrom(RunNames.lastCheckpoint(artifactsPath))
+                        .initFrom(initFrom)
+                        .startTime(s.now().toString())
+                        .specHash(TrainerJobFactory.specHash(spec))
+                        .build();
         String message = StageMessages.runStarted(runId, job);
         if (rerun) {
             plan.event(
@@ -185,8 +188,8 @@ public final class PhasePlanner {
     private static StagePlan followAttempt(StageSnapshot s, PlanSettings settings) {
         PillsnapStageStatus status = s.status();
         RunStatus recorded = status.run();
-        // a later attempt may exist that the status does not know yet (operator restarted
-        // between creating a Job and recording it): adopt it
+        // a later attempt than the status knows exists only when an operator that did not record
+        // its intent first made it (before an upgrade): adopt it
         int attempt = Math.max(recorded.attempt(), s.run().highestAttempt());
         int charged =
                 Math.max(
@@ -200,48 +203,116 @@ public final class PhasePlanner {
                         disruptions,
                         RunNames.jobName(s.name(), recorded.id(), attempt),
                         RunNames.lastCheckpoint(recorded.artifactsPath()));
-        StagePlan.Builder plan = StagePlan.keeping(status).run(run);
         Optional<ObservedAttempt> observed = s.run().attempt(attempt);
         if (observed.isEmpty()) {
-            return plan.phase(StagePhase.Queued, "creating trainer Job " + run.job())
+            // the Job is made from the spec as it is now: that is what the status records first
+            run = run.toBuilder().specHash(TrainerJobFactory.specHash(s.stage().getSpec())).build();
+            return StagePlan.keeping(status)
+                    .run(run)
+                    .phase(StagePhase.Queued, "creating trainer Job " + run.job())
                     .needsTrainer()
                     .build();
         }
         ObservedAttempt current = observed.get();
+        if (current.specHash() != null && !current.specHash().equals(run.specHash())) {
+            // the Job says what it was made from; the status follows it (adopted Jobs)
+            run = run.toBuilder().specHash(current.specHash()).build();
+        }
+        StagePlan.Builder plan = StagePlan.keeping(status).run(run);
         return switch (current.state()) {
-            case SUSPENDED ->
-                    plan.phase(
-                                    StagePhase.Queued,
-                                    StageMessages.suspended(
-                                            current, s.stage().getSpec().resources()))
-                            .needsTrainer()
-                            .build();
-            case PENDING ->
-                    plan.phase(StagePhase.Queued, StageMessages.pending(current))
-                            .needsTrainer()
-                            .build();
-            case RUNNING -> training(s, plan, StageMessages.training(attempt, current.jobName()));
-            case RAN -> training(s, plan, StageMessages.ran(attempt, current));
+            case SUSPENDED -> suspended(s, plan, run, current);
+            case PENDING -> waitingForPod(s, plan, run, current);
+            case RUNNING ->
+                    training(s, plan, StageMessages.training(attempt, current.jobName())).build();
+            case RAN ->
+                    current.waitingSince() == null
+                            ? training(s, plan, StageMessages.ran(attempt, current)).build()
+                            : waitingForPod(s, plan, run, current);
             case SUCCEEDED, UNREPORTED -> trainerCompleted(s, settings, plan, run, current);
             case FAILED -> attemptFailed(s, plan, run, current);
         };
     }
 
-    private static StagePlan training(StageSnapshot s, StagePlan.Builder plan, String message) {
-        if (s.polledProgress() != null) {
-            plan.progress(s.polledProgress());
+    /**
+     * The Job waits suspended, for Kueue to admit it (or for whoever suspended it): the stage is
+     * Queued with Kueue's reason. A Job suspended again after its pod ran was evicted: counted, not
+     * charged, and the same attempt resumes from the run's checkpoint when admitted again. The
+     * operator never un-suspends a Job.
+     */
+    private static StagePlan suspended(
+            StageSnapshot s, StagePlan.Builder plan, RunStatus run, ObservedAttempt current) {
+        String message = StageMessages.suspended(current, s.stage().getSpec().resources());
+        String reason =
+                current.startProblem() == null ? "Suspended" : current.startProblem().reason();
+        if (s.status().phase() == StagePhase.Training) {
+            plan.run(run.toBuilder().evictions(run.evicted() + 1).build())
+                    .event(
+                            EventReason.Disrupted,
+                            StageMessages.evicted(
+                                    current, RunNames.lastCheckpoint(run.artifactsPath())));
+        }
+        return plan.phase(StagePhase.Queued, message)
+                .needsTrainer()
+                .condition(ConditionUpdate.unknown(Trained, reason, message))
+                .build();
+    }
+
+    private static StagePlan.Builder training(
+            StageSnapshot s, StagePlan.Builder plan, String message) {
+        if (s.progress() != null) {
+            plan.progress(s.progress());
         }
         return plan.phase(StagePhase.Training, message)
                 .needsTrainer()
                 .condition(ConditionUpdate.unknown(Trained, "Training", message))
-                .eventOnEntry(EventReason.TrainingStarted, message)
-                .build();
+                .eventOnEntry(EventReason.TrainingStarted, message);
+    }
+
+    /**
+     * The attempt waits for a trainer pod to run: its first (Queued), or one replacing a disrupted
+     * pod (Training). The cause, when the cluster gives one, is the Trained condition's reason;
+     * past spec.resources.startTimeoutSeconds the attempt fails and is charged.
+     */
+    private static StagePlan waitingForPod(
+            StageSnapshot s, StagePlan.Builder plan, RunStatus run, ObservedAttempt current) {
+        Duration timeout =
+                Duration.ofSeconds(s.stage().getSpec().resources().startTimeoutSeconds());
+        Instant since = current.waitingSince();
+        Instant deadline = since == null ? null : since.plus(timeout);
+        if (deadline != null && !s.now().isBefore(deadline)) {
+            ObservedAttempt timedOut =
+                    current.toBuilder()
+                            .state(AttemptState.FAILED)
+                            .failureKind(FailureKind.START_TIMEOUT)
+                            .detail(StageMessages.didNotStart(current, timeout))
+                            .build();
+            return attemptFailed(s, plan, run, timedOut);
+        }
+        boolean replacing = current.state() == AttemptState.RAN;
+        String message =
+                replacing
+                        ? StageMessages.ran(current.attempt(), current)
+                        : StageMessages.pending(current);
+        String condition = StageMessages.waitingForPod(message, deadline, timeout);
+        String reason =
+                current.startProblem() == null ? "Pending" : current.startProblem().reason();
+        StagePlan.Builder waiting =
+                replacing
+                        ? training(s, plan, condition)
+                        : plan.phase(StagePhase.Queued, condition).needsTrainer();
+        waiting.condition(ConditionUpdate.unknown(Trained, reason, condition));
+        if (deadline != null) {
+            waiting.recheckAfter(Duration.between(s.now(), deadline));
+        }
+        return waiting.build();
     }
 
     /**
      * The Job completed. The result normally comes with the pod's termination message; when the
      * pod's status has not arrived, wait a bounded time for it; when the pod is gone (or reported
-     * nothing), read result.json from the run folder with a reader Job.
+     * nothing), read result.json from the run folder with a reader Job. Only a reader that ran and
+     * found no file loses the run's result; a reader that failed for its own reasons is started
+     * again after a backoff.
      */
     private static StagePlan trainerCompleted(
             StageSnapshot s,
@@ -253,11 +324,16 @@ public final class PhasePlanner {
         if (attempt.state() == AttemptState.SUCCEEDED && !attempt.resultLost()) {
             return resultReported(s, plan, run, attempt, attempt.terminationMessage());
         }
-        ObservedReader reader = s.run().resultReader();
+        ObservedReader latest = s.run().resultReader();
+        // a read the status does not know yet (a restart between creating and recording it)
+        int reads = Math.max(run.reads(), latest == null ? 0 : latest.read());
+        RunStatus current = run.toBuilder().resultReads(reads == 0 ? null : reads).build();
+        plan.run(current);
+        ObservedReader reader = latest != null && latest.read() == reads ? latest : null;
         if (reader != null && reader.state() == AttemptState.SUCCEEDED) {
-            return resultReported(s, plan, run, attempt, reader.message());
+            return resultReported(s, plan, current, attempt, reader.message());
         }
-        if (reader != null && reader.state() == AttemptState.FAILED) {
+        if (reader != null && reader.reportedFileAbsent()) {
             String message = StageMessages.resultLost(attempt, resultFile, reader.message());
             return plan.phase(StagePhase.Failed, message)
                     .condition(ConditionUpdate.isFalse(Trained, "ResultLost", message))
@@ -265,10 +341,13 @@ public final class PhasePlanner {
                     .event(EventReason.InvalidResult, message)
                     .build();
         }
+        if (reader != null && reader.failedOnItsOwn()) {
+            return readAgain(s, settings, plan, current, attempt, reader);
+        }
         boolean waited =
                 attempt.finishedAt() == null
                         || !s.now().isBefore(attempt.finishedAt().plus(settings.resultWait()));
-        if (reader == null && !attempt.resultLost() && !waited) {
+        if (reads == 0 && !attempt.resultLost() && !waited) {
             String message =
                     StageMessages.awaitingResult(attempt, settings.resultWait(), resultFile);
             return awaitingResult(plan, message)
@@ -277,21 +356,58 @@ public final class PhasePlanner {
                                     s.now(), attempt.finishedAt().plus(settings.resultWait())))
                     .build();
         }
+        if (reads == 0) {
+            String message = StageMessages.readingResult(attempt, resultFile, null);
+            return awaitingResult(plan.run(current.toBuilder().resultReads(1).build()), message)
+                    .readResult()
+                    .event(EventReason.ReadingResult, message)
+                    .build();
+        }
         String readerState =
                 reader == null
                         ? null
                         : "reader Job "
                                 + reader.jobName()
                                 + (reader.detail() == null ? "" : ": " + reader.detail());
-        String message = StageMessages.readingResult(attempt, resultFile, readerState);
-        StagePlan.Builder reading = awaitingResult(plan, message);
-        if (reader == null) {
-            reading.readResult().event(EventReason.ReadingResult, message);
-        } else if (reader.state() == AttemptState.UNREPORTED) {
-            // the reader's own pod vanished too: start it again
-            reading.restartResultReader();
+        return awaitingResult(plan, StageMessages.readingResult(attempt, resultFile, readerState))
+                .readResult()
+                .build();
+    }
+
+    /**
+     * A reader failed for its own reasons (it never started, hit its deadline, could not read, its
+     * pod vanished): says why, and reads again once its backoff has passed.
+     */
+    private static StagePlan readAgain(
+            StageSnapshot s,
+            PlanSettings settings,
+            StagePlan.Builder plan,
+            RunStatus run,
+            ObservedAttempt attempt,
+            ObservedReader reader) {
+        String resultFile = RunNames.resultFile(run.artifactsPath());
+        Instant next =
+                reader.finishedAt() == null
+                        ? s.now()
+                        : reader.finishedAt().plus(settings.readBackoff(reader.read()));
+        if (s.now().isBefore(next)) {
+            String message = StageMessages.readerFailed(attempt, resultFile, reader, next);
+            if (!message.equals(s.status().message())) {
+                plan.event(EventReason.ResultReaderFailed, message);
+            }
+            return plan.phase(StagePhase.Evaluating, message)
+                    .condition(ConditionUpdate.unknown(Trained, "ResultReaderFailed", message))
+                    .recheckAfter(Duration.between(s.now(), next))
+                    .build();
         }
-        return reading.build();
+        int nextRead = reader.read() + 1;
+        String message = StageMessages.readingAgain(attempt, resultFile, reader, nextRead);
+        return plan.run(run.toBuilder().resultReads(nextRead).build())
+                .phase(StagePhase.Evaluating, message)
+                .condition(ConditionUpdate.unknown(Trained, "ResultReaderFailed", message))
+                .readResult()
+                .event(EventReason.ReadingResult, message)
+                .build();
     }
 
     private static StagePlan.Builder awaitingResult(StagePlan.Builder plan, String message) {
@@ -348,7 +464,7 @@ public final class PhasePlanner {
                     .build();
         }
         RunMetrics metrics = RunMetrics.of(result);
-        ExportVerdict export = ExportVerdict.of(result);
+        ExportVerdict export = ExportVerdict.of(result, spec.tasks());
         plan.metrics(metrics)
                 .artifacts(ResultStatus.artifacts(result, export))
                 .lineage(ResultStatus.lineage(result, attempt, run))
@@ -393,6 +509,7 @@ public final class PhasePlanner {
         }
         int charged = run.failedAttempts() + 1;
         int limit = run.retryLimit();
+        String reason = kind == FailureKind.START_TIMEOUT ? "StartTimeout" : "RetriesExhausted";
         if (charged > limit) {
             String message = StageMessages.retriesExhausted(attempt, limit);
             return plan.run(
@@ -403,7 +520,7 @@ public final class PhasePlanner {
                                     run.job(),
                                     run.resumeFrom()))
                     .phase(StagePhase.Failed, message)
-                    .condition(ConditionUpdate.isFalse(Trained, "RetriesExhausted", message))
+                    .condition(ConditionUpdate.isFalse(Trained, reason, message))
                     .condition(ConditionUpdate.isFalse(Promoted, "NotTrained", message))
                     .event(EventReason.RetriesExhausted, message)
                     .build();
@@ -412,17 +529,28 @@ public final class PhasePlanner {
         return plan.run(nextAttempt(s, run, next, charged))
                 .phase(StagePhase.Queued, message)
                 .needsTrainer()
+                .condition(
+                        ConditionUpdate.unknown(
+                                Trained,
+                                kind == FailureKind.START_TIMEOUT
+                                        ? "StartTimeout"
+                                        : "AttemptFailed",
+                                message))
                 .event(EventReason.AttemptFailed, message)
                 .build();
     }
 
     private static RunStatus nextAttempt(StageSnapshot s, RunStatus run, int attempt, int charged) {
-        return run.withAttempt(
-                attempt,
-                charged,
-                run.disruptions(),
-                RunNames.jobName(s.name(), run.id(), attempt),
-                RunNames.lastCheckpoint(run.artifactsPath()));
+        return run
+                .withAttempt(
+                        attempt,
+                        charged,
+                        run.disruptions(),
+                        RunNames.jobName(s.name(), run.id(), attempt),
+                        RunNames.lastCheckpoint(run.artifactsPath()))
+                .toBuilder()
+                .specHash(TrainerJobFactory.specHash(s.stage().getSpec()))
+                .build();
     }
 
     private static int nullToZero(Integer value) {

@@ -11,6 +11,9 @@ import java.util.List;
  * on it in one place.
  *
  * @param recheckAfter look again after this long even if nothing changes; null: no need
+ * @param actedOn the cluster already held what the pass planned: nothing was left to do for the
+ *     stage's generation, so the status records it as observed; otherwise the next pass records the
+ *     outcome of this one's actions
  */
 public record ReconcilePlan(
         PillsnapStageStatus status,
@@ -18,4 +21,5 @@ public record ReconcilePlan(
         ServingPlan serving,
         List<TrainerJobsPlanner.Deletion> jobDeletions,
         List<StageEvent> events,
-        Duration recheckAfter) {}
+        Duration recheckAfter,
+        boolean actedOn) {}

@@ -1,6 +1,7 @@
 package io.pillsnap.operator.plan;
 
 import io.pillsnap.api.v1alpha1.PillsnapStageStatus;
+import io.pillsnap.operator.desired.ServingNames;
 import io.pillsnap.operator.event.EventReason;
 import io.pillsnap.operator.event.StageEvent;
 import io.pillsnap.operator.observe.StageSnapshot;
@@ -8,6 +9,7 @@ import io.pillsnap.operator.status.StageStatusAggregator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Plans a whole pass: training (the phase state machine), then serving of what the planned status
@@ -30,6 +32,11 @@ public final class ReconcilePlanner {
                         status, s.stage().getSpec(), s.generation(), s.now());
         TrainerJobsPlanner.Cleanup cleanup = TrainerJobsPlanner.plan(s, training, settings);
         List<TrainerJobsPlanner.Deletion> deletions = cleanup.deletions();
+        boolean actedOn = actedOn(s, training, serving, deletions);
+        status =
+                StageStatusAggregator.withObservedGeneration(
+                        status,
+                        actedOn ? Long.valueOf(s.generation()) : previous.observedGeneration());
         List<StageEvent> events = new ArrayList<>(training.events());
         events.addAll(serving.events());
         deletions.stream()
@@ -50,7 +57,46 @@ public final class ReconcilePlanner {
                 List.copyOf(events),
                 earliest(
                         earliest(training.recheckAfter(), serving.recheckAfter()),
-                        cleanup.nextAfter()));
+                        cleanup.nextAfter()),
+                actedOn);
+    }
+
+    /**
+     * Whether the cluster already holds what this pass plans, so that the generation it was planned
+     * for has been acted on: the attempt's Job and the result reader exist, the models run at their
+     * planned replicas, nothing is to be switched and no Job of an earlier run is left.
+     */
+    static boolean actedOn(
+            StageSnapshot s,
+            StagePlan training,
+            ServingPlan serving,
+            List<TrainerJobsPlanner.Deletion> deletions) {
+        // the attempts observed are those of the run the status recorded before this pass
+        boolean sameRun =
+                training.run() != null
+                        && s.status().run() != null
+                        && Objects.equals(training.run().id(), s.status().run().id());
+        if (training.needsTrainer()
+                && (!sameRun || s.run().attempt(training.run().attempt()).isEmpty())) {
+            return false;
+        }
+        if (training.readResult()
+                && (!sameRun
+                        || s.run().resultReader() == null
+                        || s.run().resultReader().read() != training.run().reads())) {
+            return false;
+        }
+        if (serving.serviceSwitch() != null || !serving.deleteDeployments().isEmpty()) {
+            return false;
+        }
+        for (var replicas : serving.replicas().entrySet()) {
+            var deployment =
+                    s.serving().deployments().get(ServingNames.deploymentName(replicas.getKey()));
+            if (deployment == null || deployment.replicas() != replicas.getValue()) {
+                return false;
+            }
+        }
+        return deletions.stream().noneMatch(TrainerJobsPlanner.Deletion::stale);
     }
 
     /** The sooner of two delays, either of which may be null (no need to look again). */

@@ -3,6 +3,7 @@ package io.pillsnap.operator.plan;
 import static io.pillsnap.api.v1alpha1.status.ConditionType.Serving;
 
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.pillsnap.api.ApiConstants;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.PillsnapStageStatus;
 import io.pillsnap.api.v1alpha1.spec.ServingSpec;
@@ -107,7 +108,8 @@ public final class ServingPlanner {
             return serving(readyText() + " serve track " + spec.track(), null);
         }
         if (ready()) {
-            return switchToMe();
+            Instant retryAt = trackTakenUntil();
+            return retryAt == null ? switchToMe() : trackTaken(retryAt);
         }
         if (rolloutTimedOut()) {
             return rolloutFailed();
@@ -132,6 +134,40 @@ public final class ServingPlanner {
                 settings.rolloutCheckInterval());
     }
 
+    /** Until when to leave a track whose Service is not the operator's alone; null: try now. */
+    private Instant trackTakenUntil() {
+        if (observed.foreignServiceSeenAt() == null) {
+            return null;
+        }
+        Instant until = observed.foreignServiceSeenAt().plus(settings.trackConflictRecheck());
+        return now.isBefore(until) ? until : null;
+    }
+
+    /** A Service of another owner has the track's name: say so, keep the pods, try later. */
+    private ServingPlan trackTaken(Instant retryAt) {
+        String message =
+                "Service "
+                        + spec.track()
+                        + " in namespace "
+                        + stage.getMetadata().getNamespace()
+                        + " is not the operator's (it lacks the label "
+                        + ApiConstants.LABEL_MANAGED_BY
+                        + "="
+                        + ApiConstants.MANAGED_BY
+                        + " or a PillsnapStage owner), so the operator leaves it alone: choose"
+                        + " another spec.serving.track, or delete that Service and the operator"
+                        + " makes its own; "
+                        + readyText()
+                        + " wait; trying again at "
+                        + Conditions.timestamp(retryAt);
+        return plan(
+                ServingStatus.TRACK_CONFLICT,
+                message,
+                spec.replicas(),
+                null,
+                Duration.between(now, retryAt));
+    }
+
     private ServingPlan switchToMe() {
         String from = servedVersion();
         events.add(
@@ -152,7 +188,21 @@ public final class ServingPlanner {
                         now,
                         scaleDownAt,
                         owners());
-        return serving(readyText() + " serve track " + spec.track(), change);
+        // recorded before the Service moves; the next pass, woken by the Service, says Serving
+        String message =
+                "switching track "
+                        + spec.track()
+                        + " to "
+                        + version
+                        + ": "
+                        + readyText()
+                        + (from == null ? "" : "; " + from + " serves until the switch");
+        return plan(
+                ServingStatus.ROLLING_OUT,
+                message,
+                spec.replicas(),
+                change,
+                settings.rolloutCheckInterval());
     }
 
     /** Every stage that could serve the track owns its Service, so none takes it down alone. */

@@ -4,10 +4,14 @@ import io.pillsnap.api.ApiConstants;
 import io.pillsnap.api.trainer.TrainerResultCodec;
 import io.pillsnap.api.trainer.TrainerResultCodec.Decoded;
 import io.pillsnap.api.v1alpha1.spec.ResourcesSpec;
+import io.pillsnap.operator.observe.AttemptState;
 import io.pillsnap.operator.observe.ObservedAttempt;
+import io.pillsnap.operator.observe.ObservedReader;
 import io.pillsnap.operator.observe.PredecessorState;
 import io.pillsnap.operator.observe.StageSnapshot;
+import io.pillsnap.operator.status.Conditions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
@@ -39,16 +43,52 @@ final class StageMessages {
 
     static String suspended(ObservedAttempt attempt, ResourcesSpec resources) {
         String queue = resources.queueName();
+        String kueue =
+                attempt.startProblem() == null ? "" : ": " + attempt.startProblem().message();
         return "trainer Job "
                 + attempt.jobName()
                 + " is suspended"
                 + (queue == null
-                        ? " (spec.suspend is set on the Job)"
-                        : " (waiting for Kueue queue '" + queue + "' to admit it)");
+                        ? " (spec.suspend is set on the Job)" + kueue
+                        : ", waiting for Kueue LocalQueue '" + queue + "' to admit it" + kueue);
+    }
+
+    static String evicted(ObservedAttempt attempt, String checkpoint) {
+        return "attempt "
+                + attempt.attempt()
+                + " (Job "
+                + attempt.jobName()
+                + ") was suspended again after it ran"
+                + (attempt.startProblem() == null
+                        ? ""
+                        : " (" + attempt.startProblem().message() + ")")
+                + "; it resumes from "
+                + checkpoint
+                + " when admitted again (not charged to the retry budget)";
     }
 
     static String pending(ObservedAttempt attempt) {
         return "waiting for the trainer pod of Job " + attempt.jobName() + ": " + attempt.detail();
+    }
+
+    static String waitingForPod(String message, Instant deadline, Duration timeout) {
+        return deadline == null
+                ? message
+                : message
+                        + "; the attempt fails at "
+                        + Conditions.timestamp(deadline)
+                        + " unless its pod runs (spec.resources.startTimeoutSeconds: "
+                        + timeout.toSeconds()
+                        + " s)";
+    }
+
+    static String didNotStart(ObservedAttempt attempt, Duration timeout) {
+        return "its trainer pod did not start within "
+                + timeout.toSeconds()
+                + " s (spec.resources.startTimeoutSeconds)"
+                + (attempt.startProblem() == null
+                        ? ": " + attempt.detail()
+                        : ": " + attempt.startProblem().message());
     }
 
     static String training(int attempt, String job) {
@@ -83,12 +123,53 @@ final class StageMessages {
                 + (readerState == null ? "" : " (" + readerState + ")");
     }
 
+    static String readerFailed(
+            ObservedAttempt attempt, String resultFile, ObservedReader reader, Instant next) {
+        return "trainer Job "
+                + attempt.jobName()
+                + " completed; reading "
+                + resultFile
+                + " failed for a reason of the reader's own, not the run's: "
+                + readerTrouble(reader)
+                + "; reading it again at "
+                + Conditions.timestamp(next)
+                + " (check the reader Job's events: the inference image, the artifacts claim,"
+                + " the namespace's quota)";
+    }
+
+    static String readingAgain(
+            ObservedAttempt attempt, String resultFile, ObservedReader reader, int read) {
+        return "trainer Job "
+                + attempt.jobName()
+                + " completed; reading "
+                + resultFile
+                + " again (read "
+                + read
+                + "): the previous read failed for a reason of the reader's own, not the run's: "
+                + readerTrouble(reader);
+    }
+
+    private static String readerTrouble(ObservedReader reader) {
+        String says =
+                reader.message() == null || reader.message().isBlank()
+                        ? ""
+                        : "; it said: " + excerpt(reader.message());
+        return "reader Job "
+                + reader.jobName()
+                + " "
+                + (reader.state() == AttemptState.UNREPORTED
+                        ? "completed but its pod is gone without a report"
+                        : Objects.requireNonNullElse(reader.detail(), "failed"))
+                + (reader.exitCode() == null ? "" : " (exit code " + reader.exitCode() + ")")
+                + says;
+    }
+
     static String resultLost(ObservedAttempt attempt, String resultFile, String readerSays) {
         return "trainer Job "
                 + attempt.jobName()
                 + " completed but left no result: its pod is gone and "
                 + resultFile
-                + " could not be read"
+                + " is not there"
                 + (readerSays == null || readerSays.isBlank()
                         ? ""
                         : " (" + excerpt(readerSays) + ")")

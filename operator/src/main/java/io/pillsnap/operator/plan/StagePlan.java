@@ -20,9 +20,7 @@ import java.util.List;
  * condition changes, Events, and the trainer objects that must exist.
  *
  * @param needsTrainer the current attempt's ConfigMap and Job must exist
- * @param readResult the run's result reader Job must exist
- * @param restartResultReader the result reader Job must be deleted (its pod vanished) so that the
- *     next pass starts it again
+ * @param readResult the run's current result reader Job (read {@code run.resultReads}) must exist
  * @param recheckAfter look again after this long even if nothing changes; null: no need
  */
 public record StagePlan(
@@ -39,7 +37,6 @@ public record StagePlan(
         List<StageEvent> events,
         boolean needsTrainer,
         boolean readResult,
-        boolean restartResultReader,
         Duration recheckAfter) {
 
     /** Starts from the current status: unchanged unless a setter says otherwise. */
@@ -63,7 +60,6 @@ public record StagePlan(
         private final List<StageEvent> events = new ArrayList<>();
         private boolean needsTrainer;
         private boolean readResult;
-        private boolean restartResultReader;
         private Duration recheckAfter;
 
         private Builder(PillsnapStageStatus status) {
@@ -163,11 +159,6 @@ public record StagePlan(
             return this;
         }
 
-        Builder restartResultReader() {
-            this.restartResultReader = true;
-            return this;
-        }
-
         Builder recheckAfter(Duration delay) {
             this.recheckAfter = delay;
             return this;
@@ -188,7 +179,6 @@ public record StagePlan(
                     List.copyOf(events),
                     needsTrainer,
                     readResult,
-                    restartResultReader,
                     recheckAfter);
         }
     }

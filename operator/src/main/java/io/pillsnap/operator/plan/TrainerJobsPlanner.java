@@ -11,9 +11,10 @@ import java.util.Objects;
 
 /**
  * Which of a stage's trainer Jobs go: unfinished Jobs of a run that is no longer current (a rerun
- * stops them, also while the new run waits for a predecessor), and finished Jobs whose outcome the
- * status records in this pass, after the retention (kept that long for {@code kubectl logs}; result
- * readers at once). Pure.
+ * stops them, also while the new run waits for a predecessor) or of an attempt given up on (its pod
+ * did not start in time), and finished Jobs whose outcome the status records in this pass, after
+ * the retention (kept that long for {@code kubectl logs}; result readers at once, and a failed
+ * result reader as soon as the next read is planned). Pure.
  */
 public final class TrainerJobsPlanner {
 
@@ -39,7 +40,10 @@ public final class TrainerJobsPlanner {
         for (OwnedJob job : s.run().jobs()) {
             boolean ofCurrentRun = Objects.equals(job.runId(), currentRun);
             if (job.reader()) {
-                if (!ofCurrentRun || outcomeRecorded(plan) || plan.restartResultReader()) {
+                if (!ofCurrentRun
+                        || outcomeRecorded(plan)
+                        || job.read() == null
+                        || job.read() < plan.run().reads()) {
                     deletions.add(new Deletion(job.name(), false));
                 }
                 continue;
@@ -47,6 +51,9 @@ public final class TrainerJobsPlanner {
             if (!job.finished()) {
                 if (!ofCurrentRun) {
                     deletions.add(new Deletion(job.name(), true));
+                } else if (job.attempt() != null && job.attempt() < plan.run().attempt()) {
+                    // an attempt given up on (its pod never started): it must not start now
+                    deletions.add(new Deletion(job.name(), false));
                 }
                 continue;
             }

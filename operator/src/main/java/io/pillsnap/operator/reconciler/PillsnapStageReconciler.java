@@ -21,23 +21,25 @@ import io.pillsnap.api.ApiConstants;
 import io.pillsnap.api.text.Texts;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.PillsnapStageStatus;
-import io.pillsnap.api.v1alpha1.status.StagePhase;
 import io.pillsnap.operator.config.OperatorConfig;
 import io.pillsnap.operator.dependent.InferenceDeploymentDependentResource;
+import io.pillsnap.operator.dependent.KueueWorkloadEvents;
 import io.pillsnap.operator.dependent.TrackServices;
 import io.pillsnap.operator.dependent.TrainerConfigMapDependentResource;
 import io.pillsnap.operator.dependent.TrainerJobDependentResource;
+import io.pillsnap.operator.dependent.TrainerJobEvents;
 import io.pillsnap.operator.desired.TrainerLabels;
 import io.pillsnap.operator.event.EventReason;
 import io.pillsnap.operator.event.EventRecorder;
 import io.pillsnap.operator.event.StageEvent;
 import io.pillsnap.operator.metrics.OperatorMetrics;
 import io.pillsnap.operator.observe.ProgressPoller;
-import io.pillsnap.operator.observe.ProgressPolls;
 import io.pillsnap.operator.observe.ServingObserver;
 import io.pillsnap.operator.observe.StageIndex;
 import io.pillsnap.operator.observe.StageObserver;
 import io.pillsnap.operator.observe.StageSnapshot;
+import io.pillsnap.operator.observe.TrackConflicts;
+import io.pillsnap.operator.observe.TrainerProgress;
 import io.pillsnap.operator.plan.PlanSettings;
 import io.pillsnap.operator.plan.ReconcilePlan;
 import io.pillsnap.operator.plan.ReconcilePlanner;
@@ -47,6 +49,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -76,13 +79,14 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage>, Clean
     private final OperatorMetrics metrics;
     private final EventRecorder events;
     private final Clock clock;
-    private final ProgressPolls progressPolls;
+    private final TrainerProgress progress;
     private final StageObserver observer;
     private final TrainerJobDependentResource trainerJobs;
     private final TrainerConfigMapDependentResource trainerConfigMaps =
             new TrainerConfigMapDependentResource();
     private final InferenceDeploymentDependentResource inferenceDeployments;
-    private final TrackServices trackServices = new TrackServices();
+    private final TrackConflicts trackConflicts = new TrackConflicts();
+    private final TrackServices trackServices;
     private final PlanActuator actuator;
     private InformerEventSource<PillsnapStage, PillsnapStage> relatedStages;
 
@@ -93,8 +97,12 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage>, Clean
         this.metrics = metrics;
         this.events = events;
         this.clock = clock;
-        this.progressPolls = new ProgressPolls(config.progressPollInterval());
-        this.observer = new StageObserver(new ProgressPoller(), progressPolls);
+        this.progress =
+                new TrainerProgress(config.progressPollInterval(), new ProgressPoller(), clock);
+        this.observer =
+                new StageObserver(
+                        progress, trackConflicts, Boolean.TRUE.equals(config.kueueWorkloads()));
+        this.trackServices = new TrackServices(trackConflicts, clock);
         this.trainerJobs = new TrainerJobDependentResource(config);
         this.inferenceDeployments = new InferenceDeploymentDependentResource(config);
         this.actuator =
@@ -121,21 +129,25 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage>, Clean
                         EventSourceUtils.dependentEventSources(
                                 context, trainerJobs, trainerConfigMaps, inferenceDeployments));
         sources.add(trackServices.eventSource(context, stages));
+        sources.add(progress);
+        if (Boolean.TRUE.equals(config.kueueWorkloads())) {
+            sources.add(
+                    KueueWorkloadEvents.eventSource(
+                            context,
+                            id -> trainerJobs.eventSource().flatMap(jobs -> jobs.get(id))));
+        }
+        sources.add(
+                TrainerJobEvents.eventSource(
+                        context, id -> trainerJobs.eventSource().flatMap(jobs -> jobs.get(id))));
         sources.add(
                 new InformerEventSource<>(
                         InformerEventSourceConfiguration.from(Pod.class, PillsnapStage.class)
-                                .withName("trainer-pods")
-                                .withLabelSelector(TrainerLabels.SELECTOR)
-                                .withSecondaryToPrimaryMapper(
-                                        pod ->
-                                                Set.of(
-                                                        new ResourceID(
-                                                                pod.getMetadata()
-                                                                        .getLabels()
-                                                                        .get(
-                                                                                ApiConstants
-                                                                                        .LABEL_STAGE),
-                                                                pod.getMetadata().getNamespace())))
+                                .withName("pods")
+                                .withLabelSelector(
+                                        ApiConstants.LABEL_MANAGED_BY
+                                                + "="
+                                                + ApiConstants.MANAGED_BY)
+                                .withSecondaryToPrimaryMapper(PillsnapStageReconciler::stageOfPod)
                                 .build(),
                         context));
         // a stage's change wakes the stages that wait for it and the stages serving the same
@@ -165,11 +177,9 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage>, Clean
             return UpdateControl.<PillsnapStage>noUpdate().rescheduleAfter(RETRY_AFTER_CONFLICT);
         }
         Duration recheck = plan.recheckAfter();
-        if (plan.status().phase() == StagePhase.Training) {
-            recheck =
-                    ReconcilePlanner.earliest(
-                            recheck,
-                            progressPolls.untilNext(stage.getMetadata().getUid(), clock.instant()));
+        if (!plan.actedOn()) {
+            // look at once at what this pass did, to record its outcome
+            recheck = ReconcilePlanner.earliest(recheck, MIN_RECHECK);
         }
         return recheck == null
                 ? UpdateControl.noUpdate()
@@ -203,7 +213,7 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage>, Clean
             return DeleteControl.noFinalizerRemoval()
                     .rescheduleAfter(max(recheck, MIN_RECHECK).toMillis());
         }
-        progressPolls.forget(stage.getMetadata().getUid());
+        progress.forget(stage.getMetadata().getUid());
         return DeleteControl.defaultDelete();
     }
 
@@ -214,16 +224,19 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage>, Clean
 
     @Override
     public ErrorStatusUpdateControl<PillsnapStage> updateErrorStatus(
-            PillsnapStage stage, Context<PillsnapStage> context, Exception e) {
+            PillsnapStage observed, Context<PillsnapStage> context, Exception e) {
+        // the pass may have recorded its intent before the action that failed: keep it
+        PillsnapStage stage =
+                context.getPrimaryCache().get(ResourceID.fromResource(observed)).orElse(observed);
         PillsnapStageStatus previous =
                 Objects.requireNonNullElseGet(stage.getStatus(), PillsnapStageStatus::empty);
-        String message = "reconcile failed: " + Texts.rootMessage(e);
         boolean permanent =
                 e instanceof KubernetesClientException k
                         && (k.getCode() == 400 || k.getCode() == 422);
-        if (permanent) {
-            message += " (not retried: the request is invalid; fix the spec)";
-        }
+        String message =
+                permanent
+                        ? refused((KubernetesClientException) e)
+                        : "reconcile failed: " + Texts.rootMessage(e);
         log.warn(
                 "stage {}/{}: {}",
                 stage.getMetadata().getNamespace(),
@@ -240,6 +253,29 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage>, Clean
         ErrorStatusUpdateControl<PillsnapStage> control =
                 ErrorStatusUpdateControl.patchStatus(stage);
         return permanent ? control.withNoRetry() : control;
+    }
+
+    /**
+     * What the API server refused, for a request the operator made: whatever the spec, the operator
+     * should only make valid objects, so this is a bug to report or a policy of the cluster (an
+     * admission webhook) to look at, not something the stage author can fix.
+     */
+    static String refused(KubernetesClientException e) {
+        var details = e.getStatus() == null ? null : e.getStatus().getDetails();
+        String what =
+                details == null || details.getKind() == null
+                        ? "a request"
+                        : details.getKind()
+                                + (details.getName() == null ? "" : " " + details.getName());
+        return "reconcile failed: the API server refused "
+                + what
+                + " ("
+                + e.getCode()
+                + "): "
+                + Texts.rootMessage(e)
+                + " (not retried until the stage changes: the operator made an object the cluster"
+                + " does not accept; check the cluster's admission policies, or report this"
+                + " message as an operator bug)";
     }
 
     /**
@@ -264,6 +300,19 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage>, Clean
                     .forEach(related::add);
         }
         return related;
+    }
+
+    /** The stage a trainer, reader or inference pod works for: its whole name is on the pod. */
+    private static Set<ResourceID> stageOfPod(Pod pod) {
+        Map<String, String> annotations = pod.getMetadata().getAnnotations();
+        Map<String, String> labels = pod.getMetadata().getLabels();
+        String name =
+                annotations != null && annotations.containsKey(TrainerLabels.ANNOTATION_STAGE)
+                        ? annotations.get(TrainerLabels.ANNOTATION_STAGE)
+                        : labels == null ? null : labels.get(ApiConstants.LABEL_STAGE);
+        return name == null
+                ? Set.of()
+                : Set.of(new ResourceID(name, pod.getMetadata().getNamespace()));
     }
 
     private static Duration max(Duration a, Duration b) {

@@ -29,11 +29,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries out a reconcile plan, in the one order that is safe on a stale read: first what is
- * idempotent (creating the trainer's objects under deterministic names, scaling a model up), then
- * the track switch (optimistically locked), then the status (optimistically locked on the stage's
- * resourceVersion), and only once that write succeeded what destroys (deleting Jobs and
- * Deployments, scaling down) and the Events.
+ * Carries out a reconcile plan, recording before it acts: first the status (optimistically locked
+ * on the stage's resourceVersion), which names the run, attempt, spec and model every action of the
+ * pass is for; only once that write succeeded, the actions, in the order that keeps a track served:
+ * creating the trainer's objects, scaling a model up, the track switch (optimistically locked),
+ * scaling down and deleting; then the Events of what was done. Their outcome is observed and
+ * recorded by the next pass.
  */
 final class PlanActuator {
 
@@ -79,19 +80,9 @@ final class PlanActuator {
         PillsnapStage stage = snapshot.stage();
         PillsnapStage planned = withStatus(stage, plan.status());
         boolean deleting = stage.isMarkedForDeletion();
-        if (!deleting) {
-            createTrainerObjects(planned, plan, context);
-        }
-        scaleDeployments(planned, snapshot, plan, context, true);
-        if (plan.serving().serviceSwitch() != null
-                && !trackServices.switchTo(
-                        context.getClient(),
-                        plan.serving().serviceSwitch(),
-                        trackServices.of(stage).orElse(null))) {
-            log.debug(
-                    "track {} changed while it was reconciled", stage.getSpec().serving().track());
-            return Outcome.STALE;
-        }
+        // record before act: the status says which run, attempt, spec and model the actions are
+        // for before any is taken, so a crash between them leaves an intent the next pass
+        // carries out, never objects whose origin must be guessed from their names
         PillsnapStageStatus previous = snapshot.status();
         if (!plan.status().equals(previous)
                 && statusRecorder.write(stage, plan.status(), context).isEmpty()) {
@@ -102,6 +93,28 @@ final class PlanActuator {
             return Outcome.STALE;
         }
         // the write succeeded, or nothing changed: this pass saw the current stage
+        if (!deleting) {
+            createTrainerObjects(planned, plan, context);
+        }
+        scaleDeployments(planned, snapshot, plan, context, true);
+        if (plan.serving().serviceSwitch() != null) {
+            TrackServices.Switched switched =
+                    trackServices.switchTo(
+                            context.getClient(),
+                            plan.serving().serviceSwitch(),
+                            trackServices.of(stage).orElse(null));
+            if (switched == TrackServices.Switched.FOREIGN) {
+                log.warn(
+                        "stage {}/{}: the Service {} is not the operator's: left alone",
+                        stage.getMetadata().getNamespace(),
+                        stage.getMetadata().getName(),
+                        stage.getSpec().serving().track());
+            }
+            if (switched != TrackServices.Switched.DONE) {
+                // plan again: on the changed Service, or saying the track is taken
+                return Outcome.STALE;
+            }
+        }
         scaleDeployments(planned, snapshot, plan, context, false);
         deleteDeployments(stage, plan, context);
         if (!deleting) {

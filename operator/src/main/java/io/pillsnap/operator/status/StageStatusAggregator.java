@@ -41,6 +41,15 @@ public final class StageStatusAggregator {
                 .build();
     }
 
+    /**
+     * The status with the generation it reflects: the stage's, once it was fully acted on, else the
+     * one before.
+     */
+    public static PillsnapStageStatus withObservedGeneration(
+            PillsnapStageStatus status, Long observedGeneration) {
+        return status.toBuilder().observedGeneration(observedGeneration).build();
+    }
+
     /** The status with the serving plan's part (status.serving and the Serving condition). */
     public static PillsnapStageStatus withServing(
             PillsnapStageStatus status, ServingPlan serving, long generation, Instant now) {

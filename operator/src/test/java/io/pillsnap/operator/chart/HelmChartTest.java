@@ -67,13 +67,15 @@ class HelmChartTest {
             Map.of(
                     "pillsnapstages.pillsnap.io", Set.of("get", "list", "watch", "patch"),
                     "pillsnapstages/status.pillsnap.io", Set.of("get", "patch", "update"),
+                    "pillsnapstages/finalizers.pillsnap.io", Set.of("update"),
                     "jobs.batch", Set.of("get", "list", "watch", "create", "patch", "delete"),
                     "configmaps", Set.of("get", "list", "watch", "create", "patch"),
                     "pods", Set.of("get", "list", "watch"),
-                    "services", Set.of("get", "list", "watch", "create", "update"),
+                    "services", Set.of("get", "list", "watch", "create", "patch", "delete"),
                     "deployments.apps",
                             Set.of("get", "list", "watch", "create", "update", "patch", "delete"),
-                    "events", Set.of("create", "patch"));
+                    "events", Set.of("list", "watch", "create", "patch"),
+                    "workloads.kueue.x-k8s.io", Set.of("list", "watch"));
 
     private static final String LEASES = "leases.coordination.k8s.io";
 

@@ -21,6 +21,26 @@ class OperatorConfigTest {
     }
 
     @Test
+    void kueueWorkloadsAreReadWhenTheClusterServesThemUnlessTold() {
+        assertThat(OperatorConfig.fromEnvironment(Map.of()).kueueWorkloads()).isNull();
+        assertThat(
+                        OperatorConfig.fromEnvironment(Map.of("PILLSNAP_KUEUE_WORKLOADS", "false"))
+                                .kueueWorkloads())
+                .isFalse();
+        assertThatThrownBy(
+                        () ->
+                                OperatorConfig.fromEnvironment(
+                                        Map.of("PILLSNAP_KUEUE_WORKLOADS", "sometimes")))
+                .hasMessage("PILLSNAP_KUEUE_WORKLOADS=sometimes is not auto, true or false");
+    }
+
+    @Test
+    void resultReadsBackOffHalfAMinuteByDefault() {
+        assertThat(OperatorConfig.fromEnvironment(Map.of()).resultReadBackoff())
+                .isEqualTo(java.time.Duration.ofSeconds(30));
+    }
+
+    @Test
     void readsAListOfNamespaces() {
         OperatorConfig config =
                 OperatorConfig.fromEnvironment(Map.of("WATCH_NAMESPACES", " team-a, team-b ,"));

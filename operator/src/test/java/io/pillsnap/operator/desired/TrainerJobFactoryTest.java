@@ -37,6 +37,38 @@ class TrainerJobFactoryTest {
     private static final OperatorConfig CONFIG = OperatorConfig.forTests();
 
     @Test
+    void trainerReaderAndInferencePodsChownTheArtifactsVolumeOnlyWhenItsRootDoesNot() {
+        PillsnapStage stage =
+                started(TestStages.stage("stage2", 2).serving("pills", 600).buildStored(), "prod");
+        stage.setStatus(
+                stage.getStatus().toBuilder()
+                        .run(stage.getStatus().run().toBuilder().resultReads(1).build())
+                        .build());
+
+        List<PodSpec> pods =
+                List.of(
+                        TrainerJobFactory.create(stage, CONFIG).getSpec().getTemplate().getSpec(),
+                        ResultReaderJobFactory.create(stage, CONFIG)
+                                .getSpec()
+                                .getTemplate()
+                                .getSpec(),
+                        InferenceDeploymentFactory.create(
+                                        stage, ServingNames.version(stage), CONFIG, 1)
+                                .getSpec()
+                                .getTemplate()
+                                .getSpec());
+
+        // a recursive chown of a growing volume at every start would delay every pod
+        assertThat(pods)
+                .allSatisfy(
+                        pod -> {
+                            assertThat(pod.getSecurityContext().getFsGroup()).isEqualTo(1000L);
+                            assertThat(pod.getSecurityContext().getFsGroupChangePolicy())
+                                    .isEqualTo("OnRootMismatch");
+                        });
+    }
+
+    @Test
     void stage4JobCarriesGpusPlacementVolumesFailurePolicyAndDeadline() throws IOException {
         PillsnapStage stage = started(load("stage4.yaml"), "prod");
 
@@ -183,8 +215,7 @@ class TrainerJobFactoryTest {
 
     @Test
     void defaultTolerationMatchesTheGpuResourceName() {
-        ResourcesSpec amd =
-                new ResourcesSpec(2, "amd.com/gpu", null, null, null, null, null, null, null);
+        ResourcesSpec amd = ResourcesSpec.builder().gpus(2).gpuResourceName("amd.com/gpu").build();
 
         assertThat(TrainerJobFactory.tolerations(amd))
                 .extracting(Toleration::getKey)
@@ -195,7 +226,7 @@ class TrainerJobFactoryTest {
 
     @Test
     void cpuOnlyTrainerAsksForNoGpuAndToleratesNothing() {
-        ResourcesSpec cpu = new ResourcesSpec(0, null, "2", "4Gi", null, null, null, null, null);
+        ResourcesSpec cpu = ResourcesSpec.builder().gpus(0).cpu("2").memory("4Gi").build();
 
         assertThat(TrainerJobFactory.tolerations(cpu)).isEmpty();
         assertThat(TrainerJobFactory.resources(cpu).getLimits()).containsOnlyKeys("cpu", "memory");

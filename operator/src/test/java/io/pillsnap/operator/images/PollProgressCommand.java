@@ -37,10 +37,12 @@ final class PollProgressCommand implements Callable<Integer> {
                         .endMetadata()
                         .withSpec(trainer.spec())
                         .withNewStatus()
+                        .withPhase("Running")
                         .withPodIP(podIp)
                         .endStatus()
                         .build();
-        var progress = new ProgressPoller().poll(pod);
+        var address = ProgressPoller.TrainerAddress.of(pod).orElseThrow();
+        var progress = new ProgressPoller().poll(address).join();
         if (progress.isEmpty()) {
             System.err.println("no progress from " + podIp);
             return 1;

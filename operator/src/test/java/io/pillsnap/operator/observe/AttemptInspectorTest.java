@@ -56,6 +56,28 @@ class AttemptInspectorTest {
     }
 
     @Test
+    void jobResumedFromASuspensionWaitsForItsPodFromItsResume() {
+        Job resumed =
+                job().editMetadata()
+                        .withCreationTimestamp("2026-11-24T06:00:00Z")
+                        .endMetadata()
+                        .withNewStatus()
+                        .addNewCondition()
+                        .withType("Suspended")
+                        .withStatus("False")
+                        .withLastTransitionTime("2026-11-24T09:30:00Z")
+                        .endCondition()
+                        .endStatus()
+                        .build();
+
+        ObservedAttempt attempt = AttemptInspector.inspect(resumed, 1, List.of());
+
+        assertThat(attempt.state()).isEqualTo(AttemptState.PENDING);
+        assertThat(attempt.waitingSince())
+                .isEqualTo(java.time.Instant.parse("2026-11-24T09:30:00Z"));
+    }
+
+    @Test
     void suspendedJobIsSuspended() {
         Job job = job().editSpec().withSuspend(true).endSpec().build();
 

@@ -41,7 +41,13 @@ class StageObserverTest {
         Context<PillsnapStage> context = context(new StageCache(stage1, stage2));
 
         var snapshot =
-                new StageObserver(new ProgressPoller(), new ProgressPolls(Duration.ofSeconds(30)))
+                new StageObserver(
+                                new TrainerProgress(
+                                        Duration.ofSeconds(30),
+                                        new ProgressPoller(),
+                                        java.time.Clock.systemUTC()),
+                                new TrackConflicts(),
+                                false)
                         .observe(
                                 stage1,
                                 context,
@@ -66,9 +72,14 @@ class StageObserverTest {
                         .phase(StagePhase.Promoted)
                         .observedGeneration(1L)
                         .run(
-                                new RunStatus(
-                                        runId, 1, null, 1, 0, 3, 0, null, null, null, null, null,
-                                        null))
+                                RunStatus.builder()
+                                        .id(runId)
+                                        .number(1)
+                                        .attempt(1)
+                                        .failedAttempts(0)
+                                        .retryLimit(3)
+                                        .disruptions(0)
+                                        .build())
                         .build());
         return stage;
     }

@@ -24,7 +24,6 @@ import io.pillsnap.operator.event.EventReason;
 import io.pillsnap.operator.event.StageEvent;
 import io.pillsnap.operator.observe.AttemptState;
 import io.pillsnap.operator.observe.FailureKind;
-import io.pillsnap.operator.observe.ObservedReader;
 import io.pillsnap.operator.observe.ObservedRun;
 import io.pillsnap.operator.observe.PredecessorState;
 import io.pillsnap.operator.status.StageStatusAggregator;
@@ -44,7 +43,11 @@ class PhasePlannerTest {
             Snapshots.runId(TestStages.stage("stage2", 2).buildStored(), 2);
     private static final String JOB1 = "stage2-" + RUN1 + "-a1";
     private static final PlanSettings SETTINGS =
-            new PlanSettings(Duration.ofSeconds(60), Duration.ofHours(1), Duration.ofSeconds(5));
+            new PlanSettings(
+                    Duration.ofSeconds(60),
+                    Duration.ofHours(1),
+                    Duration.ofSeconds(5),
+                    Duration.ofSeconds(30));
 
     @Nested
     class StartingARun {
@@ -127,11 +130,49 @@ class PhasePlannerTest {
         }
 
         @Test
-        void pendingPodStaysQueuedAndSaysWhy() {
+        void pendingPodStaysQueuedAndSaysWhyAndUntilWhen() {
             StagePlan plan = plan(started(), attempts(Snapshots.pending(JOB1, 1)));
 
             assertThat(plan.phase()).isEqualTo(StagePhase.Queued);
-            assertThat(plan.message()).contains("ImagePullBackOff");
+            assertThat(plan.message())
+                    .contains("ImagePullBackOff")
+                    .contains("the attempt fails at 2026-11-24T10:29:00Z unless its pod runs");
+            assertThat(condition(plan, ConditionType.Trained).reason())
+                    .isEqualTo("ImagePullBackOff");
+            assertThat(plan.recheckAfter()).isEqualTo(Duration.ofSeconds(1740));
+        }
+
+        @Test
+        void attemptWhosePodDoesNotStartInTimeFailsAndIsCharged() {
+            StagePlan plan =
+                    plan(
+                            started(),
+                            attempts(Snapshots.pending(JOB1, 1, Snapshots.NOW.minusSeconds(1800))));
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Queued);
+            assertThat(plan.run().attempt()).isEqualTo(2);
+            assertThat(plan.run().failedAttempts()).isEqualTo(1);
+            assertThat(condition(plan, ConditionType.Trained).reason()).isEqualTo("StartTimeout");
+            assertThat(plan.message())
+                    .contains("did not start within 1800 s (spec.resources.startTimeoutSeconds)")
+                    .contains("ImagePullBackOff");
+            assertThat(plan.events())
+                    .extracting(StageEvent::reason)
+                    .containsExactly(EventReason.AttemptFailed);
+        }
+
+        @Test
+        void lastAttemptThatDoesNotStartFailsTheStageWithReasonStartTimeout() {
+            PillsnapStage stage = started(TestStages.stage("stage2", 2).maxRetries(0));
+
+            StagePlan plan =
+                    plan(
+                            stage,
+                            attempts(Snapshots.pending(JOB1, 1, Snapshots.NOW.minusSeconds(1800))));
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Failed);
+            assertThat(condition(plan, ConditionType.Trained).reason()).isEqualTo("StartTimeout");
+            assertThat(plan.message()).contains("no retries left");
         }
 
         @Test
@@ -141,7 +182,24 @@ class PhasePlannerTest {
             StagePlan plan = plan(stage, attempts(Snapshots.suspended(JOB1, 1)));
 
             assertThat(plan.phase()).isEqualTo(StagePhase.Queued);
-            assertThat(plan.message()).contains("waiting for Kueue queue 'gpu-queue' to admit it");
+            assertThat(plan.message())
+                    .contains("waiting for Kueue LocalQueue 'gpu-queue' to admit it");
+        }
+
+        @Test
+        void jobSuspendedAgainAfterItRanWasEvictedAndIsNotCharged() {
+            PillsnapStage stage = started(TestStages.stage("stage2", 2).queueName("gpu-queue"));
+            stage.setStatus(stage.getStatus().toBuilder().phase(StagePhase.Training).build());
+
+            StagePlan plan = plan(stage, attempts(Snapshots.suspended(JOB1, 1)));
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Queued);
+            assertThat(plan.run().attempt()).isEqualTo(1);
+            assertThat(plan.run().evictions()).isEqualTo(1);
+            assertThat(plan.run().failedAttempts()).isZero();
+            assertThat(plan.events())
+                    .extracting(StageEvent::reason)
+                    .containsExactly(EventReason.Disrupted);
         }
 
         @Test
@@ -190,6 +248,32 @@ class PhasePlannerTest {
             assertThat(plan.progress().display()).isEqualTo("3/3");
             assertThat(condition(plan, ConditionType.Promoted).reason()).isEqualTo("Automatic");
             assertThat(plan.needsTrainer()).isFalse();
+        }
+
+        @Test
+        void stageWithBothModelsIsNotPromotedWithoutTheDetectorsExportCheck() {
+            PillsnapStage stage =
+                    started(
+                            TestStages.stage("stage2", 2)
+                                    .detection()
+                                    .criterion(TOP1, 0.4)
+                                    .criterion(MAP50, 0.5));
+
+            StagePlan plan =
+                    plan(
+                            stage,
+                            attempts(
+                                    succeeded(
+                                            JOB1,
+                                            1,
+                                            TestResults.succeededTwoStageWithoutDetectorCheck(
+                                                    RUN1,
+                                                    Map.of(TOP1, 0.7, MAP50, 0.8),
+                                                    Map.of()))));
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Rejected);
+            assertThat(plan.gate().result()).isEqualTo(GateResult.Inconclusive);
+            assertThat(plan.gate().summary()).contains("the detector's ONNX export check");
         }
 
         @Test
@@ -513,6 +597,7 @@ class PhasePlannerTest {
 
             assertThat(plan.phase()).isEqualTo(StagePhase.Evaluating);
             assertThat(plan.readResult()).isTrue();
+            assertThat(plan.run().resultReads()).isEqualTo(1);
             assertThat(plan.message()).contains(plan.run().artifactsPath() + "/result.json");
             assertThat(plan.events())
                     .extracting(StageEvent::reason)
@@ -532,36 +617,95 @@ class PhasePlannerTest {
             ObservedRun run =
                     Snapshots.withReader(
                             attempts(Snapshots.unreported(JOB1, 1, Snapshots.NOW, true)),
-                            new ObservedReader(
-                                    "reader",
+                            Snapshots.reader(
+                                    1,
                                     AttemptState.SUCCEEDED,
                                     TestResults.succeeded(RUN1, Map.of(TOP1, 0.7)),
                                     null));
 
-            StagePlan plan = plan(started(), run);
+            StagePlan plan = plan(reading(1), run);
 
             assertThat(plan.phase()).isEqualTo(StagePhase.Promoted);
             assertThat(plan.metrics().top1()).isEqualTo(0.7);
         }
 
         @Test
-        void unreadableResultFileFailsTheRunNamingIt() {
+        void readerThatFindsNoResultFileFailsTheRunNamingIt() {
             ObservedRun run =
                     Snapshots.withReader(
                             attempts(Snapshots.unreported(JOB1, 1, Snapshots.NOW, true)),
-                            new ObservedReader(
-                                    "reader",
+                            Snapshots.reader(
+                                    1,
                                     AttemptState.FAILED,
-                                    "cat: /artifacts/x/result.json: No such file or directory",
-                                    null));
+                                    "no such file: /artifacts/x/result.json",
+                                    2));
 
-            StagePlan plan = plan(started(), run);
+            StagePlan plan = plan(reading(1), run);
 
             assertThat(plan.phase()).isEqualTo(StagePhase.Failed);
             assertThat(plan.message())
                     .contains("left no result")
-                    .contains("No such file or directory");
+                    .contains(plan.run().artifactsPath() + "/result.json is not there")
+                    .contains("no such file");
             assertThat(condition(plan, ConditionType.Trained).reason()).isEqualTo("ResultLost");
+        }
+
+        @Test
+        void readerThatNeverRanIsReadAgainAfterABackoffNotTakenForALostResult() {
+            ObservedRun run =
+                    Snapshots.withReader(
+                            attempts(Snapshots.unreported(JOB1, 1, Snapshots.NOW, true)),
+                            Snapshots.readerThatNeverRan(
+                                    1,
+                                    "DeadlineExceeded: Job was active longer than specified"
+                                            + " deadline",
+                                    Snapshots.NOW.minusSeconds(10)));
+
+            StagePlan plan = plan(reading(1), run);
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Evaluating);
+            assertThat(plan.readResult()).isFalse();
+            assertThat(plan.recheckAfter()).isEqualTo(Duration.ofSeconds(20));
+            assertThat(condition(plan, ConditionType.Trained))
+                    .satisfies(
+                            c -> {
+                                assertThat(c.status()).isEqualTo("Unknown");
+                                assertThat(c.reason()).isEqualTo("ResultReaderFailed");
+                            });
+            assertThat(plan.message())
+                    .contains("not the run's")
+                    .contains("DeadlineExceeded")
+                    .contains("reading it again at 2026-11-24T10:00:20Z");
+            assertThat(plan.events())
+                    .extracting(StageEvent::reason)
+                    .containsExactly(EventReason.ResultReaderFailed);
+        }
+
+        @Test
+        void readerThatFailedToReadIsReadAgainOnceItsBackoffPassed() {
+            ObservedRun run =
+                    Snapshots.withReader(
+                            attempts(Snapshots.unreported(JOB1, 1, Snapshots.NOW, true)),
+                            Snapshots.reader(
+                                    1,
+                                    AttemptState.FAILED,
+                                    "cat: read error: Input/output error",
+                                    1));
+
+            StagePlan plan = plan(reading(1), run);
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Evaluating);
+            assertThat(plan.readResult()).isTrue();
+            assertThat(plan.run().resultReads()).isEqualTo(2);
+            assertThat(plan.message()).contains("again (read 2)").contains("Input/output error");
+        }
+
+        @Test
+        void backoffBetweenReadsDoublesUpToTenMinutes() {
+            assertThat(SETTINGS.readBackoff(1)).isEqualTo(Duration.ofSeconds(30));
+            assertThat(SETTINGS.readBackoff(2)).isEqualTo(Duration.ofSeconds(60));
+            assertThat(SETTINGS.readBackoff(4)).isEqualTo(Duration.ofSeconds(240));
+            assertThat(SETTINGS.readBackoff(9)).isEqualTo(Duration.ofMinutes(10));
         }
 
         @Test
@@ -708,6 +852,17 @@ class PhasePlannerTest {
     private static PillsnapStage started(TestStages.Builder builder) {
         PillsnapStage stage = builder.buildStored();
         applyPlan(stage, plan(stage, ObservedRun.none()));
+        return stage;
+    }
+
+    /** A started stage whose trainer Job completed and whose result is being read. */
+    private static PillsnapStage reading(int reads) {
+        PillsnapStage stage = started();
+        stage.setStatus(
+                stage.getStatus().toBuilder()
+                        .phase(StagePhase.Evaluating)
+                        .run(stage.getStatus().run().toBuilder().resultReads(reads).build())
+                        .build());
         return stage;
     }
 

@@ -29,7 +29,11 @@ class ServingPlannerTest {
     private static final String NEW = "stage2/r1-bbbbbbbb";
     private static final String NEW_DEPLOYMENT = ServingNames.deploymentName(NEW);
     private static final PlanSettings SETTINGS =
-            new PlanSettings(Duration.ofSeconds(60), Duration.ofHours(1), Duration.ofSeconds(5));
+            new PlanSettings(
+                    Duration.ofSeconds(60),
+                    Duration.ofHours(1),
+                    Duration.ofSeconds(5),
+                    Duration.ofSeconds(30));
     private static final TrackPeer STAGE1 =
             new TrackPeer("stage1", "uid-1", OLD, NOW.minusSeconds(3600), true, false);
 
@@ -64,7 +68,10 @@ class ServingPlannerTest {
                         stage2(rollingOutSince(NOW.minusSeconds(30))),
                         observed(deployment(1, 1, null), servedBy(OLD)));
 
-        assertThat(plan.status().state()).isEqualTo(ServingStatus.SERVING);
+        // recorded before the Service moves: the pass after the switch says Serving
+        assertThat(plan.status().state()).isEqualTo(ServingStatus.ROLLING_OUT);
+        assertThat(plan.status().message())
+                .startsWith("switching track pills to " + NEW + ": 1/1 Ready pods");
         assertThat(plan.serviceSwitch().version()).isEqualTo(NEW);
         assertThat(plan.serviceSwitch().previousVersion()).isEqualTo(OLD);
         assertThat(plan.serviceSwitch().switchedAt()).isEqualTo(NOW);
@@ -73,7 +80,7 @@ class ServingPlannerTest {
                 .extracting(OwnerReference::getName)
                 .containsExactly("stage1", "stage2");
         assertThat(plan.status().previousModelVersion()).isEqualTo(OLD);
-        assertThat(plan.condition().status()).isEqualTo("True");
+        assertThat(plan.condition().status()).isEqualTo("False");
         assertThat(reasons(plan)).containsExactly(EventReason.ServingSwitched);
     }
 
@@ -129,6 +136,39 @@ class ServingPlannerTest {
     }
 
     @Test
+    void trackWhoseServiceIsAnotherOwnersIsLeftAloneAndTriedAgainLater() {
+        PillsnapStage stage = stage2(rollingOutSince(NOW.minusSeconds(30)));
+        ObservedServing taken =
+                new ObservedServing(
+                        Map.of(NEW_DEPLOYMENT, deployment(1, 1, null)),
+                        null,
+                        List.of(STAGE1),
+                        NOW.minusSeconds(1));
+
+        ServingPlan plan = ServingPlanner.plan(stage, stage.getStatus(), taken, NOW, SETTINGS);
+
+        assertThat(plan.status().state()).isEqualTo(ServingStatus.TRACK_CONFLICT);
+        assertThat(plan.condition().reason()).isEqualTo(ServingStatus.TRACK_CONFLICT);
+        assertThat(plan.condition().message())
+                .contains("is not the operator's")
+                .contains("choose another spec.serving.track");
+        assertThat(plan.serviceSwitch()).isNull();
+        assertThat(plan.replicas()).containsEntry(NEW, 1);
+        assertThat(plan.recheckAfter()).isEqualTo(Duration.ofSeconds(49));
+
+        ObservedServing later =
+                new ObservedServing(
+                        Map.of(NEW_DEPLOYMENT, deployment(1, 1, null)),
+                        null,
+                        List.of(STAGE1),
+                        NOW.minusSeconds(50));
+        assertThat(
+                        ServingPlanner.plan(stage, stage.getStatus(), later, NOW, SETTINGS)
+                                .serviceSwitch())
+                .isNotNull();
+    }
+
+    @Test
     void supersededModelKeepsItsPodsUntilTheScaleDownTimeTheSwitchRecorded() {
         PillsnapStage stage1 = stage1Serving();
         TrackService switched =
@@ -141,7 +181,7 @@ class ServingPlannerTest {
                 ServingPlanner.plan(
                         stage1,
                         stage1.getStatus(),
-                        new ObservedServing(deployments, switched, List.of(stage2)),
+                        new ObservedServing(deployments, switched, List.of(stage2), null),
                         NOW,
                         SETTINGS);
 
@@ -155,7 +195,7 @@ class ServingPlannerTest {
                 ServingPlanner.plan(
                         stage1,
                         stage1.getStatus(),
-                        new ObservedServing(deployments, switched, List.of(stage2)),
+                        new ObservedServing(deployments, switched, List.of(stage2), null),
                         NOW.plusSeconds(21),
                         SETTINGS);
 
@@ -175,7 +215,8 @@ class ServingPlannerTest {
                         new ObservedServing(
                                 Map.of(ServingNames.deploymentName(OLD), deploymentOf(OLD, 1, 1)),
                                 servedBy(OLD),
-                                List.of(stage2)),
+                                List.of(stage2),
+                                null),
                         NOW,
                         SETTINGS);
 
@@ -221,7 +262,8 @@ class ServingPlannerTest {
                         new ObservedServing(
                                 Map.of(NEW_DEPLOYMENT, deploymentOf(NEW, 1, 1)),
                                 servedBy(NEW),
-                                List.of()),
+                                List.of(),
+                                null),
                         NOW,
                         SETTINGS);
 
@@ -242,7 +284,7 @@ class ServingPlannerTest {
                 ServingPlanner.plan(
                         stage2(serving(NEW)),
                         stage2(serving(NEW)).getStatus(),
-                        new ObservedServing(deployments, switched, List.of()),
+                        new ObservedServing(deployments, switched, List.of(), null),
                         NOW,
                         SETTINGS);
 
@@ -288,7 +330,15 @@ class ServingPlannerTest {
         return PillsnapStageStatus.empty().toBuilder()
                 .phase(StagePhase.Promoted)
                 .observedGeneration(1L)
-                .run(new RunStatus(runId, 1, null, 1, 0, 3, 0, null, null, null, null, null, null))
+                .run(
+                        RunStatus.builder()
+                                .id(runId)
+                                .number(1)
+                                .attempt(1)
+                                .failedAttempts(0)
+                                .retryLimit(3)
+                                .disruptions(0)
+                                .build())
                 .serving(serving)
                 .build();
     }
@@ -358,7 +408,8 @@ class ServingPlannerTest {
     /** stage2's view: stage1's model serves the track, stage2's own Deployment as given. */
     private static ObservedServing observed(
             ObservedServing.Deployment deployment, TrackService service) {
-        return new ObservedServing(Map.of(NEW_DEPLOYMENT, deployment), service, List.of(STAGE1));
+        return new ObservedServing(
+                Map.of(NEW_DEPLOYMENT, deployment), service, List.of(STAGE1), null);
     }
 
     private static List<EventReason> reasons(ServingPlan plan) {

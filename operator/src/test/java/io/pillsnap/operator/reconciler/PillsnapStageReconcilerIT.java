@@ -12,9 +12,6 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.pillsnap.api.ApiConstants;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.status.ConditionType;
@@ -35,18 +32,14 @@ import org.junit.jupiter.api.Test;
 /**
  * The real operator against Fabric8's CRUD mock API server; Job and pod status from a fake kubelet.
  */
-@EnableKubernetesMockClient(crud = true)
 class PillsnapStageReconcilerIT {
-
-    KubernetesMockServer server;
-    KubernetesClient client;
 
     private MockCluster cluster;
     private FakeKubelet kubelet;
 
     @BeforeEach
     void startOperator() {
-        cluster = new MockCluster(server, client).startOperator();
+        cluster = MockCluster.create().startOperator();
         kubelet = cluster.kubelet();
     }
 

@@ -4,16 +4,18 @@ import static io.pillsnap.api.v1alpha1.spec.Metric.TOP1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.pillsnap.api.ApiConstants;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
+import io.pillsnap.api.v1alpha1.status.ConditionType;
 import io.pillsnap.api.v1alpha1.status.ServingStatus;
 import io.pillsnap.api.v1alpha1.status.StagePhase;
 import io.pillsnap.operator.desired.ServingNames;
@@ -22,6 +24,7 @@ import io.pillsnap.operator.testing.MockCluster;
 import io.pillsnap.operator.testing.TestStages;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,20 +34,16 @@ import org.junit.jupiter.api.Test;
  * Serving under ordinary cluster events: failed rollouts retried, traffic cut over without dropping
  * requests, serving stages deleted, crashes between a switch and its status write.
  */
-@EnableKubernetesMockClient(crud = true)
 class ServingFaultsIT {
 
     private static final String TRACK = "pills";
-
-    KubernetesMockServer server;
-    KubernetesClient client;
 
     private MockCluster cluster;
     private FakeKubelet kubelet;
 
     @BeforeEach
     void startOperator() {
-        cluster = new MockCluster(server, client).startOperator();
+        cluster = MockCluster.create().startOperator();
         kubelet = cluster.kubelet();
     }
 
@@ -139,7 +138,11 @@ class ServingFaultsIT {
                                         && ServingStatus.SERVING.equals(
                                                 s.getStatus().serving().state()));
         Service canary =
-                client.services().inNamespace(MockCluster.NAMESPACE).withName("canary").get();
+                cluster.client()
+                        .services()
+                        .inNamespace(MockCluster.NAMESPACE)
+                        .withName("canary")
+                        .get();
         assertThat(canary.getSpec().getSelector())
                 .containsEntry(ApiConstants.LABEL_MODEL_VERSION, ServingNames.versionLabel(first));
         assertThat(moved.getStatus().message()).doesNotContain("reconcile failed");
@@ -156,7 +159,8 @@ class ServingFaultsIT {
 
         // the operator crashed after switching the Service, before writing stage2's status
         cluster.stopOperator();
-        client.resources(PillsnapStage.class)
+        cluster.client()
+                .resources(PillsnapStage.class)
                 .inNamespace(MockCluster.NAMESPACE)
                 .withName("stage2")
                 .editStatus(
@@ -188,6 +192,104 @@ class ServingFaultsIT {
                                         && first.equals(
                                                 s.getStatus().serving().previousModelVersion()));
         assertThat(stage2.getStatus().serving().state()).isEqualTo(ServingStatus.SERVING);
+    }
+
+    @Test
+    void serviceOfAnotherOwnerWithTheTracksNameIsNamedAndNotFoughtOver() {
+        cluster.client()
+                .services()
+                .inNamespace(MockCluster.NAMESPACE)
+                .resource(
+                        new ServiceBuilder()
+                                .withNewMetadata()
+                                .withName(TRACK)
+                                .addToLabels("app", "legacy-pills")
+                                .endMetadata()
+                                .withNewSpec()
+                                .addToSelector("app", "legacy-pills")
+                                .addNewPort()
+                                .withPort(80)
+                                .endPort()
+                                .endSpec()
+                                .build())
+                .create();
+        AtomicInteger creates = new AtomicInteger();
+        cluster.api()
+                .guard(
+                        request -> {
+                            if (request.fromOperator()
+                                    && "create".equals(request.verb())
+                                    && "services".equals(request.resource())) {
+                                creates.incrementAndGet();
+                            }
+                            return null;
+                        });
+        cluster.apply(TestStages.stage("stage1", 1).serving(TRACK, 600).build());
+        String version = promote("stage1");
+        kubelet.deploymentReady(
+                kubelet.awaitDeployment(ServingNames.deploymentName(version))
+                        .getMetadata()
+                        .getName());
+
+        PillsnapStage conflicted =
+                cluster.awaitStage("stage1", servingReason(ServingStatus.TRACK_CONFLICT));
+        assertThat(servingCondition(conflicted).getMessage())
+                .contains("Service " + TRACK + " in namespace " + MockCluster.NAMESPACE)
+                .contains("not the operator's")
+                .contains("spec.serving.track");
+        int tried = creates.get();
+        await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
+        assertThat(creates.get() - tried)
+                .as("attempts to create the track's Service in 3 s of a conflict")
+                .isLessThanOrEqualTo(1);
+        assertThat(trackService().getSpec().getSelector()).containsEntry("app", "legacy-pills");
+
+        // its owner removes it: the track is free
+        cluster.client().services().inNamespace(MockCluster.NAMESPACE).withName(TRACK).delete();
+        cluster.awaitStage("stage1", servingState(ServingStatus.SERVING), Duration.ofSeconds(30));
+        assertThat(selectedVersion()).isEqualTo(ServingNames.versionLabel(version));
+    }
+
+    @Test
+    void switchChangesOnlyTheOperatorsFieldsOfTheTrackService() {
+        serve("stage1", null, 600);
+        // a mesh, Argo CD and a load balancer controller label, annotate and own the Service
+        cluster.client()
+                .services()
+                .inNamespace(MockCluster.NAMESPACE)
+                .withName(TRACK)
+                .edit(
+                        service -> {
+                            service.getMetadata()
+                                    .getLabels()
+                                    .put("mesh.example.com/injected", "true");
+                            service.getMetadata()
+                                    .getAnnotations()
+                                    .put("argocd.argoproj.io/tracking-id", "pills:/Service/pills");
+                            service.getMetadata()
+                                    .getOwnerReferences()
+                                    .add(
+                                            new OwnerReferenceBuilder()
+                                                    .withApiVersion("argoproj.io/v1alpha1")
+                                                    .withKind("Application")
+                                                    .withName("pills")
+                                                    .withUid("0f0f0f0f-0000-4000-8000-000000000001")
+                                                    .build());
+                            return service;
+                        });
+
+        String second = serve("stage2", "stage1", 600);
+
+        Service switched = trackService();
+        assertThat(switched.getSpec().getSelector())
+                .containsEntry(ApiConstants.LABEL_MODEL_VERSION, ServingNames.versionLabel(second));
+        assertThat(switched.getMetadata().getLabels())
+                .containsEntry("mesh.example.com/injected", "true");
+        assertThat(switched.getMetadata().getAnnotations())
+                .containsEntry("argocd.argoproj.io/tracking-id", "pills:/Service/pills");
+        assertThat(switched.getMetadata().getOwnerReferences())
+                .extracting(OwnerReference::getKind)
+                .contains("Application", "PillsnapStage");
     }
 
     /** Promotes {@code stage} and makes its model serve the track; returns its version. */
@@ -226,7 +328,8 @@ class ServingFaultsIT {
     }
 
     private void patchServing(String stage, String serving) {
-        client.resources(PillsnapStage.class)
+        cluster.client()
+                .resources(PillsnapStage.class)
                 .inNamespace(MockCluster.NAMESPACE)
                 .withName(stage)
                 .patch(
@@ -235,7 +338,7 @@ class ServingFaultsIT {
     }
 
     private Service trackService() {
-        return client.services().inNamespace(MockCluster.NAMESPACE).withName(TRACK).get();
+        return cluster.client().services().inNamespace(MockCluster.NAMESPACE).withName(TRACK).get();
     }
 
     private String selectedVersion() {
@@ -248,6 +351,18 @@ class ServingFaultsIT {
     private int replicas(String version) {
         Deployment deployment = kubelet.deployment(ServingNames.deploymentName(version));
         return deployment == null ? -1 : deployment.getSpec().getReplicas();
+    }
+
+    private static Predicate<PillsnapStage> servingReason(String reason) {
+        return stage ->
+                stage.getStatus()
+                        .condition(ConditionType.Serving)
+                        .map(c -> reason.equals(c.getReason()))
+                        .orElse(false);
+    }
+
+    private static Condition servingCondition(PillsnapStage stage) {
+        return stage.getStatus().condition(ConditionType.Serving).orElseThrow();
     }
 
     private static Predicate<PillsnapStage> servingState(String state) {

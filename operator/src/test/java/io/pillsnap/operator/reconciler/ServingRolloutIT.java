@@ -8,11 +8,8 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.pillsnap.api.ApiConstants;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.status.ConditionType;
@@ -33,20 +30,16 @@ import org.junit.jupiter.api.Test;
  * Serving of promoted models against Fabric8's CRUD mock API server: the fake kubelet plays the
  * Deployment controller and reports Ready pods (or never does).
  */
-@EnableKubernetesMockClient(crud = true)
 class ServingRolloutIT {
 
     private static final String TRACK = "pills";
-
-    KubernetesMockServer server;
-    KubernetesClient client;
 
     private MockCluster cluster;
     private FakeKubelet kubelet;
 
     @BeforeEach
     void startOperator() {
-        cluster = new MockCluster(server, client).startOperator();
+        cluster = MockCluster.create().startOperator();
         kubelet = cluster.kubelet();
     }
 
@@ -131,6 +124,16 @@ class ServingRolloutIT {
     @Test
     void rolloutThatNeverBecomesReadyKeepsTheOldModelAndSaysWhy() {
         String first = serveStage1();
+        // observing reads the informers' caches only: it lists nothing itself
+        java.util.List<String> lists = new java.util.concurrent.CopyOnWriteArrayList<>();
+        cluster.api()
+                .guard(
+                        request -> {
+                            if (request.fromOperator() && "list".equals(request.verb())) {
+                                lists.add(request.path());
+                            }
+                            return null;
+                        });
         cluster.apply(TestStages.stage("stage2", 2).after("stage1").serving(TRACK, 10).build());
         String second = promote("stage2");
         kubelet.awaitDeployment(ServingNames.deploymentName(second));
@@ -158,6 +161,7 @@ class ServingRolloutIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> replicas(second) == 0);
         assertThat(cluster.get("stage1").getStatus().serving().state())
                 .isEqualTo(ServingStatus.SERVING);
+        assertThat(lists).as("lists the operator made while the rollout waited").isEmpty();
     }
 
     @Test
@@ -178,13 +182,15 @@ class ServingRolloutIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> replicas(first) == 0);
 
         // the documented rollback command, with the real kubectl when it is installed
-        Kubectl.serveDiscovery(server);
+        Kubectl.serveDiscovery(cluster.server());
         String rollback = "{\"spec\":{\"serving\":{\"enabled\":false}}}";
         if (Kubectl.installed()) {
-            Kubectl.run(client, "patch", "ps", "stage2", "--type", "merge", "-p", rollback);
+            Kubectl.run(
+                    cluster.client(), "patch", "ps", "stage2", "--type", "merge", "-p", rollback);
         } else {
             System.out.println("kubectl is not installed: sending its merge patch with Fabric8");
-            client.resources(PillsnapStage.class)
+            cluster.client()
+                    .resources(PillsnapStage.class)
                     .inNamespace(MockCluster.NAMESPACE)
                     .withName("stage2")
                     .patch(PatchContext.of(PatchType.JSON_MERGE), rollback);
@@ -200,6 +206,63 @@ class ServingRolloutIT {
         PillsnapStage stage2 = cluster.awaitStage("stage2", servingState(ServingStatus.DISABLED));
         assertThat(stage2.getStatus().serving().message()).contains("spec.serving.enabled");
         await().atMost(Duration.ofSeconds(10)).until(() -> replicas(second) == 0);
+    }
+
+    @Test
+    void longNamedStageRollsEachRunOutToADeploymentOfItsOwn() {
+        String name = "pill-identification-stage-four-production-serving-canary";
+        cluster.apply(TestStages.stage(name, 1).serving(TRACK, 600).scaleDownDelay(1).build());
+        String first = promote(name);
+        kubelet.deploymentReady(
+                kubelet.awaitDeployment(ServingNames.deploymentName(first))
+                        .getMetadata()
+                        .getName());
+        cluster.awaitStage(name, servingState(ServingStatus.SERVING));
+
+        cluster.client()
+                .resources(PillsnapStage.class)
+                .inNamespace(MockCluster.NAMESPACE)
+                .withName(name)
+                .edit(
+                        s -> {
+                            s.setSpec(
+                                    TestStages.stage(name, 1)
+                                            .serving(TRACK, 600)
+                                            .scaleDownDelay(1)
+                                            .rerunNonce("2")
+                                            .build()
+                                            .getSpec());
+                            return s;
+                        });
+        kubelet.trainAndSucceed(kubelet.awaitJob(name, 2, 1), Map.of(TOP1, 0.9));
+        PillsnapStage rerun =
+                cluster.awaitStage(
+                        name,
+                        s ->
+                                s.getStatus().phase() == StagePhase.Promoted
+                                        && s.getStatus().run().number() == 2);
+        String second = name + "/" + rerun.getStatus().run().id();
+
+        await().atMost(Duration.ofSeconds(20))
+                .until(
+                        () ->
+                                cluster
+                                        .client()
+                                        .apps()
+                                        .deployments()
+                                        .inNamespace(MockCluster.NAMESPACE)
+                                        .list()
+                                        .getItems()
+                                        .stream()
+                                        .map(d -> d.getMetadata().getAnnotations())
+                                        .map(a -> a.get(ServingNames.ANNOTATION_MODEL_VERSION))
+                                        .toList(),
+                        versions -> versions.containsAll(java.util.List.of(first, second)));
+        kubelet.deploymentReady(ServingNames.deploymentName(second));
+        await().atMost(Duration.ofSeconds(20))
+                .until(
+                        () -> selectedVersion(trackService()),
+                        ServingNames.versionLabel(second)::equals);
     }
 
     /** stage1 promoted and serving the track. */
@@ -224,7 +287,7 @@ class ServingRolloutIT {
     }
 
     private Service trackService() {
-        return client.services().inNamespace(MockCluster.NAMESPACE).withName(TRACK).get();
+        return cluster.client().services().inNamespace(MockCluster.NAMESPACE).withName(TRACK).get();
     }
 
     private int replicas(String version) {

@@ -7,9 +7,6 @@ import static org.awaitility.Awaitility.await;
 import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.status.ConditionType;
 import io.pillsnap.api.v1alpha1.status.GateResult;
@@ -38,18 +35,14 @@ import org.junit.jupiter.api.Test;
  * deliver a Job before its pod, pods that vanish, stages deleted and re-created, disruptions,
  * reruns, and many stages polling their trainers. Each test is one defect of issue 8.
  */
-@EnableKubernetesMockClient(crud = true)
 class TrainingFaultsIT {
-
-    KubernetesMockServer server;
-    KubernetesClient client;
 
     private MockCluster cluster;
     private FakeKubelet kubelet;
     private final List<HttpServer> trainers = new ArrayList<>();
 
     private void start(OperatorConfig config) {
-        cluster = new MockCluster(server, client).startOperator(config);
+        cluster = MockCluster.create().startOperator(config);
         kubelet = cluster.kubelet();
     }
 
@@ -123,12 +116,68 @@ class TrainingFaultsIT {
         kubelet.deletePod(pod);
 
         Job reader = kubelet.awaitResultReader("stage1", 1);
-        kubelet.fail(reader, kubelet.startPod(reader), 1, "cat: result.json: No such file");
+        kubelet.fail(
+                reader,
+                kubelet.startPod(reader),
+                2,
+                "no such file: "
+                        + reader.getSpec()
+                                .getTemplate()
+                                .getSpec()
+                                .getContainers()
+                                .get(0)
+                                .getArgs()
+                                .get(0));
 
         PillsnapStage failed = cluster.awaitStage("stage1", phase(StagePhase.Failed));
         assertThat(failed.getStatus().message())
                 .contains("left no result")
                 .contains(failed.getStatus().run().artifactsPath() + "/result.json");
+    }
+
+    @Test
+    void readerThatCannotStartIsRetriedAndTheFinishedRunIsNotLost() {
+        Job job = trainingStage1();
+        Pod pod = kubelet.pods(job).get(0);
+        kubelet.completeJob(job);
+        kubelet.deletePod(pod);
+
+        // the reader's image cannot be pulled; its deadline passes without it ever running
+        Job reader = kubelet.awaitResultReader("stage1", 1);
+        kubelet.podWaiting(reader, "ImagePullBackOff", "Back-off pulling image");
+        kubelet.failBeforeStarting(
+                reader, "DeadlineExceeded", "Job was active longer than specified deadline");
+
+        PillsnapStage retrying =
+                cluster.awaitStage(
+                        "stage1",
+                        s -> s.getStatus().message().contains("DeadlineExceeded"),
+                        Duration.ofSeconds(10));
+        assertThat(retrying.getStatus().phase()).isEqualTo(StagePhase.Evaluating);
+        assertThat(retrying.getStatus().condition(ConditionType.Trained).orElseThrow())
+                .satisfies(
+                        c -> {
+                            assertThat(c.getStatus()).isEqualTo("Unknown");
+                            assertThat(c.getReason()).isEqualTo("ResultReaderFailed");
+                            assertThat(c.getMessage())
+                                    .contains("not the run's")
+                                    .contains("reading it again");
+                        });
+        String firstReader = reader.getMetadata().getName();
+        Job second =
+                await().atMost(Duration.ofSeconds(20))
+                        .until(
+                                () -> kubelet.findResultReader("stage1", 1),
+                                r -> r != null && !r.getMetadata().getName().equals(firstReader));
+        assertThat(cluster.get("stage1").getStatus().phase()).isEqualTo(StagePhase.Evaluating);
+
+        kubelet.succeed(
+                second,
+                kubelet.startPod(second),
+                TestResults.succeeded(FakeKubelet.runId(job), Map.of(TOP1, 0.58)));
+
+        PillsnapStage promoted = cluster.awaitStage("stage1", phase(StagePhase.Promoted));
+        assertThat(promoted.getStatus().metrics().top1()).isEqualTo(0.58);
     }
 
     @Test
@@ -326,6 +375,33 @@ class TrainingFaultsIT {
                         assertThat(count.get()).as("polls of " + name).isLessThanOrEqualTo(2));
     }
 
+    @Test
+    void trainersThatDoNotAnswerDelayNoOtherStagesResult() throws IOException {
+        // one reconcile thread: a poll that waited on a trainer would hold every other stage
+        start(OperatorConfig.forTests().toBuilder().reconcileThreads(1).build());
+        for (String name : List.of("silent-a", "silent-b")) {
+            cluster.apply(TestStages.stage(name, 1).build());
+            Job job = kubelet.awaitJob(name, 1, 1);
+            kubelet.startPod(job, "127.0.0.1", silentTrainer());
+            cluster.awaitStage(name, phase(StagePhase.Training));
+        }
+
+        List<Duration> resultToGate = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            String name = "quick" + i;
+            cluster.apply(TestStages.stage(name, 1).build());
+            Job job = kubelet.awaitJob(name, 1, 1);
+            Instant completed = Instant.now();
+            kubelet.trainAndSucceed(job, Map.of(TOP1, 0.6));
+            cluster.awaitStage(name, phase(StagePhase.Promoted));
+            resultToGate.add(Duration.between(completed, Instant.now()));
+        }
+
+        assertThat(resultToGate)
+                .as("from a trainer's result to its stage's gate, two silent trainers polled")
+                .allSatisfy(d -> assertThat(d).isLessThan(Duration.ofMillis(1500)));
+    }
+
     /** stage1 applied, its first trainer Job running: the Job. */
     private Job trainingStage1() {
         start(OperatorConfig.forTests());
@@ -334,6 +410,31 @@ class TrainingFaultsIT {
         kubelet.startPod(job);
         cluster.awaitStage("stage1", phase(StagePhase.Training));
         return job;
+    }
+
+    /** A trainer that accepts /progress requests and never answers in time (a mesh, a hang). */
+    private int silentTrainer() throws IOException {
+        HttpServer trainer = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        trainer.setExecutor(
+                java.util.concurrent.Executors.newCachedThreadPool(
+                        r -> {
+                            Thread thread = new Thread(r, "silent-trainer");
+                            thread.setDaemon(true);
+                            return thread;
+                        }));
+        trainer.createContext(
+                "/progress",
+                exchange -> {
+                    try {
+                        Thread.sleep(20_000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    exchange.close();
+                });
+        trainer.start();
+        trainers.add(trainer);
+        return trainer.getAddress().getPort();
     }
 
     private int trainer(String stage, AtomicInteger count) throws IOException {

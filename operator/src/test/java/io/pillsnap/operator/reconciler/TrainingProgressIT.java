@@ -7,9 +7,6 @@ import static org.awaitility.Awaitility.await;
 import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.status.ProgressStatus;
 import io.pillsnap.api.v1alpha1.status.StagePhase;
@@ -32,7 +29,6 @@ import org.junit.jupiter.api.Test;
  * A fake trainer's /progress (a local HTTP server at the pod's IP and progress port) reaches the
  * stage's status while it trains; a trainer that stops answering sensibly changes nothing else.
  */
-@EnableKubernetesMockClient(crud = true)
 class TrainingProgressIT {
 
     private static final String PROGRESS =
@@ -41,9 +37,6 @@ class TrainingProgressIT {
              "batch":20,"batches":125,"loss":1.83,"learningRate":0.0012,"imagesPerSecond":250.0,
              "bestTop1":0.412,"etaSeconds":250,"updated":"2026-11-24T07:00:00Z"}
             """;
-
-    KubernetesMockServer server;
-    KubernetesClient client;
 
     private MockCluster cluster;
     private FakeKubelet kubelet;
@@ -65,7 +58,7 @@ class TrainingProgressIT {
                     exchange.close();
                 });
         trainer.start();
-        cluster = new MockCluster(server, client).startOperator();
+        cluster = MockCluster.create().startOperator();
         kubelet = cluster.kubelet();
     }
 

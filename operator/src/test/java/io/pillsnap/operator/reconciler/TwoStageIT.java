@@ -8,9 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.status.ArtifactFile;
 import io.pillsnap.api.v1alpha1.status.GateResult;
@@ -32,18 +29,14 @@ import org.junit.jupiter.api.Test;
  * from its run folder with both ONNX files; a stage whose criteria its tasks cannot produce never
  * starts a run.
  */
-@EnableKubernetesMockClient(crud = true)
 class TwoStageIT {
-
-    KubernetesMockServer server;
-    KubernetesClient client;
 
     private MockCluster cluster;
     private FakeKubelet kubelet;
 
     @BeforeEach
     void startOperator() {
-        cluster = new MockCluster(server, client).startOperator();
+        cluster = MockCluster.create().startOperator();
         kubelet = cluster.kubelet();
     }
 

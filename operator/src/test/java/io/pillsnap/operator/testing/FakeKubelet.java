@@ -4,6 +4,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -114,6 +117,16 @@ public final class FakeKubelet {
      * progressPort} (a local fake /progress server plays the trainer).
      */
     public Pod startPod(Job job, String podIp, int progressPort) {
+        Pod pod = createPod(job, progressPort);
+        return setPodStatus(pod, "Running", running(containerOf(pod)), List.of(), podIp);
+    }
+
+    /** The Job controller made a pod from the Job's template; the kubelet has not started it. */
+    public Pod createPod(Job job) {
+        return createPod(job, 0);
+    }
+
+    private Pod createPod(Job job, int progressPort) {
         Map<String, String> labels =
                 new HashMap<>(job.getSpec().getTemplate().getMetadata().getLabels());
         labels.put("job-name", job.getMetadata().getName());
@@ -126,6 +139,7 @@ public final class FakeKubelet {
                         .withName(job.getMetadata().getName() + "-" + podSequence.incrementAndGet())
                         .withNamespace(namespace)
                         .withLabels(labels)
+                        .withAnnotations(job.getSpec().getTemplate().getMetadata().getAnnotations())
                         .withCreationTimestamp(Instant.now().toString())
                         .addNewOwnerReference()
                         .withApiVersion("batch/v1")
@@ -143,8 +157,7 @@ public final class FakeKubelet {
                     .filter(port -> "progress".equals(port.getName()))
                     .forEach(port -> port.setContainerPort(progressPort));
         }
-        pod = client.pods().inNamespace(namespace).resource(pod).create();
-        return setPodStatus(pod, "Running", running(containerOf(pod)), List.of(), podIp);
+        return client.pods().inNamespace(namespace).resource(pod).create();
     }
 
     public Deployment awaitDeployment(String name) {
@@ -239,6 +252,11 @@ public final class FakeKubelet {
                 List.of());
     }
 
+    /** As {@link #deletePod}, without waiting for the pod to be gone. */
+    public void removePod(Pod pod) {
+        client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).delete();
+    }
+
     /** The pod is gone: its node was removed, or it was garbage-collected. */
     public void deletePod(Pod pod) {
         client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).delete();
@@ -302,6 +320,216 @@ public final class FakeKubelet {
         setPodStatus(pod, "Failed", terminated(containerOf(pod), 143, "Error", null), List.of());
         setJobCondition(
                 job, "Failed", "DeadlineExceeded", "Job was active longer than specified deadline");
+    }
+
+    /**
+     * The Job failed before any pod of it ran to the end: e.g. its pod never pulled its image and
+     * the Job's deadline passed ({@code DeadlineExceeded}). No container reported anything.
+     */
+    public void failBeforeStarting(Job job, String reason, String message) {
+        setJobCondition(job, "Failed", reason, message);
+    }
+
+    /** A pod of the Job that cannot start: its container waits, e.g. in ImagePullBackOff. */
+    public Pod podWaiting(Job job, String reason, String message) {
+        Pod pod = createPod(job);
+        ContainerStatus waiting =
+                new ContainerStatusBuilder()
+                        .withName(containerOf(pod))
+                        .withReady(false)
+                        .withNewState()
+                        .withNewWaiting()
+                        .withReason(reason)
+                        .withMessage(message)
+                        .endWaiting()
+                        .endState()
+                        .build();
+        return setPodStatus(pod, "Pending", waiting, List.of());
+    }
+
+    /** A pod of the Job that the scheduler cannot place: PodScheduled False, Unschedulable. */
+    public Pod podUnschedulable(Job job, String message) {
+        Pod pod = createPod(job);
+        return client.pods()
+                .inNamespace(namespace)
+                .withName(pod.getMetadata().getName())
+                .editStatus(
+                        p -> {
+                            p.setStatus(
+                                    new io.fabric8.kubernetes.api.model.PodStatusBuilder()
+                                            .withPhase("Pending")
+                                            .withConditions(
+                                                    new PodConditionBuilder()
+                                                            .withType("PodScheduled")
+                                                            .withStatus("False")
+                                                            .withReason("Unschedulable")
+                                                            .withMessage(message)
+                                                            .build())
+                                            .build());
+                            return p;
+                        });
+    }
+
+    /**
+     * The Job controller cannot create the Job's pod (a ResourceQuota or an admission policy
+     * refuses it) and records a FailedCreate Event on the Job, as it does on a cluster.
+     */
+    public void refusePods(Job job, String message) {
+        String now = Instant.now().toString();
+        client.v1()
+                .events()
+                .inNamespace(namespace)
+                .resource(
+                        new EventBuilder()
+                                .withNewMetadata()
+                                .withName(
+                                        job.getMetadata().getName()
+                                                + "."
+                                                + podSequence.incrementAndGet())
+                                .withNamespace(namespace)
+                                .endMetadata()
+                                .withNewInvolvedObject()
+                                .withApiVersion("batch/v1")
+                                .withKind("Job")
+                                .withName(job.getMetadata().getName())
+                                .withNamespace(namespace)
+                                .withUid(job.getMetadata().getUid())
+                                .endInvolvedObject()
+                                .withReason("FailedCreate")
+                                .withType("Warning")
+                                .withMessage(message)
+                                .withFirstTimestamp(now)
+                                .withLastTimestamp(now)
+                                .withCount(1)
+                                .withNewSource()
+                                .withComponent("job-controller")
+                                .endSource()
+                                .build())
+                .create();
+    }
+
+    /**
+     * Plays Kueue: the Workload Kueue keeps for a Job, owned by it, with one condition (e.g.
+     * QuotaReserved False, reason Pending).
+     */
+    public void kueueWorkload(Job job, String type, String status, String reason, String message) {
+        GenericKubernetesResource workload =
+                new GenericKubernetesResourceBuilder()
+                        .withApiVersion("kueue.x-k8s.io/v1beta1")
+                        .withKind("Workload")
+                        .withNewMetadata()
+                        .withName("job-" + job.getMetadata().getName())
+                        .withNamespace(namespace)
+                        .addToLabels("kueue.x-k8s.io/job-uid", job.getMetadata().getUid())
+                        .addNewOwnerReference()
+                        .withApiVersion("batch/v1")
+                        .withKind("Job")
+                        .withName(job.getMetadata().getName())
+                        .withUid(job.getMetadata().getUid())
+                        .withController(true)
+                        .endOwnerReference()
+                        .endMetadata()
+                        .build();
+        workload.setAdditionalProperty(
+                "status",
+                Map.of(
+                        "conditions",
+                        List.of(
+                                Map.of(
+                                        "type", type,
+                                        "status", status,
+                                        "reason", reason,
+                                        "message", message,
+                                        "lastTransitionTime", Instant.now().toString()))));
+        var workloads =
+                client.genericKubernetesResources("kueue.x-k8s.io/v1beta1", "Workload")
+                        .inNamespace(namespace);
+        if (workloads.withName(workload.getMetadata().getName()).get() == null) {
+            workloads.resource(workload).create();
+        } else {
+            workloads.resource(workload).update();
+        }
+    }
+
+    /** Plays Kueue admitting a Job: it un-suspends it, and the Job controller starts it. */
+    public Job admit(Job job) {
+        String now = Instant.now().toString();
+        client.batch()
+                .v1()
+                .jobs()
+                .inNamespace(namespace)
+                .withName(job.getMetadata().getName())
+                .edit(
+                        j -> {
+                            j.getSpec().setSuspend(false);
+                            return j;
+                        });
+        return client.batch()
+                .v1()
+                .jobs()
+                .inNamespace(namespace)
+                .withName(job.getMetadata().getName())
+                .editStatus(
+                        j -> {
+                            j.setStatus(
+                                    new JobStatusBuilder()
+                                            .withStartTime(now)
+                                            .withActive(0)
+                                            .withConditions(
+                                                    new JobConditionBuilder()
+                                                            .withType("Suspended")
+                                                            .withStatus("False")
+                                                            .withReason("JobResumed")
+                                                            .withMessage("Job resumed")
+                                                            .withLastTransitionTime(now)
+                                                            .build())
+                                            .build());
+                            return j;
+                        });
+    }
+
+    /**
+     * Plays Kueue evicting a running Job (preempted for a higher-priority workload): it suspends
+     * the Job, and the Job controller deletes its pod.
+     */
+    public Job evict(Job job, Pod pod) {
+        String now = Instant.now().toString();
+        client.batch()
+                .v1()
+                .jobs()
+                .inNamespace(namespace)
+                .withName(job.getMetadata().getName())
+                .edit(
+                        j -> {
+                            j.getSpec().setSuspend(true);
+                            return j;
+                        });
+        deletePod(pod);
+        return client.batch()
+                .v1()
+                .jobs()
+                .inNamespace(namespace)
+                .withName(job.getMetadata().getName())
+                .editStatus(
+                        j -> {
+                            j.setStatus(
+                                    new JobStatusBuilder()
+                                            .withConditions(
+                                                    new JobConditionBuilder()
+                                                            .withType("Suspended")
+                                                            .withStatus("True")
+                                                            .withReason("JobSuspended")
+                                                            .withMessage("Job suspended")
+                                                            .withLastTransitionTime(now)
+                                                            .build())
+                                            .build());
+                            return j;
+                        });
+    }
+
+    /** A pod that could not start after all runs now (its image pulled, a node freed up). */
+    public Pod run(Pod pod) {
+        return setPodStatus(pod, "Running", running(containerOf(pod)), List.of());
     }
 
     /** The pod was preempted: the Job's pod failure policy ignores it and the Job stays active. */

@@ -12,6 +12,7 @@ import io.pillsnap.operator.observe.ObservedRun;
 import io.pillsnap.operator.observe.ObservedServing;
 import io.pillsnap.operator.observe.PredecessorState;
 import io.pillsnap.operator.observe.StageSnapshot;
+import io.pillsnap.operator.observe.StartProblem;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -57,66 +58,51 @@ public final class Snapshots {
     }
 
     public static ObservedAttempt running(String job, int attempt) {
-        return new ObservedAttempt(
-                job, IMAGE, attempt, AttemptState.RUNNING, null, null, null, null, null, false);
+        return ObservedAttempt.builder(job, attempt, AttemptState.RUNNING).image(IMAGE).build();
     }
 
+    /** Its pod cannot pull its image, since {@code since}. */
     public static ObservedAttempt pending(String job, int attempt) {
-        return new ObservedAttempt(
-                job,
-                IMAGE,
-                attempt,
-                AttemptState.PENDING,
-                null,
-                null,
-                null,
-                "ImagePullBackOff: pulling",
-                null,
-                false);
+        return pending(job, attempt, NOW.minusSeconds(60));
+    }
+
+    public static ObservedAttempt pending(String job, int attempt, Instant since) {
+        StartProblem problem =
+                new StartProblem("ImagePullBackOff", "ImagePullBackOff: pulling (check the image)");
+        return ObservedAttempt.builder(job, attempt, AttemptState.PENDING)
+                .image(IMAGE)
+                .detail(problem.message())
+                .waitingSince(since)
+                .startProblem(problem)
+                .build();
     }
 
     public static ObservedAttempt suspended(String job, int attempt) {
-        return new ObservedAttempt(
-                job,
-                IMAGE,
-                attempt,
-                AttemptState.SUSPENDED,
-                null,
-                null,
-                null,
-                "Job is suspended",
-                null,
-                false);
+        return ObservedAttempt.builder(job, attempt, AttemptState.SUSPENDED)
+                .image(IMAGE)
+                .detail("Job is suspended")
+                .build();
     }
 
     public static ObservedAttempt succeeded(String job, int attempt, String terminationMessage) {
-        return new ObservedAttempt(
-                job,
-                IMAGE,
-                attempt,
-                AttemptState.SUCCEEDED,
-                null,
-                0,
-                terminationMessage,
-                null,
-                NOW.minusSeconds(1),
-                false);
+        return ObservedAttempt.builder(job, attempt, AttemptState.SUCCEEDED)
+                .image(IMAGE)
+                .exitCode(0)
+                .terminationMessage(terminationMessage)
+                .finishedAt(NOW.minusSeconds(1))
+                .build();
     }
 
     /** The Job completed; its pod has not reported (yet), or is gone when {@code podGone}. */
     public static ObservedAttempt unreported(
             String job, int attempt, Instant finishedAt, boolean podGone) {
-        return new ObservedAttempt(
-                job,
-                IMAGE,
-                attempt,
-                AttemptState.UNREPORTED,
-                null,
-                0,
-                null,
-                "no pod of Job " + job + " reported yet",
-                finishedAt,
-                podGone);
+        return ObservedAttempt.builder(job, attempt, AttemptState.UNREPORTED)
+                .image(IMAGE)
+                .exitCode(0)
+                .detail("no pod of Job " + job + " reported yet")
+                .finishedAt(finishedAt)
+                .podGone(podGone)
+                .build();
     }
 
     /** A run whose Job completed without a report, with its result reader in {@code reader}. */
@@ -124,18 +110,40 @@ public final class Snapshots {
         return new ObservedRun(run.attempts(), run.disruptedPods(), reader, run.jobs());
     }
 
-    public static ObservedAttempt failed(String job, int attempt, FailureKind kind, int exitCode) {
-        return new ObservedAttempt(
-                job,
-                IMAGE,
-                attempt,
-                AttemptState.FAILED,
-                kind,
+    /**
+     * Result reader {@code read} in {@code state}, its container's exit code {@code exitCode}; when
+     * it ended, it did an hour ago.
+     */
+    public static ObservedReader reader(
+            int read, AttemptState state, String message, Integer exitCode) {
+        return new ObservedReader(
+                "stage2-reader-" + read,
+                read,
+                state,
+                message,
+                state == AttemptState.FAILED
+                        ? "BackoffLimitExceeded: Job has reached the limit"
+                        : null,
                 exitCode,
-                null,
-                "BackoffLimitExceeded: Job has reached the specified backoff limit",
-                NOW.minusSeconds(1),
-                false);
+                state == AttemptState.FAILED || state == AttemptState.SUCCEEDED
+                        ? NOW.minusSeconds(3600)
+                        : null);
+    }
+
+    /** Result reader {@code read} failed, {@code detail} saying why, without ever running. */
+    public static ObservedReader readerThatNeverRan(int read, String detail, Instant failedAt) {
+        return new ObservedReader(
+                "stage2-reader-" + read, read, AttemptState.FAILED, null, detail, null, failedAt);
+    }
+
+    public static ObservedAttempt failed(String job, int attempt, FailureKind kind, int exitCode) {
+        return ObservedAttempt.builder(job, attempt, AttemptState.FAILED)
+                .image(IMAGE)
+                .failureKind(kind)
+                .exitCode(exitCode)
+                .detail("BackoffLimitExceeded: Job has reached the specified backoff limit")
+                .finishedAt(NOW.minusSeconds(1))
+                .build();
     }
 
     public static PredecessorState promoted(String name, String artifactsPath) {

@@ -56,6 +56,24 @@ public final class TestResults {
      */
     public static String succeededTwoStage(
             String runId, Map<Metric, Double> validation, Map<Metric, Double> test) {
+        return twoStage(
+                runId, validation, test, new TrainerResult.ExportCheck(2.1e-5, 1.0, 64, true));
+    }
+
+    /**
+     * As {@link #succeededTwoStage}, from a trainer that checked the classifier's export but not
+     * the detector's.
+     */
+    public static String succeededTwoStageWithoutDetectorCheck(
+            String runId, Map<Metric, Double> validation, Map<Metric, Double> test) {
+        return twoStage(runId, validation, test, null);
+    }
+
+    private static String twoStage(
+            String runId,
+            Map<Metric, Double> validation,
+            Map<Metric, Double> test,
+            TrainerResult.ExportCheck detectorCheck) {
         TrainerResult one = result(runId, validation, test, true, true);
         List<ArtifactFile> files = new java.util.ArrayList<>(one.artifacts().files());
         files.add(new ArtifactFile("detector", "run/detector.onnx", "e".repeat(64)));
@@ -72,7 +90,7 @@ public final class TestResults {
                         one.export(),
                         one.data(),
                         one.message(),
-                        new TrainerResult.ExportCheck(2.1e-5, 1.0, 64, true)));
+                        detectorCheck));
     }
 
     public static String failed(String message) {

@@ -109,8 +109,13 @@ public final class TestStages {
         }
 
         public Builder queueName(String queue) {
-            this.resources =
-                    new ResourcesSpec(null, null, null, null, null, null, null, null, queue);
+            this.resources = ResourcesSpec.builder().queueName(queue).build();
+            return this;
+        }
+
+        /** spec.resources.startTimeoutSeconds: how long an attempt may wait for its pod. */
+        public Builder startTimeoutSeconds(int seconds) {
+            this.resources = ResourcesSpec.builder().startTimeoutSeconds(seconds).build();
             return this;
         }
 

@@ -59,7 +59,16 @@ public record ResourcesSpec(
                 @JsonPropertyDescription(
                         "Kueue LocalQueue to submit the trainer Job to (label"
                                 + " kueue.x-k8s.io/queue-name).")
-                String queueName) {
+                String queueName,
+        @Default("1800")
+                @Min(60)
+                @Max(604800)
+                @JsonPropertyDescription(
+                        "Seconds an attempt may wait for its trainer pod to run (image pull,"
+                                + " scheduling, quota; not time queued in Kueue) before it fails"
+                                + " and counts against spec.training.maxRetries with reason"
+                                + " StartTimeout. Default: 1800.")
+                Integer startTimeoutSeconds) {
 
     static final String QUANTITY = "^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$";
     public static final String DEFAULT_GPU_RESOURCE = "nvidia.com/gpu";
@@ -72,9 +81,94 @@ public record ResourcesSpec(
         sharedMemory = Objects.requireNonNullElse(sharedMemory, "2Gi");
         nodeSelector = nodeSelector == null ? Map.of() : Map.copyOf(nodeSelector);
         tolerations = tolerations == null ? null : List.copyOf(tolerations);
+        startTimeoutSeconds = Objects.requireNonNullElse(startTimeoutSeconds, 1800);
     }
 
     public static ResourcesSpec defaults() {
-        return new ResourcesSpec(null, null, null, null, null, null, null, null, null);
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds resources by name; unset fields take their defaults. */
+    public static final class Builder {
+        private Integer gpus;
+        private String gpuResourceName;
+        private String cpu;
+        private String memory;
+        private String sharedMemory;
+        private Map<String, String> nodeSelector;
+        private List<Toleration> tolerations;
+        private String priorityClassName;
+        private String queueName;
+        private Integer startTimeoutSeconds;
+
+        private Builder() {}
+
+        public Builder gpus(Integer gpus) {
+            this.gpus = gpus;
+            return this;
+        }
+
+        public Builder gpuResourceName(String gpuResourceName) {
+            this.gpuResourceName = gpuResourceName;
+            return this;
+        }
+
+        public Builder cpu(String cpu) {
+            this.cpu = cpu;
+            return this;
+        }
+
+        public Builder memory(String memory) {
+            this.memory = memory;
+            return this;
+        }
+
+        public Builder sharedMemory(String sharedMemory) {
+            this.sharedMemory = sharedMemory;
+            return this;
+        }
+
+        public Builder nodeSelector(Map<String, String> nodeSelector) {
+            this.nodeSelector = nodeSelector;
+            return this;
+        }
+
+        public Builder tolerations(List<Toleration> tolerations) {
+            this.tolerations = tolerations;
+            return this;
+        }
+
+        public Builder priorityClassName(String priorityClassName) {
+            this.priorityClassName = priorityClassName;
+            return this;
+        }
+
+        public Builder queueName(String queueName) {
+            this.queueName = queueName;
+            return this;
+        }
+
+        public Builder startTimeoutSeconds(Integer startTimeoutSeconds) {
+            this.startTimeoutSeconds = startTimeoutSeconds;
+            return this;
+        }
+
+        public ResourcesSpec build() {
+            return new ResourcesSpec(
+                    gpus,
+                    gpuResourceName,
+                    cpu,
+                    memory,
+                    sharedMemory,
+                    nodeSelector,
+                    tolerations,
+                    priorityClassName,
+                    queueName,
+                    startTimeoutSeconds);
+        }
     }
 }

@@ -8,7 +8,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 public record ServingStatus(
         @JsonPropertyDescription(
                         "Disabled, RollingOut, Serving, Superseded (a newer model serves the"
-                                + " track) or RolloutFailed.")
+                                + " track), RolloutFailed or TrackConflict (a Service that is not"
+                                + " the operator's has the track's name).")
                 String state,
         @JsonPropertyDescription("When the stage entered this serving state (RFC 3339).")
                 String since,
@@ -36,4 +37,7 @@ public record ServingStatus(
     public static final String SERVING = "Serving";
     public static final String SUPERSEDED = "Superseded";
     public static final String ROLLOUT_FAILED = "RolloutFailed";
+
+    /** A Service that the operator did not make has the track's name: it is left alone. */
+    public static final String TRACK_CONFLICT = "TrackConflict";
 }
