@@ -33,6 +33,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -634,7 +635,7 @@ class OperatorChaosIT {
                                                 return;
                                             }
                                             String name = stage.getMetadata().getName();
-                                            int[] now = order(status);
+                                            int[] now = order(stage);
                                             int[] before = last.put(name, now);
                                             if (before != null && compare(now, before) < 0) {
                                                 violations.add(
@@ -667,7 +668,18 @@ class OperatorChaosIT {
                 || phase == StagePhase.Failed;
     }
 
-    private static int[] order(PillsnapStageStatus status) {
+    /**
+     * A stage's place in its history: (run, attempt, phase rank). A rerun that waits for a
+     * predecessor is Waiting while status.run still names the previous run (its nonce is not the
+     * spec's): that Waiting belongs to the next run, before its first attempt.
+     */
+    private static int[] order(PillsnapStage stage) {
+        PillsnapStageStatus status = stage.getStatus();
+        if (status.run() != null
+                && status.phase() == StagePhase.Waiting
+                && !Objects.equals(stage.getSpec().rerunNonce(), status.run().nonce())) {
+            return new int[] {status.run().number() + 1, 0, 0};
+        }
         int run = status.run() == null ? 0 : status.run().number();
         int attempt =
                 status.run() == null || status.run().attempt() == null ? 0 : status.run().attempt();
