@@ -1,7 +1,7 @@
 package io.pillsnap.bench;
 
 import io.pillsnap.trainer.TrainerMain;
-import io.pillsnap.trainer.train.NativeDefaults;
+import io.pillsnap.trainer.runtime.NativeDefaults;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

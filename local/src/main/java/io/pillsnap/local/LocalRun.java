@@ -17,7 +17,7 @@ import io.pillsnap.inference.config.ServerSettings;
 import io.pillsnap.trainer.TrainerMain;
 import io.pillsnap.trainer.config.ConfigException;
 import io.pillsnap.trainer.config.TrainConfig;
-import io.pillsnap.trainer.train.NativeDefaults;
+import io.pillsnap.trainer.runtime.NativeDefaults;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -5,7 +5,7 @@ import io.pillsnap.trainer.cli.EvaluateCommand;
 import io.pillsnap.trainer.cli.PrepareCommand;
 import io.pillsnap.trainer.cli.SynthCommand;
 import io.pillsnap.trainer.cli.TrainCommand;
-import io.pillsnap.trainer.train.NativeDefaults;
+import io.pillsnap.trainer.runtime.NativeDefaults;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -2,7 +2,7 @@ package io.pillsnap.trainer.cli;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import io.pillsnap.trainer.train.NativeDefaults;
+import io.pillsnap.trainer.runtime.NativeDefaults;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -50,7 +50,7 @@ public final class EngineCommand implements Callable<Integer> {
             out.printf("device: %s%n", device);
         }
         for (String line :
-                io.pillsnap.trainer.train.GpuSwitches.describe(engine.getGpuCount() > 0)) {
+                io.pillsnap.trainer.runtime.GpuSwitches.describe(engine.getGpuCount() > 0)) {
             out.printf("%s%n", line);
         }
         for (String name : SETTINGS) {

@@ -7,7 +7,7 @@ import io.pillsnap.trainer.config.TrainConfig;
 import io.pillsnap.trainer.config.TrainerDefaults;
 import io.pillsnap.trainer.config.TrainerSettings;
 import io.pillsnap.trainer.data.DataException;
-import io.pillsnap.trainer.train.ImagePreparation;
+import io.pillsnap.trainer.run.ImagePreparation;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;

@@ -3,7 +3,7 @@ package io.pillsnap.trainer.cli;
 import io.pillsnap.api.trainer.TrainerResult;
 import io.pillsnap.api.trainer.TrainerResultCodec;
 import io.pillsnap.api.v1alpha1.status.ArtifactFile;
-import io.pillsnap.trainer.train.TrainResult;
+import io.pillsnap.trainer.run.RunOutcome;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,7 +27,7 @@ final class ResultMessage {
     private ResultMessage() {}
 
     static TrainerResult succeeded(
-            TrainResult result, String classMapSha256, List<ArtifactFile> files) {
+            RunOutcome result, String classMapSha256, List<ArtifactFile> files) {
         Map<String, Double> metrics = result.metrics();
         TrainerResult.ExportCheck export =
                 result.exportCheck() == null
@@ -60,7 +60,7 @@ final class ResultMessage {
     }
 
     /** The detector's check in the result's terms: agreement is the share of boxes matched. */
-    private static TrainerResult.ExportCheck detectorExport(TrainResult result) {
+    private static TrainerResult.ExportCheck detectorExport(RunOutcome result) {
         if (result.detector() == null) {
             return null;
         }
@@ -72,7 +72,7 @@ final class ResultMessage {
                 check.passed());
     }
 
-    private static String summary(TrainResult result) {
+    private static String summary(RunOutcome result) {
         StringBuilder text = new StringBuilder();
         if (result.classifier() != null) {
             text.append("classifier: trained ")

@@ -1,9 +1,9 @@
 package io.pillsnap.trainer.export;
 
 import ai.djl.nn.Parameter;
-import io.pillsnap.trainer.model.ConvBnAct;
-import io.pillsnap.trainer.model.yolo.Yolo11;
-import io.pillsnap.trainer.model.yolo.YoloGraph;
+import io.pillsnap.trainer.classifier.net.ConvBnAct;
+import io.pillsnap.trainer.detector.yolo.Yolo11;
+import io.pillsnap.trainer.detector.yolo.YoloGraph;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -3,10 +3,10 @@ package io.pillsnap.trainer.export;
 import io.pillsnap.api.artifact.ArtifactManifest;
 import io.pillsnap.api.artifact.ModelFile;
 import io.pillsnap.api.artifact.ModelFlavour;
+import io.pillsnap.trainer.classifier.net.EfficientNetV2Config;
 import io.pillsnap.trainer.config.TrainConfig;
-import io.pillsnap.trainer.model.EfficientNetV2Config;
-import io.pillsnap.trainer.train.RunDirectory;
-import io.pillsnap.trainer.train.TrainResult;
+import io.pillsnap.trainer.engine.RunDirectory;
+import io.pillsnap.trainer.run.RunOutcome;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -28,7 +28,7 @@ public final class ManifestWriter {
     public static ArtifactManifest write(
             RunDirectory dir,
             TrainConfig config,
-            TrainResult result,
+            RunOutcome result,
             String classMapSha256,
             List<ModelFile> models) {
         Map<String, Double> metrics = result.metrics();

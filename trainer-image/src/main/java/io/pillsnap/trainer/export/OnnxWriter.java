@@ -1,10 +1,10 @@
 package io.pillsnap.trainer.export;
 
 import ai.djl.nn.Block;
-import io.pillsnap.trainer.model.ConvBnAct;
-import io.pillsnap.trainer.model.EfficientNetV2;
-import io.pillsnap.trainer.model.ResidualBlock;
-import io.pillsnap.trainer.model.SqueezeExcite;
+import io.pillsnap.trainer.classifier.net.ConvBnAct;
+import io.pillsnap.trainer.classifier.net.EfficientNetV2;
+import io.pillsnap.trainer.classifier.net.ResidualBlock;
+import io.pillsnap.trainer.classifier.net.SqueezeExcite;
 import java.util.List;
 import java.util.Map;
 

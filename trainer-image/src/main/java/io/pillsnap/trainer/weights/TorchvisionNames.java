@@ -1,7 +1,7 @@
 package io.pillsnap.trainer.weights;
 
-import io.pillsnap.trainer.model.EfficientNetV2Config;
-import io.pillsnap.trainer.model.StageDef;
+import io.pillsnap.trainer.classifier.net.EfficientNetV2Config;
+import io.pillsnap.trainer.classifier.net.StageDef;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

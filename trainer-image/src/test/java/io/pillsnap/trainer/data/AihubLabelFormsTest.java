@@ -3,7 +3,7 @@ package io.pillsnap.trainer.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pillsnap.trainer.eval.PipelineTruth;
+import io.pillsnap.trainer.run.PipelineTruth;
 import io.pillsnap.trainer.testing.AihubFiles;
 import io.pillsnap.trainer.testing.AihubFiles.CategoryForm;
 import io.pillsnap.trainer.testing.AihubFiles.Drug;

@@ -1,0 +1,26 @@
+package io.pillsnap.trainer.classifier;
+
+import io.pillsnap.api.artifact.ExportCheck;
+import io.pillsnap.api.artifact.ModelFile;
+import io.pillsnap.trainer.report.Evaluation;
+import io.pillsnap.trainer.run.RunOutcome;
+import io.pillsnap.trainer.weights.PretrainedImport;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the classifier task of a run produced.
+ *
+ * @param test the best checkpoint on the test set; null when the dataset has none
+ * @param metricsJson the classifier's part of metrics.json
+ */
+public record ClassifierOutcome(
+        ClassifierState state,
+        Evaluation validation,
+        Evaluation test,
+        RunOutcome.Latency latency,
+        ExportCheck exportCheck,
+        List<ModelFile> models,
+        PretrainedImport.Imported pretrained,
+        double trainImagesPerSecond,
+        Map<String, Object> metricsJson) {}

@@ -1,0 +1,104 @@
+package io.pillsnap.trainer.classifier;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Where training stands, saved with every checkpoint: enough to continue exactly where it stopped,
+ * mid-epoch included.
+ *
+ * @param epochsDone complete epochs
+ * @param nextBatch first batch of epoch {@code epochsDone} still to train (0 at an epoch start)
+ * @param epochLossSum the current epoch's training loss summed over its pictures so far (mid-epoch
+ *     only), so that a resumed epoch reports the loss of all its batches
+ * @param epochImages the pictures those are
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ClassifierState(
+        String runId,
+        int numClasses,
+        String classMapSha256,
+        int epochsDone,
+        int nextBatch,
+        long step,
+        double bestTop1,
+        int bestEpoch,
+        int epochsWithoutImprovement,
+        List<ClassifierEpoch> history,
+        double epochLossSum,
+        int epochImages,
+        int batchSize) {
+
+    public ClassifierState {
+        history = history == null ? List.of() : List.copyOf(history);
+    }
+
+    public static ClassifierState start(String runId, int numClasses, String classMapSha256) {
+        return new ClassifierState(
+                runId, numClasses, classMapSha256, 0, 0, 0, -1, 0, 0, List.of(), 0, 0, 0);
+    }
+
+    /**
+     * With the batch size the run trains with, kept in every checkpoint so that a resume (on
+     * another GPU, say) keeps the batches and the schedule; 0 in checkpoints written before.
+     */
+    public ClassifierState withBatchSize(int size) {
+        return new ClassifierState(
+                runId,
+                numClasses,
+                classMapSha256,
+                epochsDone,
+                nextBatch,
+                step,
+                bestTop1,
+                bestEpoch,
+                epochsWithoutImprovement,
+                history,
+                epochLossSum,
+                epochImages,
+                size);
+    }
+
+    public ClassifierState midEpoch(int nextBatch, long step, double lossSum, int images) {
+        return new ClassifierState(
+                runId,
+                numClasses,
+                classMapSha256,
+                epochsDone,
+                nextBatch,
+                step,
+                bestTop1,
+                bestEpoch,
+                epochsWithoutImprovement,
+                history,
+                lossSum,
+                images,
+                batchSize);
+    }
+
+    /** After an epoch and its evaluation. */
+    public ClassifierState epochDone(ClassifierEpoch metrics, long step) {
+        List<ClassifierEpoch> newHistory = new ArrayList<>(history);
+        newHistory.add(metrics);
+        boolean improved = metrics.top1() > bestTop1;
+        return new ClassifierState(
+                runId,
+                numClasses,
+                classMapSha256,
+                epochsDone + 1,
+                0,
+                step,
+                improved ? metrics.top1() : bestTop1,
+                improved ? metrics.epoch() : bestEpoch,
+                improved ? 0 : epochsWithoutImprovement + 1,
+                newHistory,
+                0,
+                0,
+                batchSize);
+    }
+
+    public boolean improvedLastEpoch() {
+        return !history.isEmpty() && bestEpoch == history.get(history.size() - 1).epoch();
+    }
+}

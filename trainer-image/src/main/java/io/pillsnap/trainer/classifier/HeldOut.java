@@ -1,0 +1,81 @@
+package io.pillsnap.trainer.classifier;
+
+import io.pillsnap.api.artifact.Preprocessing;
+import io.pillsnap.trainer.config.TrainerSettings;
+import io.pillsnap.trainer.data.BatchLoader;
+import io.pillsnap.trainer.data.ImageSource;
+import io.pillsnap.trainer.data.Sample;
+import io.pillsnap.trainer.data.SkipReport;
+import io.pillsnap.trainer.report.Evaluation;
+import java.util.List;
+import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scoring a model on photos it did not train on: the validation split during and after training,
+ * the test set once at the end, the same way for a run and for {@code pillsnap-trainer evaluate}.
+ */
+public final class HeldOut {
+
+    private static final Logger log = LoggerFactory.getLogger(HeldOut.class);
+
+    private HeldOut() {}
+
+    /** The photos at the model's input size, decoded on the settings' workers. */
+    public static ImageSource load(
+            String name,
+            List<Sample> samples,
+            Preprocessing preprocessing,
+            TrainerSettings settings,
+            long memoryBudget,
+            SkipReport skipped) {
+        int size = preprocessing.imageSize();
+        return ImageSource.load(
+                samples,
+                ImageSource.servedAs(preprocessing),
+                (long) size * size * 3,
+                settings.effectiveWorkers(),
+                memoryBudget,
+                skipped,
+                decoded(name, samples.size()));
+    }
+
+    /** Logs decoding progress every 500 photos and at the end. */
+    public static IntConsumer decoded(String name, int total) {
+        return done -> {
+            if (done % 500 == 0 || done == total) {
+                log.info("decoded {}/{} {} pictures", done, total, name);
+            }
+        };
+    }
+
+    /** The model input of the first photo, for single-image latency. */
+    public static float[] firstInput(ImageSource photos, Preprocessing preprocessing) {
+        float[] input = new float[3 * preprocessing.imageSize() * preprocessing.imageSize()];
+        preprocessing.normalise(photos.image(0).pixels(), input, 0);
+        return input;
+    }
+
+    public static Evaluation evaluate(
+            ClassifierModel model,
+            ImageSource photos,
+            Preprocessing preprocessing,
+            TrainerSettings settings,
+            int classes) {
+        try (BatchLoader loader =
+                new BatchLoader(
+                        photos,
+                        BatchLoader.sequential(photos.size()),
+                        settings.evalBatchSize(),
+                        0,
+                        null,
+                        preprocessing,
+                        0,
+                        0,
+                        settings.effectiveWorkers(),
+                        settings.prefetchBatches())) {
+            return ClassificationEvaluator.evaluate(loader, model::logits, classes);
+        }
+    }
+}

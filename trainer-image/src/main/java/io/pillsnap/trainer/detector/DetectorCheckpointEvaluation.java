@@ -1,0 +1,114 @@
+package io.pillsnap.trainer.detector;
+
+import io.pillsnap.api.detection.Letterbox;
+import io.pillsnap.api.v1alpha1.PillsnapStage;
+import io.pillsnap.api.v1alpha1.spec.DetectorSpec;
+import io.pillsnap.trainer.classifier.ClassifierModel;
+import io.pillsnap.trainer.config.ConfigException;
+import io.pillsnap.trainer.config.TrainerSettings;
+import io.pillsnap.trainer.data.LabelledImage;
+import io.pillsnap.trainer.data.SkipReport;
+import io.pillsnap.trainer.data.StageSample;
+import io.pillsnap.trainer.data.TestSet;
+import io.pillsnap.trainer.detector.data.BoxedPhoto;
+import io.pillsnap.trainer.detector.data.DetectionPhotos;
+import io.pillsnap.trainer.detector.yolo.Yolo11Config;
+import io.pillsnap.trainer.engine.Checkpoints;
+import io.pillsnap.trainer.engine.RunDirectory;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Scores a run's saved detector checkpoint on a dataset's combination photos: the validation split
+ * sampled again with the run's stage file, and the test photos of its val/ folder when there are
+ * any. Writes report/evaluation-detector-&lt;checkpoint&gt;.json.
+ */
+public final class DetectorCheckpointEvaluation {
+
+    private DetectorCheckpointEvaluation() {}
+
+    /**
+     * @param checkpoint best or last
+     */
+    public static Map<String, Object> run(
+            RunDirectory dir,
+            PillsnapStage stage,
+            StageSample sample,
+            Path data,
+            TrainerSettings settings,
+            String checkpoint,
+            String device) {
+        String name =
+                Checkpoints.BEST.equals(checkpoint) ? DetectorTraining.BEST : DetectorTraining.LAST;
+        Path folder =
+                Checkpoints.find(dir.checkpoint(name))
+                        .orElseThrow(
+                                () ->
+                                        new ConfigException(
+                                                "run "
+                                                        + dir.root()
+                                                        + " has no detector checkpoint '"
+                                                        + checkpoint
+                                                        + "' (checkpoints/"
+                                                        + name
+                                                        + ")"));
+        DetectorSpec spec = stage.getSpec().model().detector();
+        Yolo11Config architecture = Yolo11Config.of(spec);
+        int size = spec.imageSize();
+        Letterbox letterbox = new Letterbox(size);
+        int threads = settings.effectiveWorkers();
+        Map<String, Object> summary = new LinkedHashMap<>();
+        try (DetectorModel model =
+                new DetectorModel(
+                        architecture,
+                        size,
+                        ClassifierModel.device(device),
+                        stage.getSpec().dataset().seed())) {
+            Checkpoints.loadWeights(folder, model.parameters(), false, model.manager());
+            List<BoxedPhoto> val =
+                    DetectionPhotos.load(
+                            sample.combinationVal(),
+                            DetectionPhotos.Use.SCORING,
+                            letterbox,
+                            threads,
+                            new SkipReport(),
+                            n -> {});
+            if (!val.isEmpty()) {
+                summary.put(
+                        "validation",
+                        DetectorReport.metrics(
+                                DetectorEvaluation.evaluate(
+                                                model::head, val, size, settings.evalBatchSize())
+                                        .metrics()));
+            }
+            List<LabelledImage> testPhotos =
+                    TestSet.findCombinations(stage.getSpec().dataset(), data, threads);
+            List<BoxedPhoto> test =
+                    DetectionPhotos.load(
+                            testPhotos,
+                            DetectionPhotos.Use.SCORING,
+                            letterbox,
+                            threads,
+                            new SkipReport(),
+                            n -> {});
+            if (!test.isEmpty()) {
+                summary.put(
+                        "test",
+                        DetectorReport.metrics(
+                                DetectorEvaluation.evaluate(
+                                                model::head, test, size, settings.evalBatchSize())
+                                        .metrics()));
+            }
+        }
+        if (summary.isEmpty()) {
+            throw new ConfigException(
+                    "the data under "
+                            + data
+                            + " has no combination photos with boxes to score the detector on");
+        }
+        dir.writeJson(dir.report("evaluation-detector-" + checkpoint + ".json"), summary);
+        return summary;
+    }
+}

@@ -1,0 +1,138 @@
+package io.pillsnap.trainer.detector.data;
+
+import io.pillsnap.api.artifact.ImageDecoder;
+import io.pillsnap.api.artifact.ImageDecoder.UnreadableImageException;
+import io.pillsnap.api.artifact.RgbImage;
+import io.pillsnap.api.detection.Box;
+import io.pillsnap.api.detection.Letterbox;
+import io.pillsnap.trainer.data.ImageStore;
+import io.pillsnap.trainer.data.LabelledImage;
+import io.pillsnap.trainer.data.LoaderPool;
+import io.pillsnap.trainer.data.Sample;
+import io.pillsnap.trainer.data.SkipReport;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+
+/**
+ * Decodes the photos a detector trains or is scored on, letterboxes each once to the input size and
+ * keeps it in memory with its boxes; with an image store, letterboxed pictures are read from it
+ * (the transform is computed again from the photo's header) and the ones decoded are stored. An
+ * unreadable photo is skipped as such.
+ */
+public final class DetectionPhotos {
+
+    /** What the photos are for, which decides what becomes of a photo without a labelled pill. */
+    public enum Use {
+        /** Training: a photo without a box teaches nothing and is skipped as unlabelled. */
+        TRAINING,
+        /**
+         * Scoring (mAP, export checks): a photo without a box is kept as a negative, so that boxes
+         * found on it count as false positives, as the COCO protocol counts them.
+         */
+        SCORING
+    }
+
+    private DetectionPhotos() {}
+
+    public static List<BoxedPhoto> load(
+            List<LabelledImage> photos,
+            Use use,
+            Letterbox letterbox,
+            int threads,
+            SkipReport skipped,
+            IntConsumer progress) {
+        return load(photos, use, letterbox, null, threads, skipped, progress);
+    }
+
+    /** As above, through {@code store} (null: none). */
+    public static List<BoxedPhoto> load(
+            List<LabelledImage> photos,
+            Use use,
+            Letterbox letterbox,
+            ImageStore store,
+            int threads,
+            SkipReport skipped,
+            IntConsumer progress) {
+        ExecutorService pool = LoaderPool.of(threads);
+        AtomicInteger done = new AtomicInteger();
+        try {
+            List<Future<BoxedPhoto>> futures = new ArrayList<>();
+            for (LabelledImage photo : photos) {
+                futures.add(
+                        pool.submit(
+                                () -> {
+                                    BoxedPhoto boxed =
+                                            readOrNull(photo, use, letterbox, store, skipped);
+                                    progress.accept(done.incrementAndGet());
+                                    return boxed;
+                                }));
+            }
+            List<BoxedPhoto> loaded = new ArrayList<>();
+            for (Future<BoxedPhoto> future : futures) {
+                BoxedPhoto boxed = future.get();
+                if (boxed != null) {
+                    loaded.add(boxed);
+                }
+            }
+            return List.copyOf(loaded);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while decoding photos", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("decoding photos failed", e.getCause());
+        }
+    }
+
+    /** The preparation of a detector's pictures, part of their store keys. */
+    public static String preparation(Letterbox letterbox) {
+        return "letterbox " + letterbox.size() + ", opencv";
+    }
+
+    private static BoxedPhoto readOrNull(
+            LabelledImage photo,
+            Use use,
+            Letterbox letterbox,
+            ImageStore store,
+            SkipReport skipped) {
+        List<Box> boxes =
+                photo.boxes().stream()
+                        .filter(b -> b.width() > 0 && b.height() > 0)
+                        .map(b -> Box.ofXywh(b.x(), b.y(), b.width(), b.height()))
+                        .toList();
+        if (boxes.isEmpty() && use == Use.TRAINING) {
+            skipped.skip(
+                    SkipReport.Reason.BAD_LABEL,
+                    photo.label() != null ? photo.label() : photo.image(),
+                    "no pill box (annotations[].bbox) for " + photo.image().getFileName());
+            return null;
+        }
+        try {
+            byte[] key =
+                    store == null
+                            ? null
+                            : ImageStore.key(new Sample(photo.image(), 0), preparation(letterbox));
+            RgbImage stored = store == null ? null : store.get(key);
+            if (stored != null) {
+                ImageDecoder.Header header = ImageDecoder.header(photo.image());
+                return new BoxedPhoto(
+                        photo.image(),
+                        letterbox.of(stored, header.width(), header.height()),
+                        boxes);
+            }
+            RgbImage image = ImageDecoder.decode(photo.image(), ImageDecoder.DEFAULT_MAX_PIXELS);
+            Letterbox.Letterboxed boxed = letterbox.apply(image);
+            if (store != null) {
+                store.put(key, boxed.image());
+            }
+            return new BoxedPhoto(photo.image(), boxed, boxes);
+        } catch (UnreadableImageException e) {
+            skipped.skip(SkipReport.Reason.UNREADABLE_IMAGE, photo.image(), e.getMessage());
+            return null;
+        }
+    }
+}

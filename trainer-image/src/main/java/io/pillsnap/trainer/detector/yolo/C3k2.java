@@ -1,0 +1,79 @@
+package io.pillsnap.trainer.detector.yolo;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import io.pillsnap.trainer.classifier.net.ConvBnAct;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * YOLO11's CSP block: cv1 splits into two halves, each inner block (a bottleneck, or a C3k) takes
+ * the last output, and cv2 fuses all of them.
+ */
+final class C3k2 extends YoloModule {
+
+    private final ConvBnAct cv1;
+    private final ConvBnAct cv2;
+    private final List<YoloModule> m = new ArrayList<>();
+    private final int hidden;
+    private final int out;
+
+    C3k2(int in, int out, int repeats, boolean c3k, double expansion) {
+        this.hidden = (int) (out * expansion);
+        this.cv1 = addChildBlock("cv1", conv(in, 2 * hidden, 1, 1, 1, true));
+        this.cv2 = addChildBlock("cv2", conv((2 + repeats) * hidden, out, 1, 1, 1, true));
+        for (int i = 0; i < repeats; i++) {
+            YoloModule block =
+                    c3k
+                            ? new C3k(hidden, hidden, 2, true)
+                            : new Bottleneck(hidden, hidden, true, 3, 0.5);
+            m.add(addChildBlock("m" + i, block));
+        }
+        this.out = out;
+    }
+
+    @Override
+    NDArray apply(NDArray x, Runner f) {
+        NDList parts = f.run(cv1, x).split(new long[] {hidden}, 1);
+        NDList all = new NDList(parts.get(0), parts.get(1));
+        NDArray last = parts.get(1);
+        for (YoloModule block : m) {
+            last = f.run(block, last);
+            all.add(last);
+        }
+        return f.run(cv2, NDArrays.concat(all, 1));
+    }
+
+    @Override
+    String export(YoloGraph g, String x, Shape input) {
+        String[] parts = g.split(g.conv(cv1, x), 1, hidden, hidden);
+        String[] all = new String[2 + m.size()];
+        all[0] = parts[0];
+        all[1] = parts[1];
+        String last = parts[1];
+        Shape inner = withChannels(input, hidden);
+        for (int i = 0; i < m.size(); i++) {
+            last = m.get(i).export(g, last, inner);
+            all[2 + i] = last;
+        }
+        return g.conv(cv2, g.concat(1, all));
+    }
+
+    @Override
+    Shape outputShape(Shape input) {
+        return withChannels(input, out);
+    }
+
+    @Override
+    void collect(String prefix, Map<String, Parameter> names) {
+        cv1.collect(prefix + "cv1.", names);
+        cv2.collect(prefix + "cv2.", names);
+        for (int i = 0; i < m.size(); i++) {
+            m.get(i).collect(prefix + "m." + i + ".", names);
+        }
+    }
+}

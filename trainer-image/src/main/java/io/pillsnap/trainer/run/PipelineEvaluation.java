@@ -1,0 +1,164 @@
+package io.pillsnap.trainer.run;
+
+import ai.djl.Device;
+import io.pillsnap.api.artifact.ClassMap;
+import io.pillsnap.api.artifact.ImageDecoder;
+import io.pillsnap.api.artifact.Preprocessing;
+import io.pillsnap.api.artifact.RgbImage;
+import io.pillsnap.api.detection.ComboPipeline;
+import io.pillsnap.api.detection.PipelineAccuracy;
+import io.pillsnap.trainer.classifier.ClassifierModel;
+import io.pillsnap.trainer.classifier.net.EfficientNetV2Config;
+import io.pillsnap.trainer.data.Batch;
+import io.pillsnap.trainer.data.LabelledImage;
+import io.pillsnap.trainer.data.StageSample;
+import io.pillsnap.trainer.data.TestSet;
+import io.pillsnap.trainer.detector.DetectorModel;
+import io.pillsnap.trainer.detector.DetectorTraining;
+import io.pillsnap.trainer.engine.Checkpoints;
+import io.pillsnap.trainer.engine.RunContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The two-stage pipeline of a run that trains both models, scored on the combination photos with
+ * the shared {@link ComboPipeline} (as the server answers): the best detector and classifier
+ * checkpoints, every true pill detected and named or not. Reported as {@code pipelineTop1} on the
+ * validation photos and on the test photos.
+ */
+public final class PipelineEvaluation {
+
+    private static final Logger log = LoggerFactory.getLogger(PipelineEvaluation.class);
+
+    private PipelineEvaluation() {}
+
+    /**
+     * @param test null when the dataset has no test combination photos
+     */
+    public record Scored(SetScore validation, SetScore test) {}
+
+    /** One set's score and what its labelled boxes held. */
+    public record SetScore(PipelineAccuracy.Score score, PipelineTruth.Counts boxes) {
+
+        public Map<String, Object> toJson() {
+            Map<String, Object> json = new java.util.LinkedHashMap<>();
+            json.put("pipelineTop1", score.pills() == 0 ? null : score.accuracy());
+            json.put("correct", score.correct());
+            json.put("pills", score.pills());
+            json.putAll(boxes.toJson());
+            return json;
+        }
+    }
+
+    static Scored run(RunContext run, StageSample sample) {
+        var spec = run.config().spec();
+        EfficientNetV2Config classifierArchitecture =
+                EfficientNetV2Config.of(spec.model().classifier());
+        int classifierSize = run.config().imageSize();
+        Preprocessing preprocessing =
+                classifierArchitecture.flavour().preprocessing(classifierSize);
+        DetectorTraining detectorTask = new DetectorTraining(run);
+        Device device = ClassifierModel.device(run.config().device());
+        ComboPipeline pipeline =
+                new ComboPipeline(
+                        detectorTask.imageSize(),
+                        preprocessing,
+                        ComboPipeline.SERVING,
+                        sample.classes().size(),
+                        1);
+        List<LabelledImage> testPhotos =
+                TestSet.findCombinations(
+                        spec.dataset(), run.config().data(), run.settings().effectiveWorkers());
+        try (ClassifierModel classifier =
+                        new ClassifierModel(
+                                classifierArchitecture,
+                                sample.classes().size(),
+                                classifierSize,
+                                device,
+                                run.seed());
+                DetectorModel detector =
+                        new DetectorModel(
+                                detectorTask.architecture(),
+                                detectorTask.imageSize(),
+                                device,
+                                run.seed())) {
+            Checkpoints.loadWeights(
+                    Checkpoints.find(run.dir().checkpoint(Checkpoints.BEST)).orElseThrow(),
+                    classifier.parameters(),
+                    false,
+                    classifier.manager());
+            Checkpoints.loadWeights(
+                    Checkpoints.find(run.dir().checkpoint(DetectorTraining.BEST)).orElseThrow(),
+                    detector.parameters(),
+                    false,
+                    detector.manager());
+            ComboPipeline.Classifier names =
+                    (images, batch) ->
+                            classifier.logits(new Batch(0, images, new long[batch], batch));
+            SetScore validation =
+                    score(
+                            pipeline,
+                            detector::head,
+                            names,
+                            sample.combinationVal(),
+                            sample.classes());
+            SetScore test =
+                    testPhotos.isEmpty()
+                            ? null
+                            : score(pipeline, detector::head, names, testPhotos, sample.classes());
+            log.info(
+                    "two-stage pipeline: validation pipelineTop1 {} ({} of {} pills; {})",
+                    fmt(validation.score().accuracy()),
+                    validation.score().correct(),
+                    validation.score().pills(),
+                    validation.boxes());
+            if (test != null && test.score().pills() == 0) {
+                log.warn(
+                        "two-stage pipeline: the {} test combination photos hold no pill of this"
+                                + " stage's drugs ({}): no test pipelineTop1; a criterion on it"
+                                + " reads nothing and the gate is Inconclusive",
+                        testPhotos.size(),
+                        test.boxes());
+            } else if (test != null) {
+                log.info(
+                        "two-stage pipeline: test pipelineTop1 {} ({} of {} pills; {})",
+                        fmt(test.score().accuracy()),
+                        test.score().correct(),
+                        test.score().pills(),
+                        test.boxes());
+            }
+            return new Scored(validation, test);
+        }
+    }
+
+    private static SetScore score(
+            ComboPipeline pipeline,
+            ComboPipeline.Detector detector,
+            ComboPipeline.Classifier classifier,
+            List<LabelledImage> photos,
+            ClassMap classes) {
+        PipelineTruth truth = new PipelineTruth(classes);
+        List<List<PipelineAccuracy.TruePill>> truths = new ArrayList<>();
+        List<List<ComboPipeline.Pill>> predictions = new ArrayList<>();
+        for (LabelledImage photo : photos) {
+            RgbImage image;
+            try {
+                image = ImageDecoder.decode(photo.image(), ImageDecoder.DEFAULT_MAX_PIXELS);
+            } catch (ImageDecoder.UnreadableImageException e) {
+                log.warn("pipeline evaluation skips {}: {}", photo.image(), e.getMessage());
+                continue;
+            }
+            truths.add(truth.pillsOf(photo));
+            predictions.add(pipeline.predict(image, detector, classifier));
+        }
+        return new SetScore(PipelineAccuracy.score(truths, predictions), truth.counts());
+    }
+
+    private static String fmt(double value) {
+        return String.format(Locale.ROOT, "%.4f", value);
+    }
+}

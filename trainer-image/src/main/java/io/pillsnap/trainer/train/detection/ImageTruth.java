@@ -1,8 +1,0 @@
-package io.pillsnap.trainer.train.detection;
-
-/**
- * The true boxes of one training image, in input pixels.
- *
- * @param boxes {@code [g][x1, y1, x2, y2]}
- */
-public record ImageTruth(int[] labels, double[][] boxes) {}
