@@ -1,6 +1,7 @@
 package io.pillsnap.trainer.classifier;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,6 +16,7 @@ import java.util.List;
  * @param epochImages the pictures those are
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
+@RecordBuilder
 public record ClassifierState(
         String runId,
         int numClasses,
@@ -28,7 +30,8 @@ public record ClassifierState(
         List<ClassifierEpoch> history,
         double epochLossSum,
         int epochImages,
-        int batchSize) {
+        int batchSize)
+        implements ClassifierStateBuilder.With {
 
     public ClassifierState {
         history = history == null ? List.of() : List.copyOf(history);
@@ -40,41 +43,16 @@ public record ClassifierState(
     }
 
     /**
-     * With the batch size the run trains with, kept in every checkpoint so that a resume (on
-     * another GPU, say) keeps the batches and the schedule; 0 in checkpoints written before.
+     * Mid-epoch, after batch {@code nextBatch - 1}: the epoch's loss so far is saved so that a
+     * resumed epoch reports the loss of all its batches.
      */
-    public ClassifierState withBatchSize(int size) {
-        return new ClassifierState(
-                runId,
-                numClasses,
-                classMapSha256,
-                epochsDone,
-                nextBatch,
-                step,
-                bestTop1,
-                bestEpoch,
-                epochsWithoutImprovement,
-                history,
-                epochLossSum,
-                epochImages,
-                size);
-    }
-
     public ClassifierState midEpoch(int nextBatch, long step, double lossSum, int images) {
-        return new ClassifierState(
-                runId,
-                numClasses,
-                classMapSha256,
-                epochsDone,
-                nextBatch,
-                step,
-                bestTop1,
-                bestEpoch,
-                epochsWithoutImprovement,
-                history,
-                lossSum,
-                images,
-                batchSize);
+        return with(
+                state ->
+                        state.nextBatch(nextBatch)
+                                .step(step)
+                                .epochLossSum(lossSum)
+                                .epochImages(images));
     }
 
     /** After an epoch and its evaluation. */
