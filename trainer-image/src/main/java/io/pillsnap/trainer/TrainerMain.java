@@ -6,6 +6,7 @@ import io.pillsnap.trainer.cli.PrepareCommand;
 import io.pillsnap.trainer.cli.SynthCommand;
 import io.pillsnap.trainer.cli.TrainCommand;
 import io.pillsnap.trainer.runtime.NativeDefaults;
+import io.pillsnap.trainer.runtime.TrainerVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -43,8 +44,7 @@ public final class TrainerMain {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String version = TrainerMain.class.getPackage().getImplementationVersion();
-            return new String[] {"pillsnap-trainer " + (version == null ? "dev" : version)};
+            return new String[] {"pillsnap-trainer " + TrainerVersion.current()};
         }
     }
 }

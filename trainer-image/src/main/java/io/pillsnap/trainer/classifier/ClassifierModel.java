@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.pillsnap.api.artifact.Preprocessing;
@@ -16,7 +15,10 @@ import io.pillsnap.trainer.classifier.net.EfficientNetV2;
 import io.pillsnap.trainer.classifier.net.EfficientNetV2Config;
 import io.pillsnap.trainer.data.Batch;
 import io.pillsnap.trainer.engine.AdamW;
+import io.pillsnap.trainer.engine.ModelTensors;
+import io.pillsnap.trainer.engine.TrainableModel;
 import io.pillsnap.trainer.engine.WeightAverage;
+import io.pillsnap.trainer.runtime.Devices;
 import io.pillsnap.trainer.runtime.NativeDefaults;
 import io.pillsnap.trainer.runtime.Tensors;
 import java.util.LinkedHashMap;
@@ -27,7 +29,7 @@ import java.util.Map;
  * training step (forward, label-smoothed cross entropy, backward, clipping, optimiser) and logits
  * of a batch. Owns the NDManager of the weights; close it when done.
  */
-public final class ClassifierModel implements AutoCloseable {
+public final class ClassifierModel implements TrainableModel {
 
     static {
         NativeDefaults.loadLibtorch();
@@ -38,8 +40,7 @@ public final class ClassifierModel implements AutoCloseable {
     private final Device device;
     private final int imageSize;
     private final Preprocessing preprocessing;
-    private final Map<String, Parameter> parameters;
-    private final Map<String, Parameter> trainable = new LinkedHashMap<>();
+    private final ModelTensors tensors;
     private volatile int failAbove;
 
     public ClassifierModel(
@@ -51,27 +52,7 @@ public final class ClassifierModel implements AutoCloseable {
         this.manager = NDManager.newBaseManager(device);
         Engine.getInstance().setRandomSeed((int) seed);
         network.initialize(manager, DataType.FLOAT32, new Shape(1, 3, imageSize, imageSize));
-        this.parameters = network.namedParameters();
-        parameters.forEach(
-                (name, p) -> {
-                    if (p.requiresGradient()) {
-                        trainable.put(name, p);
-                    }
-                });
-    }
-
-    /** Device the user asked for: gpu, cpu, or auto (a GPU when one is visible). */
-    public static Device device(String requested) {
-        return switch (requested) {
-            case "cpu" -> Device.cpu();
-            case "gpu" -> {
-                if (Engine.getInstance().getGpuCount() == 0) {
-                    throw new IllegalStateException("--device gpu, but libtorch sees no GPU");
-                }
-                yield Device.gpu();
-            }
-            default -> Engine.getInstance().getGpuCount() > 0 ? Device.gpu() : Device.cpu();
-        };
+        this.tensors = new ModelTensors(manager, device, network.namedParameters());
     }
 
     /**
@@ -139,7 +120,7 @@ public final class ClassifierModel implements AutoCloseable {
                 throw new IllegalStateException(
                         "the training loss is " + loss + ": lower spec.training.learningRate");
             }
-            double norm = gradientNorm();
+            double norm = tensors.gradientNorm();
             if (!Double.isFinite(norm)) {
                 throw new IllegalStateException(
                         "non-finite gradients (global norm "
@@ -198,18 +179,19 @@ public final class ClassifierModel implements AutoCloseable {
      */
     public boolean fits(int batchSize) {
         Map<String, NDArray> statistics = new LinkedHashMap<>();
-        parameters.forEach(
-                (name, parameter) -> {
-                    if (!trainable.containsKey(name)) {
-                        statistics.put(name, parameter.getArray().duplicate());
-                    }
-                });
+        tensors.parameters()
+                .forEach(
+                        (name, parameter) -> {
+                            if (!tensors.trainable().containsKey(name)) {
+                                statistics.put(name, parameter.getArray().duplicate());
+                            }
+                        });
         try {
             return probe(batchSize);
         } finally {
             statistics.forEach(
                     (name, saved) -> {
-                        Tensors.copyInto(parameters.get(name).getArray(), saved);
+                        Tensors.copyInto(tensors.parameters().get(name).getArray(), saved);
                         saved.close();
                     });
             zeroGradients();
@@ -241,23 +223,11 @@ public final class ClassifierModel implements AutoCloseable {
             }
             return true;
         } catch (EngineException e) {
-            if (isOutOfMemory(e)) {
+            if (Devices.isOutOfMemory(e)) {
                 return false;
             }
             throw e;
         }
-    }
-
-    /** Whether libtorch failed for lack of device memory (CUDA's and the CPU allocator's words). */
-    public static boolean isOutOfMemory(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String message = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
-            if (t instanceof EngineException
-                    && (message.contains("out of memory") || message.contains("cannot allocate"))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
@@ -276,7 +246,7 @@ public final class ClassifierModel implements AutoCloseable {
     }
 
     private void zeroGradients() {
-        trainable.values().stream()
+        tensors.trainable().values().stream()
                 .map(p -> p.getArray().getGradient())
                 .forEach(gradient -> gradient.subi(gradient));
     }
@@ -335,37 +305,17 @@ public final class ClassifierModel implements AutoCloseable {
         return logProbabilities.mul(target).sum(new int[] {1}).neg().mean();
     }
 
-    private double gradientNorm() {
-        return Tensors.gradientNorm(trainable.values(), manager);
-    }
-
     public EfficientNetV2 network() {
         return network;
     }
 
-    public NDManager manager() {
-        return manager;
-    }
-
-    public Device device() {
-        return device;
-    }
-
+    @Override
     public int imageSize() {
         return imageSize;
     }
 
-    /** Every tensor by reference name, running statistics included. */
-    public Map<String, Parameter> parameters() {
-        return parameters;
-    }
-
-    public Map<String, Parameter> trainable() {
-        return trainable;
-    }
-
     @Override
-    public void close() {
-        manager.close();
+    public ModelTensors tensors() {
+        return tensors;
     }
 }

@@ -3,7 +3,6 @@ package io.pillsnap.trainer.classifier;
 import io.pillsnap.api.artifact.ExportCheck;
 import io.pillsnap.api.artifact.ModelFile;
 import io.pillsnap.trainer.report.Evaluation;
-import io.pillsnap.trainer.run.RunOutcome;
 import io.pillsnap.trainer.weights.PretrainedImport;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +17,7 @@ public record ClassifierOutcome(
         ClassifierState state,
         Evaluation validation,
         Evaluation test,
-        RunOutcome.Latency latency,
+        LatencyMeter.Latency latency,
         ExportCheck exportCheck,
         List<ModelFile> models,
         PretrainedImport.Imported pretrained,

@@ -24,6 +24,7 @@ import io.pillsnap.trainer.data.Augmenter;
 import io.pillsnap.trainer.data.Batch;
 import io.pillsnap.trainer.data.BatchLoader;
 import io.pillsnap.trainer.data.DataException;
+import io.pillsnap.trainer.data.DecodeProgress;
 import io.pillsnap.trainer.data.ImageSource;
 import io.pillsnap.trainer.data.ImageStore;
 import io.pillsnap.trainer.data.Sample;
@@ -42,13 +43,13 @@ import io.pillsnap.trainer.engine.TaskLoop;
 import io.pillsnap.trainer.engine.WarmupSchedule;
 import io.pillsnap.trainer.engine.WeightAverage;
 import io.pillsnap.trainer.export.EquivalenceCheck;
-import io.pillsnap.trainer.export.ManifestWriter;
 import io.pillsnap.trainer.export.OnnxWriter;
 import io.pillsnap.trainer.progress.TensorBoardWriter;
 import io.pillsnap.trainer.report.EvaluatedSet;
 import io.pillsnap.trainer.report.Evaluation;
-import io.pillsnap.trainer.run.ImagePreparation;
-import io.pillsnap.trainer.run.RunOutcome;
+import io.pillsnap.trainer.runtime.Devices;
+import io.pillsnap.trainer.runtime.Digests;
+import io.pillsnap.trainer.runtime.TrainerVersion;
 import io.pillsnap.trainer.weights.PretrainedImport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -111,8 +112,8 @@ public final class ClassifierTraining {
         EfficientNetV2Config architecture = EfficientNetV2Config.of(spec.model().classifier());
         Preprocessing preprocessing = architecture.flavour().preprocessing(size);
         long budget = (long) (Runtime.getRuntime().maxMemory() * settings.cacheMemoryFraction());
-        int cacheSide = ImagePreparation.cacheSide(config);
-        List<Sample> trainSamples = ImagePreparation.trainingSamples(config, sample);
+        int cacheSide = ClassifierPictures.cacheSide(config);
+        List<Sample> trainSamples = ClassifierPictures.trainingSamples(config, sample);
         ImageStore store = run.images().get();
         ImageSource train =
                 ImageSource.load(
@@ -121,12 +122,12 @@ public final class ClassifierTraining {
                         store == null
                                 ? null
                                 : new ImageSource.Prepared(
-                                        store, ImagePreparation.preparation(cacheSide)),
+                                        store, ClassifierPictures.preparation(cacheSide)),
                         (long) cacheSide * cacheSide * 4,
                         settings.effectiveWorkers(),
                         budget * 4 / 5,
                         sample.skipped(),
-                        HeldOut.decoded("training", trainSamples.size()));
+                        DecodeProgress.logged("training", trainSamples.size()));
         if (store != null) {
             log.info(
                     "image store {}: {} prepared pictures ({} damaged ones prepared again)",
@@ -155,7 +156,7 @@ public final class ClassifierTraining {
                             + sample.skipped());
         }
 
-        Device device = ClassifierModel.device(config.device());
+        Device device = Devices.choose(config.device());
         ClassifierModel model =
                 new ClassifierModel(architecture, sample.classes().size(), size, device, seed);
         try {
@@ -234,7 +235,7 @@ public final class ClassifierTraining {
                 HeldOut.evaluate(model, val, preprocessing, settings, sample.classes().size());
         EvaluatedSet test = test(model, sample, preprocessing, epochs.budget / 5);
         float[] oneImage = HeldOut.firstInput(val, preprocessing);
-        RunOutcome.Latency latency =
+        LatencyMeter.Latency latency =
                 LatencyMeter.measure(model::logits, oneImage, settings.latencySamples());
         Map<String, Object> metricsJson =
                 Reports.write(
@@ -661,7 +662,7 @@ public final class ClassifierTraining {
                         model.network(),
                         preprocessing.imageSize(),
                         settings.opset(),
-                        ManifestWriter.version());
+                        TrainerVersion.current());
         dir.writeBytes(file, onnx);
         int images = Math.min(settings.checkImages(), val.size());
         List<Batch> batches = new ArrayList<>();
@@ -701,7 +702,7 @@ public final class ClassifierTraining {
                 new ModelFile(
                         ModelFile.CLASSIFIER,
                         CLASSIFIER_FILE,
-                        ManifestWriter.sha256(file),
+                        Digests.sha256(file),
                         "onnx",
                         settings.opset(),
                         OnnxWriter.INPUT,
@@ -845,7 +846,7 @@ public final class ClassifierTraining {
             log.warn("no checkpoint at {} yet: starting from the first epoch", config.resumeFrom());
             return fresh;
         }
-        ClassifierState state = Checkpoints.readState(folder.get());
+        ClassifierState state = Checkpoints.readState(folder.get(), ClassifierState.class);
         if (!fresh.classMapSha256().equals(state.classMapSha256())
                 || state.numClasses() != fresh.numClasses()) {
             throw new ConfigException(

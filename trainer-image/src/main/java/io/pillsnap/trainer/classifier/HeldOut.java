@@ -3,12 +3,12 @@ package io.pillsnap.trainer.classifier;
 import io.pillsnap.api.artifact.Preprocessing;
 import io.pillsnap.trainer.config.TrainerSettings;
 import io.pillsnap.trainer.data.BatchLoader;
+import io.pillsnap.trainer.data.DecodeProgress;
 import io.pillsnap.trainer.data.ImageSource;
 import io.pillsnap.trainer.data.Sample;
 import io.pillsnap.trainer.data.SkipReport;
 import io.pillsnap.trainer.report.Evaluation;
 import java.util.List;
-import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,16 +38,7 @@ public final class HeldOut {
                 settings.effectiveWorkers(),
                 memoryBudget,
                 skipped,
-                decoded(name, samples.size()));
-    }
-
-    /** Logs decoding progress every 500 photos and at the end. */
-    public static IntConsumer decoded(String name, int total) {
-        return done -> {
-            if (done % 500 == 0 || done == total) {
-                log.info("decoded {}/{} {} pictures", done, total, name);
-            }
-        };
+                DecodeProgress.logged(name, samples.size()));
     }
 
     /** The model input of the first photo, for single-image latency. */

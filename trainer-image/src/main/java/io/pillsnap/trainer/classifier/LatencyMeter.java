@@ -1,7 +1,6 @@
 package io.pillsnap.trainer.classifier;
 
 import io.pillsnap.trainer.data.Batch;
-import io.pillsnap.trainer.run.RunOutcome;
 import java.util.Arrays;
 import java.util.function.Function;
 
@@ -12,10 +11,10 @@ public final class LatencyMeter {
 
     private LatencyMeter() {}
 
-    public static RunOutcome.Latency measure(
+    public static LatencyMeter.Latency measure(
             Function<Batch, float[]> forward, float[] image, int samples) {
         if (samples <= 0) {
-            return new RunOutcome.Latency(0, Double.NaN, Double.NaN);
+            return new LatencyMeter.Latency(0, Double.NaN, Double.NaN);
         }
         Batch single = new Batch(0, image, new long[1], 1);
         for (int i = 0; i < WARMUP; i++) {
@@ -28,11 +27,15 @@ public final class LatencyMeter {
             millis[i] = (System.nanoTime() - start) / 1e6;
         }
         Arrays.sort(millis);
-        return new RunOutcome.Latency(samples, percentile(millis, 0.50), percentile(millis, 0.95));
+        return new LatencyMeter.Latency(
+                samples, percentile(millis, 0.50), percentile(millis, 0.95));
     }
 
     static double percentile(double[] sorted, double q) {
         int index = (int) Math.ceil(q * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
     }
+
+    /** Single-image classification latency. */
+    public record Latency(int samples, double p50Ms, double p95Ms) {}
 }

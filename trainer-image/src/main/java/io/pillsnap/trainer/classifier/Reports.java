@@ -8,7 +8,6 @@ import io.pillsnap.trainer.progress.TensorBoardWriter;
 import io.pillsnap.trainer.report.EvaluatedSet;
 import io.pillsnap.trainer.report.Evaluation;
 import io.pillsnap.trainer.report.EvaluationReport;
-import io.pillsnap.trainer.run.RunOutcome;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +31,7 @@ public final class Reports {
             EvaluatedSet validation,
             EvaluatedSet test,
             ClassifierState state,
-            RunOutcome.Latency latency,
+            LatencyMeter.Latency latency,
             TensorBoardWriter board) {
         List<EvaluatedSet> sets = test == null ? List.of(validation) : List.of(validation, test);
         EvaluationReport.write(dir.reportFolder(), classes, sets, board, state.step());
@@ -56,7 +55,7 @@ public final class Reports {
     }
 
     public static Map<String, Object> finalMetrics(
-            Evaluation evaluation, RunOutcome.Latency latency) {
+            Evaluation evaluation, LatencyMeter.Latency latency) {
         Map<String, Object> summary = setMetrics(evaluation);
         summary.put("latencyP50Ms", latency.p50Ms());
         summary.put("latencyP95Ms", latency.p95Ms());

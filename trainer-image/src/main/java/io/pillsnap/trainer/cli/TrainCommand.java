@@ -5,7 +5,6 @@ import io.pillsnap.api.trainer.TrainerExitCode;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.spec.ClassifierFlavour;
 import io.pillsnap.api.v1alpha1.status.ArtifactFile;
-import io.pillsnap.trainer.classifier.ClassifierModel;
 import io.pillsnap.trainer.config.ConfigException;
 import io.pillsnap.trainer.config.TrainConfig;
 import io.pillsnap.trainer.config.TrainerDefaults;
@@ -14,9 +13,11 @@ import io.pillsnap.trainer.data.DataException;
 import io.pillsnap.trainer.engine.RunDirectory;
 import io.pillsnap.trainer.engine.StopSignal;
 import io.pillsnap.trainer.engine.StoppedException;
-import io.pillsnap.trainer.export.ManifestWriter;
+import io.pillsnap.trainer.run.ManifestWriter;
 import io.pillsnap.trainer.run.RunOutcome;
 import io.pillsnap.trainer.run.TrainingRun;
+import io.pillsnap.trainer.runtime.Devices;
+import io.pillsnap.trainer.runtime.Digests;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -190,7 +191,7 @@ public final class TrainCommand implements Callable<Integer> {
                     new ArtifactFile(
                             "manifest",
                             "manifest.json",
-                            ManifestWriter.sha256(dir.file("manifest.json"))));
+                            Digests.sha256(dir.file("manifest.json"))));
             result.models()
                     .forEach(m -> files.add(new ArtifactFile(m.role(), m.file(), m.sha256())));
             ResultMessage.write(
@@ -254,7 +255,7 @@ public final class TrainCommand implements Callable<Integer> {
                         flavour == null ? null : flavour(flavour));
         PillsnapStage loaded = TrainConfig.loadStage(stage, overrides);
         TrainerSettings configured = TrainerDefaults.forStage(defaults, loaded.getSpec().stage());
-        boolean gpu = ClassifierModel.device(device).isGpu();
+        boolean gpu = Devices.choose(device).isGpu();
         TrainerSettings settings = configured.forDevice(gpu);
         log.info(
                 "{} loader workers ({})",

@@ -3,7 +3,6 @@ package io.pillsnap.trainer.detector;
 import io.pillsnap.api.detection.Letterbox;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.spec.DetectorSpec;
-import io.pillsnap.trainer.classifier.ClassifierModel;
 import io.pillsnap.trainer.config.ConfigException;
 import io.pillsnap.trainer.config.TrainerSettings;
 import io.pillsnap.trainer.data.LabelledImage;
@@ -15,6 +14,7 @@ import io.pillsnap.trainer.detector.data.DetectionPhotos;
 import io.pillsnap.trainer.detector.yolo.Yolo11Config;
 import io.pillsnap.trainer.engine.Checkpoints;
 import io.pillsnap.trainer.engine.RunDirectory;
+import io.pillsnap.trainer.runtime.Devices;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,7 +64,7 @@ public final class DetectorCheckpointEvaluation {
                 new DetectorModel(
                         architecture,
                         size,
-                        ClassifierModel.device(device),
+                        Devices.choose(device),
                         stage.getSpec().dataset().seed())) {
             Checkpoints.loadWeights(folder, model.parameters(), false, model.manager());
             List<BoxedPhoto> val =

@@ -17,7 +17,8 @@ import io.pillsnap.trainer.detector.yolo.Yolo11Config;
 import io.pillsnap.trainer.engine.Checkpoints;
 import io.pillsnap.trainer.engine.RunContext;
 import io.pillsnap.trainer.export.DetectorOnnxWriter;
-import io.pillsnap.trainer.export.ManifestWriter;
+import io.pillsnap.trainer.runtime.Digests;
+import io.pillsnap.trainer.runtime.TrainerVersion;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,7 +59,7 @@ public final class DetectorExport {
         Path file = run.dir().file(FILE);
         byte[] onnx =
                 DetectorOnnxWriter.write(
-                        model.network(), size, settings.opset(), ManifestWriter.version());
+                        model.network(), size, settings.opset(), TrainerVersion.current());
         run.dir().writeBytes(file, onnx);
         List<BoxedPhoto> photos = val.subList(0, Math.min(settings.checkImages(), val.size()));
         DetectorExportCheck check;
@@ -76,7 +77,7 @@ public final class DetectorExport {
                 new ModelFile(
                         ModelFile.DETECTOR,
                         FILE,
-                        ManifestWriter.sha256(file),
+                        Digests.sha256(file),
                         "onnx",
                         settings.opset(),
                         DetectorOnnxWriter.INPUT,

@@ -12,10 +12,11 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.pillsnap.trainer.detector.yolo.Yolo11;
 import io.pillsnap.trainer.detector.yolo.Yolo11Config;
+import io.pillsnap.trainer.engine.ModelTensors;
+import io.pillsnap.trainer.engine.TrainableModel;
 import io.pillsnap.trainer.engine.TrainingOptimizer;
 import io.pillsnap.trainer.engine.WeightAverage;
 import io.pillsnap.trainer.runtime.Tensors;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -23,7 +24,7 @@ import java.util.Map;
  * A YOLO11 detector (one class, "pill") with its tensors, for training and inference: one training
  * step on a batch (loss, gradient clipping, optimizer, weight average) and the raw head of a batch.
  */
-public final class DetectorModel implements AutoCloseable {
+public final class DetectorModel implements TrainableModel {
 
     /** The reference clips the gradients' global norm at 10. */
     static final float CLIP_NORM = 10f;
@@ -33,8 +34,7 @@ public final class DetectorModel implements AutoCloseable {
     private final Device device;
     private final int imageSize;
     private final DetectionLoss loss;
-    private final Map<String, Parameter> parameters;
-    private final Map<String, Parameter> trainable = new LinkedHashMap<>();
+    private final ModelTensors tensors;
 
     /** Gradients accumulated before a checkpoint, added once to those of the next batch. */
     private Map<String, NDArray> pendingGradients;
@@ -47,13 +47,7 @@ public final class DetectorModel implements AutoCloseable {
         this.loss = new DetectionLoss(imageSize, 1);
         Engine.getInstance().setRandomSeed((int) seed);
         network.initialize(manager, DataType.FLOAT32, new Shape(1, 3, imageSize, imageSize));
-        this.parameters = network.namedParameters();
-        parameters.forEach(
-                (name, p) -> {
-                    if (p.requiresGradient()) {
-                        trainable.put(name, p);
-                    }
-                });
+        this.tensors = new ModelTensors(manager, device, network.namedParameters());
     }
 
     /**
@@ -130,7 +124,7 @@ public final class DetectorModel implements AutoCloseable {
         if (pendingGradients == null) {
             return;
         }
-        for (Map.Entry<String, Parameter> entry : trainable.entrySet()) {
+        for (Map.Entry<String, Parameter> entry : tensors.trainable().entrySet()) {
             NDArray saved = pendingGradients.get(entry.getKey());
             try (NDArray gradient = entry.getValue().getArray().getGradient()) {
                 gradient.addi(saved);
@@ -151,7 +145,7 @@ public final class DetectorModel implements AutoCloseable {
             float biasLearningRate,
             WeightAverage average,
             float averageDecay) {
-        double norm = gradientNorm();
+        double norm = tensors.gradientNorm();
         if (!Double.isFinite(norm)) {
             clearGradients();
             return false;
@@ -195,7 +189,7 @@ public final class DetectorModel implements AutoCloseable {
      */
     private void clearGradients() {
         try (NDManager scratch = manager.newSubManager()) {
-            for (Parameter parameter : trainable.values()) {
+            for (Parameter parameter : tensors.trainable().values()) {
                 NDArray gradient = parameter.getArray().getGradient();
                 gradient.attach(scratch);
                 gradient.set(new ai.djl.ndarray.index.NDIndex("..."), 0f);
@@ -203,37 +197,17 @@ public final class DetectorModel implements AutoCloseable {
         }
     }
 
-    private double gradientNorm() {
-        return Tensors.gradientNorm(trainable.values(), manager);
-    }
-
     public Yolo11 network() {
         return network;
     }
 
-    public NDManager manager() {
-        return manager;
-    }
-
-    public Device device() {
-        return device;
-    }
-
+    @Override
     public int imageSize() {
         return imageSize;
     }
 
-    /** Every tensor by the reference's state-dict name, running statistics included. */
-    public Map<String, Parameter> parameters() {
-        return parameters;
-    }
-
-    public Map<String, Parameter> trainable() {
-        return trainable;
-    }
-
     @Override
-    public void close() {
-        manager.close();
+    public ModelTensors tensors() {
+        return tensors;
     }
 }

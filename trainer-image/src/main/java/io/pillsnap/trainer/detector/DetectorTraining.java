@@ -10,10 +10,10 @@ import io.pillsnap.api.trainer.TrainingProgress;
 import io.pillsnap.api.v1alpha1.spec.DetectorSpec;
 import io.pillsnap.api.v1alpha1.spec.Optimizer;
 import io.pillsnap.api.v1alpha1.spec.TrainingSpec;
-import io.pillsnap.trainer.classifier.HeldOut;
 import io.pillsnap.trainer.config.ConfigException;
 import io.pillsnap.trainer.data.BatchLoader;
 import io.pillsnap.trainer.data.DataException;
+import io.pillsnap.trainer.data.DecodeProgress;
 import io.pillsnap.trainer.data.LabelledImage;
 import io.pillsnap.trainer.data.SkipReport;
 import io.pillsnap.trainer.data.StageSample;
@@ -30,6 +30,7 @@ import io.pillsnap.trainer.engine.StepTimes;
 import io.pillsnap.trainer.engine.TrainingOptimizer;
 import io.pillsnap.trainer.engine.WeightAverage;
 import io.pillsnap.trainer.report.DetectionMetrics;
+import io.pillsnap.trainer.runtime.Devices;
 import io.pillsnap.trainer.weights.DetectorPretrainedImport;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,7 +137,7 @@ public final class DetectorTraining {
                         run.images().get(),
                         threads,
                         skipped,
-                        HeldOut.decoded("detector training", trainPhotos.size()));
+                        DecodeProgress.logged("detector training", trainPhotos.size()));
         List<BoxedPhoto> val =
                 DetectionPhotos.load(
                         sample.combinationVal(),
@@ -145,7 +146,8 @@ public final class DetectorTraining {
                         run.images().get(),
                         threads,
                         skipped,
-                        HeldOut.decoded("detector validation", sample.combinationVal().size()));
+                        DecodeProgress.logged(
+                                "detector validation", sample.combinationVal().size()));
         long negatives = val.stream().filter(photo -> photo.truth().isEmpty()).count();
         if (train.isEmpty() || val.size() == negatives) {
             throw new DataException(
@@ -187,8 +189,7 @@ public final class DetectorTraining {
         // the reference's auto optimizer warms the biases up from 0, not from 0.1
         double warmupBiasRate = spec.optimizer() == null ? 0 : WARMUP_BIAS_RATE;
 
-        Device device =
-                io.pillsnap.trainer.classifier.ClassifierModel.device(run.config().device());
+        Device device = Devices.choose(run.config().device());
         DetectorModel model = new DetectorModel(architecture, size, device, run.seed());
         try {
             startFromPretrained(model);
@@ -262,7 +263,7 @@ public final class DetectorTraining {
                             new Letterbox(size),
                             threads,
                             testSkipped,
-                            HeldOut.decoded("detector test", testPhotos.size()));
+                            DecodeProgress.logged("detector test", testPhotos.size()));
             if (!boxed.isEmpty()) {
                 test = evaluate(model, boxed);
             }

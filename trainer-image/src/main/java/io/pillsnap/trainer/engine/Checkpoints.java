@@ -7,7 +7,6 @@ import ai.djl.nn.Parameter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.pillsnap.trainer.classifier.ClassifierState;
 import io.pillsnap.trainer.runtime.Tensors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -102,10 +101,6 @@ public final class Checkpoints {
         }
         Path old = folder.resolveSibling(folder.getFileName() + ".old");
         return Files.isRegularFile(old.resolve(STATE)) ? Optional.of(old) : Optional.empty();
-    }
-
-    public static ClassifierState readState(Path folder) {
-        return readState(folder, ClassifierState.class);
     }
 
     /** The state saved with a checkpoint, as the task that wrote it records it. */

@@ -1,6 +1,6 @@
 package io.pillsnap.trainer.engine;
 
-import io.pillsnap.trainer.classifier.ClassifierModel;
+import io.pillsnap.trainer.runtime.Devices;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +41,7 @@ public final class MicroBatching {
             try {
                 return step.run(microBatch);
             } catch (RuntimeException e) {
-                if (!ClassifierModel.isOutOfMemory(e)) {
+                if (!Devices.isOutOfMemory(e)) {
                     throw e;
                 }
                 if (microBatch == 1) {

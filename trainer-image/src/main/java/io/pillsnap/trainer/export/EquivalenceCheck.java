@@ -5,7 +5,6 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.pillsnap.api.artifact.ExportCheck;
-import io.pillsnap.trainer.classifier.ClassificationEvaluator;
 import io.pillsnap.trainer.data.Batch;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
@@ -52,8 +51,8 @@ public final class EquivalenceCheck {
                                                 expected[i * classes + c]
                                                         - actual[i * classes + c]));
                     }
-                    int top = ClassificationEvaluator.topK(expected, i * classes, classes, 1)[0];
-                    if (top == ClassificationEvaluator.topK(actual, i * classes, classes, 1)[0]) {
+                    if (argmax(expected, i * classes, classes)
+                            == argmax(actual, i * classes, classes)) {
                         agree++;
                     }
                 }
@@ -106,5 +105,16 @@ public final class EquivalenceCheck {
             }
             return flat;
         }
+    }
+
+    /** The index of the largest of {@code length} scores from {@code offset}; the first on ties. */
+    private static int argmax(float[] scores, int offset, int length) {
+        int best = 0;
+        for (int c = 1; c < length; c++) {
+            if (scores[offset + c] > scores[offset + best]) {
+                best = c;
+            }
+        }
+        return best;
     }
 }

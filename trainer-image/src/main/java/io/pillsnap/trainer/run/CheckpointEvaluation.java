@@ -26,6 +26,7 @@ import io.pillsnap.trainer.engine.RunDirectory;
 import io.pillsnap.trainer.report.EvaluatedSet;
 import io.pillsnap.trainer.report.Evaluation;
 import io.pillsnap.trainer.report.EvaluationReport;
+import io.pillsnap.trainer.runtime.Devices;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -131,7 +132,7 @@ public final class CheckpointEvaluation {
                         architecture,
                         trained.size(),
                         size,
-                        ClassifierModel.device(device),
+                        Devices.choose(device),
                         stage.getSpec().dataset().seed())) {
             Checkpoints.loadWeights(folder, model.parameters(), false, model.manager());
             Evaluation evaluation =

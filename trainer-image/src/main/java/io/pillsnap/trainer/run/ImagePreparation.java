@@ -3,8 +3,8 @@ package io.pillsnap.trainer.run;
 import io.pillsnap.api.detection.Letterbox;
 import io.pillsnap.api.v1alpha1.spec.DetectorSpec;
 import io.pillsnap.api.v1alpha1.spec.Task;
+import io.pillsnap.trainer.classifier.ClassifierPictures;
 import io.pillsnap.trainer.config.TrainConfig;
-import io.pillsnap.trainer.data.ComboCrops;
 import io.pillsnap.trainer.data.DatasetPreparation;
 import io.pillsnap.trainer.data.ImageSource;
 import io.pillsnap.trainer.data.ImageStore;
@@ -24,16 +24,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The classifier's prepared training pictures: which photos (and pill crops) a stage trains on, how
- * they are prepared (shorter side {@code imageSize * cacheScale}), where the store of them is, and
- * {@code pillsnap-trainer prepare}, which builds that store ahead of training.
+ * The run's image store: where it is, and {@code pillsnap-trainer prepare}, which fills it ahead of
+ * training with the classifier's pictures and the detector's photos.
  */
 public final class ImagePreparation {
 
     private static final Logger log = LoggerFactory.getLogger(ImagePreparation.class);
-
-    /** Single-pill photos per crop of a combination photo's pill in a two-stage stage. */
-    static final int SINGLES_PER_CROP = 3;
 
     private ImagePreparation() {}
 
@@ -46,16 +42,6 @@ public final class ImagePreparation {
             int damaged,
             int unreadable,
             double seconds) {}
-
-    /** The shorter side training pictures are kept at. */
-    public static int cacheSide(TrainConfig config) {
-        return (int) Math.ceil(config.imageSize() * config.settings().cacheScale());
-    }
-
-    /** The name of the preparation, part of every store key. */
-    public static String preparation(int cacheSide) {
-        return "shorter side " + cacheSide + ", opencv";
-    }
 
     /**
      * The store folder of a run writing into {@code runFolder}: the stage's {@code
@@ -78,30 +64,6 @@ public final class ImagePreparation {
     }
 
     /**
-     * The classifier's training photos: the sampled single-pill photos and, when the stage trains
-     * the detector too (the two-stage pipeline), crops of the combination photos' pills (one for
-     * every {@link #SINGLES_PER_CROP} single photos, as the reference mixed them), so that it
-     * learns what the detector will hand it.
-     */
-    public static List<Sample> trainingSamples(TrainConfig config, StageSample sample) {
-        if (!config.spec().tasks().contains(Task.DETECTION)) {
-            return sample.train();
-        }
-        List<Sample> crops =
-                ComboCrops.of(sample, sample.train().size() / SINGLES_PER_CROP, config.seed());
-        if (crops.isEmpty()) {
-            return sample.train();
-        }
-        List<Sample> all = new ArrayList<>(sample.train());
-        all.addAll(crops);
-        log.info(
-                "classifier: {} pill crops of combination photos added to {} single-pill photos",
-                crops.size(),
-                sample.train().size());
-        return List.copyOf(all);
-    }
-
-    /**
      * Samples the stage as a run does and stores every training picture the store lacks, on the
      * settings' workers, logging progress; what is stored already is kept (a stopped build goes
      * on), a damaged entry is prepared again.
@@ -113,8 +75,8 @@ public final class ImagePreparation {
         StageSample sample =
                 DatasetPreparation.prepare(
                         config.spec().dataset(), config.data(), workers, synthetic);
-        List<Sample> pictures = trainingSamples(config, sample);
-        int side = cacheSide(config);
+        List<Sample> pictures = ClassifierPictures.trainingSamples(config, sample);
+        int side = ClassifierPictures.cacheSide(config);
         SkipReport skipped = new SkipReport();
         try (ImageStore store = ImageStore.open(folder, ImageStore.DEFAULT_MAP_BYTES)) {
             long before = store.size();
@@ -129,7 +91,7 @@ public final class ImagePreparation {
             ImageSource.load(
                     pictures,
                     ImageSource.shrinkingTo(side),
-                    new ImageSource.Prepared(store, preparation(side)),
+                    new ImageSource.Prepared(store, ClassifierPictures.preparation(side)),
                     0,
                     workers,
                     0,

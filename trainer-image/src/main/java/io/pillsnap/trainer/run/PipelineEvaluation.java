@@ -17,6 +17,7 @@ import io.pillsnap.trainer.detector.DetectorModel;
 import io.pillsnap.trainer.detector.DetectorTraining;
 import io.pillsnap.trainer.engine.Checkpoints;
 import io.pillsnap.trainer.engine.RunContext;
+import io.pillsnap.trainer.runtime.Devices;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -62,7 +63,7 @@ public final class PipelineEvaluation {
         Preprocessing preprocessing =
                 classifierArchitecture.flavour().preprocessing(classifierSize);
         DetectorTraining detectorTask = new DetectorTraining(run);
-        Device device = ClassifierModel.device(run.config().device());
+        Device device = Devices.choose(run.config().device());
         ComboPipeline pipeline =
                 new ComboPipeline(
                         detectorTask.imageSize(),

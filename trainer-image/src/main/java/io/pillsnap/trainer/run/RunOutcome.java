@@ -129,7 +129,4 @@ public record RunOutcome(
         return (classifier == null || classifier.exportCheck().passed())
                 && (detector == null || detector.exportCheck().passed());
     }
-
-    /** Single-image classification latency. */
-    public record Latency(int samples, double p50Ms, double p95Ms) {}
 }

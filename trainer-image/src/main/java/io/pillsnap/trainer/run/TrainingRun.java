@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pillsnap.api.trainer.TrainingProgress;
 import io.pillsnap.api.v1alpha1.PillsnapStageSpec;
 import io.pillsnap.api.v1alpha1.spec.Task;
-import io.pillsnap.trainer.classifier.ClassifierModel;
 import io.pillsnap.trainer.classifier.ClassifierOutcome;
 import io.pillsnap.trainer.classifier.ClassifierTraining;
 import io.pillsnap.trainer.config.TrainConfig;
@@ -21,6 +20,7 @@ import io.pillsnap.trainer.engine.StopSignal;
 import io.pillsnap.trainer.progress.ProgressServer;
 import io.pillsnap.trainer.progress.TaskSnapshots;
 import io.pillsnap.trainer.progress.TensorBoardWriter;
+import io.pillsnap.trainer.runtime.Devices;
 import io.pillsnap.trainer.runtime.GpuSwitches;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -136,7 +136,7 @@ public final class TrainingRun {
                                                 phase, epoch, epochs, batch, batches, loss, lr,
                                                 rate, best, eta, task, null)),
                         images);
-        GpuSwitches.apply(ClassifierModel.device(config.device()), spec.training().deterministic())
+        GpuSwitches.apply(Devices.choose(config.device()), spec.training().deterministic())
                 .forEach(log::info);
         boolean classifies = spec.tasks().contains(Task.CLASSIFICATION);
         boolean detects = spec.tasks().contains(Task.DETECTION);

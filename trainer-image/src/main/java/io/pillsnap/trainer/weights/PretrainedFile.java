@@ -1,7 +1,7 @@
 package io.pillsnap.trainer.weights;
 
 import io.pillsnap.trainer.config.ConfigException;
-import io.pillsnap.trainer.export.ManifestWriter;
+import io.pillsnap.trainer.runtime.Digests;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -28,7 +28,7 @@ final class PretrainedFile {
                             + guide
                             + " for where to get the file and where to put it)");
         }
-        String sha256 = ManifestWriter.sha256(file);
+        String sha256 = Digests.sha256(file);
         if (expectedSha256 != null && !expectedSha256.equalsIgnoreCase(sha256)) {
             throw new ConfigException(
                     key

@@ -21,11 +21,12 @@ import io.pillsnap.trainer.engine.Checkpoints;
 import io.pillsnap.trainer.engine.RunDirectory;
 import io.pillsnap.trainer.engine.StopSignal;
 import io.pillsnap.trainer.engine.StoppedException;
-import io.pillsnap.trainer.export.ManifestWriter;
 import io.pillsnap.trainer.run.CheckpointEvaluation;
+import io.pillsnap.trainer.run.ManifestWriter;
 import io.pillsnap.trainer.run.PipelineTruth;
 import io.pillsnap.trainer.run.RunOutcome;
 import io.pillsnap.trainer.run.TrainingRun;
+import io.pillsnap.trainer.runtime.Digests;
 import io.pillsnap.trainer.testing.TinyDatasets;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -91,7 +92,7 @@ class DetectorTrainingTest {
                         result.models());
         ModelFile onnx = manifest.model(ModelFile.DETECTOR).orElseThrow();
         assertThat(onnx.file()).isEqualTo(DetectorExport.FILE);
-        assertThat(onnx.sha256()).isEqualTo(ManifestWriter.sha256(output.resolve("detector.onnx")));
+        assertThat(onnx.sha256()).isEqualTo(Digests.sha256(output.resolve("detector.onnx")));
         assertThat(onnx.inputShape()).containsExactly(-1L, 3L, (long) SIZE, (long) SIZE);
         assertThat(manifest.detectorExportCheck()).isEqualTo(check);
         assertThat(manifest.model(ModelFile.CLASSIFIER)).isEmpty();
@@ -294,7 +295,7 @@ class DetectorTrainingTest {
             assertThat(check.passed()).isFalse();
             assertThat(check.maxAbsDiff()).isGreaterThan(1e-4 * Math.max(1, check.largestOutput()));
         }
-        assertThat(ManifestWriter.sha256(onnx)).isNotEqualTo(sha256);
+        assertThat(Digests.sha256(onnx)).isNotEqualTo(sha256);
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {

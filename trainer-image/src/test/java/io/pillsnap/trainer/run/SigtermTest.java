@@ -65,7 +65,8 @@ class SigtermTest {
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
         assertThat(process.exitValue()).isEqualTo(143);
-        ClassifierState state = Checkpoints.readState(run.resolve("checkpoints/last"));
+        ClassifierState state =
+                Checkpoints.readState(run.resolve("checkpoints/last"), ClassifierState.class);
         assertThat(state.epochsDone()).isGreaterThanOrEqualTo(1);
         TrainerResult result =
                 ((TrainerResultCodec.Decoded.Readable)

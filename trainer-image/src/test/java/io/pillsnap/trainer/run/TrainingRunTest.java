@@ -177,7 +177,7 @@ class TrainingRunTest {
                                         d -> {}))
                 .isInstanceOf(StoppedException.class)
                 .hasMessageContaining("stopped at classifier epoch 2, batch 2");
-        ClassifierState partial = Checkpoints.readState(last);
+        ClassifierState partial = Checkpoints.readState(last, ClassifierState.class);
         assertThat(partial.epochsDone()).isEqualTo(1);
         assertThat(partial.nextBatch()).isEqualTo(2);
         return TrainingRun.run(
@@ -492,7 +492,9 @@ class TrainingRunTest {
     }
 
     private static List<ClassifierEpoch> history(RunOutcome result) {
-        return Checkpoints.readState(result.runDirectory().resolve("checkpoints/last")).history();
+        return Checkpoints.readState(
+                        result.runDirectory().resolve("checkpoints/last"), ClassifierState.class)
+                .history();
     }
 
     /** The loss the optimiser minimises, over all pictures in one batch. */

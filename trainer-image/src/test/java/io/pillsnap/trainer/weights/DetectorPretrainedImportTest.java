@@ -15,7 +15,7 @@ import ai.djl.training.ParameterStore;
 import io.pillsnap.trainer.config.ConfigException;
 import io.pillsnap.trainer.detector.yolo.Yolo11;
 import io.pillsnap.trainer.detector.yolo.Yolo11Config;
-import io.pillsnap.trainer.export.ManifestWriter;
+import io.pillsnap.trainer.runtime.Digests;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -199,7 +199,7 @@ class DetectorPretrainedImportTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining(
                         "yolo11n-tiny-1.pt has SHA-256 "
-                                + ManifestWriter.sha256(file)
+                                + Digests.sha256(file)
                                 + ", spec.model.detector.pretrainedSha256 expects "
                                 + wrong);
     }

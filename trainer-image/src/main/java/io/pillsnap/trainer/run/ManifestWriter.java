@@ -1,4 +1,4 @@
-package io.pillsnap.trainer.export;
+package io.pillsnap.trainer.run;
 
 import io.pillsnap.api.artifact.ArtifactManifest;
 import io.pillsnap.api.artifact.ModelFile;
@@ -6,17 +6,8 @@ import io.pillsnap.api.artifact.ModelFlavour;
 import io.pillsnap.trainer.classifier.net.EfficientNetV2Config;
 import io.pillsnap.trainer.config.TrainConfig;
 import io.pillsnap.trainer.engine.RunDirectory;
-import io.pillsnap.trainer.run.RunOutcome;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.pillsnap.trainer.runtime.TrainerVersion;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -42,7 +33,7 @@ public final class ManifestWriter {
                         config.spec().stage(),
                         config.runId(),
                         Instant.now().toString(),
-                        version(),
+                        TrainerVersion.current(),
                         flavour.preprocessing(config.imageSize()),
                         flavour,
                         result.sample().classes(),
@@ -65,23 +56,5 @@ public final class ManifestWriter {
                                 result.pretrained() == null ? null : result.pretrained().sha256()));
         dir.writeJson(dir.file(ArtifactManifest.FILE), manifest);
         return manifest;
-    }
-
-    public static String version() {
-        String version = ManifestWriter.class.getPackage().getImplementationVersion();
-        return version == null ? "dev" : version;
-    }
-
-    public static String sha256(Path file) {
-        try (InputStream in =
-                new DigestInputStream(
-                        Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,0 +1,63 @@
+package io.pillsnap.trainer.engine;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import io.pillsnap.trainer.runtime.Tensors;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The tensors of an initialised network on its device: every parameter by its reference name
+ * (running statistics included), the trainable ones among them, and the NDManager that owns them.
+ */
+public final class ModelTensors implements AutoCloseable {
+
+    private final NDManager manager;
+    private final Device device;
+    private final Map<String, Parameter> parameters;
+    private final Map<String, Parameter> trainable;
+
+    public ModelTensors(NDManager manager, Device device, Map<String, Parameter> parameters) {
+        this.manager = manager;
+        this.device = device;
+        this.parameters = parameters;
+        Map<String, Parameter> learned = new LinkedHashMap<>();
+        parameters.forEach(
+                (name, parameter) -> {
+                    if (parameter.requiresGradient()) {
+                        learned.put(name, parameter);
+                    }
+                });
+        this.trainable = Collections.unmodifiableMap(learned);
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    /** Every tensor by reference name, running statistics included. */
+    public Map<String, Parameter> parameters() {
+        return parameters;
+    }
+
+    /** The tensors the optimizer updates, in the parameters' order. */
+    public Map<String, Parameter> trainable() {
+        return trainable;
+    }
+
+    /** The global L2 norm of the trainable tensors' gradients. */
+    public double gradientNorm() {
+        return Tensors.gradientNorm(trainable.values(), manager);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
