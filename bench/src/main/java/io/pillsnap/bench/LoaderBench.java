@@ -11,6 +11,7 @@ import io.pillsnap.trainer.data.Batch;
 import io.pillsnap.trainer.data.BatchLoader;
 import io.pillsnap.trainer.data.ImageSource;
 import io.pillsnap.trainer.data.ImageStore;
+import io.pillsnap.trainer.data.LoaderPlan;
 import io.pillsnap.trainer.data.Sample;
 import io.pillsnap.trainer.data.SkipReport;
 import java.nio.file.Files;
@@ -146,16 +147,17 @@ public final class LoaderBench implements Callable<Integer> {
         for (int epoch = 0; epoch < epochs; epoch++) {
             try (BatchLoader loader =
                     new BatchLoader(
-                            source,
-                            BatchLoader.shuffled(source.size(), 1, epoch),
-                            batch,
-                            0,
-                            augmenter,
-                            preprocessing,
-                            1,
-                            epoch,
-                            threads,
-                            threads * 2)) {
+                            LoaderPlan.builder()
+                                    .source(source)
+                                    .order(BatchLoader.shuffled(source.size(), 1, epoch))
+                                    .batchSize(batch)
+                                    .augmenter(augmenter)
+                                    .preprocessing(preprocessing)
+                                    .seed(1)
+                                    .epoch(epoch)
+                                    .workers(threads)
+                                    .prefetch(threads * 2)
+                                    .build())) {
                 // as training: batches of bytes, normalised (and maybe augmented) on the device
                 if (onDevice) {
                     loader.augmentOnDevice();

@@ -1,6 +1,7 @@
 package io.pillsnap.api.trainer;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.soabase.recordbuilder.core.RecordBuilder;
 
 /**
  * A snapshot of a run for /progress (JSON) and the operator's status: what phase, which epoch, how
@@ -11,6 +12,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *     the most recent of them); null otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@RecordBuilder
 public record TrainingProgress(
         String stage,
         String runId,
@@ -26,7 +28,8 @@ public record TrainingProgress(
         Long etaSeconds,
         String updated,
         String task,
-        java.util.List<TrainingProgress> tasks) {
+        java.util.List<TrainingProgress> tasks)
+        implements TrainingProgressBuilder.With {
 
     public static final String PREPARING = "preparing";
     public static final String TRAINING = "training";

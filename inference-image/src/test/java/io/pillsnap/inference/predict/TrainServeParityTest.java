@@ -8,6 +8,7 @@ import io.pillsnap.inference.testing.TrainedRun;
 import io.pillsnap.trainer.data.Batch;
 import io.pillsnap.trainer.data.BatchLoader;
 import io.pillsnap.trainer.data.ImageSource;
+import io.pillsnap.trainer.data.LoaderPlan;
 import io.pillsnap.trainer.data.Sample;
 import io.pillsnap.trainer.data.SkipReport;
 import java.awt.image.BufferedImage;
@@ -71,16 +72,14 @@ class TrainServeParityTest {
         int plane = 3 * preprocessing.imageSize() * preprocessing.imageSize();
         try (BatchLoader loader =
                 new BatchLoader(
-                        source,
-                        BatchLoader.sequential(files.size()),
-                        files.size(),
-                        0,
-                        null,
-                        preprocessing,
-                        0,
-                        0,
-                        1,
-                        1)) {
+                        LoaderPlan.builder()
+                                .source(source)
+                                .order(BatchLoader.sequential(files.size()))
+                                .batchSize(files.size())
+                                .preprocessing(preprocessing)
+                                .workers(1)
+                                .prefetch(1)
+                                .build())) {
             Batch batch = loader.next();
             float[][] inputs = new float[files.size()][];
             for (int i = 0; i < files.size(); i++) {

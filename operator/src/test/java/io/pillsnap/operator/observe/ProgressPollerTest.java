@@ -3,6 +3,7 @@ package io.pillsnap.operator.observe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pillsnap.api.trainer.TrainingProgress;
+import io.pillsnap.api.trainer.TrainingProgressBuilder;
 import io.pillsnap.api.v1alpha1.status.ProgressStatus;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -40,21 +41,22 @@ class ProgressPollerTest {
             Double bestTop1,
             Long eta,
             List<TrainingProgress> tasks) {
-        return new TrainingProgress(
-                "stage3",
-                "r1",
-                TrainingProgress.TRAINING,
-                epoch,
-                epochs,
-                3,
-                100,
-                0.5,
-                1e-3,
-                60.0,
-                bestTop1,
-                eta,
-                "2026-12-02T18:00:00Z",
-                task,
-                tasks);
+        return TrainingProgressBuilder.builder()
+                .stage("stage3")
+                .runId("r1")
+                .phase(TrainingProgress.TRAINING)
+                .epoch(epoch)
+                .epochs(epochs)
+                .batch(3)
+                .batches(100)
+                .loss(0.5)
+                .learningRate(1e-3)
+                .imagesPerSecond(60.0)
+                .bestTop1(bestTop1)
+                .etaSeconds(eta)
+                .updated("2026-12-02T18:00:00Z")
+                .task(task)
+                .tasks(tasks)
+                .build();
     }
 }

@@ -309,6 +309,10 @@ public final class ClassifierModel implements TrainableModel {
         return network;
     }
 
+    public Preprocessing preprocessing() {
+        return preprocessing;
+    }
+
     @Override
     public int imageSize() {
         return imageSize;

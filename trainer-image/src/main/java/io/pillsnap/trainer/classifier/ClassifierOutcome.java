@@ -5,13 +5,12 @@ import io.pillsnap.api.artifact.ModelFile;
 import io.pillsnap.trainer.report.Evaluation;
 import io.pillsnap.trainer.weights.PretrainedImport;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What the classifier task of a run produced.
  *
  * @param test the best checkpoint on the test set; null when the dataset has none
- * @param metricsJson the classifier's part of metrics.json
+ * @param metrics the classifier's part of metrics.json
  */
 public record ClassifierOutcome(
         ClassifierState state,
@@ -22,4 +21,4 @@ public record ClassifierOutcome(
         List<ModelFile> models,
         PretrainedImport.Imported pretrained,
         double trainImagesPerSecond,
-        Map<String, Object> metricsJson) {}
+        ClassifierMetrics metrics) {}

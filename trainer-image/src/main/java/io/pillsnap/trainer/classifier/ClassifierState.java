@@ -1,6 +1,7 @@
 package io.pillsnap.trainer.classifier;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.pillsnap.trainer.engine.LoopState;
 import io.soabase.recordbuilder.core.RecordBuilder;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +32,7 @@ public record ClassifierState(
         double epochLossSum,
         int epochImages,
         int batchSize)
-        implements ClassifierStateBuilder.With {
+        implements ClassifierStateBuilder.With, LoopState {
 
     public ClassifierState {
         history = history == null ? List.of() : List.copyOf(history);

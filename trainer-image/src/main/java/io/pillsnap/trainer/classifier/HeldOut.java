@@ -5,6 +5,7 @@ import io.pillsnap.trainer.config.TrainerSettings;
 import io.pillsnap.trainer.data.BatchLoader;
 import io.pillsnap.trainer.data.DecodeProgress;
 import io.pillsnap.trainer.data.ImageSource;
+import io.pillsnap.trainer.data.LoaderPlan;
 import io.pillsnap.trainer.data.Sample;
 import io.pillsnap.trainer.data.SkipReport;
 import io.pillsnap.trainer.report.Evaluation;
@@ -56,16 +57,14 @@ public final class HeldOut {
             int classes) {
         try (BatchLoader loader =
                 new BatchLoader(
-                        photos,
-                        BatchLoader.sequential(photos.size()),
-                        settings.evalBatchSize(),
-                        0,
-                        null,
-                        preprocessing,
-                        0,
-                        0,
-                        settings.effectiveWorkers(),
-                        settings.prefetchBatches())) {
+                        LoaderPlan.builder()
+                                .source(photos)
+                                .order(BatchLoader.sequential(photos.size()))
+                                .batchSize(settings.evalBatchSize())
+                                .preprocessing(preprocessing)
+                                .workers(settings.effectiveWorkers())
+                                .prefetch(settings.prefetchBatches())
+                                .build())) {
             return ClassificationEvaluator.evaluate(loader, model::logits, classes);
         }
     }

@@ -39,33 +39,18 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
     private volatile boolean closed;
     private int nextToSubmit;
 
-    /**
-     * @param order sample indices of this pass
-     * @param augmenter null for evaluation: the pictures are used as they are
-     * @param firstBatch batches before it are skipped (a resumed epoch)
-     */
-    public BatchLoader(
-            ImageSource source,
-            int[] order,
-            int batchSize,
-            int firstBatch,
-            Augmenter augmenter,
-            Preprocessing preprocessing,
-            long seed,
-            int epoch,
-            int workers,
-            int prefetch) {
-        this.source = source;
-        this.order = order;
-        this.batchSize = batchSize;
-        this.augmenter = augmenter;
-        this.preprocessing = preprocessing;
-        this.seed = seed;
-        this.epoch = epoch;
-        this.prefetch = Math.max(1, prefetch);
+    public BatchLoader(LoaderPlan plan) {
+        this.source = plan.source();
+        this.order = plan.order();
+        this.batchSize = plan.batchSize();
+        this.augmenter = plan.augmenter();
+        this.preprocessing = plan.preprocessing();
+        this.seed = plan.seed();
+        this.epoch = plan.epoch();
+        this.prefetch = Math.max(1, plan.prefetch());
         this.batches = (order.length + batchSize - 1) / batchSize;
-        this.workers = LoaderPool.of(workers);
-        this.nextToSubmit = firstBatch;
+        this.workers = LoaderPool.of(plan.workers());
+        this.nextToSubmit = plan.firstBatch();
     }
 
     /** Batches of the pictures' bytes ({@link Batch#pixels()}) instead of normalised inputs. */

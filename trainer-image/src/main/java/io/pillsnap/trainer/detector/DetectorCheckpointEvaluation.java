@@ -78,7 +78,7 @@ public final class DetectorCheckpointEvaluation {
             if (!val.isEmpty()) {
                 summary.put(
                         "validation",
-                        DetectorReport.metrics(
+                        DetectorMetrics.SetFigures.of(
                                 DetectorEvaluation.evaluate(
                                                 model::head, val, size, settings.evalBatchSize())
                                         .metrics()));
@@ -96,7 +96,7 @@ public final class DetectorCheckpointEvaluation {
             if (!test.isEmpty()) {
                 summary.put(
                         "test",
-                        DetectorReport.metrics(
+                        DetectorMetrics.SetFigures.of(
                                 DetectorEvaluation.evaluate(
                                                 model::head, test, size, settings.evalBatchSize())
                                         .metrics()));

@@ -3,12 +3,9 @@ package io.pillsnap.trainer.detector;
 import io.pillsnap.trainer.detector.data.BoxedPhoto;
 import io.pillsnap.trainer.engine.RunDirectory;
 import io.pillsnap.trainer.progress.TensorBoardWriter;
-import io.pillsnap.trainer.report.DetectionMetrics;
 import io.pillsnap.trainer.report.DetectorPictures;
 import java.awt.image.BufferedImage;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The detector's part of the report folder: {@code detector.json} (validation and test metrics),
@@ -32,12 +29,11 @@ public final class DetectorReport {
             DetectorEvaluation.Scored test,
             List<BoxedPhoto> photos,
             long step) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("validation", metrics(validation.metrics()));
-        if (test != null) {
-            json.put("test", metrics(test.metrics()));
-        }
-        dir.writeJson(dir.report(JSON), json);
+        dir.writeJson(
+                dir.report(JSON),
+                new DetectorMetrics.ReportFile(
+                        DetectorMetrics.SetFigures.of(validation.metrics()),
+                        test == null ? null : DetectorMetrics.SetFigures.of(test.metrics())));
 
         BufferedImage curve = DetectorPictures.curve(validation.metrics());
         byte[] png = DetectorPictures.png(curve);
@@ -62,26 +58,5 @@ public final class DetectorReport {
                         step);
             }
         }
-    }
-
-    /** One set's metrics as metrics.json and detector.json write them. */
-    public static Map<String, Object> metrics(DetectionMetrics metrics) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("images", metrics.images());
-        json.put("boxes", metrics.truths());
-        json.put("mAP50", metrics.mAP50());
-        json.put("mAP50-95", metrics.mAP50to95());
-        json.put("precision", metrics.precision());
-        json.put("recall", metrics.recall());
-        json.put("f1", metrics.f1());
-        json.put("confidenceAtBestF1", metrics.bestF1Confidence());
-        json.put("apSmall", nullIfNaN(metrics.apSmall()));
-        json.put("apMedium", nullIfNaN(metrics.apMedium()));
-        json.put("apLarge", nullIfNaN(metrics.apLarge()));
-        return json;
-    }
-
-    private static Double nullIfNaN(double value) {
-        return Double.isNaN(value) ? null : value;
     }
 }

@@ -1,6 +1,8 @@
 package io.pillsnap.trainer.detector;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.pillsnap.trainer.engine.LoopState;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,6 +24,7 @@ import java.util.List;
  *     checkpoint); 0 at an epoch's end
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
+@RecordBuilder
 public record DetectorState(
         String runId,
         int trainPhotos,
@@ -37,7 +40,8 @@ public record DetectorState(
         int epochImages,
         int epochSkipped,
         long optimizerSteps,
-        int pendingBatches) {
+        int pendingBatches)
+        implements DetectorStateBuilder.With, LoopState {
 
     public DetectorState {
         history = history == null ? List.of() : List.copyOf(history);
@@ -49,6 +53,7 @@ public record DetectorState(
                 runId, trainPhotos, 0, 0, 0, -1, 0, 0, List.of(), null, 0, 0, 0, 0, 0);
     }
 
+    /** Mid-epoch, before batch {@code batch}, with the epoch's running figures. */
     public DetectorState midEpoch(
             int batch,
             long stepCount,
@@ -58,22 +63,16 @@ public record DetectorState(
             int skipped,
             long optimizerSteps,
             int pendingBatches) {
-        return new DetectorState(
-                runId,
-                trainPhotos,
-                epochsDone,
-                batch,
-                stepCount,
-                bestFitness,
-                bestEpoch,
-                epochsWithoutImprovement,
-                history,
-                loss,
-                steps,
-                images,
-                skipped,
-                optimizerSteps,
-                pendingBatches);
+        return with(
+                state ->
+                        state.nextBatch(batch)
+                                .step(stepCount)
+                                .epochLoss(loss)
+                                .epochSteps(steps)
+                                .epochImages(images)
+                                .epochSkipped(skipped)
+                                .optimizerSteps(optimizerSteps)
+                                .pendingBatches(pendingBatches));
     }
 
     public DetectorState epochDone(DetectorEpoch epoch, long stepCount, long optimizerSteps) {

@@ -1,5 +1,6 @@
 package io.pillsnap.trainer.engine;
 
+import io.pillsnap.api.trainer.TrainingProgress;
 import io.pillsnap.trainer.config.TrainConfig;
 import io.pillsnap.trainer.config.TrainerSettings;
 import io.pillsnap.trainer.progress.TensorBoardWriter;
@@ -25,22 +26,11 @@ public record RunContext(
     }
 
     /**
-     * Where a task's training stands ("classifier" or "detector"), for /progress; values that do
-     * not apply are null.
+     * Where a task's training stands, for /progress: a snapshot with its task, phase and figures
+     * (values that do not apply are null); the run adds its stage, run id and time.
      */
     @FunctionalInterface
     public interface Progress {
-        void update(
-                String task,
-                String phase,
-                int epoch,
-                int epochs,
-                int batch,
-                int batches,
-                Double loss,
-                Double learningRate,
-                Double imagesPerSecond,
-                Double best,
-                Long etaSeconds);
+        void update(TrainingProgress snapshot);
     }
 }

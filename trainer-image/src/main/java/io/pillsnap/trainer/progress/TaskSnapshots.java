@@ -19,21 +19,6 @@ public final class TaskSnapshots {
         if (latest.size() < 2) {
             return snapshot;
         }
-        return new TrainingProgress(
-                snapshot.stage(),
-                snapshot.runId(),
-                snapshot.phase(),
-                snapshot.epoch(),
-                snapshot.epochs(),
-                snapshot.batch(),
-                snapshot.batches(),
-                snapshot.loss(),
-                snapshot.learningRate(),
-                snapshot.imagesPerSecond(),
-                snapshot.bestTop1(),
-                snapshot.etaSeconds(),
-                snapshot.updated(),
-                task,
-                List.copyOf(latest.values()));
+        return snapshot.withTask(task).withTasks(List.copyOf(latest.values()));
     }
 }

@@ -5,6 +5,7 @@ import io.pillsnap.api.artifact.ClassMap;
 import io.pillsnap.api.artifact.Preprocessing;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.spec.Task;
+import io.pillsnap.trainer.classifier.ClassifierMetrics;
 import io.pillsnap.trainer.classifier.ClassifierModel;
 import io.pillsnap.trainer.classifier.HeldOut;
 import io.pillsnap.trainer.classifier.LatencyMeter;
@@ -142,6 +143,7 @@ public final class CheckpointEvaluation {
                     "validation",
                     Reports.finalMetrics(
                             evaluation,
+                            null,
                             LatencyMeter.measure(
                                     model::logits,
                                     HeldOut.firstInput(val, preprocessing),
@@ -163,7 +165,7 @@ public final class CheckpointEvaluation {
                                 new SkipReport());
                 Evaluation scored =
                         HeldOut.evaluate(model, test, preprocessing, settings, trained.size());
-                summary.put("test", Reports.setMetrics(scored));
+                summary.put("test", ClassifierMetrics.SetFigures.of(scored));
                 sets.add(Reports.set("test", scored, test));
             }
             dir.writeJson(dir.report("evaluation-" + checkpoint + ".json"), summary);

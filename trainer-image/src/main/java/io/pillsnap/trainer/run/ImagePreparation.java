@@ -12,7 +12,6 @@ import io.pillsnap.trainer.data.LabelledImage;
 import io.pillsnap.trainer.data.Sample;
 import io.pillsnap.trainer.data.SkipReport;
 import io.pillsnap.trainer.data.StageSample;
-import io.pillsnap.trainer.detector.DetectorTraining;
 import io.pillsnap.trainer.detector.data.DetectionPhotos;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -102,7 +101,7 @@ public final class ImagePreparation {
                 DetectorSpec detector = config.spec().model().detector();
                 List<LabelledImage> photos =
                         new ArrayList<>(
-                                DetectorTraining.trainingPhotos(detector, sample, config.seed()));
+                                DetectionPhotos.forTraining(detector, sample, config.seed()));
                 photos.addAll(sample.combinationVal());
                 log.info(
                         "image store {}: preparing {} detector photos letterboxed to {} px",

@@ -1,6 +1,8 @@
 package io.pillsnap.trainer.run;
 
 import ai.djl.Device;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.pillsnap.api.artifact.ClassMap;
 import io.pillsnap.api.artifact.ImageDecoder;
 import io.pillsnap.api.artifact.Preprocessing;
@@ -21,7 +23,6 @@ import io.pillsnap.trainer.runtime.Devices;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,13 +46,31 @@ public final class PipelineEvaluation {
     /** One set's score and what its labelled boxes held. */
     public record SetScore(PipelineAccuracy.Score score, PipelineTruth.Counts boxes) {
 
-        public Map<String, Object> toJson() {
-            Map<String, Object> json = new java.util.LinkedHashMap<>();
-            json.put("pipelineTop1", score.pills() == 0 ? null : score.accuracy());
-            json.put("correct", score.correct());
-            json.put("pills", score.pills());
-            json.putAll(boxes.toJson());
-            return json;
+        /** As {@code metrics.json} writes it: pipelineTop1 is null when no pill was scored. */
+        public Figures figures() {
+            return new Figures(
+                    score.pills() == 0 ? null : score.accuracy(),
+                    score.correct(),
+                    score.pills(),
+                    boxes);
+        }
+    }
+
+    /** One set's pipeline figures in {@code metrics.json}. */
+    public record Figures(
+            Double pipelineTop1,
+            int correct,
+            int pills,
+            @JsonUnwrapped PipelineTruth.Counts boxes) {}
+
+    /** The pipeline's part of {@code metrics.json}. */
+    public record Metrics(
+            Figures validation, @JsonInclude(JsonInclude.Include.NON_NULL) Figures test) {
+
+        static Metrics of(Scored scored) {
+            return new Metrics(
+                    scored.validation().figures(),
+                    scored.test() == null ? null : scored.test().figures());
         }
     }
 

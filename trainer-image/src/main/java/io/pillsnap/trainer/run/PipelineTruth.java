@@ -1,5 +1,6 @@
 package io.pillsnap.trainer.run;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.pillsnap.api.artifact.ClassMap;
 import io.pillsnap.api.artifact.DrugClass;
 import io.pillsnap.api.detection.Box;
@@ -26,16 +27,11 @@ public final class PipelineTruth {
      * @param otherDrugs boxes of drugs outside the stage's classes
      * @param noDrug boxes whose label names no drug
      */
-    public record Counts(int boxes, int scored, int otherDrugs, int noDrug) {
-
-        public Map<String, Object> toJson() {
-            Map<String, Object> json = new java.util.LinkedHashMap<>();
-            json.put("boxes", boxes);
-            json.put("scoredBoxes", scored);
-            json.put("otherDrugBoxes", otherDrugs);
-            json.put("noDrugBoxes", noDrug);
-            return json;
-        }
+    public record Counts(
+            int boxes,
+            @JsonProperty("scoredBoxes") int scored,
+            @JsonProperty("otherDrugBoxes") int otherDrugs,
+            @JsonProperty("noDrugBoxes") int noDrug) {
 
         @Override
         public String toString() {

@@ -2,6 +2,7 @@ package io.pillsnap.trainer.run;
 
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pillsnap.api.trainer.TrainingProgress;
+import io.pillsnap.api.trainer.TrainingProgressBuilder;
 import io.pillsnap.api.v1alpha1.PillsnapStageSpec;
 import io.pillsnap.api.v1alpha1.spec.Task;
 import io.pillsnap.trainer.classifier.ClassifierOutcome;
@@ -9,8 +10,8 @@ import io.pillsnap.trainer.classifier.ClassifierTraining;
 import io.pillsnap.trainer.config.TrainConfig;
 import io.pillsnap.trainer.data.DatasetPreparation;
 import io.pillsnap.trainer.data.StageSample;
+import io.pillsnap.trainer.detector.DetectorMetrics;
 import io.pillsnap.trainer.detector.DetectorOutcome;
-import io.pillsnap.trainer.detector.DetectorReport;
 import io.pillsnap.trainer.detector.DetectorTraining;
 import io.pillsnap.trainer.engine.Interleaving;
 import io.pillsnap.trainer.engine.RunContext;
@@ -23,9 +24,7 @@ import io.pillsnap.trainer.progress.TensorBoardWriter;
 import io.pillsnap.trainer.runtime.Devices;
 import io.pillsnap.trainer.runtime.GpuSwitches;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,19 +61,11 @@ public final class TrainingRun {
                         ? null
                         : ProgressServer.start(
                                 config.progressPort(),
-                                progress(
-                                        TrainingProgress.PREPARING,
-                                        0,
-                                        config.spec().training().epochs(),
-                                        0,
-                                        0,
-                                        null,
-                                        null,
-                                        null,
-                                        null,
-                                        null,
-                                        null,
-                                        null));
+                                stamped(
+                                        TrainingProgressBuilder.builder()
+                                                .phase(TrainingProgress.PREPARING)
+                                                .epochs(config.spec().training().epochs())
+                                                .build()));
     }
 
     /** Trains as configured; throws {@link StoppedException} after a checkpoint when stopped. */
@@ -123,19 +114,7 @@ public final class TrainingRun {
                 dir.root().resolve("data/sample.sha256"),
                 sample.manifestSha256() + "  sample.csv\n");
 
-        RunContext context =
-                new RunContext(
-                        config,
-                        dir,
-                        board,
-                        stop,
-                        (task, phase, epoch, epochs, batch, batches, loss, lr, rate, best, eta) ->
-                                publish(
-                                        task,
-                                        progress(
-                                                phase, epoch, epochs, batch, batches, loss, lr,
-                                                rate, best, eta, task, null)),
-                        images);
+        RunContext context = new RunContext(config, dir, board, stop, this::publish, images);
         GpuSwitches.apply(Devices.choose(config.device()), spec.training().deterministic())
                 .forEach(log::info);
         boolean classifies = spec.tasks().contains(Task.CLASSIFICATION);
@@ -158,33 +137,11 @@ public final class TrainingRun {
                         ? PipelineEvaluation.run(context, sample)
                         : null;
 
-        Map<String, Object> metrics = new LinkedHashMap<>();
-        if (classifier != null) {
-            metrics.putAll(classifier.metricsJson());
-        }
-        if (detector != null) {
-            Map<String, Object> part = new LinkedHashMap<>();
-            part.put("architecture", detector.architecture());
-            part.put("imageSize", detector.imageSize());
-            part.put("validation", DetectorReport.metrics(detector.validation()));
-            if (detector.test() != null) {
-                part.put("test", DetectorReport.metrics(detector.test()));
-            }
-            part.put("bestEpoch", detector.state().bestEpoch());
-            part.put("epochs", detector.state().epochsDone());
-            part.put("trainImagesPerSecond", detector.trainImagesPerSecond());
-            part.put("wallSeconds", detector.wallSeconds());
-            part.put("history", detector.state().history());
-            metrics.put("detector", part);
-        }
-        if (pipeline != null) {
-            Map<String, Object> part = new LinkedHashMap<>();
-            part.put("validation", pipeline.validation().toJson());
-            if (pipeline.test() != null) {
-                part.put("test", pipeline.test().toJson());
-            }
-            metrics.put("pipeline", part);
-        }
+        MetricsFile metrics =
+                new MetricsFile(
+                        classifier == null ? null : classifier.metrics(),
+                        detector == null ? null : DetectorMetrics.of(detector),
+                        pipeline == null ? null : PipelineEvaluation.Metrics.of(pipeline));
         dir.writeJson(dir.file("metrics.json"), metrics);
         return new RunOutcome(
                 dir.root(),
@@ -208,8 +165,8 @@ public final class TrainingRun {
         int[] ratio = Interleaving.ratio(config.spec().training().interleaveRatio());
         ClassifierTraining classifying = new ClassifierTraining(context);
         DetectorTraining detecting = new DetectorTraining(context);
-        try (ClassifierTraining.Epochs classifier = classifying.start(sample, classMapSha256);
-                DetectorTraining.Loop detector = detecting.start(sample)) {
+        try (var classifier = classifying.start(sample, classMapSha256);
+                var detector = detecting.start(sample)) {
             log.info(
                     "training both models interleaved: {} detector step(s), then {} classifier"
                             + " step(s), repeating",
@@ -221,42 +178,18 @@ public final class TrainingRun {
     }
 
     /** The latest snapshot of each task; the newest is served with all of them beside it. */
-    private void publish(String task, TrainingProgress snapshot) {
-        TrainingProgress served = snapshots.update(task, snapshot);
+    private void publish(TrainingProgress snapshot) {
+        TrainingProgress served = snapshots.update(snapshot.task(), stamped(snapshot));
         if (progress != null) {
             progress.update(served);
         }
     }
 
-    private TrainingProgress progress(
-            String phase,
-            int epoch,
-            int epochs,
-            int batch,
-            int batches,
-            Double loss,
-            Double lr,
-            Double rate,
-            Double best,
-            Long eta,
-            String task,
-            List<TrainingProgress> tasks) {
-        return new TrainingProgress(
-                config.stageName(),
-                config.runId(),
-                phase,
-                epoch,
-                epochs,
-                batch,
-                batches,
-                loss,
-                lr,
-                rate,
-                best,
-                eta,
-                Instant.now().toString(),
-                task,
-                tasks);
+    /** The snapshot with the run's stage, run id and the time it was taken. */
+    private TrainingProgress stamped(TrainingProgress snapshot) {
+        return snapshot.withStage(config.stageName())
+                .withRunId(config.runId())
+                .withUpdated(Instant.now().toString());
     }
 
     private static String host() {

@@ -8,6 +8,12 @@ import java.util.Locale;
 /** The device a run trains on, and libtorch's way of saying that device's memory ran out. */
 public final class Devices {
 
+    static {
+        // libtorch's settings (offline, CPU instruction set) hold only when made before DJL's
+        // engine first loads: every way into the engine passes here or a model class
+        NativeDefaults.loadLibtorch();
+    }
+
     private Devices() {}
 
     /** Device the user asked for: gpu, cpu, or auto (a GPU when one is visible). */

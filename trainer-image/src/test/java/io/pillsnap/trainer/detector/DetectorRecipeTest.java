@@ -18,41 +18,41 @@ class DetectorRecipeTest {
     @Test
     void batchesAccumulateToTheNominalBatchOf64() {
         // round(64 / batch), at least one, Python's rounding
-        assertThat(DetectorTraining.accumulation(64, 16)).isEqualTo(4);
-        assertThat(DetectorTraining.accumulation(64, 8)).isEqualTo(8);
-        assertThat(DetectorTraining.accumulation(64, 24)).isEqualTo(3);
-        assertThat(DetectorTraining.accumulation(64, 48)).isEqualTo(1);
-        assertThat(DetectorTraining.accumulation(64, 128)).isEqualTo(1);
-        assertThat(DetectorTraining.accumulation(8, 8)).isEqualTo(1);
+        assertThat(DetectorRecipe.accumulation(64, 16)).isEqualTo(4);
+        assertThat(DetectorRecipe.accumulation(64, 8)).isEqualTo(8);
+        assertThat(DetectorRecipe.accumulation(64, 24)).isEqualTo(3);
+        assertThat(DetectorRecipe.accumulation(64, 48)).isEqualTo(1);
+        assertThat(DetectorRecipe.accumulation(64, 128)).isEqualTo(1);
+        assertThat(DetectorRecipe.accumulation(8, 8)).isEqualTo(1);
     }
 
     @Test
     void duringWarmUpAccumulationRampsFromOneAsTheReferenceInterpolatesIt() {
         long warmup = 300;
         // np.interp(ni, [0, 300], [1, 4]).round(): 1 at the start, 2.5 rounds to even at 150
-        assertThat(DetectorTraining.accumulationAt(0, warmup, 64, 16)).isEqualTo(1);
-        assertThat(DetectorTraining.accumulationAt(49, warmup, 64, 16)).isEqualTo(1);
-        assertThat(DetectorTraining.accumulationAt(51, warmup, 64, 16)).isEqualTo(2);
-        assertThat(DetectorTraining.accumulationAt(150, warmup, 64, 16)).isEqualTo(2);
-        assertThat(DetectorTraining.accumulationAt(151, warmup, 64, 16)).isEqualTo(3);
-        assertThat(DetectorTraining.accumulationAt(299, warmup, 64, 16)).isEqualTo(4);
-        assertThat(DetectorTraining.accumulationAt(300, warmup, 64, 16)).isEqualTo(4);
-        assertThat(DetectorTraining.accumulationAt(10_000, warmup, 64, 16)).isEqualTo(4);
+        assertThat(DetectorRecipe.accumulationAt(0, warmup, 64, 16)).isEqualTo(1);
+        assertThat(DetectorRecipe.accumulationAt(49, warmup, 64, 16)).isEqualTo(1);
+        assertThat(DetectorRecipe.accumulationAt(51, warmup, 64, 16)).isEqualTo(2);
+        assertThat(DetectorRecipe.accumulationAt(150, warmup, 64, 16)).isEqualTo(2);
+        assertThat(DetectorRecipe.accumulationAt(151, warmup, 64, 16)).isEqualTo(3);
+        assertThat(DetectorRecipe.accumulationAt(299, warmup, 64, 16)).isEqualTo(4);
+        assertThat(DetectorRecipe.accumulationAt(300, warmup, 64, 16)).isEqualTo(4);
+        assertThat(DetectorRecipe.accumulationAt(10_000, warmup, 64, 16)).isEqualTo(4);
     }
 
     @Test
     void theAutoOptimizerWarmsTheBiasesUpFromZeroAnExplicitOneFromPointOne() {
-        float[] auto = DetectorTraining.rates(0.002, 0, 30, 0, 300, 0);
-        float[] sgd = DetectorTraining.rates(0.01, 0, 30, 0, 300, 0.1);
+        float[] auto = DetectorRecipe.rates(0.002, 0, 30, 0, 300, 0);
+        float[] sgd = DetectorRecipe.rates(0.01, 0, 30, 0, 300, 0.1);
 
         assertThat(auto[0]).isZero();
         assertThat(auto[1]).isZero();
         assertThat(sgd[1]).isEqualTo(0.1f);
         assertThat(sgd[2]).isEqualTo(0.8f);
         // both reach the decayed peak at the end of warm-up, then decay linearly to 1%
-        float[] peak = DetectorTraining.rates(0.002, 0, 30, 300, 300, 0);
+        float[] peak = DetectorRecipe.rates(0.002, 0, 30, 300, 300, 0);
         assertThat(peak[0]).isEqualTo(peak[1]).isEqualTo(0.002f);
-        float[] last = DetectorTraining.rates(0.002, 29, 30, 10_000, 300, 0);
+        float[] last = DetectorRecipe.rates(0.002, 29, 30, 10_000, 300, 0);
         assertThat((double) last[0]).isCloseTo(0.002 * (1.0 / 30 * 0.99 + 0.01), within(1e-9));
     }
 
@@ -60,13 +60,12 @@ class DetectorRecipeTest {
     void theAutoChoiceCountsOptimizerStepsOfTheNominalBatch() {
         DetectorSpec auto = DetectorSpec.defaults();
         // ceil(photos / max(batch, nominal 64)) * epochs > 10,000 picks SGD: 1,000 * 10 does not
-        assertThat(DetectorTraining.chooseOptimizer(auto, 10, 64_000, 16))
-                .isEqualTo(Optimizer.ADAMW);
-        assertThat(DetectorTraining.chooseOptimizer(auto, 10, 64_001, 16)).isEqualTo(Optimizer.SGD);
+        assertThat(DetectorRecipe.chooseOptimizer(auto, 10, 64_000, 16)).isEqualTo(Optimizer.ADAMW);
+        assertThat(DetectorRecipe.chooseOptimizer(auto, 10, 64_001, 16)).isEqualTo(Optimizer.SGD);
         // by batches of 16 it would be 40,000 steps: the nominal batch counts, not the batch
-        assertThat(DetectorTraining.chooseOptimizer(auto, 10, 64_000, 128))
+        assertThat(DetectorRecipe.chooseOptimizer(auto, 10, 64_000, 128))
                 .isEqualTo(Optimizer.ADAMW);
-        assertThat(DetectorTraining.chooseOptimizer(auto, 30, 1_280_000, 128))
+        assertThat(DetectorRecipe.chooseOptimizer(auto, 30, 1_280_000, 128))
                 .isEqualTo(Optimizer.SGD);
     }
 
@@ -76,20 +75,20 @@ class DetectorRecipeTest {
         DetectorSpec impatient = withPatience(defaults, 3);
 
         assertThat(defaults.patience()).isEqualTo(100);
-        assertThat(DetectorTraining.stale(defaults, 30, state(12, 20))).isFalse();
+        assertThat(DetectorRecipe.stale(defaults, 30, state(12, 20))).isFalse();
         // 3 epochs without a better fitness before the last 10 of 30: stop
-        assertThat(DetectorTraining.stale(impatient, 30, state(15, 3))).isTrue();
+        assertThat(DetectorRecipe.stale(impatient, 30, state(15, 3))).isTrue();
         // inside the mosaic-free last 10 epochs: run them to the end
-        assertThat(DetectorTraining.stale(impatient, 30, state(20, 3))).isFalse();
-        assertThat(DetectorTraining.stale(impatient, 30, state(25, 8))).isFalse();
-        assertThat(DetectorTraining.stale(withPatience(defaults, 0), 30, state(15, 15))).isFalse();
+        assertThat(DetectorRecipe.stale(impatient, 30, state(20, 3))).isFalse();
+        assertThat(DetectorRecipe.stale(impatient, 30, state(25, 8))).isFalse();
+        assertThat(DetectorRecipe.stale(withPatience(defaults, 0), 30, state(15, 15))).isFalse();
     }
 
     @Test
     void moreThanOnePercentOfStepsSkippedFailsTheRun() {
-        assertThat(DetectorTraining.tooManySkipped(0, 500)).isFalse();
-        assertThat(DetectorTraining.tooManySkipped(5, 500)).isFalse();
-        assertThat(DetectorTraining.tooManySkipped(6, 500)).isTrue();
+        assertThat(DetectorRecipe.tooManySkipped(0, 500)).isFalse();
+        assertThat(DetectorRecipe.tooManySkipped(5, 500)).isFalse();
+        assertThat(DetectorRecipe.tooManySkipped(6, 500)).isTrue();
     }
 
     private static DetectorState state(int epochsDone, int withoutImprovement) {

@@ -12,6 +12,7 @@ import io.pillsnap.trainer.data.AihubScanner;
 import io.pillsnap.trainer.data.Batch;
 import io.pillsnap.trainer.data.BatchLoader;
 import io.pillsnap.trainer.data.ImageSource;
+import io.pillsnap.trainer.data.LoaderPlan;
 import io.pillsnap.trainer.data.Sample;
 import io.pillsnap.trainer.data.SkipReport;
 import io.pillsnap.trainer.data.StageSampler;
@@ -109,16 +110,16 @@ class OnnxExportTest {
         for (int epoch = 0; done < steps; epoch++) {
             try (BatchLoader loader =
                     new BatchLoader(
-                            images,
-                            BatchLoader.shuffled(images.size(), 3, epoch),
-                            8,
-                            0,
-                            null,
-                            PREPROCESSING,
-                            3,
-                            epoch,
-                            1,
-                            2)) {
+                            LoaderPlan.builder()
+                                    .source(images)
+                                    .order(BatchLoader.shuffled(images.size(), 3, epoch))
+                                    .batchSize(8)
+                                    .preprocessing(PREPROCESSING)
+                                    .seed(3)
+                                    .epoch(epoch)
+                                    .workers(1)
+                                    .prefetch(2)
+                                    .build())) {
                 while (loader.hasNext() && done < steps) {
                     model.trainStep(loader.next(), optimizer, null, 0.002f, 0.1f, 1f);
                     done++;
@@ -137,16 +138,14 @@ class OnnxExportTest {
         List<Batch> batches = new ArrayList<>();
         try (BatchLoader loader =
                 new BatchLoader(
-                        images,
-                        BatchLoader.sequential(count),
-                        16,
-                        0,
-                        null,
-                        PREPROCESSING,
-                        0,
-                        0,
-                        1,
-                        2)) {
+                        LoaderPlan.builder()
+                                .source(images)
+                                .order(BatchLoader.sequential(count))
+                                .batchSize(16)
+                                .preprocessing(PREPROCESSING)
+                                .workers(1)
+                                .prefetch(2)
+                                .build())) {
             loader.forEachRemaining(batches::add);
         }
         return batches;

@@ -3,6 +3,7 @@ package io.pillsnap.trainer.progress;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pillsnap.api.trainer.TrainingProgress;
+import io.pillsnap.api.trainer.TrainingProgressBuilder;
 import org.junit.jupiter.api.Test;
 
 /** /progress of a run that trains both models shows both. */
@@ -28,21 +29,20 @@ class TaskSnapshotsTest {
     }
 
     private static TrainingProgress snapshot(String task, int epoch, double loss) {
-        return new TrainingProgress(
-                "stage3",
-                "r1",
-                TrainingProgress.TRAINING,
-                epoch,
-                30,
-                5,
-                100,
-                loss,
-                1e-3,
-                50.0,
-                null,
-                60L,
-                "2026-12-02T17:00:00Z",
-                task,
-                null);
+        return TrainingProgressBuilder.builder()
+                .stage("stage3")
+                .runId("r1")
+                .phase(TrainingProgress.TRAINING)
+                .epoch(epoch)
+                .epochs(30)
+                .batch(5)
+                .batches(100)
+                .loss(loss)
+                .learningRate(1e-3)
+                .imagesPerSecond(50.0)
+                .etaSeconds(60L)
+                .updated("2026-12-02T17:00:00Z")
+                .task(task)
+                .build();
     }
 }

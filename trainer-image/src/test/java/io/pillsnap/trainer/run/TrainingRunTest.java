@@ -19,6 +19,7 @@ import io.pillsnap.trainer.data.Augmentation;
 import io.pillsnap.trainer.data.Augmenter;
 import io.pillsnap.trainer.data.BatchLoader;
 import io.pillsnap.trainer.data.ImageSource;
+import io.pillsnap.trainer.data.LoaderPlan;
 import io.pillsnap.trainer.data.SkipReport;
 import io.pillsnap.trainer.data.StageSample;
 import io.pillsnap.trainer.data.StageSampler;
@@ -89,16 +90,17 @@ class TrainingRunTest {
             for (int epoch = 0; epoch < EPOCHS; epoch++) {
                 try (BatchLoader loader =
                         new BatchLoader(
-                                train,
-                                BatchLoader.shuffled(train.size(), 1, epoch),
-                                4,
-                                0,
-                                none,
-                                preprocessing,
-                                1,
-                                epoch,
-                                1,
-                                2)) {
+                                LoaderPlan.builder()
+                                        .source(train)
+                                        .order(BatchLoader.shuffled(train.size(), 1, epoch))
+                                        .batchSize(4)
+                                        .augmenter(none)
+                                        .preprocessing(preprocessing)
+                                        .seed(1)
+                                        .epoch(epoch)
+                                        .workers(1)
+                                        .prefetch(2)
+                                        .build())) {
                     loader.forEachRemaining(
                             batch -> model.trainStep(batch, optimizer, null, 0.001f, 0f, 0f));
                 }
@@ -502,16 +504,14 @@ class TrainingRunTest {
             ClassifierModel model, ImageSource source, Preprocessing preprocessing) {
         try (BatchLoader loader =
                 new BatchLoader(
-                        source,
-                        BatchLoader.sequential(source.size()),
-                        source.size(),
-                        0,
-                        null,
-                        preprocessing,
-                        0,
-                        0,
-                        1,
-                        2)) {
+                        LoaderPlan.builder()
+                                .source(source)
+                                .order(BatchLoader.sequential(source.size()))
+                                .batchSize(source.size())
+                                .preprocessing(preprocessing)
+                                .workers(1)
+                                .prefetch(2)
+                                .build())) {
             return model.trainingModeLoss(loader.next());
         }
     }

@@ -5,18 +5,25 @@ import io.pillsnap.api.artifact.ImageDecoder.UnreadableImageException;
 import io.pillsnap.api.artifact.RgbImage;
 import io.pillsnap.api.detection.Box;
 import io.pillsnap.api.detection.Letterbox;
+import io.pillsnap.api.v1alpha1.spec.DetectorSpec;
 import io.pillsnap.trainer.data.ImageStore;
 import io.pillsnap.trainer.data.LabelledImage;
 import io.pillsnap.trainer.data.LoaderPool;
 import io.pillsnap.trainer.data.Sample;
 import io.pillsnap.trainer.data.SkipReport;
+import io.pillsnap.trainer.data.StageSample;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decodes the photos a detector trains or is scored on, letterboxes each once to the input size and
@@ -25,6 +32,8 @@ import java.util.function.IntConsumer;
  * unreadable photo is skipped as such.
  */
 public final class DetectionPhotos {
+
+    private static final Logger log = LoggerFactory.getLogger(DetectionPhotos.class);
 
     /** What the photos are for, which decides what becomes of a photo without a labelled pill. */
     public enum Use {
@@ -134,5 +143,39 @@ public final class DetectionPhotos {
             skipped.skip(SkipReport.Reason.UNREADABLE_IMAGE, photo.image(), e.getMessage());
             return null;
         }
+    }
+
+    /**
+     * The detector's training photos: the combination photos and, by {@code singlePhotoFraction},
+     * single-pill photos with their box (the same draw in every run).
+     */
+    public static List<LabelledImage> forTraining(
+            DetectorSpec spec, StageSample sample, long seed) {
+        List<LabelledImage> photos = new ArrayList<>(sample.combinationTrain());
+        photos.addAll(singlePhotos(spec, sample, seed));
+        return photos;
+    }
+
+    private static List<LabelledImage> singlePhotos(
+            DetectorSpec spec, StageSample sample, long seed) {
+        int count = (int) Math.round(spec.singlePhotoFraction() * sample.train().size());
+        if (count == 0) {
+            return List.of();
+        }
+        List<Sample> shuffled = new ArrayList<>(sample.train());
+        Collections.shuffle(shuffled, new Random(seed));
+        List<LabelledImage> photos = new ArrayList<>();
+        for (Sample single : shuffled.subList(0, count)) {
+            List<LabelledImage.Box> boxes = sample.singleBoxes().get(single.image());
+            if (boxes != null) {
+                photos.add(new LabelledImage(single.image(), null, null, null, false, boxes));
+            }
+        }
+        photos.sort(Comparator.comparing(LabelledImage::image));
+        log.info(
+                "detector: {} single-pill photos with their box added to {} combination photos",
+                photos.size(),
+                sample.combinationTrain().size());
+        return photos;
     }
 }

@@ -1,0 +1,39 @@
+package io.pillsnap.trainer.engine;
+
+import io.soabase.recordbuilder.core.RecordBuilder;
+import java.nio.file.Path;
+
+/**
+ * A task's loop as the engine drives it: its figures, the weights it trains and averages, and the
+ * folders of its last and best checkpoints.
+ *
+ * @param task "classifier" or "detector"
+ * @param logPrefix what starts its log lines ("" or "detector ")
+ * @param boardPrefix what starts its TensorBoard tags ("" or "detector/")
+ * @param weights the model, its optimizer and its weight average (validated and checkpointed as the
+ *     best when there is one)
+ */
+@RecordBuilder
+public record LoopSetup(
+        String task,
+        String logPrefix,
+        String boardPrefix,
+        int epochs,
+        int batchesPerEpoch,
+        int batchSize,
+        TrainingWeights weights,
+        Path lastCheckpoint,
+        Path bestCheckpoint) {
+
+    public static LoopSetupBuilder builder() {
+        return LoopSetupBuilder.builder();
+    }
+
+    public TrainableModel model() {
+        return weights.model();
+    }
+
+    public WeightAverage average() {
+        return weights.average();
+    }
+}
