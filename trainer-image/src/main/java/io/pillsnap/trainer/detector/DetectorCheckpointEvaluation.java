@@ -1,5 +1,8 @@
 package io.pillsnap.trainer.detector;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.pillsnap.api.detection.Letterbox;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.spec.DetectorSpec;
@@ -14,6 +17,7 @@ import io.pillsnap.trainer.detector.data.DetectionPhotos;
 import io.pillsnap.trainer.detector.yolo.Yolo11Config;
 import io.pillsnap.trainer.engine.Checkpoints;
 import io.pillsnap.trainer.engine.RunDirectory;
+import io.pillsnap.trainer.report.DetectionMetrics;
 import io.pillsnap.trainer.runtime.Devices;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -27,7 +31,16 @@ import java.util.Map;
  */
 public final class DetectorCheckpointEvaluation {
 
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
     private DetectorCheckpointEvaluation() {}
+
+    /** A set's figures as the evaluate command's JSON holds them. */
+    private static Map<String, Object> figures(DetectionMetrics metrics) {
+        return JSON.convertValue(
+                DetectorMetrics.SetFigures.of(metrics),
+                new TypeReference<Map<String, Object>>() {});
+    }
 
     /**
      * @param checkpoint best or last
@@ -78,7 +91,7 @@ public final class DetectorCheckpointEvaluation {
             if (!val.isEmpty()) {
                 summary.put(
                         "validation",
-                        DetectorMetrics.SetFigures.of(
+                        figures(
                                 DetectorEvaluation.evaluate(
                                                 model::head, val, size, settings.evalBatchSize())
                                         .metrics()));
@@ -96,7 +109,7 @@ public final class DetectorCheckpointEvaluation {
             if (!test.isEmpty()) {
                 summary.put(
                         "test",
-                        DetectorMetrics.SetFigures.of(
+                        figures(
                                 DetectorEvaluation.evaluate(
                                                 model::head, test, size, settings.evalBatchSize())
                                         .metrics()));

@@ -3,9 +3,11 @@ package io.pillsnap.trainer.detector;
 import io.pillsnap.trainer.detector.data.BoxedPhoto;
 import io.pillsnap.trainer.engine.RunDirectory;
 import io.pillsnap.trainer.progress.TensorBoardWriter;
+import io.pillsnap.trainer.report.DetectionMetrics;
 import io.pillsnap.trainer.report.DetectorPictures;
 import java.awt.image.BufferedImage;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The detector's part of the report folder: {@code detector.json} (validation and test metrics),
@@ -58,5 +60,18 @@ public final class DetectorReport {
                         step);
             }
         }
+    }
+
+    /** One line of a set's metrics for the log. */
+    static String describe(DetectionMetrics metrics) {
+        return String.format(
+                Locale.ROOT,
+                "mAP50 %.4f, mAP50-95 %.4f, precision %.4f, recall %.4f (%d photos, %d pills)",
+                metrics.mAP50(),
+                metrics.mAP50to95(),
+                metrics.precision(),
+                metrics.recall(),
+                metrics.images(),
+                metrics.truths());
     }
 }

@@ -277,9 +277,11 @@ public final class DetectorTraining {
                 "detector, best epoch {} of {}: validation {}",
                 state.bestEpoch(),
                 state.epochsDone(),
-                describe(validation.metrics()));
+                DetectorReport.describe(validation.metrics()));
         if (test != null) {
-            log.info("detector test set (once, best checkpoint): {}", describe(test.metrics()));
+            log.info(
+                    "detector test set (once, best checkpoint): {}",
+                    DetectorReport.describe(test.metrics()));
         }
         DetectorReport.write(run.dir(), run.board(), validation, test, val, state.step());
         progress(TrainingProgress.EXPORTING, state);
@@ -382,18 +384,6 @@ public final class DetectorTraining {
                                 .epoch(state.epochsDone())
                                 .epochs(training.epochs())
                                 .build());
-    }
-
-    static String describe(DetectionMetrics metrics) {
-        return String.format(
-                Locale.ROOT,
-                "mAP50 %.4f, mAP50-95 %.4f, precision %.4f, recall %.4f (%d photos, %d pills)",
-                metrics.mAP50(),
-                metrics.mAP50to95(),
-                metrics.precision(),
-                metrics.recall(),
-                metrics.images(),
-                metrics.truths());
     }
 
     static String fmt(double value) {

@@ -1,5 +1,7 @@
 package io.pillsnap.trainer.run;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.pillsnap.api.artifact.ClassMap;
 import io.pillsnap.api.artifact.Preprocessing;
@@ -50,7 +52,14 @@ public final class CheckpointEvaluation {
                     + " into a second validation set, and its figures no longer estimate how the"
                     + " model does on new photos. Choose on validation; read the test set once.";
 
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
     private CheckpointEvaluation() {}
+
+    /** Figures as the evaluate command's JSON holds them. */
+    private static Map<String, Object> asMap(Object figures) {
+        return JSON.convertValue(figures, new TypeReference<Map<String, Object>>() {});
+    }
 
     /** The caution for scoring {@code checkpoint} on a test set; null for the run's own choice. */
     public static String testSetWarning(String checkpoint) {
@@ -141,13 +150,14 @@ public final class CheckpointEvaluation {
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put(
                     "validation",
-                    Reports.finalMetrics(
-                            evaluation,
-                            null,
-                            LatencyMeter.measure(
-                                    model::logits,
-                                    HeldOut.firstInput(val, preprocessing),
-                                    settings.latencySamples())));
+                    asMap(
+                            Reports.finalMetrics(
+                                    evaluation,
+                                    null,
+                                    LatencyMeter.measure(
+                                            model::logits,
+                                            HeldOut.firstInput(val, preprocessing),
+                                            settings.latencySamples()))));
             List<EvaluatedSet> sets = new ArrayList<>();
             sets.add(Reports.set("validation", evaluation, val));
             String warning = testPhotos.isEmpty() ? null : testSetWarning(checkpoint);
@@ -165,7 +175,7 @@ public final class CheckpointEvaluation {
                                 new SkipReport());
                 Evaluation scored =
                         HeldOut.evaluate(model, test, preprocessing, settings, trained.size());
-                summary.put("test", ClassifierMetrics.SetFigures.of(scored));
+                summary.put("test", asMap(ClassifierMetrics.SetFigures.of(scored)));
                 sets.add(Reports.set("test", scored, test));
             }
             dir.writeJson(dir.report("evaluation-" + checkpoint + ".json"), summary);
