@@ -29,7 +29,7 @@ import java.util.Map;
  * training step (forward, label-smoothed cross entropy, backward, clipping, optimiser) and logits
  * of a batch. Owns the NDManager of the weights; close it when done.
  */
-public final class ClassifierModel implements TrainableModel {
+public final class ClassifierModel implements TrainableModel<EfficientNetV2> {
 
     static {
         NativeDefaults.loadLibtorch();
@@ -40,7 +40,7 @@ public final class ClassifierModel implements TrainableModel {
     private final Device device;
     private final int imageSize;
     private final Preprocessing preprocessing;
-    private final ModelTensors tensors;
+    private final ModelTensors<EfficientNetV2> tensors;
     private volatile int failAbove;
 
     public ClassifierModel(
@@ -52,7 +52,8 @@ public final class ClassifierModel implements TrainableModel {
         this.manager = NDManager.newBaseManager(device);
         Engine.getInstance().setRandomSeed((int) seed);
         network.initialize(manager, DataType.FLOAT32, new Shape(1, 3, imageSize, imageSize));
-        this.tensors = new ModelTensors(manager, device, network.namedParameters());
+        this.tensors =
+                new ModelTensors<>(network, imageSize, manager, device, network.namedParameters());
     }
 
     /**
@@ -305,21 +306,12 @@ public final class ClassifierModel implements TrainableModel {
         return logProbabilities.mul(target).sum(new int[] {1}).neg().mean();
     }
 
-    public EfficientNetV2 network() {
-        return network;
-    }
-
     public Preprocessing preprocessing() {
         return preprocessing;
     }
 
     @Override
-    public int imageSize() {
-        return imageSize;
-    }
-
-    @Override
-    public ModelTensors tensors() {
+    public ModelTensors<EfficientNetV2> tensors() {
         return tensors;
     }
 }

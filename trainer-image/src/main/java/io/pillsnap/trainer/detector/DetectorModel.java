@@ -24,7 +24,7 @@ import java.util.Map;
  * A YOLO11 detector (one class, "pill") with its tensors, for training and inference: one training
  * step on a batch (loss, gradient clipping, optimizer, weight average) and the raw head of a batch.
  */
-public final class DetectorModel implements TrainableModel {
+public final class DetectorModel implements TrainableModel<Yolo11> {
 
     /** The reference clips the gradients' global norm at 10. */
     static final float CLIP_NORM = 10f;
@@ -34,7 +34,7 @@ public final class DetectorModel implements TrainableModel {
     private final Device device;
     private final int imageSize;
     private final DetectionLoss loss;
-    private final ModelTensors tensors;
+    private final ModelTensors<Yolo11> tensors;
 
     /** Gradients accumulated before a checkpoint, added once to those of the next batch. */
     private Map<String, NDArray> pendingGradients;
@@ -47,7 +47,8 @@ public final class DetectorModel implements TrainableModel {
         this.loss = new DetectionLoss(imageSize, 1);
         Engine.getInstance().setRandomSeed((int) seed);
         network.initialize(manager, DataType.FLOAT32, new Shape(1, 3, imageSize, imageSize));
-        this.tensors = new ModelTensors(manager, device, network.namedParameters());
+        this.tensors =
+                new ModelTensors<>(network, imageSize, manager, device, network.namedParameters());
     }
 
     /**
@@ -197,17 +198,8 @@ public final class DetectorModel implements TrainableModel {
         }
     }
 
-    public Yolo11 network() {
-        return network;
-    }
-
     @Override
-    public int imageSize() {
-        return imageSize;
-    }
-
-    @Override
-    public ModelTensors tensors() {
+    public ModelTensors<Yolo11> tensors() {
         return tensors;
     }
 }

@@ -29,7 +29,7 @@ public record LoopSetup(
         return LoopSetupBuilder.builder();
     }
 
-    public TrainableModel model() {
+    public TrainableModel<?> model() {
         return weights.model();
     }
 

@@ -2,6 +2,7 @@ package io.pillsnap.trainer.engine;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import io.pillsnap.trainer.runtime.Tensors;
 import java.util.Collections;
@@ -9,17 +10,32 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The tensors of an initialised network on its device: every parameter by its reference name
+ * An initialised network on its device with its tensors: every parameter by its reference name
  * (running statistics included), the trainable ones among them, and the NDManager that owns them.
+ *
+ * @param <N> the network
  */
-public final class ModelTensors implements AutoCloseable {
+public final class ModelTensors<N extends Block> implements AutoCloseable {
 
+    private final N network;
+    private final int imageSize;
     private final NDManager manager;
     private final Device device;
     private final Map<String, Parameter> parameters;
     private final Map<String, Parameter> trainable;
 
-    public ModelTensors(NDManager manager, Device device, Map<String, Parameter> parameters) {
+    /**
+     * @param imageSize the side of the square pictures it takes
+     * @param parameters the network's tensors by reference name, in its order
+     */
+    public ModelTensors(
+            N network,
+            int imageSize,
+            NDManager manager,
+            Device device,
+            Map<String, Parameter> parameters) {
+        this.network = network;
+        this.imageSize = imageSize;
         this.manager = manager;
         this.device = device;
         this.parameters = parameters;
@@ -31,6 +47,14 @@ public final class ModelTensors implements AutoCloseable {
                     }
                 });
         this.trainable = Collections.unmodifiableMap(learned);
+    }
+
+    public N network() {
+        return network;
+    }
+
+    public int imageSize() {
+        return imageSize;
     }
 
     public NDManager manager() {

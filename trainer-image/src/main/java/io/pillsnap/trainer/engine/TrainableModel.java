@@ -2,16 +2,27 @@ package io.pillsnap.trainer.engine;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import java.util.Map;
 
-/** A task's network with its tensors, as the engine checkpoints, resumes and averages it. */
-public interface TrainableModel extends AutoCloseable {
+/**
+ * A task's network with its tensors, as the engine checkpoints, resumes and averages it.
+ *
+ * @param <N> the network
+ */
+public interface TrainableModel<N extends Block> extends AutoCloseable {
 
-    ModelTensors tensors();
+    ModelTensors<N> tensors();
+
+    default N network() {
+        return tensors().network();
+    }
 
     /** The side of the square pictures it takes. */
-    int imageSize();
+    default int imageSize() {
+        return tensors().imageSize();
+    }
 
     default NDManager manager() {
         return tensors().manager();

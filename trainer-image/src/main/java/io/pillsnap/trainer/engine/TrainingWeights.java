@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * that a resumed run continues exactly as an uninterrupted one.
  */
 public record TrainingWeights(
-        TrainableModel model, TrainingOptimizer optimizer, WeightAverage average) {
+        TrainableModel<?> model, TrainingOptimizer optimizer, WeightAverage average) {
 
     private static final Logger log = LoggerFactory.getLogger(TrainingWeights.class);
 
