@@ -197,12 +197,13 @@ public final class PhasePlanner {
                         s.run().chargedFailuresBefore(attempt));
         int disruptions = Math.max(nullToZero(recorded.disruptions()), s.run().disruptedPods());
         RunStatus run =
-                recorded.withAttempt(
-                        attempt,
-                        charged,
-                        disruptions,
-                        RunNames.jobName(s.name(), recorded.id(), attempt),
-                        RunNames.lastCheckpoint(recorded.artifactsPath()));
+                recorded.toBuilder()
+                        .attempt(attempt)
+                        .failedAttempts(charged)
+                        .disruptions(disruptions)
+                        .job(RunNames.jobName(s.name(), recorded.id(), attempt))
+                        .resumeFrom(RunNames.lastCheckpoint(recorded.artifactsPath()))
+                        .build();
         Optional<ObservedAttempt> observed = s.run().attempt(attempt);
         if (observed.isEmpty()) {
             // the Job is made from the spec as it is now: that is what the status records first
@@ -512,13 +513,7 @@ public final class PhasePlanner {
         String reason = kind == FailureKind.START_TIMEOUT ? "StartTimeout" : "RetriesExhausted";
         if (charged > limit) {
             String message = StageMessages.retriesExhausted(attempt, limit);
-            return plan.run(
-                            run.withAttempt(
-                                    run.attempt(),
-                                    charged,
-                                    run.disruptions(),
-                                    run.job(),
-                                    run.resumeFrom()))
+            return plan.run(run.withFailedAttempts(charged))
                     .phase(StagePhase.Failed, message)
                     .condition(ConditionUpdate.isFalse(Trained, reason, message))
                     .condition(ConditionUpdate.isFalse(Promoted, "NotTrained", message))
@@ -541,14 +536,11 @@ public final class PhasePlanner {
     }
 
     private static RunStatus nextAttempt(StageSnapshot s, RunStatus run, int attempt, int charged) {
-        return run
-                .withAttempt(
-                        attempt,
-                        charged,
-                        run.disruptions(),
-                        RunNames.jobName(s.name(), run.id(), attempt),
-                        RunNames.lastCheckpoint(run.artifactsPath()))
-                .toBuilder()
+        return run.toBuilder()
+                .attempt(attempt)
+                .failedAttempts(charged)
+                .job(RunNames.jobName(s.name(), run.id(), attempt))
+                .resumeFrom(RunNames.lastCheckpoint(run.artifactsPath()))
                 .specHash(TrainerJobFactory.specHash(s.stage().getSpec()))
                 .build();
     }

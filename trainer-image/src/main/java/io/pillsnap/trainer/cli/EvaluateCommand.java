@@ -3,20 +3,21 @@ package io.pillsnap.trainer.cli;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.pillsnap.api.trainer.TrainerExitCode;
-import io.pillsnap.trainer.config.ConfigException;
-import io.pillsnap.trainer.data.DataException;
 import io.pillsnap.trainer.engine.Checkpoints;
 import io.pillsnap.trainer.run.CheckpointEvaluation;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code pillsnap-trainer evaluate}: scores a saved checkpoint of a run again. */
 @Command(
         name = "evaluate",
         mixinStandardHelpOptions = true,
+        resourceBundle = "io.pillsnap.trainer.cli.EvaluateCommand",
         header = "Evaluate a run's checkpoints on its validation split and the test set.",
         description = {
             "Evaluate a run's checkpoint on the run's validation split (the same pictures, sampled",
@@ -34,12 +35,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "Run folder written by train")
     Path run;
 
-    @Option(
-            names = "--data",
-            required = true,
-            paramLabel = "DIR",
-            description = "The dataset the run was trained on")
-    Path data;
+    @Mixin SharedOptions.Data data;
 
     @Option(
             names = "--checkpoint",
@@ -48,28 +44,24 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "Which checkpoint (default: best)")
     String checkpoint;
 
-    @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|gpu")
-    String device;
+    @Mixin SharedOptions.Device device;
 
     @Override
     public Integer call() throws Exception {
-        try {
-            Map<String, Object> metrics = CheckpointEvaluation.run(run, data, checkpoint, device);
-            if (metrics.get("warning") instanceof String warning) {
-                System.err.println("warning: " + warning);
-            }
-            System.out.println(
-                    JsonMapper.builder()
-                            .enable(SerializationFeature.INDENT_OUTPUT)
-                            .build()
-                            .writeValueAsString(metrics));
-            return TrainerExitCode.SUCCEEDED.code();
-        } catch (ConfigException e) {
-            System.err.println("invalid configuration: " + e.getMessage());
-            return TrainerExitCode.INVALID_CONFIGURATION.code();
-        } catch (DataException e) {
-            System.err.println("invalid data: " + e.getMessage());
-            return TrainerExitCode.INVALID_DATA.code();
+        return InputErrors.exitCode(this::evaluate);
+    }
+
+    private int evaluate() throws IOException {
+        Map<String, Object> metrics =
+                CheckpointEvaluation.run(run, data.root, checkpoint, device.name);
+        if (metrics.get("warning") instanceof String warning) {
+            System.err.println("warning: " + warning);
         }
+        System.out.println(
+                JsonMapper.builder()
+                        .enable(SerializationFeature.INDENT_OUTPUT)
+                        .build()
+                        .writeValueAsString(metrics));
+        return TrainerExitCode.SUCCEEDED.code();
     }
 }

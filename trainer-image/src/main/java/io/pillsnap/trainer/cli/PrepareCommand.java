@@ -2,16 +2,15 @@ package io.pillsnap.trainer.cli;
 
 import io.pillsnap.api.trainer.TrainerExitCode;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
-import io.pillsnap.trainer.config.ConfigException;
 import io.pillsnap.trainer.config.TrainConfig;
-import io.pillsnap.trainer.config.TrainerDefaults;
+import io.pillsnap.trainer.config.TrainConfigBuilder;
 import io.pillsnap.trainer.config.TrainerSettings;
-import io.pillsnap.trainer.data.DataException;
 import io.pillsnap.trainer.run.ImagePreparation;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code pillsnap-trainer prepare}: builds a stage's prepared image store ahead of training. */
@@ -31,15 +30,9 @@ import picocli.CommandLine.Option;
                         + " read the pictures instead of decoding the photos.")
 public final class PrepareCommand implements Callable<Integer> {
 
-    @Option(
-            names = "--stage",
-            required = true,
-            paramLabel = "FILE",
-            description = "PillsnapStage YAML")
-    Path stage;
+    @Mixin SharedOptions.Stage stage;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR", description = "Dataset root")
-    Path data;
+    @Mixin SharedOptions.Data data;
 
     @Option(
             names = "--image-store",
@@ -50,46 +43,44 @@ public final class PrepareCommand implements Callable<Integer> {
                             + ".imageStore>)")
     Path store;
 
-    @Option(
-            names = "--defaults",
-            paramLabel = "FILE",
-            description = "Trainer defaults YAML (default: the bundled one)")
-    Path defaults;
+    @Mixin SharedOptions.Defaults defaults;
 
     @Override
-    public Integer call() {
-        try {
-            PillsnapStage loaded = TrainConfig.loadStage(stage, TrainConfig.Overrides.none());
-            TrainerSettings configured =
-                    TrainerDefaults.forStage(defaults, loaded.getSpec().stage());
-            // no model runs beside the decoding: workers 0 means every core
-            TrainerSettings settings =
-                    configured.workers() > 0
-                            ? configured
-                            : configured.withWorkers(Runtime.getRuntime().availableProcessors());
-            TrainConfig config =
-                    new TrainConfig(
-                            loaded, "prepare", data, store, null, null, -1, null, "cpu", settings);
-            ImagePreparation.Summary summary =
-                    ImagePreparation.build(config, new SyntheticData(config), store);
-            System.out.printf(
-                    Locale.ROOT,
-                    "%s: %d training pictures, %d entries before, %d now; %d damaged entries"
-                            + " prepared again, %d unreadable photos; %.1f s%n",
-                    summary.store(),
-                    summary.pictures(),
-                    summary.alreadyStored(),
-                    summary.stored(),
-                    summary.damaged(),
-                    summary.unreadable(),
-                    summary.seconds());
-            return TrainerExitCode.SUCCEEDED.code();
-        } catch (ConfigException e) {
-            System.err.println("invalid configuration: " + e.getMessage());
-            return TrainerExitCode.INVALID_CONFIGURATION.code();
-        } catch (DataException e) {
-            System.err.println("invalid data: " + e.getMessage());
-            return TrainerExitCode.INVALID_DATA.code();
-        }
+    public Integer call() throws Exception {
+        return InputErrors.exitCode(this::prepare);
+    }
+
+    private int prepare() {
+        PillsnapStage loaded = stage.load(TrainConfig.Overrides.none());
+        TrainerSettings configured = defaults.forStage(loaded);
+        // no model runs beside the decoding: workers 0 means every core
+        TrainerSettings settings =
+                configured.workers() > 0
+                        ? configured
+                        : configured.withWorkers(Runtime.getRuntime().availableProcessors());
+        TrainConfig config =
+                TrainConfigBuilder.builder()
+                        .stage(loaded)
+                        .runId("prepare")
+                        .data(data.root)
+                        .output(store)
+                        .progressPort(-1)
+                        .device("cpu")
+                        .settings(settings)
+                        .build();
+        ImagePreparation.Summary summary =
+                ImagePreparation.build(config, new SyntheticData(config), store);
+        System.out.printf(
+                Locale.ROOT,
+                "%s: %d training pictures, %d entries before, %d now; %d damaged entries"
+                        + " prepared again, %d unreadable photos; %.1f s%n",
+                summary.store(),
+                summary.pictures(),
+                summary.alreadyStored(),
+                summary.stored(),
+                summary.damaged(),
+                summary.unreadable(),
+                summary.seconds());
+        return TrainerExitCode.SUCCEEDED.code();
     }
 }

@@ -2,6 +2,7 @@ package io.pillsnap.trainer.cli;
 
 import io.pillsnap.trainer.data.synth.Difficulty;
 import io.pillsnap.trainer.data.synth.SynthOptions;
+import io.pillsnap.trainer.data.synth.SynthOptionsBuilder;
 import io.pillsnap.trainer.data.synth.SynthReport;
 import io.pillsnap.trainer.data.synth.SyntheticDataset;
 import java.nio.file.Path;
@@ -100,17 +101,18 @@ public final class SynthCommand implements Callable<Integer> {
         SynthOptions options;
         try {
             options =
-                    new SynthOptions(
-                            classes,
-                            Math.max(1, (images + classes - 1) / classes),
-                            combinationFraction,
-                            testFraction,
-                            width,
-                            height,
-                            familySize,
-                            seed,
-                            difficulty(difficulty),
-                            threads);
+                    SynthOptionsBuilder.builder()
+                            .classes(classes)
+                            .imagesPerClass(Math.max(1, (images + classes - 1) / classes))
+                            .combinationFraction(combinationFraction)
+                            .testFraction(testFraction)
+                            .width(width)
+                            .height(height)
+                            .familySize(familySize)
+                            .seed(seed)
+                            .difficulty(difficulty(difficulty))
+                            .threads(threads)
+                            .build();
         } catch (IllegalArgumentException e) {
             System.err.println("invalid option: " + e.getMessage());
             return 2;

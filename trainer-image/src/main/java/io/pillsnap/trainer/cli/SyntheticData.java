@@ -7,6 +7,7 @@ import io.pillsnap.trainer.config.TrainerSettings;
 import io.pillsnap.trainer.data.DatasetPreparation;
 import io.pillsnap.trainer.data.synth.Difficulty;
 import io.pillsnap.trainer.data.synth.SynthOptions;
+import io.pillsnap.trainer.data.synth.SynthOptionsBuilder;
 import io.pillsnap.trainer.data.synth.SynthReport;
 import io.pillsnap.trainer.data.synth.SyntheticDataset;
 import java.io.IOException;
@@ -37,17 +38,18 @@ final class SyntheticData implements DatasetPreparation.SyntheticSource {
         // the test photos come on top, so that the stage still samples its images from train/
         int perClass = (int) Math.ceil(trainPerClass / (1 - synthetic.testFraction()) - 1e-9);
         this.options =
-                new SynthOptions(
-                        classes,
-                        perClass,
-                        synthetic.combinationFraction(),
-                        synthetic.testFraction(),
-                        synthetic.width(),
-                        synthetic.height(),
-                        synthetic.familySize(),
-                        dataset.seed(),
-                        Difficulty.standard(),
-                        Math.max(1, Math.min(2, config.settings().effectiveWorkers() * 2)));
+                SynthOptionsBuilder.builder()
+                        .classes(classes)
+                        .imagesPerClass(perClass)
+                        .combinationFraction(synthetic.combinationFraction())
+                        .testFraction(synthetic.testFraction())
+                        .width(synthetic.width())
+                        .height(synthetic.height())
+                        .familySize(synthetic.familySize())
+                        .seed(dataset.seed())
+                        .difficulty(Difficulty.standard())
+                        .threads(Math.max(1, Math.min(2, config.settings().effectiveWorkers() * 2)))
+                        .build();
     }
 
     @Override

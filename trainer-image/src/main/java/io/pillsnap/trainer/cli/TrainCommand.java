@@ -7,7 +7,7 @@ import io.pillsnap.api.v1alpha1.spec.ClassifierFlavour;
 import io.pillsnap.api.v1alpha1.status.ArtifactFile;
 import io.pillsnap.trainer.config.ConfigException;
 import io.pillsnap.trainer.config.TrainConfig;
-import io.pillsnap.trainer.config.TrainerDefaults;
+import io.pillsnap.trainer.config.TrainConfigBuilder;
 import io.pillsnap.trainer.config.TrainerSettings;
 import io.pillsnap.trainer.data.DataException;
 import io.pillsnap.trainer.engine.RunDirectory;
@@ -28,6 +28,7 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code pillsnap-trainer train}: one run of a stage, from data to model card and result. */
@@ -36,6 +37,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         header = "Train, evaluate and export one stage's classifier.",
         sortOptions = false,
+        resourceBundle = "io.pillsnap.trainer.cli.TrainCommand",
         description = {
             "Train a stage's classifier, evaluate it on held-out data, and write the run folder:",
             "checkpoints, metrics.json, report/, tensorboard/, manifest.json and result.json.",
@@ -49,19 +51,9 @@ public final class TrainCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(TrainCommand.class);
 
-    @Option(
-            names = "--stage",
-            required = true,
-            paramLabel = "FILE",
-            description = "PillsnapStage YAML (as applied to the cluster)")
-    Path stage;
+    @Mixin SharedOptions.Stage stage;
 
-    @Option(
-            names = "--data",
-            required = true,
-            paramLabel = "DIR",
-            description = "Dataset root (the folder holding train/ for AIHub data)")
-    Path data;
+    @Mixin SharedOptions.Data data;
 
     @Option(
             names = "--output",
@@ -102,19 +94,9 @@ public final class TrainCommand implements Callable<Integer> {
                     "Where to write the result message (default: /dev/termination-log when present)")
     Path terminationLog;
 
-    @Option(
-            names = "--defaults",
-            paramLabel = "FILE",
-            description =
-                    "Trainer defaults with per-stage overrides (default: the bundled config/trainer-defaults.yaml)")
-    Path defaults;
+    @Mixin SharedOptions.Defaults defaults;
 
-    @Option(
-            names = "--device",
-            defaultValue = "auto",
-            paramLabel = "auto|cpu|gpu",
-            description = "Where to train (default: a GPU when libtorch sees one)")
-    String device;
+    @Mixin SharedOptions.Device device;
 
     @Option(
             names = "--torch-threads",
@@ -253,9 +235,9 @@ public final class TrainCommand implements Callable<Integer> {
                         learningRate,
                         pretrained,
                         flavour == null ? null : flavour(flavour));
-        PillsnapStage loaded = TrainConfig.loadStage(stage, overrides);
-        TrainerSettings configured = TrainerDefaults.forStage(defaults, loaded.getSpec().stage());
-        boolean gpu = Devices.choose(device).isGpu();
+        PillsnapStage loaded = stage.load(overrides);
+        TrainerSettings configured = defaults.forStage(loaded);
+        boolean gpu = Devices.choose(device.name).isGpu();
         TrainerSettings settings = configured.forDevice(gpu);
         log.info(
                 "{} loader workers ({})",
@@ -274,17 +256,18 @@ public final class TrainCommand implements Callable<Integer> {
         if (maxBatches != null && maxBatches < 1) {
             throw new ConfigException("--max-batches must be at least 1");
         }
-        return new TrainConfig(
-                loaded,
-                id,
-                data,
-                output,
-                resumeFrom,
-                initFrom,
-                progressPort,
-                maxBatches,
-                device,
-                settings);
+        return TrainConfigBuilder.builder()
+                .stage(loaded)
+                .runId(id)
+                .data(data.root)
+                .output(output)
+                .resumeFrom(resumeFrom)
+                .initFrom(initFrom)
+                .progressPort(progressPort)
+                .maxBatches(maxBatches)
+                .device(device.name)
+                .settings(settings)
+                .build();
     }
 
     private static ClassifierFlavour flavour(String key) {

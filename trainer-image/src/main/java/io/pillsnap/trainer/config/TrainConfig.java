@@ -10,6 +10,7 @@ import io.pillsnap.api.v1alpha1.spec.DatasetFormat;
 import io.pillsnap.api.v1alpha1.spec.ModelSpec;
 import io.pillsnap.api.v1alpha1.spec.SuccessCriterion;
 import io.pillsnap.api.v1alpha1.spec.TrainingSpec;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import java.util.Objects;
  * @param progressPort port of /progress and /metrics; -1 serves nothing
  * @param maxBatches stop each epoch after this many batches (smoke runs); null for all
  */
+@RecordBuilder
 public record TrainConfig(
         PillsnapStage stage,
         String runId,

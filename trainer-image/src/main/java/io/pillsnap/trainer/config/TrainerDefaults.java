@@ -30,12 +30,7 @@ public final class TrainerDefaults {
         try (InputStream in = file == null ? bundled() : Files.newInputStream(file)) {
             root = YAML.readTree(in);
         } catch (IOException e) {
-            throw new ConfigException(
-                    "cannot read trainer defaults "
-                            + (file == null ? BUNDLED : file)
-                            + ": "
-                            + e.getMessage(),
-                    e);
+            throw failure("cannot read", file, e);
         }
         if (root == null || !root.has("defaults")) {
             throw new ConfigException("trainer defaults " + file + " have no 'defaults' mapping");
@@ -48,13 +43,18 @@ public final class TrainerDefaults {
         try {
             return YAML.treeToValue(merged, TrainerSettings.class).validated();
         } catch (IOException | IllegalArgumentException e) {
-            throw new ConfigException(
-                    "invalid trainer defaults "
-                            + (file == null ? BUNDLED : file)
-                            + ": "
-                            + e.getMessage(),
-                    e);
+            throw failure("invalid", file, e);
         }
+    }
+
+    private static ConfigException failure(String problem, Path file, Exception cause) {
+        return new ConfigException(
+                problem
+                        + " trainer defaults "
+                        + (file == null ? BUNDLED : file)
+                        + ": "
+                        + cause.getMessage(),
+                cause);
     }
 
     private static InputStream bundled() throws IOException {

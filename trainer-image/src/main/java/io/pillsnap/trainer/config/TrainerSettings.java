@@ -2,9 +2,12 @@ package io.pillsnap.trainer.config;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.pillsnap.trainer.data.Augmentation;
+import io.soabase.recordbuilder.core.RecordBuilder;
+import java.math.BigDecimal;
 
 /** The trainer's own settings after the per-stage overrides of trainer-defaults.yaml. */
 @JsonIgnoreProperties(ignoreUnknown = false)
+@RecordBuilder
 public record TrainerSettings(
         int workers,
         int prefetchBatches,
@@ -19,13 +22,15 @@ public record TrainerSettings(
         Augmentation augmentation,
         Export export,
         Synthetic synthetic,
-        String imageStore) {
+        String imageStore)
+        implements TrainerSettingsBuilder.With {
 
     /** Settings of the ONNX export and its equivalence check. */
     public record Export(int opset, int checkImages, double maxAbsDiff) {}
 
-    /** Settings of a generated dataset. */
     /**
+     * Settings of a generated dataset.
+     *
      * @param testFraction share of each generated folder written to val/, the test set, on top of
      *     the stage's images
      */
@@ -40,22 +45,14 @@ public record TrainerSettings(
     public TrainerSettings validated() {
         require(workers >= 0, "workers", workers, ">= 0");
         require(prefetchBatches >= 1, "prefetchBatches", prefetchBatches, ">= 1");
-        require(
-                cacheMemoryFraction >= 0 && cacheMemoryFraction <= 0.9,
-                "cacheMemoryFraction",
-                cacheMemoryFraction,
-                "0..0.9");
-        require(cacheScale >= 1 && cacheScale <= 2, "cacheScale", cacheScale, "1..2");
+        requireWithin("cacheMemoryFraction", cacheMemoryFraction, 0, 0.9);
+        requireWithin("cacheScale", cacheScale, 1, 2);
         require(cpuBatchSize >= 1, "cpuBatchSize", cpuBatchSize, ">= 1");
         require(maxGpuBatchSize >= 1, "maxGpuBatchSize", maxGpuBatchSize, ">= 1");
         require(evalBatchSize >= 1, "evalBatchSize", evalBatchSize, ">= 1");
         require(latencySamples >= 0, "latencySamples", latencySamples, ">= 0");
         require(logEveryBatches >= 1, "logEveryBatches", logEveryBatches, ">= 1");
-        require(
-                minLearningRateFraction >= 0 && minLearningRateFraction <= 1,
-                "minLearningRateFraction",
-                minLearningRateFraction,
-                "0..1");
+        requireWithin("minLearningRateFraction", minLearningRateFraction, 0, 1);
         require(augmentation != null, "augmentation", null, "a mapping");
         require(
                 synthetic == null
@@ -116,23 +113,14 @@ public record TrainerSettings(
         return withWorkers(gpu ? Math.max(1, cores - 1) : Math.max(1, cores / 2));
     }
 
-    /** With {@code workers} loader threads. */
-    public TrainerSettings withWorkers(int count) {
-        return new TrainerSettings(
-                count,
-                prefetchBatches,
-                cacheMemoryFraction,
-                cacheScale,
-                cpuBatchSize,
-                maxGpuBatchSize,
-                evalBatchSize,
-                latencySamples,
-                logEveryBatches,
-                minLearningRateFraction,
-                augmentation,
-                export,
-                synthetic,
-                imageStore);
+    /** Refuses a value outside [min, max], NaN included. */
+    private static void requireWithin(String key, double value, double min, double max) {
+        require(value >= min && value <= max, key, value, plain(min) + ".." + plain(max));
+    }
+
+    /** 0 and 1 rather than 0.0 and 1.0. */
+    private static String plain(double bound) {
+        return BigDecimal.valueOf(bound).stripTrailingZeros().toPlainString();
     }
 
     private static void require(boolean ok, String key, Object value, String allowed) {

@@ -3,6 +3,7 @@ package io.pillsnap.trainer.data;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.util.List;
 
 /**
@@ -27,6 +28,7 @@ public record AihubLabel(
     /** Drug and picture facts; {@code di_edi_code} may hold several comma-separated codes. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @RecordBuilder
     public record ImageInfo(
             @JsonProperty("file_name") String fileName,
             Integer width,

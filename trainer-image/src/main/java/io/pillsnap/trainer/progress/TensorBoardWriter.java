@@ -107,13 +107,7 @@ public final class TensorBoardWriter implements AutoCloseable {
         Proto summaryValue = new Proto();
         summaryValue.bytes(1, tag.getBytes(StandardCharsets.UTF_8));
         summaryValue.fixed32(2, value);
-        Proto summary = new Proto();
-        summary.bytes(1, summaryValue.toByteArray());
-        Proto event = new Proto();
-        event.fixed64(1, wallTime);
-        event.varint(2, step);
-        event.bytes(5, summary.toByteArray());
-        return event.toByteArray();
+        return summaryEvent(summaryValue, step, wallTime);
     }
 
     /**
@@ -130,6 +124,11 @@ public final class TensorBoardWriter implements AutoCloseable {
         Proto summaryValue = new Proto();
         summaryValue.bytes(1, tag.getBytes(StandardCharsets.UTF_8));
         summaryValue.bytes(4, image.toByteArray());
+        return summaryEvent(summaryValue, step, wallTime);
+    }
+
+    /** Event { wall_time = 1; step = 2; summary = 5 { value = 1 } } around one Summary.Value. */
+    private static byte[] summaryEvent(Proto summaryValue, long step, double wallTime) {
         Proto summary = new Proto();
         summary.bytes(1, summaryValue.toByteArray());
         Proto event = new Proto();

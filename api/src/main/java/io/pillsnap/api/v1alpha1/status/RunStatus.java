@@ -2,12 +2,14 @@ package io.pillsnap.api.v1alpha1.status;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.soabase.recordbuilder.core.RecordBuilder;
 
 /**
  * The current run of a stage and its retry budget. A run is one training of the spec; it has
  * attempts (trainer Jobs), each resuming from the last checkpoint of the one before.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@RecordBuilder
 public record RunStatus(
         @JsonPropertyDescription(
                         "Run id, unique per stage object; names the run's artifact folder and is"
@@ -50,7 +52,8 @@ public record RunStatus(
                         "Times Kueue suspended the current run's attempt after it had started"
                                 + " (evicted or preempted it); not charged to the budget: the"
                                 + " attempt resumes from its checkpoint when admitted again.")
-                Integer evictions) {
+                Integer evictions)
+        implements RunStatusBuilder.With {
 
     /** Kueue evictions of the run so far, 0 when none. */
     public int evicted() {
@@ -63,173 +66,12 @@ public record RunStatus(
     }
 
     /** A builder starting from this run: unchanged unless a setter says otherwise. */
-    public Builder toBuilder() {
-        return new Builder(this);
+    public RunStatusBuilder toBuilder() {
+        return RunStatusBuilder.builder(this);
     }
 
     /** A run built field by field. */
-    public static Builder builder() {
-        return new Builder(
-                new RunStatus(
-                        null, null, null, null, null, null, null, null, null, null, null, null,
-                        null, null, null, null));
-    }
-
-    public RunStatus withAttempt(
-            int attempt, int failedAttempts, int disruptions, String job, String resumeFrom) {
-        return toBuilder()
-                .attempt(attempt)
-                .failedAttempts(failedAttempts)
-                .disruptions(disruptions)
-                .job(job)
-                .resumeFrom(resumeFrom)
-                .build();
-    }
-
-    public RunStatus withDisruptions(int disruptions) {
-        return toBuilder().disruptions(disruptions).build();
-    }
-
-    public RunStatus withCompletionTime(String completionTime) {
-        return toBuilder().completionTime(completionTime).build();
-    }
-
-    /** Builds a run status by name, so that no caller passes its fields by position. */
-    public static final class Builder {
-        private String id;
-        private Integer number;
-        private String nonce;
-        private Integer attempt;
-        private Integer failedAttempts;
-        private Integer retryLimit;
-        private Integer disruptions;
-        private String job;
-        private String artifactsPath;
-        private String resumeFrom;
-        private String initFrom;
-        private String startTime;
-        private String completionTime;
-        private Integer resultReads;
-        private String specHash;
-        private Integer evictions;
-
-        private Builder(RunStatus from) {
-            id = from.id;
-            number = from.number;
-            nonce = from.nonce;
-            attempt = from.attempt;
-            failedAttempts = from.failedAttempts;
-            retryLimit = from.retryLimit;
-            disruptions = from.disruptions;
-            job = from.job;
-            artifactsPath = from.artifactsPath;
-            resumeFrom = from.resumeFrom;
-            initFrom = from.initFrom;
-            startTime = from.startTime;
-            completionTime = from.completionTime;
-            resultReads = from.resultReads;
-            specHash = from.specHash;
-            evictions = from.evictions;
-        }
-
-        public Builder id(String id) {
-            this.id = id;
-            return this;
-        }
-
-        public Builder number(Integer number) {
-            this.number = number;
-            return this;
-        }
-
-        public Builder nonce(String nonce) {
-            this.nonce = nonce;
-            return this;
-        }
-
-        public Builder attempt(Integer attempt) {
-            this.attempt = attempt;
-            return this;
-        }
-
-        public Builder failedAttempts(Integer failedAttempts) {
-            this.failedAttempts = failedAttempts;
-            return this;
-        }
-
-        public Builder retryLimit(Integer retryLimit) {
-            this.retryLimit = retryLimit;
-            return this;
-        }
-
-        public Builder disruptions(Integer disruptions) {
-            this.disruptions = disruptions;
-            return this;
-        }
-
-        public Builder job(String job) {
-            this.job = job;
-            return this;
-        }
-
-        public Builder artifactsPath(String artifactsPath) {
-            this.artifactsPath = artifactsPath;
-            return this;
-        }
-
-        public Builder resumeFrom(String resumeFrom) {
-            this.resumeFrom = resumeFrom;
-            return this;
-        }
-
-        public Builder initFrom(String initFrom) {
-            this.initFrom = initFrom;
-            return this;
-        }
-
-        public Builder startTime(String startTime) {
-            this.startTime = startTime;
-            return this;
-        }
-
-        public Builder completionTime(String completionTime) {
-            this.completionTime = completionTime;
-            return this;
-        }
-
-        public Builder resultReads(Integer resultReads) {
-            this.resultReads = resultReads;
-            return this;
-        }
-
-        public Builder specHash(String specHash) {
-            this.specHash = specHash;
-            return this;
-        }
-
-        public Builder evictions(Integer evictions) {
-            this.evictions = evictions;
-            return this;
-        }
-
-        public RunStatus build() {
-            return new RunStatus(
-                    id,
-                    number,
-                    nonce,
-                    attempt,
-                    failedAttempts,
-                    retryLimit,
-                    disruptions,
-                    job,
-                    artifactsPath,
-                    resumeFrom,
-                    initFrom,
-                    startTime,
-                    completionTime,
-                    resultReads,
-                    specHash,
-                    evictions);
-        }
+    public static RunStatusBuilder builder() {
+        return RunStatusBuilder.builder();
     }
 }

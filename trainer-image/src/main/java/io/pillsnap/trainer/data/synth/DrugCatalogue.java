@@ -71,21 +71,23 @@ public final class DrugCatalogue {
             for (int member = 0; member < members; member++) {
                 int classIndex = family * familySize + member;
                 Faces faces = distinctFaces(look.shape(), random, takenFaces);
+                // the K-code draws from the family's generator before the EDI code
                 drugs.add(
-                        new SyntheticDrug(
-                                classIndex,
-                                family,
-                                kCode(classIndex, random),
-                                ediCode(classIndex, random),
-                                stem + " " + DOSES[firstDose + member] + "mg",
-                                company,
-                                look.shape(),
-                                look.color1(),
-                                look.color2(),
-                                faces.front(),
-                                faces.back(),
-                                faces.scoreLine(),
-                                size));
+                        SyntheticDrugBuilder.builder()
+                                .classIndex(classIndex)
+                                .family(family)
+                                .kCode(kCode(classIndex, random))
+                                .ediCode(ediCode(classIndex, random))
+                                .name(stem + " " + DOSES[firstDose + member] + "mg")
+                                .company(company)
+                                .shape(look.shape())
+                                .color1(look.color1())
+                                .color2(look.color2())
+                                .printFront(faces.front())
+                                .printBack(faces.back())
+                                .scoreLine(faces.scoreLine())
+                                .relativeSize(size)
+                                .build());
             }
         }
         return new DrugCatalogue(drugs);

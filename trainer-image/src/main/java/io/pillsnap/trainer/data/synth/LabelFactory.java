@@ -4,6 +4,7 @@ import io.pillsnap.trainer.data.AihubLabel;
 import io.pillsnap.trainer.data.AihubLabel.Annotation;
 import io.pillsnap.trainer.data.AihubLabel.Category;
 import io.pillsnap.trainer.data.AihubLabel.ImageInfo;
+import io.pillsnap.trainer.data.AihubLabelImageInfoBuilder;
 import java.awt.geom.Rectangle2D;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -96,21 +97,22 @@ final class LabelFactory {
     }
 
     private static ImageInfo imageInfo(SyntheticDrug drug, String fileName, int width, int height) {
-        return new ImageInfo(
-                fileName,
-                width,
-                height,
-                drug.ediCode(),
-                drug.kCode(),
-                drug.name(),
-                drug.company(),
-                drug.shape().label(),
-                drug.color1().label(),
-                drug.color2() == null ? null : drug.color2().label(),
-                drug.printFront(),
-                drug.printBack(),
-                drug.kCode(),
-                String.valueOf(kCodeNumber(drug)));
+        return AihubLabelImageInfoBuilder.builder()
+                .fileName(fileName)
+                .width(width)
+                .height(height)
+                .ediCode(drug.ediCode())
+                .kCode(drug.kCode())
+                .drugName(drug.name())
+                .company(drug.company())
+                .shape(drug.shape().label())
+                .color1(drug.color1().label())
+                .color2(drug.color2() == null ? null : drug.color2().label())
+                .printFront(drug.printFront())
+                .printBack(drug.printBack())
+                .drugNumber(drug.kCode())
+                .drugIndex(String.valueOf(kCodeNumber(drug)))
+                .build();
     }
 
     /** Whole pixels, like the real labels: the smallest integer box holding the pill. */

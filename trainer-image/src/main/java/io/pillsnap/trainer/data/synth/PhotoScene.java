@@ -1,5 +1,6 @@
 package io.pillsnap.trainer.data.synth;
 
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.awt.Color;
 import java.awt.geom.Rectangle2D;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.random.RandomGenerator;
  * @param warmth red gain up and blue gain down by this fraction (negative: cooler)
  * @param blurSigma Gaussian blur in pixels, 0 for a sharp photo
  */
+@RecordBuilder
 record PhotoScene(
         Backdrop backdrop,
         Color table,
@@ -26,7 +28,8 @@ record PhotoScene(
         double contrast,
         double warmth,
         double blurSigma,
-        List<PillPose> pills) {
+        List<PillPose> pills)
+        implements PhotoSceneBuilder.With {
 
     /** Single photos: long axis 40-65% of the short image side, like the real close-ups. */
     private static final double SINGLE_LENGTH = 0.58;
@@ -53,6 +56,10 @@ record PhotoScene(
 
     private static final int PLACEMENT_ATTEMPTS = 60;
 
+    PhotoScene {
+        pills = List.copyOf(pills);
+    }
+
     static PhotoScene single(
             SyntheticDrug drug,
             int width,
@@ -61,7 +68,7 @@ record PhotoScene(
             RandomGenerator random) {
         PhotoScene scene = lighting(width, height, difficulty, random);
         PillPose pose = pose(drug, SINGLE_LENGTH, width, height, difficulty, random);
-        return scene.with(List.of(place(pose, width, height, random)));
+        return scene.withPills(List.of(place(pose, width, height, random)));
     }
 
     static PhotoScene combination(
@@ -81,24 +88,11 @@ record PhotoScene(
             PillPose pose = pose(drug, length, width, height, difficulty, random);
             placed.add(placeApart(pose, placed, allowed, width, height, random));
         }
-        return scene.with(placed);
+        return scene.withPills(placed);
     }
 
     boolean blurred() {
         return blurSigma > 0;
-    }
-
-    private PhotoScene with(List<PillPose> poses) {
-        return new PhotoScene(
-                backdrop,
-                table,
-                lightAngle,
-                lightFalloff,
-                brightness,
-                contrast,
-                warmth,
-                blurSigma,
-                List.copyOf(poses));
     }
 
     private static PhotoScene lighting(

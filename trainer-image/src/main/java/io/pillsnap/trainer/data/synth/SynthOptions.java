@@ -1,5 +1,6 @@
 package io.pillsnap.trainer.data.synth;
 
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.util.Locale;
 
 /**
@@ -17,6 +18,7 @@ import java.util.Locale;
  * @param seed the same options and seed give byte-identical files
  * @param threads rendering threads; the output does not depend on it
  */
+@RecordBuilder
 public record SynthOptions(
         int classes,
         int imagesPerClass,
@@ -27,7 +29,8 @@ public record SynthOptions(
         int familySize,
         long seed,
         Difficulty difficulty,
-        int threads) {
+        int threads)
+        implements SynthOptionsBuilder.With {
 
     public static final int MAX_CLASSES = 20_000;
     public static final int MAX_IMAGES_PER_CLASS = 10_000;
@@ -56,143 +59,23 @@ public record SynthOptions(
      * photos, no test split, at most 2 threads.
      */
     public static SynthOptions defaults() {
-        return new SynthOptions(
-                50,
-                20,
-                0.02,
-                0,
-                244,
-                320,
-                4,
-                42,
-                Difficulty.standard(),
-                Math.min(2, Runtime.getRuntime().availableProcessors()));
+        return SynthOptionsBuilder.builder()
+                .classes(50)
+                .imagesPerClass(20)
+                .combinationFraction(0.02)
+                .testFraction(0)
+                .width(244)
+                .height(320)
+                .familySize(4)
+                .seed(42)
+                .difficulty(Difficulty.standard())
+                .threads(Math.min(2, Runtime.getRuntime().availableProcessors()))
+                .build();
     }
 
-    public SynthOptions withClasses(int value) {
-        return new SynthOptions(
-                value,
-                imagesPerClass,
-                combinationFraction,
-                testFraction,
-                width,
-                height,
-                familySize,
-                seed,
-                difficulty,
-                threads);
-    }
-
-    public SynthOptions withImagesPerClass(int value) {
-        return new SynthOptions(
-                classes,
-                value,
-                combinationFraction,
-                testFraction,
-                width,
-                height,
-                familySize,
-                seed,
-                difficulty,
-                threads);
-    }
-
-    public SynthOptions withCombinationFraction(double value) {
-        return new SynthOptions(
-                classes,
-                imagesPerClass,
-                value,
-                testFraction,
-                width,
-                height,
-                familySize,
-                seed,
-                difficulty,
-                threads);
-    }
-
-    public SynthOptions withTestFraction(double value) {
-        return new SynthOptions(
-                classes,
-                imagesPerClass,
-                combinationFraction,
-                value,
-                width,
-                height,
-                familySize,
-                seed,
-                difficulty,
-                threads);
-    }
-
+    /** With another picture size. */
     public SynthOptions withSize(int newWidth, int newHeight) {
-        return new SynthOptions(
-                classes,
-                imagesPerClass,
-                combinationFraction,
-                testFraction,
-                newWidth,
-                newHeight,
-                familySize,
-                seed,
-                difficulty,
-                threads);
-    }
-
-    public SynthOptions withFamilySize(int value) {
-        return new SynthOptions(
-                classes,
-                imagesPerClass,
-                combinationFraction,
-                testFraction,
-                width,
-                height,
-                value,
-                seed,
-                difficulty,
-                threads);
-    }
-
-    public SynthOptions withSeed(long value) {
-        return new SynthOptions(
-                classes,
-                imagesPerClass,
-                combinationFraction,
-                testFraction,
-                width,
-                height,
-                familySize,
-                value,
-                difficulty,
-                threads);
-    }
-
-    public SynthOptions withDifficulty(Difficulty value) {
-        return new SynthOptions(
-                classes,
-                imagesPerClass,
-                combinationFraction,
-                testFraction,
-                width,
-                height,
-                familySize,
-                seed,
-                value,
-                threads);
-    }
-
-    public SynthOptions withThreads(int value) {
-        return new SynthOptions(
-                classes,
-                imagesPerClass,
-                combinationFraction,
-                testFraction,
-                width,
-                height,
-                familySize,
-                seed,
-                difficulty,
-                value);
+        return with(options -> options.width(newWidth).height(newHeight));
     }
 
     /**

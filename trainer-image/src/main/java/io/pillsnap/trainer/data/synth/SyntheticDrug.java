@@ -1,5 +1,7 @@
 package io.pillsnap.trainer.data.synth;
 
+import io.soabase.recordbuilder.core.RecordBuilder;
+
 /**
  * One class of the synthetic dataset: the drug facts a label carries and how the pill looks. Drugs
  * of the same {@code family} look alike and differ only by imprint and score line.
@@ -10,6 +12,7 @@ package io.pillsnap.trainer.data.synth;
  * @param scoreLine drawn on the back face, which then carries no text
  * @param relativeSize long axis relative to the largest pill, 0.78 to 1
  */
+@RecordBuilder
 public record SyntheticDrug(
         int classIndex,
         int family,
