@@ -24,27 +24,8 @@ public record Augmentation(
 
     public static final List<String> PLACEMENTS = List.of("auto", "loader", "device");
 
-    public Augmentation(
-            double minCropArea,
-            double maxAspectRatio,
-            double rotationDegrees,
-            double flipProbability,
-            double brightness,
-            double contrast,
-            double saturation) {
-        this(
-                minCropArea,
-                maxAspectRatio,
-                rotationDegrees,
-                flipProbability,
-                brightness,
-                contrast,
-                saturation,
-                "auto");
-    }
-
     public static Augmentation defaults() {
-        return new Augmentation(0.5, 4.0 / 3.0, 15, 0.5, 0.2, 0.2, 0.2);
+        return new Augmentation(0.5, 4.0 / 3.0, 15, 0.5, 0.2, 0.2, 0.2, null);
     }
 
     /** Whether the model's device augments, for a model on a GPU or not. */

@@ -35,6 +35,31 @@ public final class DetectorCheckpointEvaluation {
 
     private DetectorCheckpointEvaluation() {}
 
+    /** Puts the set's figures under {@code name} when it holds photos. */
+    private static void score(
+            Map<String, Object> summary,
+            String name,
+            List<LabelledImage> photos,
+            DetectorModel model,
+            Letterbox letterbox,
+            TrainerSettings settings) {
+        List<BoxedPhoto> boxed =
+                DetectionPhotos.load(
+                        photos,
+                        DetectionPhotos.Use.SCORING,
+                        letterbox,
+                        settings.effectiveWorkers(),
+                        new SkipReport(),
+                        n -> {});
+        if (!boxed.isEmpty()) {
+            summary.put(
+                    name,
+                    figures(
+                            DetectorTraining.evaluate(model, boxed, settings.evalBatchSize())
+                                    .metrics()));
+        }
+    }
+
     /** A set's figures as the evaluate command's JSON holds them. */
     private static Map<String, Object> figures(DetectionMetrics metrics) {
         return JSON.convertValue(
@@ -80,40 +105,10 @@ public final class DetectorCheckpointEvaluation {
                         Devices.choose(device),
                         stage.getSpec().dataset().seed())) {
             Checkpoints.loadWeights(folder, model.parameters(), false, model.manager());
-            List<BoxedPhoto> val =
-                    DetectionPhotos.load(
-                            sample.combinationVal(),
-                            DetectionPhotos.Use.SCORING,
-                            letterbox,
-                            threads,
-                            new SkipReport(),
-                            n -> {});
-            if (!val.isEmpty()) {
-                summary.put(
-                        "validation",
-                        figures(
-                                DetectorEvaluation.evaluate(
-                                                model::head, val, size, settings.evalBatchSize())
-                                        .metrics()));
-            }
             List<LabelledImage> testPhotos =
                     TestSet.findCombinations(stage.getSpec().dataset(), data, threads);
-            List<BoxedPhoto> test =
-                    DetectionPhotos.load(
-                            testPhotos,
-                            DetectionPhotos.Use.SCORING,
-                            letterbox,
-                            threads,
-                            new SkipReport(),
-                            n -> {});
-            if (!test.isEmpty()) {
-                summary.put(
-                        "test",
-                        figures(
-                                DetectorEvaluation.evaluate(
-                                                model::head, test, size, settings.evalBatchSize())
-                                        .metrics()));
-            }
+            score(summary, "validation", sample.combinationVal(), model, letterbox, settings);
+            score(summary, "test", testPhotos, model, letterbox, settings);
         }
         if (summary.isEmpty()) {
             throw new ConfigException(

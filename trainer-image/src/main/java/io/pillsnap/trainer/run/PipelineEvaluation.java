@@ -74,6 +74,16 @@ public final class PipelineEvaluation {
         }
     }
 
+    private static void logScore(String set, SetScore scored) {
+        log.info(
+                "two-stage pipeline: {} pipelineTop1 {} ({} of {} pills; {})",
+                set,
+                fmt(scored.score().accuracy()),
+                scored.score().correct(),
+                scored.score().pills(),
+                scored.boxes());
+    }
+
     static Scored run(RunContext run, StageSample sample) {
         var spec = run.config().spec();
         EfficientNetV2Config classifierArchitecture =
@@ -130,12 +140,7 @@ public final class PipelineEvaluation {
                     testPhotos.isEmpty()
                             ? null
                             : score(pipeline, detector::head, names, testPhotos, sample.classes());
-            log.info(
-                    "two-stage pipeline: validation pipelineTop1 {} ({} of {} pills; {})",
-                    fmt(validation.score().accuracy()),
-                    validation.score().correct(),
-                    validation.score().pills(),
-                    validation.boxes());
+            logScore("validation", validation);
             if (test != null && test.score().pills() == 0) {
                 log.warn(
                         "two-stage pipeline: the {} test combination photos hold no pill of this"
@@ -144,12 +149,7 @@ public final class PipelineEvaluation {
                         testPhotos.size(),
                         test.boxes());
             } else if (test != null) {
-                log.info(
-                        "two-stage pipeline: test pipelineTop1 {} ({} of {} pills; {})",
-                        fmt(test.score().accuracy()),
-                        test.score().correct(),
-                        test.score().pills(),
-                        test.boxes());
+                logScore("test", test);
             }
             return new Scored(validation, test);
         }

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class AugmenterTest {
 
-    private static final Augmentation NONE = new Augmentation(1, 1, 0, 0, 0, 0, 0);
+    private static final Augmentation NONE = new Augmentation(1, 1, 0, 0, 0, 0, 0, null);
 
     @Test
     void withoutAugmentationAPictureOfTheInputSizeComesOutUnchanged() {
@@ -22,7 +22,7 @@ class AugmenterTest {
     @Test
     void aCertainFlipMirrorsThePicture() {
         RgbImage picture = noise(40, 40, 2);
-        Augmentation flip = new Augmentation(1, 1, 0, 1, 0, 0, 0);
+        Augmentation flip = new Augmentation(1, 1, 0, 1, 0, 0, 0, null);
 
         byte[] out = new Augmenter(flip, 40).augment(picture, new Random(3));
 
@@ -48,7 +48,7 @@ class AugmenterTest {
 
         assertThat(first).hasSize(64 * 64 * 3).isEqualTo(again).isNotEqualTo(other);
         // brightness alone scales every channel: the mean follows the drawn factor
-        Augmentation brightness = new Augmentation(1, 1, 0, 0, 0.5, 0, 0);
+        Augmentation brightness = new Augmentation(1, 1, 0, 0, 0.5, 0, 0, null);
         RgbImage gray = new RgbImage(64, 64, filled(64 * 64 * 3, 100));
         Random random = new Random(11);
         byte[] lit = new Augmenter(brightness, 64).augment(gray, random);

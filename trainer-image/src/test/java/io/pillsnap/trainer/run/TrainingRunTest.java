@@ -83,7 +83,7 @@ class TrainingRunTest {
         try (ClassifierModel model = new ClassifierModel(config, CLASSES, 48, Device.cpu(), 1)) {
             double before = trainingModeLoss(model, train, preprocessing);
             AdamW optimizer = new AdamW(model.trainable(), 0.0f);
-            Augmenter none = new Augmenter(new Augmentation(1, 1, 0, 0, 0, 0, 0), 48);
+            Augmenter none = new Augmenter(new Augmentation(1, 1, 0, 0, 0, 0, 0, null), 48);
             // three epochs of 12 steps: one epoch of batches of 4 with batch-norm statistics is
             // too noisy to lower the loss whatever the pixels (one grey level more or less on a
             // few pixels turned one epoch's drop into a rise)
