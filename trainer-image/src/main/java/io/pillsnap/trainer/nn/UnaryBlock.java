@@ -77,13 +77,17 @@ public abstract class UnaryBlock extends AbstractBlock {
                 .optInitializer(initializer);
     }
 
-    /** Initialises a chain of children in order, each for the output shape of the one before. */
-    protected static void initializeChain(
-            List<? extends Block> chain, NDManager manager, DataType dataType, Shape input) {
-        Shape[] shapes = {input};
-        for (Block block : chain) {
-            block.initialize(manager, dataType, shapes);
-            shapes = block.getOutputShapes(shapes);
+    /**
+     * Initialises the children as a chain: in the order they were added, each for the output shape
+     * of the one before. A block whose data flows otherwise overrides this.
+     */
+    @Override
+    protected void initializeChildBlocks(
+            NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape[] shapes = inputShapes;
+        for (Block child : getChildren().values()) {
+            child.initialize(manager, dataType, shapes);
+            shapes = child.getOutputShapes(shapes);
         }
     }
 

@@ -1,8 +1,6 @@
 package io.pillsnap.trainer.classifier.net;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -121,12 +119,6 @@ public final class EfficientNetV2 extends UnaryBlock {
     @Override
     public Shape outputShape(Shape input) {
         return new Shape(input.get(0), numClasses);
-    }
-
-    @Override
-    protected void initializeChildBlocks(
-            NDManager manager, DataType dataType, Shape... inputShapes) {
-        initializeChain(featureChain, manager, dataType, inputShapes[0]);
     }
 
     /** Every tensor under the name timm gives it, in forward order. */

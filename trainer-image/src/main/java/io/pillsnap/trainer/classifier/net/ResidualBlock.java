@@ -1,8 +1,6 @@
 package io.pillsnap.trainer.classifier.net;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import io.pillsnap.api.artifact.ModelFlavour;
@@ -98,12 +96,6 @@ public final class ResidualBlock extends UnaryBlock {
     @Override
     public Shape outputShape(Shape input) {
         return chainOutputShape(units, input);
-    }
-
-    @Override
-    protected void initializeChildBlocks(
-            NDManager manager, DataType dataType, Shape... inputShapes) {
-        initializeChain(units, manager, dataType, inputShapes[0]);
     }
 
     /**
