@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class PretrainedImport {
 
+    static final String KEY = "spec.model.classifier.pretrained";
+
     /** The classifier head: left as initialised when the file has none or another class count. */
     private static final Predicate<String> HEAD = name -> name.startsWith("classifier.");
 
@@ -37,11 +39,7 @@ public final class PretrainedImport {
     public static Imported apply(
             EfficientNetV2 network, ClassifierFlavour flavour, Path file, String expectedSha256) {
         String sha256 =
-                PretrainedFile.verify(
-                        "spec.model.classifier.pretrained",
-                        file,
-                        expectedSha256,
-                        "docs/data.md#pretrained-weights");
+                PretrainedFile.verify(KEY, file, expectedSha256, "docs/data.md#pretrained-weights");
         Map<String, WeightTensor> read;
         try {
             read = WeightFile.read(file);
@@ -57,11 +55,7 @@ public final class PretrainedImport {
         Map<String, Parameter> parameters = network.namedParameters();
         TensorFit fit = TensorFit.check(named, parameters, HEAD, HEAD);
         fit.requireFit(
-                "spec.model.classifier.pretrained: "
-                        + file
-                        + " does not fit "
-                        + network.config().name()
-                        + ":",
+                KEY + ": " + file + " does not fit " + network.config().name() + ":",
                 ". Published weights need the published table: check spec.model.classifier.arch"
                         + " (s, m or l as in the file name) and widthMultiplier/depthMultiplier"
                         + " 1.0");
@@ -96,20 +90,18 @@ public final class PretrainedImport {
 
     private static void checkFlavour(Path file, boolean torchvision, ClassifierFlavour flavour) {
         if (torchvision && flavour != ClassifierFlavour.TORCHVISION) {
-            throw new ConfigException(
-                    "spec.model.classifier.pretrained: "
-                            + file
-                            + " has torchvision's tensor names, which need batch-norm epsilon 1e-3"
+            throw wrongFlavour(
+                    file,
+                    " has torchvision's tensor names, which need batch-norm epsilon 1e-3"
                             + " and torchvision's input normalisation: set"
                             + " spec.model.classifier.flavour: torchvision (it is "
                             + flavour.key()
                             + ")");
         }
         if (!torchvision && flavour == ClassifierFlavour.TORCHVISION) {
-            throw new ConfigException(
-                    "spec.model.classifier.pretrained: "
-                            + file
-                            + " has timm's tensor names, not torchvision's: set"
+            throw wrongFlavour(
+                    file,
+                    " has timm's tensor names, not torchvision's: set"
                             + " spec.model.classifier.flavour to timm-tf (timm's"
                             + " tf_efficientnetv2_* weights) or timm");
         }
@@ -132,22 +124,25 @@ public final class PretrainedImport {
                                 .matcher(marks)
                                 .find();
         if (tfPort && flavour == ClassifierFlavour.TIMM) {
-            throw new ConfigException(
-                    "spec.model.classifier.pretrained: "
-                            + file
-                            + " is timm's port of the TensorFlow weights (tf_efficientnetv2_*, by its"
+            throw wrongFlavour(
+                    file,
+                    " is timm's port of the TensorFlow weights (tf_efficientnetv2_*, by its"
                             + " name or metadata), which need batch-norm epsilon 1e-3, TensorFlow"
                             + " 'same' padding and mean/std 0.5: set spec.model.classifier.flavour:"
                             + " timm-tf (it is timm)");
         }
         if (timmOwn && flavour == ClassifierFlavour.TIMM_TF) {
-            throw new ConfigException(
-                    "spec.model.classifier.pretrained: "
-                            + file
-                            + " is timm's own EfficientNetV2 weights (efficientnetv2_*, by its name"
+            throw wrongFlavour(
+                    file,
+                    " is timm's own EfficientNetV2 weights (efficientnetv2_*, by its name"
                             + " or metadata, not a tf_ port), which need PyTorch's batch-norm epsilon"
                             + " 1e-5, symmetric padding and ImageNet mean/std: set"
                             + " spec.model.classifier.flavour: timm (it is timm-tf)");
         }
+    }
+
+    /** The stage's flavour does not suit the file: the message names the file and the fix. */
+    private static ConfigException wrongFlavour(Path file, String why) {
+        return new ConfigException(KEY + ": " + file + why);
     }
 }
