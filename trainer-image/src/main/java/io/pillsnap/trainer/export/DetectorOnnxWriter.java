@@ -1,9 +1,9 @@
 package io.pillsnap.trainer.export;
 
 import ai.djl.nn.Parameter;
-import io.pillsnap.trainer.classifier.net.ConvBnAct;
 import io.pillsnap.trainer.detector.yolo.Yolo11;
 import io.pillsnap.trainer.detector.yolo.YoloGraph;
+import io.pillsnap.trainer.nn.ConvBnAct;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -50,10 +50,7 @@ public final class DetectorOnnxWriter implements YoloGraph {
 
     @Override
     public String convWithBias(Parameter weight, Parameter bias, String x) {
-        return graph.node(
-                "Conv",
-                List.of(x, graph.weight(weight), graph.weight(bias)),
-                Map.of("kernel_shape", List.of(1L, 1L)));
+        return graph.conv1x1(x, weight, bias);
     }
 
     @Override

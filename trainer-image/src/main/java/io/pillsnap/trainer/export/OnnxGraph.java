@@ -11,15 +11,17 @@ import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.ByteString;
-import io.pillsnap.trainer.classifier.net.ConvBnAct;
+import io.pillsnap.trainer.nn.ConvBnAct;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * An ONNX graph under construction, for our model writers: nodes with generated output names,
@@ -58,28 +60,31 @@ final class OnnxGraph {
     String[] nodeWithOutputs(
             String op, List<String> inputs, Map<String, Object> attributes, int outputs) {
         String base = op.toLowerCase() + "_" + counter++;
-        NodeProto.Builder node =
-                NodeProto.newBuilder().setOpType(op).setName(base).addAllInput(inputs);
         String[] names = new String[outputs];
         for (int i = 0; i < outputs; i++) {
             names[i] = outputs == 1 ? base : base + "_" + i;
-            node.addOutput(names[i]);
         }
-        attributes.entrySet().stream()
-                .sorted(Map.Entry.comparingByKey())
-                .forEach(e -> node.addAttribute(attribute(e.getKey(), e.getValue())));
-        graph.addNode(node);
+        add(op, base, inputs, List.of(names), attributes);
         return names;
     }
 
     /** A node whose output gets a given name (the graph's output). */
     void namedNode(String op, String output, List<String> inputs, Map<String, Object> attributes) {
+        add(op, output, inputs, List.of(output), attributes);
+    }
+
+    private void add(
+            String op,
+            String name,
+            List<String> inputs,
+            List<String> outputs,
+            Map<String, Object> attributes) {
         NodeProto.Builder node =
                 NodeProto.newBuilder()
                         .setOpType(op)
-                        .setName(output)
+                        .setName(name)
                         .addAllInput(inputs)
-                        .addOutput(output);
+                        .addAllOutput(outputs);
         attributes.entrySet().stream()
                 .sorted(Map.Entry.comparingByKey())
                 .forEach(e -> node.addAttribute(attribute(e.getKey(), e.getValue())));
@@ -113,29 +118,34 @@ final class OnnxGraph {
 
     /** A 1-D int64 constant (shapes, split sizes). */
     String longs(long... values) {
-        TensorProto.Builder tensor = constant(TensorProto.DataType.INT64, values.length);
-        for (long v : values) {
-            tensor.addInt64Data(v);
-        }
-        graph.addInitializer(tensor);
-        return tensor.getName();
+        return constant(
+                TensorProto.DataType.INT64,
+                values.length,
+                tensor -> Arrays.stream(values).forEach(tensor::addInt64Data));
     }
 
     /** A 1-D float constant. */
     String floats(float... values) {
-        TensorProto.Builder tensor = constant(TensorProto.DataType.FLOAT, values.length);
-        for (float v : values) {
-            tensor.addFloatData(v);
-        }
-        graph.addInitializer(tensor);
-        return tensor.getName();
+        return constant(
+                TensorProto.DataType.FLOAT,
+                values.length,
+                tensor -> {
+                    for (float v : values) {
+                        tensor.addFloatData(v);
+                    }
+                });
     }
 
-    private TensorProto.Builder constant(TensorProto.DataType type, int length) {
-        return TensorProto.newBuilder()
-                .setName("const_" + counter++)
-                .setDataType(type.getNumber())
-                .addDims(length);
+    private String constant(
+            TensorProto.DataType type, int length, Consumer<TensorProto.Builder> values) {
+        TensorProto.Builder tensor =
+                TensorProto.newBuilder()
+                        .setName("const_" + counter++)
+                        .setDataType(type.getNumber())
+                        .addDims(length);
+        values.accept(tensor);
+        graph.addInitializer(tensor);
+        return tensor.getName();
     }
 
     /** Convolution, batch norm with the unit's epsilon, SiLU when the unit has it. */
@@ -165,6 +175,14 @@ final class OnnxGraph {
                                 weight(conv.runningVar())),
                         Map.of("epsilon", conv.epsilon()));
         return conv.activation() ? silu(y) : y;
+    }
+
+    /** A 1x1 convolution with bias. */
+    String conv1x1(String x, Parameter weight, Parameter bias) {
+        return node(
+                "Conv",
+                List.of(x, weight(weight), weight(bias)),
+                Map.of("kernel_shape", List.of(1L, 1L)));
     }
 
     String silu(String x) {

@@ -1,10 +1,10 @@
 package io.pillsnap.trainer.export;
 
 import ai.djl.nn.Block;
-import io.pillsnap.trainer.classifier.net.ConvBnAct;
 import io.pillsnap.trainer.classifier.net.EfficientNetV2;
 import io.pillsnap.trainer.classifier.net.ResidualBlock;
 import io.pillsnap.trainer.classifier.net.SqueezeExcite;
+import io.pillsnap.trainer.nn.ConvBnAct;
 import java.util.List;
 import java.util.Map;
 
@@ -70,17 +70,8 @@ public final class OnnxWriter {
 
     private String squeezeExcite(String input, SqueezeExcite se) {
         String s = graph.node("GlobalAveragePool", List.of(input), Map.of());
-        s =
-                graph.node(
-                        "Conv",
-                        List.of(s, graph.weight(se.reduceWeight()), graph.weight(se.reduceBias())),
-                        Map.of("kernel_shape", List.of(1L, 1L)));
-        s = graph.silu(s);
-        s =
-                graph.node(
-                        "Conv",
-                        List.of(s, graph.weight(se.expandWeight()), graph.weight(se.expandBias())),
-                        Map.of("kernel_shape", List.of(1L, 1L)));
+        s = graph.silu(graph.conv1x1(s, se.reduceWeight(), se.reduceBias()));
+        s = graph.conv1x1(s, se.expandWeight(), se.expandBias());
         s = graph.node("Sigmoid", List.of(s), Map.of());
         return graph.node("Mul", List.of(input, s), Map.of());
     }

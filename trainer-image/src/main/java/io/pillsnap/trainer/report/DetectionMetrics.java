@@ -1,5 +1,6 @@
 package io.pillsnap.trainer.report;
 
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.util.List;
 
 /**
@@ -18,6 +19,7 @@ import java.util.List;
  * @param curve the precision-recall curve at IoU 0.50 (recall, interpolated precision) at the 101
  *     recall points
  */
+@RecordBuilder
 public record DetectionMetrics(
         int images,
         int truths,

@@ -1,5 +1,6 @@
 package io.pillsnap.trainer.report;
 
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.util.List;
 import java.util.Map;
 
@@ -11,6 +12,7 @@ import java.util.Map;
  * @param predictions each image's top-1 class, in evaluation order (int arrays, not objects: stage
  *     4 evaluates about 100,000 images)
  */
+@RecordBuilder
 public record Evaluation(
         int images,
         double loss,

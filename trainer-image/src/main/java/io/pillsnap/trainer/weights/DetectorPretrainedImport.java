@@ -9,7 +9,6 @@ import io.pillsnap.trainer.detector.yolo.Yolo11;
 import io.pillsnap.trainer.runtime.Tensors;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,15 +60,7 @@ public final class DetectorPretrainedImport {
         } catch (WeightFileException e) {
             throw new ConfigException(KEY + ": " + e.getMessage(), e);
         }
-        Map<String, WeightTensor> named = new LinkedHashMap<>();
-        read.forEach(
-                (name, tensor) -> {
-                    // DataParallel's prefix; BatchNorm's step counters hold no weights
-                    String key = name.startsWith("module.") ? name.substring(7) : name;
-                    if (!key.endsWith(".num_batches_tracked")) {
-                        named.put(key, tensor);
-                    }
-                });
+        Map<String, WeightTensor> named = TensorFit.stateDictNames(read);
         Map<String, Parameter> parameters = network.namedParameters();
         int fileClasses = fileClasses(named);
         List<String> reinitialised = check(file, named, parameters, network, fileClasses);
@@ -119,54 +110,27 @@ public final class DetectorPretrainedImport {
             Map<String, Parameter> parameters,
             Yolo11 network,
             int fileClasses) {
-        List<String> missing = new ArrayList<>();
-        List<String> shapes = new ArrayList<>();
-        List<String> reinitialised = new ArrayList<>();
         boolean otherClasses = fileClasses != network.classes();
-        for (Map.Entry<String, Parameter> entry : parameters.entrySet()) {
-            String name = entry.getKey();
-            WeightTensor tensor = named.get(name);
-            Shape wanted = entry.getValue().getArray().getShape();
-            if (tensor == null) {
-                missing.add(name);
-            } else if (!new Shape(tensor.shape()).equals(wanted)) {
-                if (otherClasses && name.startsWith(CLASS_BRANCHES)) {
-                    reinitialised.add(name);
-                } else {
-                    shapes.add(
-                            name
-                                    + " (file "
-                                    + Arrays.toString(tensor.shape())
-                                    + ", model "
-                                    + wanted
-                                    + ")");
-                }
-            }
-        }
-        List<String> unexpected =
-                named.keySet().stream().filter(name -> !parameters.containsKey(name)).toList();
-        if (missing.isEmpty() && shapes.isEmpty() && unexpected.isEmpty()) {
-            return reinitialised;
-        }
-        StringBuilder message =
-                new StringBuilder(KEY)
-                        .append(": ")
-                        .append(file)
-                        .append(" does not fit ")
-                        .append(network.config().name())
-                        .append(" (")
-                        .append(network.classes())
-                        .append(network.classes() == 1 ? " class" : " classes")
-                        .append("):");
-        PretrainedImport.describe(message, missing, "missing from the file");
-        PretrainedImport.describe(message, shapes, "with another shape");
-        PretrainedImport.describe(message, unexpected, "in the file but not in the model");
-        message.setLength(message.length() - 1);
-        message.append(
+        TensorFit fit =
+                TensorFit.check(
+                        named,
+                        parameters,
+                        name -> false,
+                        name -> otherClasses && name.startsWith(CLASS_BRANCHES));
+        fit.requireFit(
+                KEY
+                        + ": "
+                        + file
+                        + " does not fit "
+                        + network.config().name()
+                        + " ("
+                        + network.classes()
+                        + (network.classes() == 1 ? " class" : " classes")
+                        + "):",
                 ". Ultralytics' weights need the published table: check spec.model.detector.arch"
                         + " (n, s, m, l or x as in the file name, yolo11x.pt is yolo11x) and"
                         + " widthMultiplier/depthMultiplier 1.0");
-        throw new ConfigException(message.toString());
+        return fit.leftInitialised();
     }
 
     /** Copied into the tensor's own memory, which libtorch keeps (never set(float[])). */

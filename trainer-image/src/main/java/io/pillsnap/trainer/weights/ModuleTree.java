@@ -1,6 +1,5 @@
 package io.pillsnap.trainer.weights;
 
-import io.pillsnap.trainer.weights.StateDictUnpickler.TensorRef;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Collections;

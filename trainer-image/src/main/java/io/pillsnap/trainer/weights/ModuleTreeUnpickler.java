@@ -62,7 +62,8 @@ final class ModuleTreeUnpickler extends StateDictUnpickler {
     @Override
     IObjectConstructor constructorFor(String module, String name) {
         String global = module + "." + name;
-        IObjectConstructor known = ALLOWED.getOrDefault(global, TREE_GLOBALS.get(global));
+        IObjectConstructor known =
+                StateDictGlobals.ALLOWED.getOrDefault(global, TREE_GLOBALS.get(global));
         if (known != null) {
             return known;
         }
@@ -116,6 +117,6 @@ final class ModuleTreeUnpickler extends StateDictUnpickler {
             throw new PickleException(
                     "_rebuild_parameter_with_state is given " + args.length + " arguments");
         }
-        return rebuildParameter(new Object[] {args[0], args[1], args[2]});
+        return StateDictGlobals.rebuildParameter(new Object[] {args[0], args[1], args[2]});
     }
 }

@@ -21,98 +21,12 @@ import net.razorvine.pickle.Unpickler;
 /**
  * Unpickles the {@code data.pkl} of a {@code torch.save} archive without running any pickle code:
  * the only globals it resolves are the handful a state dict of tensors needs, each mapped to a Java
- * constructor of ours. Any other global is refused when the pickle names it, before anything is
- * built from it. Tensors come out as {@link TensorRef}s, descriptions of where their values lie; no
- * tensor data is read here. {@link ModuleTreeUnpickler} also accepts pickled objects, as data.
+ * constructor of ours ({@link StateDictGlobals}). Any other global is refused when the pickle names
+ * it, before anything is built from it. Tensors come out as {@link TensorRef}s, descriptions of
+ * where their values lie; no tensor data is read here. {@link ModuleTreeUnpickler} also accepts
+ * pickled objects, as data.
  */
 class StateDictUnpickler extends Unpickler {
-
-    /** A storage named by a persistent id: the archive entry {@code data/<key>} of one dtype. */
-    record StorageRef(String key, Dtype dtype) {}
-
-    /** A tensor as {@code _rebuild_tensor_v2} describes it: a strided view of a storage. */
-    record TensorRef(StorageRef storage, long offset, long[] shape, long[] stride) {
-
-        long elementCount() {
-            return WeightTensor.elementCount(shape);
-        }
-
-        /** The highest storage element the view reads, or -1 for an empty tensor. */
-        long lastElement() {
-            if (elementCount() == 0) {
-                return -1;
-            }
-            // exact: a damaged pickle can claim strides that overflow
-            long last = offset;
-            for (int d = 0; d < shape.length; d++) {
-                last = Math.addExact(last, Math.multiplyExact(shape[d] - 1, stride[d]));
-            }
-            return last;
-        }
-
-        /**
-         * Values in C order; a non-contiguous view (a transpose, a slice) is gathered by stride.
-         */
-        float[] gather(ByteBuffer data) {
-            float[] values = new float[(int) elementCount()];
-            if (values.length == 0) {
-                return values;
-            }
-            if (isContiguous()) {
-                storage.dtype().readContiguous(data, (int) offset, values);
-                return values;
-            }
-            long[] index = new long[shape.length];
-            long at = offset;
-            for (int i = 0; i < values.length; i++) {
-                values[i] = storage.dtype().read(data, (int) at);
-                // odometer over the shape, last dimension fastest
-                for (int d = shape.length - 1; d >= 0; d--) {
-                    if (++index[d] < shape[d]) {
-                        at += stride[d];
-                        break;
-                    }
-                    at -= (shape[d] - 1) * stride[d];
-                    index[d] = 0;
-                }
-            }
-            return values;
-        }
-
-        private boolean isContiguous() {
-            long expected = 1;
-            for (int d = shape.length - 1; d >= 0; d--) {
-                if (shape[d] != 1 && stride[d] != expected) {
-                    return false;
-                }
-                expected *= shape[d];
-            }
-            return true;
-        }
-    }
-
-    /** A storage type such as {@code torch.FloatStorage}: only ever named in a persistent id. */
-    private record StorageType(String name, Dtype dtype) implements IObjectConstructor {
-        @Override
-        public Object construct(Object[] args) {
-            throw new PickleException(name + " is called, which torch.save never does");
-        }
-    }
-
-    // data.pkl of torch.save(model.state_dict(), path) in PyTorch 1.6 to 2.x names only these
-    static final Map<String, IObjectConstructor> ALLOWED =
-            Map.ofEntries(
-                    Map.entry("collections.OrderedDict", StateDictUnpickler::orderedDict),
-                    Map.entry("torch._utils._rebuild_tensor_v2", StateDictUnpickler::rebuildTensor),
-                    Map.entry(
-                            "torch._utils._rebuild_parameter",
-                            StateDictUnpickler::rebuildParameter),
-                    storage("torch.FloatStorage", Dtype.F32),
-                    storage("torch.HalfStorage", Dtype.F16),
-                    storage("torch.BFloat16Storage", Dtype.BF16),
-                    storage("torch.DoubleStorage", Dtype.F64),
-                    storage("torch.LongStorage", Dtype.I64),
-                    storage("torch.IntStorage", Dtype.I32));
 
     /**
      * Pickle operations one file may take: a state dict takes about 40 per tensor, Ultralytics'
@@ -228,7 +142,7 @@ class StateDictUnpickler extends Unpickler {
         if (!(pid instanceof Object[] tuple)
                 || tuple.length != 5
                 || !"storage".equals(tuple[0])
-                || !(tuple[1] instanceof StorageType type)
+                || !(tuple[1] instanceof StateDictGlobals.StorageType type)
                 || !(tuple[2] instanceof String key)) {
             throw new PickleException(
                     "persistent id "
@@ -245,7 +159,7 @@ class StateDictUnpickler extends Unpickler {
 
     /** What a global the pickle names stands for; refuses anything a state dict never names. */
     IObjectConstructor constructorFor(String module, String name) {
-        IObjectConstructor constructor = ALLOWED.get(module + "." + name);
+        IObjectConstructor constructor = StateDictGlobals.ALLOWED.get(module + "." + name);
         if (constructor == null) {
             throw refused(module + "." + name);
         }
@@ -318,82 +232,6 @@ class StateDictUnpickler extends Unpickler {
                             + remaining
                             + " remain");
         }
-    }
-
-    static Object orderedDict(Object[] args) {
-        if (args.length != 0) {
-            throw new PickleException("OrderedDict is given " + args.length + " arguments");
-        }
-        return new LinkedHashMap<>();
-    }
-
-    /**
-     * {@code _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad,
-     * backward_hooks[, metadata])}.
-     */
-    static Object rebuildTensor(Object[] args) {
-        if (args.length != 6 && args.length != 7) {
-            throw new PickleException("_rebuild_tensor_v2 is given " + args.length + " arguments");
-        }
-        if (!(args[0] instanceof StorageRef storage)) {
-            throw new PickleException(
-                    "_rebuild_tensor_v2 is given a " + describe(args[0]) + " as storage");
-        }
-        requireEmpty(args[5], "backward hooks");
-        if (args.length == 7 && args[6] != null) {
-            requireEmpty(args[6], "tensor metadata");
-        }
-        long offset = nonNegative(args[1], "storage offset");
-        long[] shape = longs(args[2], "size");
-        long[] stride = longs(args[3], "stride");
-        if (shape.length != stride.length) {
-            throw new PickleException(
-                    "size "
-                            + Arrays.toString(shape)
-                            + " and stride "
-                            + Arrays.toString(stride)
-                            + " differ in length");
-        }
-        return new TensorRef(storage, offset, shape, stride);
-    }
-
-    /** {@code _rebuild_parameter(data, requires_grad, backward_hooks)}: an nn.Parameter. */
-    static Object rebuildParameter(Object[] args) {
-        if (args.length != 3 || !(args[0] instanceof TensorRef tensor)) {
-            throw new PickleException("_rebuild_parameter is given other arguments than a tensor");
-        }
-        requireEmpty(args[2], "backward hooks");
-        return tensor;
-    }
-
-    static void requireEmpty(Object hooks, String what) {
-        if (!(hooks instanceof Map<?, ?> map) || !map.isEmpty()) {
-            throw new PickleException(
-                    "a tensor carries " + what + ", which a state dict never has");
-        }
-    }
-
-    private static long[] longs(Object tuple, String what) {
-        if (!(tuple instanceof Object[] items)) {
-            throw new PickleException("tensor " + what + " is of type " + describe(tuple));
-        }
-        long[] values = new long[items.length];
-        for (int i = 0; i < items.length; i++) {
-            values[i] = nonNegative(items[i], what);
-        }
-        return values;
-    }
-
-    private static long nonNegative(Object number, String what) {
-        if ((number instanceof Integer || number instanceof Long)
-                && ((Number) number).longValue() >= 0) {
-            return ((Number) number).longValue();
-        }
-        throw new PickleException("tensor " + what + " is not a non-negative int");
-    }
-
-    static Map.Entry<String, IObjectConstructor> storage(String name, Dtype dtype) {
-        return Map.entry(name, new StorageType(name, dtype));
     }
 
     /** The Python type of an unpickled value, for messages. */

@@ -1,6 +1,5 @@
 package io.pillsnap.trainer.weights;
 
-import io.pillsnap.trainer.weights.StateDictUnpickler.TensorRef;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

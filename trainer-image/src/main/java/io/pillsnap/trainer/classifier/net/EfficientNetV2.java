@@ -1,21 +1,18 @@
 package io.pillsnap.trainer.classifier.net;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
-import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.training.initializer.UniformInitializer;
-import ai.djl.util.PairList;
+import io.pillsnap.trainer.nn.ConvBnAct;
+import io.pillsnap.trainer.nn.Layers;
+import io.pillsnap.trainer.nn.UnaryBlock;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,7 +21,7 @@ import java.util.Map;
  * classifier. Input: NCHW float images normalised as in {@code Preprocessing}; output: logits per
  * class. {@link #namedParameters()} names every tensor as timm's state dict does.
  */
-public final class EfficientNetV2 extends AbstractBlock {
+public final class EfficientNetV2 extends UnaryBlock {
 
     private final EfficientNetV2Config config;
     private final int numClasses;
@@ -32,6 +29,10 @@ public final class EfficientNetV2 extends AbstractBlock {
     private final List<ResidualBlock> blocks;
     private final List<int[]> blockIndex;
     private final ConvBnAct head;
+
+    /** Stem, blocks and head, in the order data flows through them: the feature extractor. */
+    private final List<Block> featureChain;
+
     private final Parameter classifierWeight;
     private final Parameter classifierBias;
 
@@ -41,16 +42,15 @@ public final class EfficientNetV2 extends AbstractBlock {
         stem =
                 addChildBlock(
                         "stem",
-                        new ConvBnAct(
-                                3,
-                                config.stemChannels(),
-                                3,
-                                2,
-                                1,
-                                true,
-                                config.flavour(),
-                                "conv_stem",
-                                "bn1"));
+                        ResidualBlock.conv(
+                                        config.flavour(),
+                                        3,
+                                        config.stemChannels(),
+                                        "conv_stem",
+                                        "bn1")
+                                .kernel(3)
+                                .stride(2)
+                                .build());
         List<ResidualBlock> built = new ArrayList<>();
         List<int[]> index = new ArrayList<>();
         int channels = config.stemChannels();
@@ -78,94 +78,61 @@ public final class EfficientNetV2 extends AbstractBlock {
         head =
                 addChildBlock(
                         "head",
-                        new ConvBnAct(
-                                channels,
-                                config.headChannels(),
-                                1,
-                                1,
-                                1,
-                                true,
-                                config.flavour(),
-                                "conv_head",
-                                "bn2"));
-        float range = (float) (1.0 / Math.sqrt(numClasses));
+                        ResidualBlock.conv(
+                                        config.flavour(),
+                                        channels,
+                                        config.headChannels(),
+                                        "conv_head",
+                                        "bn2")
+                                .build());
+        List<Block> chain = new ArrayList<>(List.of(stem));
+        chain.addAll(blocks);
+        chain.add(head);
+        featureChain = List.copyOf(chain);
         classifierWeight =
                 addParameter(
-                        Parameter.builder()
-                                .setName("classifier_weight")
-                                .setType(Parameter.Type.WEIGHT)
-                                .optShape(new Shape(numClasses, config.headChannels()))
-                                .optInitializer(new UniformInitializer(range))
-                                .build());
+                        "classifier_weight",
+                        Parameter.Type.WEIGHT,
+                        new Shape(numClasses, config.headChannels()),
+                        new UniformInitializer((float) (1.0 / Math.sqrt(numClasses))));
         classifierBias =
                 addParameter(
-                        Parameter.builder()
-                                .setName("classifier_bias")
-                                .setType(Parameter.Type.BIAS)
-                                .optShape(new Shape(numClasses))
-                                .optInitializer(new ConstantInitializer(0f))
-                                .build());
+                        "classifier_bias",
+                        Parameter.Type.BIAS,
+                        new Shape(numClasses),
+                        new ConstantInitializer(0f));
     }
 
     @Override
-    protected NDList forwardInternal(
-            ParameterStore parameterStore,
-            NDList inputs,
-            boolean training,
-            PairList<String, Object> params) {
-        NDArray features = features(parameterStore, inputs, training, params);
-        NDArray pooled = Layers.globalAveragePool(features, false);
-        pooled = Dropout.dropout(pooled, (float) config.dropout(), training).singletonOrThrow();
-        var device = pooled.getDevice();
+    protected NDArray apply(NDArray x, Pass pass) {
+        NDArray pooled = Layers.globalAveragePool(pass.runChain(featureChain, x), false);
+        pooled =
+                Dropout.dropout(pooled, (float) config.dropout(), pass.training())
+                        .singletonOrThrow();
         return Linear.linear(
-                pooled,
-                parameterStore.getValue(classifierWeight, device, training),
-                parameterStore.getValue(classifierBias, device, training));
-    }
-
-    /** The feature map after the head convolution, before pooling. */
-    public NDArray features(
-            ParameterStore parameterStore,
-            NDList inputs,
-            boolean training,
-            PairList<String, Object> params) {
-        NDList x = stem.forward(parameterStore, inputs, training, params);
-        for (ResidualBlock block : blocks) {
-            x = block.forward(parameterStore, x, training, params);
-        }
-        return head.forward(parameterStore, x, training, params).singletonOrThrow();
+                        pooled,
+                        pass.value(classifierWeight, pooled),
+                        pass.value(classifierBias, pooled))
+                .singletonOrThrow();
     }
 
     @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {new Shape(inputShapes[0].get(0), numClasses)};
-    }
-
-    @Override
-    protected void initializeChildBlocks(
-            NDManager manager, DataType dataType, Shape... inputShapes) {
-        Shape[] shapes = inputShapes;
-        stem.initialize(manager, dataType, shapes);
-        shapes = stem.getOutputShapes(shapes);
-        for (ResidualBlock block : blocks) {
-            block.initialize(manager, dataType, shapes);
-            shapes = block.getOutputShapes(shapes);
-        }
-        head.initialize(manager, dataType, shapes);
+    public Shape outputShape(Shape input) {
+        return new Shape(input.get(0), numClasses);
     }
 
     /** Every tensor under the name timm gives it, in forward order. */
-    public Map<String, Parameter> namedParameters() {
-        Map<String, Parameter> names = new LinkedHashMap<>();
-        stem.collect("", names);
+    @Override
+    public void collect(String prefix, Map<String, Parameter> names) {
+        stem.collect(prefix, names);
         for (int i = 0; i < blocks.size(); i++) {
             int[] position = blockIndex.get(i);
-            blocks.get(i).collect("blocks." + position[0] + "." + position[1] + ".", names);
+            blocks.get(i)
+                    .collect(prefix + "blocks." + position[0] + "." + position[1] + ".", names);
         }
-        head.collect("", names);
-        names.put("classifier.weight", classifierWeight);
-        names.put("classifier.bias", classifierBias);
-        return names;
+        head.collect(prefix, names);
+        names.put(prefix + "classifier.weight", classifierWeight);
+        names.put(prefix + "classifier.bias", classifierBias);
     }
 
     public long parameterCount() {

@@ -3,12 +3,14 @@ package io.pillsnap.trainer.classifier.net;
 import io.pillsnap.api.artifact.ModelFlavour;
 import io.pillsnap.api.v1alpha1.spec.ClassifierArch;
 import io.pillsnap.api.v1alpha1.spec.ClassifierSpec;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.util.List;
 
 /**
  * The EfficientNetV2 S, M and L tables of Tan and Le (2021), as in the reference implementations
  * (timm's efficientnetv2_s/m/l), with width and depth multipliers for small CPU variants.
  */
+@RecordBuilder
 public record EfficientNetV2Config(
         String name,
         int stemChannels,
@@ -16,7 +18,8 @@ public record EfficientNetV2Config(
         int headChannels,
         double dropout,
         double dropPathRate,
-        ModelFlavour flavour) {
+        ModelFlavour flavour)
+        implements EfficientNetV2ConfigBuilder.With {
 
     private static final int CHANNEL_DIVISOR = 8;
 
@@ -100,34 +103,22 @@ public record EfficientNetV2Config(
         List<StageDef> scaledStages =
                 stages.stream()
                         .map(
-                                s ->
-                                        new StageDef(
-                                                s.type(),
-                                                (int) Math.ceil(s.repeats() * depth),
-                                                s.kernel(),
-                                                s.stride(),
-                                                s.expansion(),
-                                                roundChannels(s.channels() * width),
-                                                s.seRatio()))
+                                row ->
+                                        row.withRepeats((int) Math.ceil(row.repeats() * depth))
+                                                .withChannels(
+                                                        roundChannels(row.channels() * width)))
                         .toList();
-        return new EfficientNetV2Config(
-                name + "-w" + width + "-d" + depth,
-                roundChannels(stemChannels * width),
-                scaledStages,
-                roundChannels(headChannels * width),
-                dropout,
-                dropPathRate,
-                flavour);
+        return with(
+                scaledConfig ->
+                        scaledConfig
+                                .name(name + "-w" + width + "-d" + depth)
+                                .stemChannels(roundChannels(stemChannels * width))
+                                .stages(scaledStages)
+                                .headChannels(roundChannels(headChannels * width)));
     }
 
     public EfficientNetV2Config withRegularisation(double dropout, double dropPathRate) {
-        return new EfficientNetV2Config(
-                name, stemChannels, stages, headChannels, dropout, dropPathRate, flavour);
-    }
-
-    public EfficientNetV2Config withFlavour(ModelFlavour value) {
-        return new EfficientNetV2Config(
-                name, stemChannels, stages, headChannels, dropout, dropPathRate, value);
+        return withDropout(dropout).withDropPathRate(dropPathRate);
     }
 
     public int blockCount() {

@@ -1,16 +1,12 @@
 package io.pillsnap.trainer.classifier.net;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 import io.pillsnap.api.artifact.ModelFlavour;
+import io.pillsnap.trainer.nn.ConvBnAct;
+import io.pillsnap.trainer.nn.Layers;
+import io.pillsnap.trainer.nn.UnaryBlock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,18 +15,19 @@ import java.util.Map;
  * One block of the table: a chain of units (convolutions and squeeze-excite), with a skip
  * connection and stochastic depth when the block keeps its shape.
  */
-public final class ResidualBlock extends AbstractBlock {
+public final class ResidualBlock extends UnaryBlock {
 
     private final BlockType type;
-    private final List<Block> units;
+    private final List<UnaryBlock> units;
     private final boolean skip;
     private final float dropPathRate;
 
-    private ResidualBlock(BlockType type, List<Block> units, boolean skip, float dropPathRate) {
+    private ResidualBlock(
+            BlockType type, List<UnaryBlock> units, boolean skip, float dropPathRate) {
         this.type = type;
         this.skip = skip;
         this.dropPathRate = dropPathRate;
-        List<Block> added = new ArrayList<>();
+        List<UnaryBlock> added = new ArrayList<>();
         for (int i = 0; i < units.size(); i++) {
             added.add(addChildBlock("unit" + i, units.get(i)));
         }
@@ -42,49 +39,32 @@ public final class ResidualBlock extends AbstractBlock {
             StageDef row, int inChannels, int stride, float dropPathRate, ModelFlavour flavour) {
         int out = row.channels();
         boolean skip = stride == 1 && inChannels == out;
-        List<Block> units = new ArrayList<>();
+        List<UnaryBlock> units = new ArrayList<>();
         switch (row.type()) {
             case CONV ->
                     units.add(
-                            new ConvBnAct(
-                                    inChannels,
-                                    out,
-                                    row.kernel(),
-                                    stride,
-                                    1,
-                                    true,
-                                    flavour,
-                                    "conv",
-                                    "bn1"));
+                            conv(flavour, inChannels, out, "conv", "bn1")
+                                    .kernel(row.kernel())
+                                    .stride(stride)
+                                    .build());
             case FUSED_MBCONV -> {
                 int mid = inChannels * row.expansion();
                 units.add(
-                        new ConvBnAct(
-                                inChannels,
-                                mid,
-                                row.kernel(),
-                                stride,
-                                1,
-                                true,
-                                flavour,
-                                "conv_exp",
-                                "bn1"));
-                units.add(new ConvBnAct(mid, out, 1, 1, 1, false, flavour, "conv_pwl", "bn2"));
+                        conv(flavour, inChannels, mid, "conv_exp", "bn1")
+                                .kernel(row.kernel())
+                                .stride(stride)
+                                .build());
+                units.add(conv(flavour, mid, out, "conv_pwl", "bn2").activation(false).build());
             }
             case MBCONV -> {
                 int mid = inChannels * row.expansion();
-                units.add(new ConvBnAct(inChannels, mid, 1, 1, 1, true, flavour, "conv_pw", "bn1"));
+                units.add(conv(flavour, inChannels, mid, "conv_pw", "bn1").build());
                 units.add(
-                        new ConvBnAct(
-                                mid,
-                                mid,
-                                row.kernel(),
-                                stride,
-                                mid,
-                                true,
-                                flavour,
-                                "conv_dw",
-                                "bn2"));
+                        conv(flavour, mid, mid, "conv_dw", "bn2")
+                                .kernel(row.kernel())
+                                .stride(stride)
+                                .groups(mid)
+                                .build());
                 if (row.seRatio() > 0) {
                     // the reduction counts from the block's input channels, as in the paper
                     units.add(
@@ -92,55 +72,39 @@ public final class ResidualBlock extends AbstractBlock {
                                     mid,
                                     Math.max(1, (int) Math.round(inChannels * row.seRatio()))));
                 }
-                units.add(new ConvBnAct(mid, out, 1, 1, 1, false, flavour, "conv_pwl", "bn3"));
+                units.add(conv(flavour, mid, out, "conv_pwl", "bn3").activation(false).build());
             }
         }
         return new ResidualBlock(row.type(), units, skip, dropPathRate);
     }
 
+    /** A convolution unit of the table, in the weights' flavour, under timm's names. */
+    static ConvBnAct.Builder conv(
+            ModelFlavour flavour, int in, int out, String convName, String bnName) {
+        return ConvBnAct.builder().channels(in, out).flavour(flavour).names(convName, bnName);
+    }
+
     @Override
-    protected NDList forwardInternal(
-            ParameterStore parameterStore,
-            NDList inputs,
-            boolean training,
-            PairList<String, Object> params) {
-        NDArray x = inputs.singletonOrThrow();
-        NDList y = inputs;
-        for (Block unit : units) {
-            y = unit.forward(parameterStore, y, training, params);
-        }
+    protected NDArray apply(NDArray x, Pass pass) {
+        NDArray y = pass.runChain(units, x);
         if (!skip) {
             return y;
         }
-        return new NDList(x.add(Layers.dropPath(y.singletonOrThrow(), dropPathRate, training)));
+        return x.add(Layers.dropPath(y, dropPathRate, pass.training()));
     }
 
     @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        Shape[] shapes = inputShapes;
-        for (Block unit : units) {
-            shapes = unit.getOutputShapes(shapes);
-        }
-        return shapes;
+    public Shape outputShape(Shape input) {
+        return chainOutputShape(units, input);
     }
 
+    /**
+     * The convolutions under the block's own prefix, as timm names them; squeeze-excite under se.
+     */
     @Override
-    protected void initializeChildBlocks(
-            NDManager manager, DataType dataType, Shape... inputShapes) {
-        Shape[] shapes = inputShapes;
-        for (Block unit : units) {
-            unit.initialize(manager, dataType, shapes);
-            shapes = unit.getOutputShapes(shapes);
-        }
-    }
-
-    void collect(String prefix, Map<String, Parameter> names) {
-        for (Block unit : units) {
-            if (unit instanceof ConvBnAct conv) {
-                conv.collect(prefix, names);
-            } else if (unit instanceof SqueezeExcite se) {
-                se.collect(prefix + "se.", names);
-            }
+    public void collect(String prefix, Map<String, Parameter> names) {
+        for (UnaryBlock unit : units) {
+            unit.collect(unit instanceof SqueezeExcite ? prefix + "se." : prefix, names);
         }
     }
 
@@ -148,7 +112,7 @@ public final class ResidualBlock extends AbstractBlock {
         return type;
     }
 
-    public List<Block> units() {
+    public List<UnaryBlock> units() {
         return units;
     }
 

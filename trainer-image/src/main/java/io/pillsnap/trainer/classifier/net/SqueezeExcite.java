@@ -1,22 +1,18 @@
 package io.pillsnap.trainer.classifier.net;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.training.initializer.NormalInitializer;
-import ai.djl.util.PairList;
+import io.pillsnap.trainer.nn.Layers;
+import io.pillsnap.trainer.nn.UnaryBlock;
 import java.util.Map;
 
 /** Squeeze-and-excitation: channel weights from a global average, through a bottleneck. */
-public final class SqueezeExcite extends AbstractBlock {
+public final class SqueezeExcite extends UnaryBlock {
 
     private final int channels;
     private final int reduced;
@@ -28,67 +24,44 @@ public final class SqueezeExcite extends AbstractBlock {
     public SqueezeExcite(int channels, int reduced) {
         this.channels = channels;
         this.reduced = reduced;
-        reduceWeight = addParameter(weight("reduce_weight", reduced, channels));
-        reduceBias = addParameter(bias("reduce_bias", reduced));
-        expandWeight = addParameter(weight("expand_weight", channels, reduced));
-        expandBias = addParameter(bias("expand_bias", channels));
+        reduceWeight = weight("reduce_weight", reduced, channels);
+        reduceBias = bias("reduce_bias", reduced);
+        expandWeight = weight("expand_weight", channels, reduced);
+        expandBias = bias("expand_bias", channels);
     }
 
-    private static Parameter weight(String name, int out, int in) {
-        return Parameter.builder()
-                .setName(name)
-                .setType(Parameter.Type.WEIGHT)
-                .optShape(new Shape(out, in, 1, 1))
-                .optInitializer(new NormalInitializer((float) Math.sqrt(2.0 / out)))
-                .build();
+    private Parameter weight(String name, int out, int in) {
+        return addParameter(
+                name,
+                Parameter.Type.WEIGHT,
+                new Shape(out, in, 1, 1),
+                new NormalInitializer((float) Math.sqrt(2.0 / out)));
     }
 
-    private static Parameter bias(String name, int size) {
-        return Parameter.builder()
-                .setName(name)
-                .setType(Parameter.Type.BIAS)
-                .optShape(new Shape(size))
-                .optInitializer(new ConstantInitializer(0f))
-                .build();
+    private Parameter bias(String name, int size) {
+        return addParameter(
+                name, Parameter.Type.BIAS, new Shape(size), new ConstantInitializer(0f));
     }
 
     @Override
-    protected NDList forwardInternal(
-            ParameterStore parameterStore,
-            NDList inputs,
-            boolean training,
-            PairList<String, Object> params) {
-        NDArray x = inputs.singletonOrThrow();
-        var device = x.getDevice();
+    protected NDArray apply(NDArray x, Pass pass) {
         NDArray scale = Layers.globalAveragePool(x, true);
-        scale =
-                Conv2d.conv2d(
-                                scale,
-                                parameterStore.getValue(reduceWeight, device, training),
-                                parameterStore.getValue(reduceBias, device, training))
-                        .singletonOrThrow();
-        scale = Layers.silu(scale);
-        scale =
-                Conv2d.conv2d(
-                                scale,
-                                parameterStore.getValue(expandWeight, device, training),
-                                parameterStore.getValue(expandBias, device, training))
-                        .singletonOrThrow();
-        return new NDList(x.mul(Activation.sigmoid(scale)));
+        scale = Layers.silu(conv1x1(scale, reduceWeight, reduceBias, pass));
+        scale = conv1x1(scale, expandWeight, expandBias, pass);
+        return x.mul(Activation.sigmoid(scale));
+    }
+
+    private static NDArray conv1x1(NDArray x, Parameter weight, Parameter bias, Pass pass) {
+        return Conv2d.conv2d(x, pass.value(weight, x), pass.value(bias, x)).singletonOrThrow();
     }
 
     @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return inputShapes;
+    public Shape outputShape(Shape input) {
+        return input;
     }
 
     @Override
-    protected void initializeChildBlocks(
-            NDManager manager, DataType dataType, Shape... inputShapes) {
-        // no children
-    }
-
-    void collect(String prefix, Map<String, Parameter> names) {
+    public void collect(String prefix, Map<String, Parameter> names) {
         names.put(prefix + "conv_reduce.weight", reduceWeight);
         names.put(prefix + "conv_reduce.bias", reduceBias);
         names.put(prefix + "conv_expand.weight", expandWeight);

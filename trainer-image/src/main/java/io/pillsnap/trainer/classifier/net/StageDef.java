@@ -1,6 +1,9 @@
 package io.pillsnap.trainer.classifier.net;
 
+import io.soabase.recordbuilder.core.RecordBuilder;
+
 /** One row of the EfficientNetV2 table: a stage of identical blocks. */
+@RecordBuilder
 public record StageDef(
         BlockType type,
         int repeats,
@@ -8,7 +11,8 @@ public record StageDef(
         int stride,
         int expansion,
         int channels,
-        double seRatio) {
+        double seRatio)
+        implements StageDefBuilder.With {
 
     static StageDef conv(int repeats, int channels) {
         return new StageDef(BlockType.CONV, repeats, 3, 1, 1, channels, 0);

@@ -3,10 +3,8 @@ package io.pillsnap.trainer.detector.yolo;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import io.pillsnap.trainer.classifier.net.ConvBnAct;
+import io.pillsnap.trainer.nn.ConvBnAct;
 import io.pillsnap.trainer.runtime.Tensors;
-import java.util.Map;
 
 /**
  * Multi-head self-attention over the positions of a feature map. One 1x1 convolution makes queries,
@@ -29,13 +27,13 @@ final class Attention extends YoloModule {
         this.keyDim = (int) (headDim * attentionRatio);
         this.scale = (float) Math.pow(keyDim, -0.5);
         int channels = dim + 2 * keyDim * heads;
-        this.qkv = addChildBlock("qkv", conv(dim, channels, 1, 1, 1, false));
-        this.proj = addChildBlock("proj", conv(dim, dim, 1, 1, 1, false));
-        this.pe = addChildBlock("pe", conv(dim, dim, 3, 1, dim, false));
+        this.qkv = addNamedChild("qkv", conv(dim, channels, 1, 1, 1, false));
+        this.proj = addNamedChild("proj", conv(dim, dim, 1, 1, 1, false));
+        this.pe = addNamedChild("pe", conv(dim, dim, 3, 1, dim, false));
     }
 
     @Override
-    NDArray apply(NDArray x, Runner f) {
+    protected NDArray apply(NDArray x, Pass f) {
         Shape shape = x.getShape();
         long batch = shape.get(0);
         long channels = shape.get(1);
@@ -74,14 +72,7 @@ final class Attention extends YoloModule {
     }
 
     @Override
-    Shape outputShape(Shape input) {
+    public Shape outputShape(Shape input) {
         return input;
-    }
-
-    @Override
-    void collect(String prefix, Map<String, Parameter> names) {
-        qkv.collect(prefix + "qkv.", names);
-        proj.collect(prefix + "proj.", names);
-        pe.collect(prefix + "pe.", names);
     }
 }

@@ -2,9 +2,7 @@ package io.pillsnap.trainer.detector.yolo;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import io.pillsnap.trainer.classifier.net.ConvBnAct;
-import java.util.Map;
+import io.pillsnap.trainer.nn.ConvBnAct;
 
 /** Two convolutions (cv1, cv2) with a residual when the channels stay the same. */
 final class Bottleneck extends YoloModule {
@@ -20,14 +18,14 @@ final class Bottleneck extends YoloModule {
      */
     Bottleneck(int in, int out, boolean shortcut, int firstKernel, double expansion) {
         int hidden = (int) (out * expansion);
-        this.cv1 = addChildBlock("cv1", conv(in, hidden, firstKernel, 1, 1, true));
-        this.cv2 = addChildBlock("cv2", conv(hidden, out, 3, 1, 1, true));
+        this.cv1 = addNamedChild("cv1", conv(in, hidden, firstKernel, 1, 1, true));
+        this.cv2 = addNamedChild("cv2", conv(hidden, out, 3, 1, 1, true));
         this.add = shortcut && in == out;
         this.out = out;
     }
 
     @Override
-    NDArray apply(NDArray x, Runner f) {
+    protected NDArray apply(NDArray x, Pass f) {
         NDArray y = f.run(cv2, f.run(cv1, x));
         return add ? x.add(y) : y;
     }
@@ -39,13 +37,7 @@ final class Bottleneck extends YoloModule {
     }
 
     @Override
-    Shape outputShape(Shape input) {
+    public Shape outputShape(Shape input) {
         return withChannels(input, out);
-    }
-
-    @Override
-    void collect(String prefix, Map<String, Parameter> names) {
-        cv1.collect(prefix + "cv1.", names);
-        cv2.collect(prefix + "cv2.", names);
     }
 }

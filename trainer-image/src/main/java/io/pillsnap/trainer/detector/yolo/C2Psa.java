@@ -4,11 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import io.pillsnap.trainer.classifier.net.ConvBnAct;
+import io.pillsnap.trainer.nn.ConvBnAct;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** CSP block with position-sensitive attention on one half (one head per 64 channels). */
 final class C2Psa extends YoloModule {
@@ -20,15 +18,15 @@ final class C2Psa extends YoloModule {
 
     C2Psa(int channels, int repeats) {
         this.hidden = channels / 2;
-        this.cv1 = addChildBlock("cv1", conv(channels, 2 * hidden, 1, 1, 1, true));
-        this.cv2 = addChildBlock("cv2", conv(2 * hidden, channels, 1, 1, 1, true));
+        this.cv1 = addNamedChild("cv1", conv(channels, 2 * hidden, 1, 1, 1, true));
+        this.cv2 = addNamedChild("cv2", conv(2 * hidden, channels, 1, 1, 1, true));
         for (int i = 0; i < repeats; i++) {
-            m.add(addChildBlock("m" + i, new PsaBlock(hidden, Math.max(1, hidden / 64))));
+            m.add(addNamedChild("m." + i, new PsaBlock(hidden, Math.max(1, hidden / 64))));
         }
     }
 
     @Override
-    NDArray apply(NDArray x, Runner f) {
+    protected NDArray apply(NDArray x, Pass f) {
         NDList parts = f.run(cv1, x).split(new long[] {hidden}, 1);
         NDArray b = parts.get(1);
         for (PsaBlock block : m) {
@@ -49,16 +47,7 @@ final class C2Psa extends YoloModule {
     }
 
     @Override
-    Shape outputShape(Shape input) {
+    public Shape outputShape(Shape input) {
         return input;
-    }
-
-    @Override
-    void collect(String prefix, Map<String, Parameter> names) {
-        cv1.collect(prefix + "cv1.", names);
-        cv2.collect(prefix + "cv2.", names);
-        for (int i = 0; i < m.size(); i++) {
-            m.get(i).collect(prefix + "m." + i + ".", names);
-        }
     }
 }

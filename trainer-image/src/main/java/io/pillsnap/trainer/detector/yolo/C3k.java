@@ -4,11 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import io.pillsnap.trainer.classifier.net.ConvBnAct;
+import io.pillsnap.trainer.nn.ConvBnAct;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * CSP block with 3x3 bottlenecks: cv1 then the bottlenecks on one branch, cv2 on the other, cv3 on
@@ -24,17 +22,17 @@ final class C3k extends YoloModule {
 
     C3k(int in, int out, int repeats, boolean shortcut) {
         int hidden = (int) (out * 0.5);
-        this.cv1 = addChildBlock("cv1", conv(in, hidden, 1, 1, 1, true));
-        this.cv2 = addChildBlock("cv2", conv(in, hidden, 1, 1, 1, true));
-        this.cv3 = addChildBlock("cv3", conv(2 * hidden, out, 1, 1, 1, true));
+        this.cv1 = addNamedChild("cv1", conv(in, hidden, 1, 1, 1, true));
+        this.cv2 = addNamedChild("cv2", conv(in, hidden, 1, 1, 1, true));
+        this.cv3 = addNamedChild("cv3", conv(2 * hidden, out, 1, 1, 1, true));
         for (int i = 0; i < repeats; i++) {
-            m.add(addChildBlock("m" + i, new Bottleneck(hidden, hidden, shortcut, 3, 1.0)));
+            m.add(addNamedChild("m." + i, new Bottleneck(hidden, hidden, shortcut, 3, 1.0)));
         }
         this.out = out;
     }
 
     @Override
-    NDArray apply(NDArray x, Runner f) {
+    protected NDArray apply(NDArray x, Pass f) {
         NDArray a = f.run(cv1, x);
         for (Bottleneck block : m) {
             a = f.run(block, a);
@@ -52,17 +50,7 @@ final class C3k extends YoloModule {
     }
 
     @Override
-    Shape outputShape(Shape input) {
+    public Shape outputShape(Shape input) {
         return withChannels(input, out);
-    }
-
-    @Override
-    void collect(String prefix, Map<String, Parameter> names) {
-        cv1.collect(prefix + "cv1.", names);
-        cv2.collect(prefix + "cv2.", names);
-        cv3.collect(prefix + "cv3.", names);
-        for (int i = 0; i < m.size(); i++) {
-            m.get(i).collect(prefix + "m." + i + ".", names);
-        }
     }
 }

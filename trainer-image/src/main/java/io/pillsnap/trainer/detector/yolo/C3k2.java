@@ -4,11 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import io.pillsnap.trainer.classifier.net.ConvBnAct;
+import io.pillsnap.trainer.nn.ConvBnAct;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * YOLO11's CSP block: cv1 splits into two halves, each inner block (a bottleneck, or a C3k) takes
@@ -24,20 +22,20 @@ final class C3k2 extends YoloModule {
 
     C3k2(int in, int out, int repeats, boolean c3k, double expansion) {
         this.hidden = (int) (out * expansion);
-        this.cv1 = addChildBlock("cv1", conv(in, 2 * hidden, 1, 1, 1, true));
-        this.cv2 = addChildBlock("cv2", conv((2 + repeats) * hidden, out, 1, 1, 1, true));
+        this.cv1 = addNamedChild("cv1", conv(in, 2 * hidden, 1, 1, 1, true));
+        this.cv2 = addNamedChild("cv2", conv((2 + repeats) * hidden, out, 1, 1, 1, true));
         for (int i = 0; i < repeats; i++) {
             YoloModule block =
                     c3k
                             ? new C3k(hidden, hidden, 2, true)
                             : new Bottleneck(hidden, hidden, true, 3, 0.5);
-            m.add(addChildBlock("m" + i, block));
+            m.add(addNamedChild("m." + i, block));
         }
         this.out = out;
     }
 
     @Override
-    NDArray apply(NDArray x, Runner f) {
+    protected NDArray apply(NDArray x, Pass f) {
         NDList parts = f.run(cv1, x).split(new long[] {hidden}, 1);
         NDList all = new NDList(parts.get(0), parts.get(1));
         NDArray last = parts.get(1);
@@ -64,16 +62,7 @@ final class C3k2 extends YoloModule {
     }
 
     @Override
-    Shape outputShape(Shape input) {
+    public Shape outputShape(Shape input) {
         return withChannels(input, out);
-    }
-
-    @Override
-    void collect(String prefix, Map<String, Parameter> names) {
-        cv1.collect(prefix + "cv1.", names);
-        cv2.collect(prefix + "cv2.", names);
-        for (int i = 0; i < m.size(); i++) {
-            m.get(i).collect(prefix + "m." + i + ".", names);
-        }
     }
 }

@@ -23,46 +23,21 @@ final class Conv2dBias extends YoloModule {
         float bound = (float) (1 / Math.sqrt(in));
         this.weight =
                 addParameter(
-                        Parameter.builder()
-                                .setName("weight")
-                                .setType(Parameter.Type.WEIGHT)
-                                .optShape(new Shape(out, in, 1, 1))
-                                .optInitializer(new UniformInitializer(bound))
-                                .build());
+                        "weight",
+                        Parameter.Type.WEIGHT,
+                        new Shape(out, in, 1, 1),
+                        new UniformInitializer(bound));
         this.bias =
                 addParameter(
-                        Parameter.builder()
-                                .setName("bias")
-                                .setType(Parameter.Type.BIAS)
-                                .optShape(new Shape(out))
-                                .optInitializer(new ConstantInitializer(initialBias))
-                                .build());
+                        "bias",
+                        Parameter.Type.BIAS,
+                        new Shape(out),
+                        new ConstantInitializer(initialBias));
     }
 
     @Override
-    NDArray apply(NDArray x, Runner f) {
-        throw new IllegalStateException("forwardInternal runs this block");
-    }
-
-    @Override
-    protected ai.djl.ndarray.NDList forwardInternal(
-            ai.djl.training.ParameterStore parameterStore,
-            ai.djl.ndarray.NDList inputs,
-            boolean training,
-            ai.djl.util.PairList<String, Object> params) {
-        NDArray x = inputs.singletonOrThrow();
-        return Conv2d.conv2d(
-                x,
-                parameterStore.getValue(weight, x.getDevice(), training),
-                parameterStore.getValue(bias, x.getDevice(), training));
-    }
-
-    @Override
-    protected void initializeChildBlocks(
-            ai.djl.ndarray.NDManager manager,
-            ai.djl.ndarray.types.DataType dataType,
-            Shape... inputShapes) {
-        // no children
+    protected NDArray apply(NDArray x, Pass f) {
+        return Conv2d.conv2d(x, f.value(weight, x), f.value(bias, x)).singletonOrThrow();
     }
 
     @Override
@@ -71,12 +46,12 @@ final class Conv2dBias extends YoloModule {
     }
 
     @Override
-    Shape outputShape(Shape input) {
+    public Shape outputShape(Shape input) {
         return withChannels(input, out);
     }
 
     @Override
-    void collect(String prefix, Map<String, Parameter> names) {
+    public void collect(String prefix, Map<String, Parameter> names) {
         names.put(prefix + "weight", weight);
         names.put(prefix + "bias", bias);
     }

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import io.pillsnap.trainer.classifier.net.ConvBnAct;
+import io.pillsnap.trainer.nn.ConvBnAct;
 import java.util.Map;
 
 /**
@@ -49,7 +49,7 @@ final class DetectBranch extends YoloModule {
     }
 
     @Override
-    NDArray apply(NDArray x, Runner f) {
+    protected NDArray apply(NDArray x, Pass f) {
         NDArray box = f.run(box2, f.run(box1, f.run(box0, x)));
         NDArray cls = f.run(cls0pw, f.run(cls0dw, x));
         cls = f.run(cls2, f.run(cls1pw, f.run(cls1dw, cls)));
@@ -65,7 +65,7 @@ final class DetectBranch extends YoloModule {
     }
 
     @Override
-    Shape outputShape(Shape input) {
+    public Shape outputShape(Shape input) {
         return withChannels(input, outputs);
     }
 
@@ -88,7 +88,7 @@ final class DetectBranch extends YoloModule {
     }
 
     @Override
-    void collect(String prefix, Map<String, Parameter> names) {
+    public void collect(String prefix, Map<String, Parameter> names) {
         throw new UnsupportedOperationException("a head branch is named by its level");
     }
 }

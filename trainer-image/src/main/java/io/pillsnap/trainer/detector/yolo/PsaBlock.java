@@ -2,9 +2,7 @@ package io.pillsnap.trainer.detector.yolo;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import io.pillsnap.trainer.classifier.net.ConvBnAct;
-import java.util.Map;
+import io.pillsnap.trainer.nn.ConvBnAct;
 
 /** Attention, then a two-layer 1x1 feed-forward, each with a residual. */
 final class PsaBlock extends YoloModule {
@@ -14,13 +12,13 @@ final class PsaBlock extends YoloModule {
     private final ConvBnAct ffn1;
 
     PsaBlock(int channels, int heads) {
-        this.attn = addChildBlock("attn", new Attention(channels, heads, 0.5));
-        this.ffn0 = addChildBlock("ffn0", conv(channels, 2 * channels, 1, 1, 1, true));
-        this.ffn1 = addChildBlock("ffn1", conv(2 * channels, channels, 1, 1, 1, false));
+        this.attn = addNamedChild("attn", new Attention(channels, heads, 0.5));
+        this.ffn0 = addNamedChild("ffn.0", conv(channels, 2 * channels, 1, 1, 1, true));
+        this.ffn1 = addNamedChild("ffn.1", conv(2 * channels, channels, 1, 1, 1, false));
     }
 
     @Override
-    NDArray apply(NDArray x, Runner f) {
+    protected NDArray apply(NDArray x, Pass f) {
         NDArray y = x.add(f.run(attn, x));
         return y.add(f.run(ffn1, f.run(ffn0, y)));
     }
@@ -32,14 +30,7 @@ final class PsaBlock extends YoloModule {
     }
 
     @Override
-    Shape outputShape(Shape input) {
+    public Shape outputShape(Shape input) {
         return input;
-    }
-
-    @Override
-    void collect(String prefix, Map<String, Parameter> names) {
-        attn.collect(prefix + "attn.", names);
-        ffn0.collect(prefix + "ffn.0.", names);
-        ffn1.collect(prefix + "ffn.1.", names);
     }
 }

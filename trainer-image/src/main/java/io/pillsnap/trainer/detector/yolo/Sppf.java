@@ -4,10 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
 import ai.djl.nn.pooling.Pool;
-import io.pillsnap.trainer.classifier.net.ConvBnAct;
-import java.util.Map;
+import io.pillsnap.trainer.nn.ConvBnAct;
 
 /** Spatial pyramid pooling, fast: three chained 5x5 max pools, all four maps fused by cv2. */
 final class Sppf extends YoloModule {
@@ -19,14 +17,14 @@ final class Sppf extends YoloModule {
 
     Sppf(int in, int out, int kernel) {
         int hidden = in / 2;
-        this.cv1 = addChildBlock("cv1", conv(in, hidden, 1, 1, 1, true));
-        this.cv2 = addChildBlock("cv2", conv(4 * hidden, out, 1, 1, 1, true));
+        this.cv1 = addNamedChild("cv1", conv(in, hidden, 1, 1, 1, true));
+        this.cv2 = addNamedChild("cv2", conv(4 * hidden, out, 1, 1, 1, true));
         this.kernel = kernel;
         this.out = out;
     }
 
     @Override
-    NDArray apply(NDArray x, Runner f) {
+    protected NDArray apply(NDArray x, Pass f) {
         NDArray a = f.run(cv1, x);
         NDArray p1 = pool(a);
         NDArray p2 = pool(p1);
@@ -53,13 +51,7 @@ final class Sppf extends YoloModule {
     }
 
     @Override
-    Shape outputShape(Shape input) {
+    public Shape outputShape(Shape input) {
         return withChannels(input, out);
-    }
-
-    @Override
-    void collect(String prefix, Map<String, Parameter> names) {
-        cv1.collect(prefix + "cv1.", names);
-        cv2.collect(prefix + "cv2.", names);
     }
 }

@@ -5,9 +5,8 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import io.pillsnap.trainer.classifier.net.ConvBnAct;
+import io.pillsnap.trainer.nn.ConvBnAct;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -51,14 +50,14 @@ public final class Yolo11 extends YoloModule {
         int c22 = config.channels(1024);
         int r = config.repeats(2);
         boolean all = config.c3kEverywhere();
-        add(new Wrapped(conv(3, c0, 3, 2, 1, true), c0, 2)); // 0
-        add(new Wrapped(conv(c0, c1, 3, 2, 1, true), c1, 2)); // 1
+        add(new Wrapped(conv(3, c0, 3, 2, 1, true))); // 0
+        add(new Wrapped(conv(c0, c1, 3, 2, 1, true))); // 1
         add(new C3k2(c1, c2, r, all, 0.25)); // 2
-        add(new Wrapped(conv(c2, c3, 3, 2, 1, true), c3, 2)); // 3
+        add(new Wrapped(conv(c2, c3, 3, 2, 1, true))); // 3
         add(new C3k2(c3, c4, r, all, 0.25)); // 4
-        add(new Wrapped(conv(c4, c5, 3, 2, 1, true), c5, 2)); // 5
+        add(new Wrapped(conv(c4, c5, 3, 2, 1, true))); // 5
         add(new C3k2(c5, c6, r, true, 0.5)); // 6
-        add(new Wrapped(conv(c6, c7, 3, 2, 1, true), c7, 2)); // 7
+        add(new Wrapped(conv(c6, c7, 3, 2, 1, true))); // 7
         add(new C3k2(c7, c8, r, true, 0.5)); // 8
         add(new Sppf(c8, c9, 5)); // 9
         add(new C2Psa(c9, r)); // 10
@@ -68,10 +67,10 @@ public final class Yolo11 extends YoloModule {
         layers.add(null); // 14 upsample
         layers.add(null); // 15 concat 14, 4
         add(new C3k2(c13 + c4, c16, r, all, 0.5)); // 16: P3
-        add(new Wrapped(conv(c16, c17, 3, 2, 1, true), c17, 2)); // 17
+        add(new Wrapped(conv(c16, c17, 3, 2, 1, true))); // 17
         layers.add(null); // 18 concat 17, 13
         add(new C3k2(c17 + c13, c19, r, all, 0.5)); // 19: P4
-        add(new Wrapped(conv(c19, c20, 3, 2, 1, true), c20, 2)); // 20
+        add(new Wrapped(conv(c19, c20, 3, 2, 1, true))); // 20
         layers.add(null); // 21 concat 20, 10
         add(new C3k2(c20 + c9, c22, r, true, 0.5)); // 22: P5
         int[] levels = {c16, c19, c22};
@@ -86,18 +85,14 @@ public final class Yolo11 extends YoloModule {
         }
         // the distribution-to-distance weights 0..15: fixed, in the state dict as the reference's
         this.dfl =
-                addParameter(
-                        Parameter.builder()
-                                .setName("dfl")
-                                .setType(Parameter.Type.WEIGHT)
-                                .optShape(new Shape(1, DetectBranch.REG_MAX, 1, 1))
-                                .optInitializer(
-                                        (manager, shape, dataType) ->
-                                                manager.arange(0f, DetectBranch.REG_MAX)
-                                                        .reshape(shape)
-                                                        .toType(dataType, false))
-                                .optRequiresGrad(false)
-                                .build());
+                addFixedParameter(
+                        "dfl",
+                        Parameter.Type.WEIGHT,
+                        new Shape(1, DetectBranch.REG_MAX, 1, 1),
+                        (manager, shape, dataType) ->
+                                manager.arange(0f, DetectBranch.REG_MAX)
+                                        .reshape(shape)
+                                        .toType(dataType, false));
     }
 
     private void add(YoloModule module) {
@@ -105,7 +100,7 @@ public final class Yolo11 extends YoloModule {
     }
 
     @Override
-    NDArray apply(NDArray x, Runner f) {
+    protected NDArray apply(NDArray x, Pass f) {
         NDArray[] out = new NDArray[23];
         NDArray y = x;
         for (int i = 0; i <= 22; i++) {
@@ -203,7 +198,7 @@ public final class Yolo11 extends YoloModule {
     }
 
     @Override
-    Shape outputShape(Shape input) {
+    public Shape outputShape(Shape input) {
         long anchors = 0;
         for (int stride : STRIDES) {
             anchors += (input.get(2) / stride) * (input.get(3) / stride);
@@ -212,14 +207,8 @@ public final class Yolo11 extends YoloModule {
     }
 
     /** Every tensor under the reference's state-dict name ({@code model.<layer>...}), in order. */
-    public Map<String, Parameter> namedParameters() {
-        Map<String, Parameter> names = new LinkedHashMap<>();
-        collect("", names);
-        return names;
-    }
-
     @Override
-    void collect(String prefix, Map<String, Parameter> names) {
+    public void collect(String prefix, Map<String, Parameter> names) {
         for (int i = 0; i < layers.size(); i++) {
             if (layers.get(i) != null) {
                 layers.get(i).collect(prefix + "model." + i + ".", names);
@@ -251,20 +240,19 @@ public final class Yolo11 extends YoloModule {
         return classes;
     }
 
-    /** A plain convolution layer of the table, named as the reference's Conv module. */
+    /**
+     * A plain convolution layer of the table, named as the reference's Conv module: the unit's
+     * tensors straight under the layer's prefix.
+     */
     private static final class Wrapped extends YoloModule {
         private final ConvBnAct conv;
-        private final int out;
-        private final int stride;
 
-        Wrapped(ConvBnAct conv, int out, int stride) {
+        Wrapped(ConvBnAct conv) {
             this.conv = addChildBlock("conv", conv);
-            this.out = out;
-            this.stride = stride;
         }
 
         @Override
-        NDArray apply(NDArray x, Runner f) {
+        protected NDArray apply(NDArray x, Pass f) {
             return f.run(conv, x);
         }
 
@@ -274,16 +262,12 @@ public final class Yolo11 extends YoloModule {
         }
 
         @Override
-        Shape outputShape(Shape input) {
-            return new Shape(
-                    input.get(0),
-                    out,
-                    (input.get(2) + stride - 1) / stride,
-                    (input.get(3) + stride - 1) / stride);
+        public Shape outputShape(Shape input) {
+            return conv.outputShape(input);
         }
 
         @Override
-        void collect(String prefix, Map<String, Parameter> names) {
+        public void collect(String prefix, Map<String, Parameter> names) {
             conv.collect(prefix, names);
         }
     }

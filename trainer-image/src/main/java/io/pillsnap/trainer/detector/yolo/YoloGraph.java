@@ -1,7 +1,7 @@
 package io.pillsnap.trainer.detector.yolo;
 
 import ai.djl.nn.Parameter;
-import io.pillsnap.trainer.classifier.net.ConvBnAct;
+import io.pillsnap.trainer.nn.ConvBnAct;
 
 /**
  * The operations the YOLO11 modules are made of, for writing the model out as a graph (ONNX): each

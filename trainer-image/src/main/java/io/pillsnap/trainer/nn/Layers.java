@@ -1,20 +1,20 @@
-package io.pillsnap.trainer.classifier.net;
+package io.pillsnap.trainer.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 
-/** Functions the blocks share: SiLU and stochastic depth. */
-final class Layers {
+/** Functions the blocks are made of: SiLU, global average pooling and stochastic depth. */
+public final class Layers {
 
     private Layers() {}
 
-    static NDArray silu(NDArray x) {
+    public static NDArray silu(NDArray x) {
         return x.mul(Activation.sigmoid(x));
     }
 
     /** Mean over H and W (the PyTorch engine reduces one axis at a time). */
-    static NDArray globalAveragePool(NDArray x, boolean keepDims) {
+    public static NDArray globalAveragePool(NDArray x, boolean keepDims) {
         return x.mean(new int[] {3}, keepDims).mean(new int[] {2}, keepDims);
     }
 
@@ -22,7 +22,7 @@ final class Layers {
      * Stochastic depth: while training, drops the whole residual branch of a random subset of the
      * batch and rescales the rest, so that the expectation is unchanged.
      */
-    static NDArray dropPath(NDArray branch, float rate, boolean training) {
+    public static NDArray dropPath(NDArray branch, float rate, boolean training) {
         if (!training || rate <= 0f) {
             return branch;
         }
