@@ -2,8 +2,6 @@ package io.pillsnap.trainer.classifier;
 
 import ai.djl.Device;
 import io.pillsnap.api.artifact.Preprocessing;
-import io.pillsnap.api.trainer.TrainingProgress;
-import io.pillsnap.api.trainer.TrainingProgressBuilder;
 import io.pillsnap.api.v1alpha1.PillsnapStageSpec;
 import io.pillsnap.api.v1alpha1.spec.TrainingSpec;
 import io.pillsnap.trainer.classifier.net.EfficientNetV2Config;
@@ -207,9 +205,7 @@ public final class ClassifierTraining {
         ImageSource val = task.validation();
         Preprocessing preprocessing = model.preprocessing();
         ClassifierState state = loop.state();
-        Path best = Checkpoints.find(dir.checkpoint(Checkpoints.BEST)).orElseThrow();
-        Checkpoints.loadWeights(best, model.parameters(), false, model.manager());
-        progress(TrainingProgress.EVALUATING, state);
+        Path best = loop.loadBest();
         int classes = sample.classes().size();
         Evaluation evaluation = HeldOut.evaluate(model, val, preprocessing, settings, classes);
         EvaluatedSet test = test(model, budget / 5);
@@ -225,29 +221,18 @@ public final class ClassifierTraining {
                         state,
                         latency,
                         run.board());
-        progress(TrainingProgress.EXPORTING, state);
+        loop.exporting();
         ClassifierExport.Exported export =
                 ClassifierExport.write(dir, settings, run.seed(), model, best, val);
         log.info(
-                "best epoch {} of {}: validation top-1 {}, top-5 {}, macro-F1 {} ({} photos);"
-                        + " latency p95 {} ms, {} s in all",
+                "best epoch {} of {}: validation {}; latency p95 {} ms, {} s in all",
                 state.bestEpoch(),
                 state.epochsDone(),
-                fmt(evaluation.top1()),
-                fmt(evaluation.top5()),
-                fmt(evaluation.macroF1()),
-                evaluation.images(),
+                describe(evaluation),
                 fmt(latency.p95Ms()),
                 Math.round((System.nanoTime() - started) / 1e9));
         if (test != null) {
-            Evaluation scored = test.evaluation();
-            log.info(
-                    "test set (once, best checkpoint): top-1 {}, top-5 {}, macro-F1 {} ({}"
-                            + " photos)",
-                    fmt(scored.top1()),
-                    fmt(scored.top5()),
-                    fmt(scored.macroF1()),
-                    scored.images());
+            log.info("test set (once, best checkpoint): {}", describe(test.evaluation()));
         }
         return new ClassifierOutcome(
                 state,
@@ -366,16 +351,11 @@ public final class ClassifierTraining {
         return config.maxBatches() == null ? all : Math.min(all, config.maxBatches());
     }
 
-    private void progress(String phase, ClassifierState state) {
-        run.progress()
-                .update(
-                        TrainingProgressBuilder.builder()
-                                .task("classifier")
-                                .phase(phase)
-                                .epoch(state.epochsDone())
-                                .epochs(config.spec().training().epochs())
-                                .bestTop1(state.bestTop1() < 0 ? null : state.bestTop1())
-                                .build());
+    /** "top-1 0.4960, top-5 1.0000, macro-F1 0.4833 (1250 photos)" */
+    private static String describe(Evaluation evaluation) {
+        return String.format(
+                "top-1 %.4f, top-5 %.4f, macro-F1 %.4f (%d photos)",
+                evaluation.top1(), evaluation.top5(), evaluation.macroF1(), evaluation.images());
     }
 
     static String fmt(double value) {

@@ -2,8 +2,6 @@ package io.pillsnap.trainer.detector;
 
 import ai.djl.Device;
 import io.pillsnap.api.detection.Letterbox;
-import io.pillsnap.api.trainer.TrainingProgress;
-import io.pillsnap.api.trainer.TrainingProgressBuilder;
 import io.pillsnap.api.v1alpha1.spec.DetectorSpec;
 import io.pillsnap.api.v1alpha1.spec.Optimizer;
 import io.pillsnap.api.v1alpha1.spec.TrainingSpec;
@@ -251,9 +249,7 @@ public final class DetectorTraining {
         List<BoxedPhoto> val = task.validation();
         DetectorState state = loop.state();
         int threads = run.settings().effectiveWorkers();
-        Path best = Checkpoints.find(run.dir().checkpoint(BEST)).orElseThrow();
-        Checkpoints.loadWeights(best, model.parameters(), false, model.manager());
-        progress(TrainingProgress.EVALUATING, state);
+        Path best = loop.loadBest();
         DetectorEvaluation.Scored validation = evaluate(model, val, run.settings().evalBatchSize());
         List<LabelledImage> testPhotos =
                 TestSet.findCombinations(
@@ -284,7 +280,7 @@ public final class DetectorTraining {
                     DetectorReport.describe(test.metrics()));
         }
         DetectorReport.write(run.dir(), run.board(), validation, test, val, state.step());
-        progress(TrainingProgress.EXPORTING, state);
+        loop.exporting();
         DetectorExport.Exported export = DetectorExport.write(run, model, best, val, architecture);
         double trainRate =
                 state.history().stream()
@@ -373,17 +369,6 @@ public final class DetectorTraining {
                             + trainPhotos
                             + ": resume only the same stage and dataset");
         }
-    }
-
-    private void progress(String phase, DetectorState state) {
-        run.progress()
-                .update(
-                        TrainingProgressBuilder.builder()
-                                .task("detector")
-                                .phase(phase)
-                                .epoch(state.epochsDone())
-                                .epochs(training.epochs())
-                                .build());
     }
 
     static String fmt(double value) {

@@ -216,6 +216,25 @@ public final class EpochLoop<S extends LoopState, B, E> implements TaskLoop {
                                 .build());
     }
 
+    /**
+     * After the last epoch: loads the best checkpoint into the model for the final evaluation and
+     * says so at /progress.
+     *
+     * @return the best checkpoint's folder
+     */
+    public Path loadBest() {
+        Path best = Checkpoints.find(setup.bestCheckpoint()).orElseThrow();
+        TrainableModel<?> model = setup.model();
+        Checkpoints.loadWeights(best, model.parameters(), false, model.manager());
+        publish(TrainingProgress.EVALUATING, state.epochsDone(), 0, null, null);
+        return best;
+    }
+
+    /** Says at /progress that the model is being exported. */
+    public void exporting() {
+        publish(TrainingProgress.EXPORTING, state.epochsDone(), 0, null, null);
+    }
+
     /** Saves the last checkpoint where the loop stands, mid-epoch included. */
     @Override
     public void saveLast() {
