@@ -3,6 +3,7 @@ package io.pillsnap.api.trainer;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.pillsnap.api.v1alpha1.spec.Metric;
 import io.pillsnap.api.v1alpha1.status.ArtifactFile;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -23,6 +24,7 @@ import java.util.Map;
  *     trained detector's boxes the exported one found again (IoU >= 0.99); null without a detector
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@RecordBuilder
 public record TrainerResult(
         int schema,
         Outcome outcome,

@@ -3,6 +3,7 @@ package io.pillsnap.trainer.classifier;
 import io.pillsnap.trainer.data.Batch;
 import io.pillsnap.trainer.report.ClassMetrics;
 import io.pillsnap.trainer.report.Evaluation;
+import io.pillsnap.trainer.report.EvaluationBuilder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -98,20 +99,21 @@ public final class ClassificationEvaluator {
                 predictionCounts.put(c, predicted[c]);
             }
         }
-        return new Evaluation(
-                images,
-                images == 0 ? Double.NaN : loss / images,
-                images == 0 ? 0 : (double) top1 / images,
-                images == 0 ? 0 : (double) top5 / images,
-                counted == 0 ? 0 : f1Sum / counted,
-                counted == 0 ? 0 : precisionSum / counted,
-                counted == 0 ? 0 : recallSum / counted,
-                seconds > 0 ? images / seconds : 0,
-                perClass,
-                cells,
-                predictionCounts,
-                Arrays.copyOf(labels, images),
-                Arrays.copyOf(predictions, images));
+        return EvaluationBuilder.builder()
+                .images(images)
+                .loss(images == 0 ? Double.NaN : loss / images)
+                .top1(images == 0 ? 0 : (double) top1 / images)
+                .top5(images == 0 ? 0 : (double) top5 / images)
+                .macroF1(counted == 0 ? 0 : f1Sum / counted)
+                .macroPrecision(counted == 0 ? 0 : precisionSum / counted)
+                .macroRecall(counted == 0 ? 0 : recallSum / counted)
+                .imagesPerSecond(seconds > 0 ? images / seconds : 0)
+                .perClass(perClass)
+                .confusion(cells)
+                .predictedTop1(predictionCounts)
+                .labels(Arrays.copyOf(labels, images))
+                .predictions(Arrays.copyOf(predictions, images))
+                .build();
     }
 
     /** Indices of the k largest scores, best first (ties: lower index first). */

@@ -1,9 +1,11 @@
 package io.pillsnap.trainer.classifier;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.soabase.recordbuilder.core.RecordBuilder;
 
 /** What one epoch did, as logged, written to metrics.json and to TensorBoard. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@RecordBuilder
 public record ClassifierEpoch(
         int epoch,
         double trainLoss,

@@ -4,6 +4,7 @@ import io.pillsnap.api.artifact.ExportCheck;
 import io.pillsnap.api.artifact.ModelFile;
 import io.pillsnap.trainer.report.Evaluation;
 import io.pillsnap.trainer.weights.PretrainedImport;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.util.List;
 
 /**
@@ -12,6 +13,7 @@ import java.util.List;
  * @param test the best checkpoint on the test set; null when the dataset has none
  * @param metrics the classifier's part of metrics.json
  */
+@RecordBuilder
 public record ClassifierOutcome(
         ClassifierState state,
         Evaluation validation,

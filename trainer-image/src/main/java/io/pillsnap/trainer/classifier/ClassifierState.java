@@ -1,9 +1,9 @@
 package io.pillsnap.trainer.classifier;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.pillsnap.trainer.engine.BestSoFar;
 import io.pillsnap.trainer.engine.LoopState;
 import io.soabase.recordbuilder.core.RecordBuilder;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -39,8 +39,13 @@ public record ClassifierState(
     }
 
     public static ClassifierState start(String runId, int numClasses, String classMapSha256) {
-        return new ClassifierState(
-                runId, numClasses, classMapSha256, 0, 0, 0, -1, 0, 0, List.of(), 0, 0, 0);
+        return ClassifierStateBuilder.builder()
+                .runId(runId)
+                .numClasses(numClasses)
+                .classMapSha256(classMapSha256)
+                .bestTop1(-1)
+                .history(List.of())
+                .build();
     }
 
     /**
@@ -58,23 +63,20 @@ public record ClassifierState(
 
     /** After an epoch and its evaluation. */
     public ClassifierState epochDone(ClassifierEpoch metrics, long step) {
-        List<ClassifierEpoch> newHistory = new ArrayList<>(history);
-        newHistory.add(metrics);
-        boolean improved = metrics.top1() > bestTop1;
-        return new ClassifierState(
-                runId,
-                numClasses,
-                classMapSha256,
-                epochsDone + 1,
-                0,
-                step,
-                improved ? metrics.top1() : bestTop1,
-                improved ? metrics.epoch() : bestEpoch,
-                improved ? 0 : epochsWithoutImprovement + 1,
-                newHistory,
-                0,
-                0,
-                batchSize);
+        BestSoFar best =
+                new BestSoFar(bestTop1, bestEpoch, epochsWithoutImprovement)
+                        .after(metrics.top1(), metrics.epoch());
+        return with(
+                state ->
+                        state.epochsDone(epochsDone + 1)
+                                .nextBatch(0)
+                                .step(step)
+                                .bestTop1(best.score())
+                                .bestEpoch(best.epoch())
+                                .epochsWithoutImprovement(best.epochsWithout())
+                                .history(BestSoFar.appended(history, metrics))
+                                .epochLossSum(0)
+                                .epochImages(0));
     }
 
     public boolean improvedLastEpoch() {

@@ -173,16 +173,17 @@ final class ClassifierTask implements TrainingTask<ClassifierState, Batch, Evalu
     @Override
     public ClassifierState epochDone(ClassifierState state, Evaluation validation, EpochTime time) {
         ClassifierEpoch metrics =
-                new ClassifierEpoch(
-                        state.epochsDone() + 1,
-                        meanLoss(),
-                        schedule.rateAt(time.step() - 1),
-                        time.imagesPerSecond(),
-                        time.trainSeconds(),
-                        validation.loss(),
-                        validation.top1(),
-                        validation.top5(),
-                        validation.macroF1());
+                ClassifierEpochBuilder.builder()
+                        .epoch(state.epochsDone() + 1)
+                        .trainLoss(meanLoss())
+                        .learningRate(schedule.rateAt(time.step() - 1))
+                        .imagesPerSecond(time.imagesPerSecond())
+                        .seconds(time.trainSeconds())
+                        .valLoss(validation.loss())
+                        .top1(validation.top1())
+                        .top5(validation.top5())
+                        .macroF1(validation.macroF1())
+                        .build();
         return state.epochDone(metrics, time.step());
     }
 

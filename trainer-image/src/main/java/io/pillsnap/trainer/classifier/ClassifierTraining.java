@@ -234,19 +234,21 @@ public final class ClassifierTraining {
         if (test != null) {
             log.info("test set (once, best checkpoint): {}", describe(test.evaluation()));
         }
-        return new ClassifierOutcome(
-                state,
-                evaluation,
-                test == null ? null : test.evaluation(),
-                latency,
-                export.check(),
-                export.models(),
-                pretrained,
-                state.history().stream()
-                        .mapToDouble(ClassifierEpoch::imagesPerSecond)
-                        .average()
-                        .orElse(0),
-                metrics);
+        return ClassifierOutcomeBuilder.builder()
+                .state(state)
+                .validation(evaluation)
+                .test(test == null ? null : test.evaluation())
+                .latency(latency)
+                .exportCheck(export.check())
+                .models(export.models())
+                .pretrained(pretrained)
+                .trainImagesPerSecond(
+                        state.history().stream()
+                                .mapToDouble(ClassifierEpoch::imagesPerSecond)
+                                .average()
+                                .orElse(0))
+                .metrics(metrics)
+                .build();
     }
 
     /** The chosen checkpoint on the test set, once; null when the dataset has none. */

@@ -1,6 +1,7 @@
 package io.pillsnap.trainer.cli;
 
 import io.pillsnap.api.trainer.TrainerResult;
+import io.pillsnap.api.trainer.TrainerResultBuilder;
 import io.pillsnap.api.trainer.TrainerResultCodec;
 import io.pillsnap.api.v1alpha1.status.ArtifactFile;
 import io.pillsnap.trainer.run.RunOutcome;
@@ -37,26 +38,28 @@ final class ResultMessage {
                                 result.exportCheck().top1Agreement(),
                                 result.exportCheck().images(),
                                 result.exportCheck().passed());
-        return new TrainerResult(
-                TrainerResult.SCHEMA,
-                TrainerResult.Outcome.Succeeded,
-                result.runId(),
-                result.epochs(),
-                result.bestEpoch(),
-                metrics,
-                result.testMetrics(),
-                new TrainerResult.Artifacts(result.runDirectory().toString(), files),
-                export,
-                new TrainerResult.DataSummary(
-                        result.sample().manifestSha256(),
-                        classMapSha256,
-                        result.sample().classes().size(),
-                        result.sample().train().size(),
-                        result.sample().val().size(),
-                        result.test() == null ? null : result.test().images(),
-                        result.skipped().total()),
-                summary(result),
-                detectorExport(result));
+        return TrainerResultBuilder.builder()
+                .schema(TrainerResult.SCHEMA)
+                .outcome(TrainerResult.Outcome.Succeeded)
+                .runId(result.runId())
+                .epochs(result.epochs())
+                .bestEpoch(result.bestEpoch())
+                .metrics(metrics)
+                .test(result.testMetrics())
+                .artifacts(new TrainerResult.Artifacts(result.runDirectory().toString(), files))
+                .export(export)
+                .data(
+                        new TrainerResult.DataSummary(
+                                result.sample().manifestSha256(),
+                                classMapSha256,
+                                result.sample().classes().size(),
+                                result.sample().train().size(),
+                                result.sample().val().size(),
+                                result.test() == null ? null : result.test().images(),
+                                result.skipped().total()))
+                .message(summary(result))
+                .detectorExport(detectorExport(result))
+                .build();
     }
 
     /** The detector's check in the result's terms: agreement is the share of boxes matched. */
@@ -96,18 +99,13 @@ final class ResultMessage {
     }
 
     static TrainerResult failed(String runId, String message) {
-        return new TrainerResult(
-                TrainerResult.SCHEMA,
-                TrainerResult.Outcome.Failed,
-                runId,
-                null,
-                null,
-                Map.of(),
-                null,
-                null,
-                null,
-                null,
-                truncate(message));
+        return TrainerResultBuilder.builder()
+                .schema(TrainerResult.SCHEMA)
+                .outcome(TrainerResult.Outcome.Failed)
+                .runId(runId)
+                .metrics(Map.of())
+                .message(truncate(message))
+                .build();
     }
 
     /** Writes the message where Kubernetes reads it and beside the run's other files. */
@@ -128,21 +126,24 @@ final class ResultMessage {
             return TrainerResultCodec.encode(result);
         } catch (IllegalArgumentException tooLong) {
             TrainerResult compact =
-                    new TrainerResult(
-                            result.schema(),
-                            result.outcome(),
-                            result.runId(),
-                            result.epochs(),
-                            result.bestEpoch(),
-                            result.metrics(),
-                            result.test(),
-                            result.artifacts() == null
-                                    ? null
-                                    : new TrainerResult.Artifacts(result.artifacts().path(), null),
-                            result.export(),
-                            result.data(),
-                            truncate(result.message()),
-                            result.detectorExport());
+                    TrainerResultBuilder.builder()
+                            .schema(result.schema())
+                            .outcome(result.outcome())
+                            .runId(result.runId())
+                            .epochs(result.epochs())
+                            .bestEpoch(result.bestEpoch())
+                            .metrics(result.metrics())
+                            .test(result.test())
+                            .artifacts(
+                                    result.artifacts() == null
+                                            ? null
+                                            : new TrainerResult.Artifacts(
+                                                    result.artifacts().path(), null))
+                            .export(result.export())
+                            .data(result.data())
+                            .message(truncate(result.message()))
+                            .detectorExport(result.detectorExport())
+                            .build();
             return TrainerResultCodec.encode(compact);
         }
     }

@@ -3,6 +3,7 @@ package io.pillsnap.trainer.detector;
 import io.pillsnap.api.detection.Box;
 import io.pillsnap.api.detection.ScoredBox;
 import io.pillsnap.trainer.report.DetectionMetrics;
+import io.pillsnap.trainer.report.DetectionMetricsBuilder;
 import io.pillsnap.trainer.report.ImageBoxes;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -45,20 +46,21 @@ public final class DetectionEvaluator {
             }
         }
         BestF1 best = atHalf.bestF1();
-        return new DetectionMetrics(
-                images.size(),
-                truths,
-                detections,
-                apAll[0],
-                mean(apAll),
-                best.precision(),
-                best.recall(),
-                best.f1(),
-                best.confidence(),
-                rangeAp(kept, 0, SMALL),
-                rangeAp(kept, SMALL, LARGE),
-                rangeAp(kept, LARGE, Double.POSITIVE_INFINITY),
-                atHalf.curve());
+        return DetectionMetricsBuilder.builder()
+                .images(images.size())
+                .truths(truths)
+                .detections(detections)
+                .mAP50(apAll[0])
+                .mAP50to95(mean(apAll))
+                .precision(best.precision())
+                .recall(best.recall())
+                .f1(best.f1())
+                .bestF1Confidence(best.confidence())
+                .apSmall(rangeAp(kept, 0, SMALL))
+                .apMedium(rangeAp(kept, SMALL, LARGE))
+                .apLarge(rangeAp(kept, LARGE, Double.POSITIVE_INFINITY))
+                .curve(atHalf.curve())
+                .build();
     }
 
     private static double rangeAp(List<ImageBoxes> images, double minArea, double maxArea) {

@@ -81,17 +81,15 @@ public final class DetectorCheckpointEvaluation {
         String name =
                 Checkpoints.BEST.equals(checkpoint) ? DetectorTraining.BEST : DetectorTraining.LAST;
         Path folder =
-                Checkpoints.find(dir.checkpoint(name))
-                        .orElseThrow(
-                                () ->
-                                        new ConfigException(
-                                                "run "
-                                                        + dir.root()
-                                                        + " has no detector checkpoint '"
-                                                        + checkpoint
-                                                        + "' (checkpoints/"
-                                                        + name
-                                                        + ")"));
+                Checkpoints.require(
+                        dir.checkpoint(name),
+                        "run "
+                                + dir.root()
+                                + " has no detector checkpoint '"
+                                + checkpoint
+                                + "' (checkpoints/"
+                                + name
+                                + ")");
         DetectorSpec spec = stage.getSpec().model().detector();
         Yolo11Config architecture = Yolo11Config.of(spec);
         int size = spec.imageSize();

@@ -1,11 +1,14 @@
 package io.pillsnap.trainer.detector;
 
+import io.soabase.recordbuilder.core.RecordBuilder;
+
 /**
  * One detector epoch: mean training loss terms (summed over the batch, as the reference logs them)
  * and the weight average's scores on the validation photos.
  *
  * @param skippedSteps steps whose gradients were not finite and were skipped
  */
+@RecordBuilder
 public record DetectorEpoch(
         int epoch,
         double boxLoss,

@@ -3,6 +3,7 @@ package io.pillsnap.trainer.detector;
 import io.pillsnap.api.artifact.DetectorExportCheck;
 import io.pillsnap.api.artifact.ModelFile;
 import io.pillsnap.trainer.report.DetectionMetrics;
+import io.soabase.recordbuilder.core.RecordBuilder;
 
 /**
  * What the detector task of a run produced.
@@ -10,6 +11,7 @@ import io.pillsnap.trainer.report.DetectionMetrics;
  * @param test the best checkpoint on the dataset's held-out combination photos; null without them
  * @param testPhotos photos of the test set; null without one
  */
+@RecordBuilder
 public record DetectorOutcome(
         String architecture,
         int imageSize,

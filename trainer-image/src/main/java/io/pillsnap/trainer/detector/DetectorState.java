@@ -1,9 +1,9 @@
 package io.pillsnap.trainer.detector;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.pillsnap.trainer.engine.BestSoFar;
 import io.pillsnap.trainer.engine.LoopState;
 import io.soabase.recordbuilder.core.RecordBuilder;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -49,8 +49,12 @@ public record DetectorState(
     }
 
     public static DetectorState start(String runId, int trainPhotos) {
-        return new DetectorState(
-                runId, trainPhotos, 0, 0, 0, -1, 0, 0, List.of(), null, 0, 0, 0, 0, 0);
+        return DetectorStateBuilder.builder()
+                .runId(runId)
+                .trainPhotos(trainPhotos)
+                .bestFitness(-1)
+                .history(List.of())
+                .build();
     }
 
     /** Mid-epoch, before batch {@code batch}, with the epoch's running figures. */
@@ -76,25 +80,24 @@ public record DetectorState(
     }
 
     public DetectorState epochDone(DetectorEpoch epoch, long stepCount, long optimizerSteps) {
-        List<DetectorEpoch> newHistory = new ArrayList<>(history);
-        newHistory.add(epoch);
-        boolean improved = epoch.fitness() > bestFitness;
-        return new DetectorState(
-                runId,
-                trainPhotos,
-                epochsDone + 1,
-                0,
-                stepCount,
-                improved ? epoch.fitness() : bestFitness,
-                improved ? epoch.epoch() : bestEpoch,
-                improved ? 0 : epochsWithoutImprovement + 1,
-                newHistory,
-                null,
-                0,
-                0,
-                0,
-                optimizerSteps,
-                0);
+        BestSoFar best =
+                new BestSoFar(bestFitness, bestEpoch, epochsWithoutImprovement)
+                        .after(epoch.fitness(), epoch.epoch());
+        return with(
+                state ->
+                        state.epochsDone(epochsDone + 1)
+                                .nextBatch(0)
+                                .step(stepCount)
+                                .bestFitness(best.score())
+                                .bestEpoch(best.epoch())
+                                .epochsWithoutImprovement(best.epochsWithout())
+                                .history(BestSoFar.appended(history, epoch))
+                                .epochLoss(null)
+                                .epochSteps(0)
+                                .epochImages(0)
+                                .epochSkipped(0)
+                                .optimizerSteps(optimizerSteps)
+                                .pendingBatches(0));
     }
 
     public boolean improvedLastEpoch() {

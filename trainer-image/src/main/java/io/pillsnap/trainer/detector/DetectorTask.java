@@ -307,19 +307,20 @@ final class DetectorTask
     public DetectorState epochDone(DetectorState state, DetectionMetrics metrics, EpochTime time) {
         int steps = Math.max(1, counted);
         DetectorEpoch result =
-                new DetectorEpoch(
-                        state.epochsDone() + 1,
-                        sums[0] / steps,
-                        sums[1] / steps,
-                        sums[2] / steps,
-                        metrics.mAP50(),
-                        metrics.mAP50to95(),
-                        metrics.precision(),
-                        metrics.recall(),
-                        learningRate,
-                        time.imagesPerSecond(),
-                        time.trainSeconds() + time.evalSeconds(),
-                        skippedSteps);
+                DetectorEpochBuilder.builder()
+                        .epoch(state.epochsDone() + 1)
+                        .boxLoss(sums[0] / steps)
+                        .classLoss(sums[1] / steps)
+                        .dflLoss(sums[2] / steps)
+                        .mAP50(metrics.mAP50())
+                        .mAP50to95(metrics.mAP50to95())
+                        .precision(metrics.precision())
+                        .recall(metrics.recall())
+                        .learningRate(learningRate)
+                        .imagesPerSecond(time.imagesPerSecond())
+                        .seconds(time.trainSeconds() + time.evalSeconds())
+                        .skippedSteps(skippedSteps)
+                        .build();
         return state.epochDone(result, time.step(), optimizerSteps);
     }
 

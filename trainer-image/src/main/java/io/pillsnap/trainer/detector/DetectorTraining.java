@@ -287,19 +287,20 @@ public final class DetectorTraining {
                         .mapToDouble(DetectorEpoch::imagesPerSecond)
                         .average()
                         .orElse(0);
-        return new DetectorOutcome(
-                architecture.name(),
-                size,
-                state,
-                validation.metrics(),
-                test == null ? null : test.metrics(),
-                export.check(),
-                export.model(),
-                task.training().size(),
-                val.size(),
-                test == null ? null : test.metrics().images(),
-                trainRate,
-                (System.nanoTime() - started) / 1e9);
+        return DetectorOutcomeBuilder.builder()
+                .architecture(architecture.name())
+                .imageSize(size)
+                .state(state)
+                .validation(validation.metrics())
+                .test(test == null ? null : test.metrics())
+                .exportCheck(export.check())
+                .model(export.model())
+                .trainPhotos(task.training().size())
+                .valPhotos(val.size())
+                .testPhotos(test == null ? null : test.metrics().images())
+                .trainImagesPerSecond(trainRate)
+                .wallSeconds((System.nanoTime() - started) / 1e9)
+                .build();
     }
 
     /** Scores the model's current weights on letterboxed photos. */

@@ -7,6 +7,7 @@ import ai.djl.nn.Parameter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.pillsnap.trainer.config.ConfigException;
 import io.pillsnap.trainer.runtime.Tensors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -101,6 +102,13 @@ public final class Checkpoints {
         }
         Path old = folder.resolveSibling(folder.getFileName() + ".old");
         return Files.isRegularFile(old.resolve(STATE)) ? Optional.of(old) : Optional.empty();
+    }
+
+    /**
+     * The checkpoint in {@code folder} (as {@link #find}); refused with {@code missing} if none.
+     */
+    public static Path require(Path folder, String missing) {
+        return find(folder).orElseThrow(() -> new ConfigException(missing));
     }
 
     /** The state saved with a checkpoint, as the task that wrote it records it. */

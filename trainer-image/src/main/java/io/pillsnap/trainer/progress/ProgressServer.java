@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
  * Serves a running trainer's progress: {@code /progress} (JSON, polled by the operator) and {@code
@@ -35,33 +36,17 @@ public final class ProgressServer implements AutoCloseable {
     public static ProgressServer start(int port, TrainingProgress initial) {
         AtomicReference<TrainingProgress> current = new AtomicReference<>(initial);
         PrometheusRegistry registry = new PrometheusRegistry();
-        gauge(registry, "pillsnap_trainer_epoch", "Epochs completed", () -> current.get().epoch());
-        gauge(registry, "pillsnap_trainer_epochs", "Epochs planned", () -> current.get().epochs());
-        gauge(
-                registry,
-                "pillsnap_trainer_loss",
-                "Training loss, running mean",
-                () -> orNaN(current.get().loss()));
-        gauge(
-                registry,
-                "pillsnap_trainer_learning_rate",
-                "Learning rate",
-                () -> orNaN(current.get().learningRate()));
-        gauge(
-                registry,
-                "pillsnap_trainer_images_per_second",
-                "Training throughput",
-                () -> orNaN(current.get().imagesPerSecond()));
-        gauge(
-                registry,
-                "pillsnap_trainer_best_top1",
-                "Best validation top-1 so far",
-                () -> orNaN(current.get().bestTop1()));
-        gauge(
-                registry,
-                "pillsnap_trainer_eta_seconds",
+        Gauges gauges = new Gauges(registry, current);
+        gauges.add("epoch", "Epochs completed", TrainingProgress::epoch);
+        gauges.add("epochs", "Epochs planned", TrainingProgress::epochs);
+        gauges.add("loss", "Training loss, running mean", TrainingProgress::loss);
+        gauges.add("learning_rate", "Learning rate", TrainingProgress::learningRate);
+        gauges.add("images_per_second", "Training throughput", TrainingProgress::imagesPerSecond);
+        gauges.add("best_top1", "Best validation top-1 so far", TrainingProgress::bestTop1);
+        gauges.add(
+                "eta_seconds",
                 "Estimated seconds until training ends",
-                () -> current.get().etaSeconds() == null ? Double.NaN : current.get().etaSeconds());
+                TrainingProgress::etaSeconds);
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
             server.createContext(
@@ -99,20 +84,20 @@ public final class ProgressServer implements AutoCloseable {
         server.stop(0);
     }
 
-    private static void gauge(
-            PrometheusRegistry registry,
-            String name,
-            String help,
-            java.util.function.DoubleSupplier value) {
-        GaugeWithCallback.builder()
-                .name(name)
-                .help(help)
-                .callback(cb -> cb.call(value.getAsDouble()))
-                .register(registry);
-    }
+    /** The trainer's gauges, each read from the current snapshot (NaN where it has no value). */
+    private record Gauges(PrometheusRegistry registry, AtomicReference<TrainingProgress> current) {
 
-    private static double orNaN(Double value) {
-        return value == null ? Double.NaN : value;
+        void add(String name, String help, Function<TrainingProgress, Number> value) {
+            GaugeWithCallback.builder()
+                    .name("pillsnap_trainer_" + name)
+                    .help(help)
+                    .callback(
+                            cb -> {
+                                Number read = value.apply(current.get());
+                                cb.call(read == null ? Double.NaN : read.doubleValue());
+                            })
+                    .register(registry);
+        }
     }
 
     private static void respond(HttpExchange exchange, byte[] body) throws IOException {

@@ -114,15 +114,9 @@ public final class CheckpointEvaluation {
             return summary;
         }
         Path folder =
-                Checkpoints.find(dir.checkpoint(checkpoint))
-                        .orElseThrow(
-                                () ->
-                                        new ConfigException(
-                                                "run "
-                                                        + runFolder
-                                                        + " has no checkpoint '"
-                                                        + checkpoint
-                                                        + "'"));
+                Checkpoints.require(
+                        dir.checkpoint(checkpoint),
+                        "run " + runFolder + " has no checkpoint '" + checkpoint + "'");
         int size = stage.getSpec().model().classifier().imageSize();
         EfficientNetV2Config architecture =
                 EfficientNetV2Config.of(stage.getSpec().model().classifier());

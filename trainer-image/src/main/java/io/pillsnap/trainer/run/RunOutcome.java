@@ -10,6 +10,7 @@ import io.pillsnap.trainer.detector.DetectorOutcome;
 import io.pillsnap.trainer.report.DetectionMetrics;
 import io.pillsnap.trainer.report.Evaluation;
 import io.pillsnap.trainer.weights.PretrainedImport;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,6 +22,7 @@ import java.util.Map;
  * it trained (null for a task the stage does not train) and, when it trained both, the two-stage
  * pipeline's score.
  */
+@RecordBuilder
 public record RunOutcome(
         Path runDirectory,
         String runId,

@@ -143,16 +143,17 @@ public final class TrainingRun {
                         detector == null ? null : DetectorMetrics.of(detector),
                         pipeline == null ? null : PipelineEvaluation.Metrics.of(pipeline));
         dir.writeJson(dir.file("metrics.json"), metrics);
-        return new RunOutcome(
-                dir.root(),
-                config.runId(),
-                sample,
-                classMapSha256,
-                sample.skipped(),
-                (System.nanoTime() - started) / 1e9,
-                classifier,
-                detector,
-                pipeline);
+        return RunOutcomeBuilder.builder()
+                .runDirectory(dir.root())
+                .runId(config.runId())
+                .sample(sample)
+                .classMapSha256(classMapSha256)
+                .skipped(sample.skipped())
+                .wallSeconds((System.nanoTime() - started) / 1e9)
+                .classifier(classifier)
+                .detector(detector)
+                .pipeline(pipeline)
+                .build();
     }
 
     private record Trained(ClassifierOutcome classifier, DetectorOutcome detector) {}
