@@ -5,17 +5,14 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pillsnap.api.artifact.ArtifactManifest;
 import io.pillsnap.api.artifact.DetectorExportCheck;
+import io.pillsnap.api.artifact.Digests;
 import io.pillsnap.api.artifact.ExportCheck;
 import io.pillsnap.api.artifact.ModelFile;
 import io.pillsnap.api.artifact.ModelFlavour;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -241,15 +238,11 @@ public final class ManifestLoader {
     }
 
     static String sha256(Path file) throws ModelLoadException {
-        try (DigestInputStream in =
-                new DigestInputStream(
-                        Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(in.getMessageDigest().digest());
-        } catch (IOException e) {
-            throw new ModelLoadException("cannot read " + file + ": " + e.getMessage(), e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        try {
+            return Digests.sha256(file);
+        } catch (UncheckedIOException e) {
+            throw new ModelLoadException(
+                    "cannot read " + file + ": " + e.getCause().getMessage(), e.getCause());
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.pillsnap.trainer.classifier;
 
 import ai.djl.Device;
+import io.pillsnap.api.artifact.Digests;
 import io.pillsnap.api.artifact.ExportCheck;
 import io.pillsnap.api.artifact.ModelFile;
 import io.pillsnap.api.artifact.Preprocessing;
@@ -13,7 +14,6 @@ import io.pillsnap.trainer.engine.Checkpoints;
 import io.pillsnap.trainer.engine.RunDirectory;
 import io.pillsnap.trainer.export.EquivalenceCheck;
 import io.pillsnap.trainer.export.OnnxWriter;
-import io.pillsnap.trainer.runtime.Digests;
 import io.pillsnap.trainer.runtime.TrainerVersion;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.pillsnap.trainer.cli;
 
+import io.pillsnap.api.artifact.Digests;
 import io.pillsnap.api.artifact.ExportCheck;
 import io.pillsnap.api.trainer.TrainerExitCode;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
@@ -17,7 +18,6 @@ import io.pillsnap.trainer.run.ManifestWriter;
 import io.pillsnap.trainer.run.RunOutcome;
 import io.pillsnap.trainer.run.TrainingRun;
 import io.pillsnap.trainer.runtime.Devices;
-import io.pillsnap.trainer.runtime.Digests;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;

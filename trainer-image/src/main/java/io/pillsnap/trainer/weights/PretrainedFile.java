@@ -1,7 +1,7 @@
 package io.pillsnap.trainer.weights;
 
+import io.pillsnap.api.artifact.Digests;
 import io.pillsnap.trainer.config.ConfigException;
-import io.pillsnap.trainer.runtime.Digests;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

@@ -1,4 +1,4 @@
-package io.pillsnap.trainer.runtime;
+package io.pillsnap.api.artifact;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -10,7 +10,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** SHA-256 of files, as the manifest, the result and the weight imports name them. */
+/**
+ * SHA-256 of files, as the manifest, the result and the weight imports name them and the server
+ * checks them.
+ */
 public final class Digests {
 
     private Digests() {}
