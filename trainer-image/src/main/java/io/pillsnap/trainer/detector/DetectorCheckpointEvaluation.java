@@ -1,8 +1,5 @@
 package io.pillsnap.trainer.detector;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.pillsnap.api.detection.Letterbox;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.spec.DetectorSpec;
@@ -17,7 +14,6 @@ import io.pillsnap.trainer.detector.data.DetectionPhotos;
 import io.pillsnap.trainer.detector.yolo.Yolo11Config;
 import io.pillsnap.trainer.engine.Checkpoints;
 import io.pillsnap.trainer.engine.RunDirectory;
-import io.pillsnap.trainer.report.DetectionMetrics;
 import io.pillsnap.trainer.runtime.Devices;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -30,8 +26,6 @@ import java.util.Map;
  * any. Writes report/evaluation-detector-&lt;checkpoint&gt;.json.
  */
 public final class DetectorCheckpointEvaluation {
-
-    private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     private DetectorCheckpointEvaluation() {}
 
@@ -54,17 +48,10 @@ public final class DetectorCheckpointEvaluation {
         if (!boxed.isEmpty()) {
             summary.put(
                     name,
-                    figures(
+                    DetectorMetrics.SetFigures.of(
                             DetectorTraining.evaluate(model, boxed, settings.evalBatchSize())
                                     .metrics()));
         }
-    }
-
-    /** A set's figures as the evaluate command's JSON holds them. */
-    private static Map<String, Object> figures(DetectionMetrics metrics) {
-        return JSON.convertValue(
-                DetectorMetrics.SetFigures.of(metrics),
-                new TypeReference<Map<String, Object>>() {});
     }
 
     /**

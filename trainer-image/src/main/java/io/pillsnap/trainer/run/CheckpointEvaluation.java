@@ -56,9 +56,9 @@ public final class CheckpointEvaluation {
 
     private CheckpointEvaluation() {}
 
-    /** Figures as the evaluate command's JSON holds them. */
-    private static Map<String, Object> asMap(Object figures) {
-        return JSON.convertValue(figures, new TypeReference<Map<String, Object>>() {});
+    /** The summary as the evaluate command's JSON holds it: the typed figures as maps. */
+    private static Map<String, Object> asMap(Map<String, Object> summary) {
+        return JSON.convertValue(summary, new TypeReference<Map<String, Object>>() {});
     }
 
     /** The caution for scoring {@code checkpoint} on a test set; null for the run's own choice. */
@@ -111,7 +111,7 @@ public final class CheckpointEvaluation {
             if (warning != null) {
                 summary.put("warning", warning);
             }
-            return summary;
+            return asMap(summary);
         }
         Path folder =
                 Checkpoints.require(
@@ -144,14 +144,13 @@ public final class CheckpointEvaluation {
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put(
                     "validation",
-                    asMap(
-                            Reports.finalMetrics(
-                                    evaluation,
-                                    null,
-                                    LatencyMeter.measure(
-                                            model::logits,
-                                            HeldOut.firstInput(val, preprocessing),
-                                            settings.latencySamples()))));
+                    Reports.finalMetrics(
+                            evaluation,
+                            null,
+                            LatencyMeter.measure(
+                                    model::logits,
+                                    HeldOut.firstInput(val, preprocessing),
+                                    settings.latencySamples())));
             List<EvaluatedSet> sets = new ArrayList<>();
             sets.add(Reports.set("validation", evaluation, val));
             String warning = testPhotos.isEmpty() ? null : testSetWarning(checkpoint);
@@ -169,7 +168,7 @@ public final class CheckpointEvaluation {
                                 new SkipReport());
                 Evaluation scored =
                         HeldOut.evaluate(model, test, preprocessing, settings, trained.size());
-                summary.put("test", asMap(ClassifierMetrics.SetFigures.of(scored)));
+                summary.put("test", ClassifierMetrics.SetFigures.of(scored));
                 sets.add(Reports.set("test", scored, test));
             }
             dir.writeJson(dir.report("evaluation-" + checkpoint + ".json"), summary);
@@ -184,7 +183,7 @@ public final class CheckpointEvaluation {
                     null,
                     0,
                     warning);
-            return summary;
+            return asMap(summary);
         }
     }
 }
