@@ -16,6 +16,9 @@ import java.util.Optional;
  * @param testMetrics the same checkpoint on the test set (the dataset's val/ folder), scored once
  * @param exportCheck the classifier's export check; null in a run without a classifier
  * @param detectorExportCheck the detector's export check; null in a run without a detector
+ * @param calibration the classifier's temperature and answer threshold; null in a run without a
+ *     classifier and in manifests written before calibration (served as temperature 1, threshold 0:
+ *     every photo answered)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -35,7 +38,8 @@ public record ArtifactManifest(
         Map<String, Double> testMetrics,
         ExportCheck exportCheck,
         DetectorExportCheck detectorExportCheck,
-        Lineage lineage) {
+        Lineage lineage,
+        Calibration calibration) {
 
     public static final int SCHEMA = 1;
     public static final String FILE = "manifest.json";
@@ -64,6 +68,38 @@ public record ArtifactManifest(
             String initFrom,
             String pretrained,
             String pretrainedSha256) {}
+
+    /**
+     * How the classifier's logits become the confidence that is shown and thresholded: {@code
+     * softmax(logits / temperature)}, and a drug is named only when the top-1 confidence is at
+     * least {@code threshold} ("not sure" below it).
+     *
+     * @param temperature fitted on the validation split by minimising the negative log-likelihood
+     * @param answerPrecision the precision the answered validation photos had to reach
+     *     (spec.serving.answerPrecision)
+     * @param threshold the lowest calibrated top-1 confidence whose answered validation photos
+     *     reach {@code answerPrecision}; 1.0 when no threshold reaches it (nothing is answered)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Calibration(double temperature, double answerPrecision, double threshold) {
+
+        /**
+         * What a manifest without calibration is served with: raw softmax, every photo answered.
+         */
+        public static final Calibration NONE = new Calibration(1.0, 0.0, 0.0);
+
+        public Calibration {
+            if (!(temperature > 0) || !Double.isFinite(temperature)) {
+                throw new IllegalArgumentException(
+                        "calibration temperature must be a positive number, got " + temperature);
+            }
+        }
+
+        /** Whether a calibrated top-1 confidence is high enough to name the drug. */
+        public boolean answers(double confidence) {
+            return confidence >= threshold;
+        }
+    }
 
     public Optional<ModelFile> model(String role) {
         return models.stream().filter(m -> role.equals(m.role())).findFirst();

@@ -168,6 +168,7 @@ public final class TestStages {
                                     10,
                                     null,
                                     null,
+                                    null,
                                     null),
                             tasks,
                             null,
@@ -203,7 +204,8 @@ public final class TestStages {
                                             null,
                                             servingReadyTimeout,
                                             apiKeySecret,
-                                            scaleDownDelay),
+                                            scaleDownDelay,
+                                            null),
                             rerunNonce));
             return resource;
         }

@@ -53,7 +53,8 @@ public final class ManifestWriter {
                                 result.pretrained() == null
                                         ? null
                                         : result.pretrained().file().toString(),
-                                result.pretrained() == null ? null : result.pretrained().sha256()));
+                                result.pretrained() == null ? null : result.pretrained().sha256()),
+                        null);
         dir.writeJson(dir.file(ArtifactManifest.FILE), manifest);
         return manifest;
     }

@@ -69,7 +69,16 @@ public record DatasetSpec(
                                 + " photos again. About imageSize x 1.15 squared x 3 bytes per"
                                 + " photo (0.75 MB at 384 px). `pillsnap-trainer prepare` builds it"
                                 + " ahead; a run builds what is missing. Default: no store.")
-                String imageStore) {
+                String imageStore,
+        @Default("0.2")
+                @Min(0)
+                @Max(0.5)
+                @JsonPropertyDescription(
+                        "Share of the test set made of photos of drugs outside the stage's classes"
+                                + " (AIHub's val/ holds every drug): unknowns, which the model"
+                                + " should answer not_sure. Up to this share of the test photos;"
+                                + " 0 leaves them out. Default: 0.2.")
+                Double unknownFraction) {
 
     /** Relative folders whose parts do not start with a dot: never outside the volume. */
     public static final String IMAGE_STORE_PATH =
@@ -77,10 +86,12 @@ public record DatasetSpec(
 
     public static final long DEFAULT_SEED = 42L;
     public static final double DEFAULT_VAL_FRACTION = 0.2;
+    public static final double DEFAULT_UNKNOWN_FRACTION = 0.2;
 
     public DatasetSpec {
         path = Objects.requireNonNullElse(path, "");
         seed = Objects.requireNonNullElse(seed, DEFAULT_SEED);
         valFraction = Objects.requireNonNullElse(valFraction, DEFAULT_VAL_FRACTION);
+        unknownFraction = Objects.requireNonNullElse(unknownFraction, DEFAULT_UNKNOWN_FRACTION);
     }
 }

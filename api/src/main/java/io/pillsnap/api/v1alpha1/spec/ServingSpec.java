@@ -54,7 +54,18 @@ public record ServingSpec(
                         "Seconds the previous model keeps its pods after the track's Service moved"
                                 + " to this model, so that requests still routed to them by"
                                 + " endpoints and proxies are answered. Default: 30.")
-                Integer scaleDownDelaySeconds) {
+                Integer scaleDownDelaySeconds,
+        @Default("0.99")
+                @Min(0.5)
+                @Max(1)
+                @JsonPropertyDescription(
+                        "Precision the answered photos must reach: the server names a drug only"
+                                + " when its calibrated confidence is at least the threshold chosen"
+                                + " on the validation split for this precision, and answers"
+                                + " not_sure otherwise. Default: 0.99.")
+                Double answerPrecision) {
+
+    public static final double DEFAULT_ANSWER_PRECISION = 0.99;
 
     public ServingSpec {
         enabled = Objects.requireNonNullElse(enabled, false);
@@ -64,9 +75,10 @@ public record ServingSpec(
         memory = Objects.requireNonNullElse(memory, "2Gi");
         readyTimeoutSeconds = Objects.requireNonNullElse(readyTimeoutSeconds, 600);
         scaleDownDelaySeconds = Objects.requireNonNullElse(scaleDownDelaySeconds, 30);
+        answerPrecision = Objects.requireNonNullElse(answerPrecision, DEFAULT_ANSWER_PRECISION);
     }
 
     public static ServingSpec defaults() {
-        return new ServingSpec(null, null, null, null, null, null, null, null);
+        return new ServingSpec(null, null, null, null, null, null, null, null, null);
     }
 }
