@@ -3,8 +3,12 @@ package io.pillsnap.trainer.classifier;
 import io.pillsnap.api.v1alpha1.spec.Task;
 import io.pillsnap.trainer.config.TrainConfig;
 import io.pillsnap.trainer.data.ComboCrops;
+import io.pillsnap.trainer.data.DecodeProgress;
+import io.pillsnap.trainer.data.ImageSource;
+import io.pillsnap.trainer.data.ImageStore;
 import io.pillsnap.trainer.data.Sample;
 import io.pillsnap.trainer.data.StageSample;
+import io.pillsnap.trainer.engine.RunContext;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -22,6 +26,34 @@ public final class ClassifierPictures {
     public static final int SINGLES_PER_CROP = 3;
 
     private ClassifierPictures() {}
+
+    /** The training pictures, read through the run's image store when it has one. */
+    static ImageSource load(RunContext run, StageSample sample, long memoryBudget) {
+        TrainConfig config = run.config();
+        int cacheSide = cacheSide(config);
+        List<Sample> samples = trainingSamples(config, sample);
+        ImageStore store = run.images().get();
+        ImageSource train =
+                ImageSource.load(
+                        samples,
+                        ImageSource.shrinkingTo(cacheSide),
+                        store == null
+                                ? null
+                                : new ImageSource.Prepared(store, preparation(cacheSide)),
+                        (long) cacheSide * cacheSide * 4,
+                        run.settings().effectiveWorkers(),
+                        memoryBudget,
+                        sample.skipped(),
+                        DecodeProgress.logged("training", samples.size()));
+        if (store != null) {
+            log.info(
+                    "image store {}: {} prepared pictures ({} damaged ones prepared again)",
+                    store.folder(),
+                    store.size(),
+                    store.dropped());
+        }
+        return train;
+    }
 
     /** The shorter side training pictures are kept at. */
     public static int cacheSide(TrainConfig config) {

@@ -10,13 +10,8 @@ import io.pillsnap.trainer.config.TrainConfig;
 import io.pillsnap.trainer.config.TrainerSettings;
 import io.pillsnap.trainer.data.Batch;
 import io.pillsnap.trainer.data.DataException;
-import io.pillsnap.trainer.data.DecodeProgress;
 import io.pillsnap.trainer.data.ImageSource;
-import io.pillsnap.trainer.data.ImageStore;
-import io.pillsnap.trainer.data.Sample;
-import io.pillsnap.trainer.data.SkipReport;
 import io.pillsnap.trainer.data.StageSample;
-import io.pillsnap.trainer.data.TestSet;
 import io.pillsnap.trainer.engine.AdamW;
 import io.pillsnap.trainer.engine.Checkpoints;
 import io.pillsnap.trainer.engine.EpochLoop;
@@ -32,9 +27,6 @@ import io.pillsnap.trainer.report.Evaluation;
 import io.pillsnap.trainer.runtime.Devices;
 import io.pillsnap.trainer.weights.PretrainedImport;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,7 +79,7 @@ public final class ClassifierTraining {
         budget = (long) (Runtime.getRuntime().maxMemory() * settings.cacheMemoryFraction());
         EfficientNetV2Config architecture = EfficientNetV2Config.of(spec.model().classifier());
         Preprocessing preprocessing = architecture.flavour().preprocessing(config.imageSize());
-        ImageSource train = trainingPictures(sample);
+        ImageSource train = ClassifierPictures.load(run, sample, budget * 4 / 5);
         ImageSource val =
                 HeldOut.load(
                         "validation",
@@ -99,14 +91,8 @@ public final class ClassifierTraining {
         dir.writeJson(dir.report("skipped.json"), sample.skipped().toJson());
         if (train.size() == 0 || val.size() == 0) {
             throw new DataException(
-                    "no readable pictures left to train ("
-                            + train.size()
-                            + ") or validate ("
-                            + val.size()
-                            + ") on in "
-                            + config.data()
-                            + "; skipped: "
-                            + sample.skipped());
+                    "no readable pictures left to train (%d) or validate (%d) on in %s; skipped: %s"
+                            .formatted(train.size(), val.size(), config.data(), sample.skipped()));
         }
         Device device = Devices.choose(config.device());
         ClassifierModel model =
@@ -134,12 +120,21 @@ public final class ClassifierTraining {
                                     ? new WeightAverage(
                                             model.parameters(), training.emaDecay().floatValue())
                                     : null);
-            ClassifierState state = resume(weights, sample, classMapSha256);
+            ClassifierState fresh =
+                    ClassifierState.start(config.runId(), sample.classes().size(), classMapSha256);
+            ClassifierState state =
+                    weights.resumeOr(
+                            fresh,
+                            config.resumeFrom(),
+                            "classifier",
+                            (folder, saved) -> requireSameData(folder, saved, fresh),
+                            ClassifierState::step);
             // sized with the optimizer's moments and the weight average in memory; a resumed run
             // keeps the batch its checkpoint was trained with
             int batchSize = state.batchSize() > 0 ? state.batchSize() : batchSize(model, device);
             state = state.withBatchSize(batchSize);
-            int batchesPerEpoch = batchesPerEpoch(train.size(), batchSize);
+            int batchesPerEpoch =
+                    LoopSetup.batchesPerEpoch(train.size(), batchSize, config.maxBatches());
             WarmupSchedule schedule =
                     new WarmupSchedule(
                             training.learningRate(),
@@ -161,39 +156,11 @@ public final class ClassifierTraining {
                             .bestCheckpoint(dir.checkpoint(Checkpoints.BEST))
                             .build();
             task = new ClassifierTask(run, setup, schedule, train, val, sample.classes().size());
-            return new EpochLoop<>(run, task, state, null);
+            return new EpochLoop<>(run, task, state);
         } catch (RuntimeException e) {
             model.close();
             throw e;
         }
-    }
-
-    /** The training pictures, read through the image store when the run has one. */
-    private ImageSource trainingPictures(StageSample sample) {
-        int cacheSide = ClassifierPictures.cacheSide(config);
-        List<Sample> trainSamples = ClassifierPictures.trainingSamples(config, sample);
-        ImageStore store = run.images().get();
-        ImageSource train =
-                ImageSource.load(
-                        trainSamples,
-                        ImageSource.shrinkingTo(cacheSide),
-                        store == null
-                                ? null
-                                : new ImageSource.Prepared(
-                                        store, ClassifierPictures.preparation(cacheSide)),
-                        (long) cacheSide * cacheSide * 4,
-                        settings.effectiveWorkers(),
-                        budget * 4 / 5,
-                        sample.skipped(),
-                        DecodeProgress.logged("training", trainSamples.size()));
-        if (store != null) {
-            log.info(
-                    "image store {}: {} prepared pictures ({} damaged ones prepared again)",
-                    store.folder(),
-                    store.size(),
-                    store.dropped());
-        }
-        return train;
     }
 
     /**
@@ -208,7 +175,7 @@ public final class ClassifierTraining {
         Path best = loop.loadBest();
         int classes = sample.classes().size();
         Evaluation evaluation = HeldOut.evaluate(model, val, preprocessing, settings, classes);
-        EvaluatedSet test = test(model, budget / 5);
+        EvaluatedSet test = HeldOut.test(run, sample, model, budget / 5);
         float[] oneImage = HeldOut.firstInput(val, preprocessing);
         LatencyMeter.Latency latency =
                 LatencyMeter.measure(model::logits, oneImage, settings.latencySamples());
@@ -251,74 +218,14 @@ public final class ClassifierTraining {
                 .build();
     }
 
-    /** The chosen checkpoint on the test set, once; null when the dataset has none. */
-    private EvaluatedSet test(ClassifierModel model, long budget) {
-        SkipReport skipped = new SkipReport();
-        List<Sample> photos =
-                TestSet.find(
-                        config.spec().dataset(),
-                        config.data(),
-                        sample.classes(),
-                        settings.effectiveWorkers(),
-                        skipped);
-        if (photos.isEmpty()) {
-            writeSkipped(skipped);
-            return null;
-        }
-        ImageSource source =
-                HeldOut.load("test", photos, model.preprocessing(), settings, budget, skipped);
-        writeSkipped(skipped);
-        if (skipped.total() > 0) {
-            log.warn("test set: skipped {}", skipped);
-        }
-        if (source.size() == 0) {
-            log.warn("test set: no readable photo; the gate reads validation metrics");
-            return null;
-        }
-        return Reports.set(
-                "test",
-                HeldOut.evaluate(
-                        model, source, model.preprocessing(), settings, sample.classes().size()),
-                source);
-    }
-
-    /** report/skipped.json: the training data's skipped files, and the test set's under "test". */
-    private void writeSkipped(SkipReport test) {
-        Map<String, Object> json = new LinkedHashMap<>(sample.skipped().toJson());
-        json.put("test", test.toJson());
-        dir.writeJson(dir.report("skipped.json"), json);
-    }
-
-    private ClassifierState resume(
-            TrainingWeights weights, StageSample sample, String classMapSha256) {
-        ClassifierState fresh =
-                ClassifierState.start(config.runId(), sample.classes().size(), classMapSha256);
-        if (config.resumeFrom() == null) {
-            return fresh;
-        }
-        return weights.resume(
-                        config.resumeFrom(),
-                        ClassifierState.class,
-                        "classifier",
-                        (folder, saved) -> requireSameData(folder, saved, fresh),
-                        ClassifierState::step)
-                .map(TrainingWeights.Resumed::state)
-                .orElse(fresh);
-    }
-
     private static void requireSameData(Path folder, ClassifierState saved, ClassifierState fresh) {
         if (!fresh.classMapSha256().equals(saved.classMapSha256())
                 || saved.numClasses() != fresh.numClasses()) {
             throw new ConfigException(
-                    "checkpoint "
-                            + folder
-                            + " was trained on other data (class map "
-                            + saved.classMapSha256()
-                            + ", "
-                            + saved.numClasses()
-                            + " classes); this run samples "
-                            + fresh.classMapSha256()
-                            + ": resume only the same stage and dataset");
+                    "checkpoint %s was trained on other data (class map %s, %d classes); this run"
+                                    .formatted(folder, saved.classMapSha256(), saved.numClasses())
+                            + " samples %s: resume only the same stage and dataset"
+                                    .formatted(fresh.classMapSha256()));
         }
     }
 
@@ -346,11 +253,6 @@ public final class ClassifierTraining {
             size /= 2;
         }
         return size;
-    }
-
-    private int batchesPerEpoch(int trainSize, int batchSize) {
-        int all = (trainSize + batchSize - 1) / batchSize;
-        return config.maxBatches() == null ? all : Math.min(all, config.maxBatches());
     }
 
     /** "top-1 0.4960, top-5 1.0000, macro-F1 0.4833 (1250 photos)" */

@@ -8,8 +8,14 @@ import io.pillsnap.trainer.data.ImageSource;
 import io.pillsnap.trainer.data.LoaderPlan;
 import io.pillsnap.trainer.data.Sample;
 import io.pillsnap.trainer.data.SkipReport;
+import io.pillsnap.trainer.data.StageSample;
+import io.pillsnap.trainer.data.TestSet;
+import io.pillsnap.trainer.engine.RunContext;
+import io.pillsnap.trainer.report.EvaluatedSet;
 import io.pillsnap.trainer.report.Evaluation;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +46,49 @@ public final class HeldOut {
                 memoryBudget,
                 skipped,
                 DecodeProgress.logged(name, samples.size()));
+    }
+
+    /**
+     * The chosen checkpoint on the test set, once; null when the dataset has none. Writes
+     * report/skipped.json: the training data's skipped files, and the test set's under "test".
+     */
+    static EvaluatedSet test(
+            RunContext run, StageSample sample, ClassifierModel model, long memoryBudget) {
+        TrainerSettings settings = run.settings();
+        SkipReport skipped = new SkipReport();
+        List<Sample> photos =
+                TestSet.find(
+                        run.config().spec().dataset(),
+                        run.config().data(),
+                        sample.classes(),
+                        settings.effectiveWorkers(),
+                        skipped);
+        ImageSource source =
+                photos.isEmpty()
+                        ? null
+                        : load(
+                                "test",
+                                photos,
+                                model.preprocessing(),
+                                settings,
+                                memoryBudget,
+                                skipped);
+        Map<String, Object> json = new LinkedHashMap<>(sample.skipped().toJson());
+        json.put("test", skipped.toJson());
+        run.dir().writeJson(run.dir().report("skipped.json"), json);
+        if (source == null) {
+            return null;
+        }
+        if (skipped.total() > 0) {
+            log.warn("test set: skipped {}", skipped);
+        }
+        if (source.size() == 0) {
+            log.warn("test set: no readable photo; the gate reads validation metrics");
+            return null;
+        }
+        Evaluation evaluation =
+                evaluate(model, source, model.preprocessing(), settings, sample.classes().size());
+        return Reports.set("test", evaluation, source);
     }
 
     /** The model input of the first photo, for single-image latency. */

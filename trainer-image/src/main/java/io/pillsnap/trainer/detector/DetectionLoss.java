@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import io.pillsnap.trainer.detector.data.ImageTruth;
 import io.pillsnap.trainer.runtime.Tensors;
 import java.util.List;
 

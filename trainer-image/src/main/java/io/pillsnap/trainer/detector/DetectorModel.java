@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import io.pillsnap.trainer.detector.data.ImageTruth;
 import io.pillsnap.trainer.detector.yolo.Yolo11;
 import io.pillsnap.trainer.detector.yolo.Yolo11Config;
 import io.pillsnap.trainer.engine.ModelTensors;

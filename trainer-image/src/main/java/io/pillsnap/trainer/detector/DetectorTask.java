@@ -1,11 +1,10 @@
 package io.pillsnap.trainer.detector;
 
 import ai.djl.ndarray.NDArray;
-import io.pillsnap.api.detection.Box;
 import io.pillsnap.api.v1alpha1.spec.DetectorSpec;
-import io.pillsnap.trainer.data.BatchLoader;
+import io.pillsnap.trainer.detector.data.AugmentedBatches;
+import io.pillsnap.trainer.detector.data.AugmentedBatches.Prepared;
 import io.pillsnap.trainer.detector.data.BoxedPhoto;
-import io.pillsnap.trainer.detector.data.DetectionAugmenter;
 import io.pillsnap.trainer.engine.EpochTime;
 import io.pillsnap.trainer.engine.KeptCheckpointException;
 import io.pillsnap.trainer.engine.LoopSetup;
@@ -14,31 +13,23 @@ import io.pillsnap.trainer.engine.RunContext;
 import io.pillsnap.trainer.engine.TrainingTask;
 import io.pillsnap.trainer.progress.TensorBoardWriter;
 import io.pillsnap.trainer.report.DetectionMetrics;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The detector's part of the training loop, as the reference trains YOLO11: letterboxed photos with
- * mosaic and box-moving augmentation prepared on a pool while the previous batch trains, the
- * task-aligned loss, gradients accumulated up to the nominal batch, the recipe's rates and momentum
- * per optimizer step, non-finite steps skipped and counted, and mAP of the weight average on the
- * validation photos every epoch.
+ * mosaic and box-moving augmentation ({@link AugmentedBatches}), the task-aligned loss, gradients
+ * accumulated up to the nominal batch, the recipe's rates and momentum per optimizer step,
+ * non-finite steps skipped and counted, and mAP of the weight average on the validation photos
+ * every epoch.
  */
-final class DetectorTask
-        implements TrainingTask<DetectorState, DetectorTask.Prepared, DetectionMetrics> {
+final class DetectorTask implements TrainingTask<DetectorState, Prepared, DetectionMetrics> {
 
     private static final Logger log = LoggerFactory.getLogger(DetectorTask.class);
-
-    /** A batch ready for a step. */
-    record Prepared(float[] pixels, int count, List<ImageTruth> truths) {}
 
     private final RunContext run;
     private final LoopSetup setup;
@@ -46,10 +37,7 @@ final class DetectorTask
     private final DetectorModel model;
     private final List<BoxedPhoto> train;
     private final List<BoxedPhoto> val;
-    private final int size;
     private final DetectorRecipe.Schedule schedule;
-    private final DetectionAugmenter augmenter;
-    private final ExecutorService pool;
     private double[] sums;
     private int counted;
     private int images;
@@ -57,8 +45,7 @@ final class DetectorTask
     private long optimizerSteps;
     private long trainedSteps;
     private float learningRate;
-    private int[] order;
-    private CompletableFuture<Prepared> next;
+    private AugmentedBatches batches;
 
     /** The batch index of the last optimizer step, -1 before the first. */
     private long lastOptimizerStep;
@@ -68,18 +55,14 @@ final class DetectorTask
             LoopSetup setup,
             List<BoxedPhoto> train,
             List<BoxedPhoto> val,
-            DetectorRecipe.Schedule schedule,
-            ExecutorService pool) {
+            DetectorRecipe.Schedule schedule) {
         this.run = run;
         this.setup = setup;
         this.spec = run.config().spec().model().detector();
         this.model = (DetectorModel) setup.model();
         this.train = train;
         this.val = val;
-        this.size = model.imageSize();
         this.schedule = schedule;
-        this.augmenter = new DetectionAugmenter(size);
-        this.pool = pool;
     }
 
     @Override
@@ -101,71 +84,29 @@ final class DetectorTask
         optimizerSteps = from.optimizerSteps();
         trainedSteps = from.step();
         lastOptimizerStep = from.step() - 1 - from.pendingBatches();
-        order = null;
-        next = null;
-    }
-
-    private boolean mosaicOn(int epoch) {
-        return epoch < setup.epochs() - spec.closeMosaicEpochs();
+        batches = null;
     }
 
     @Override
     public Prepared load(int epoch, int batch) {
-        if (order == null) {
-            order = BatchLoader.shuffled(train.size(), run.seed(), epoch);
-            if (batch == 0
-                    && epoch == setup.epochs() - spec.closeMosaicEpochs()
-                    && spec.mosaic() > 0) {
+        if (batches == null) {
+            int mosaicFree = setup.epochs() - spec.closeMosaicEpochs();
+            if (batch == 0 && epoch == mosaicFree && spec.mosaic() > 0) {
                 log.info("detector: mosaic off for the last {} epochs", spec.closeMosaicEpochs());
             }
-            next = prepare(batch, epoch);
+            batches =
+                    new AugmentedBatches(
+                            train,
+                            model.imageSize(),
+                            run.seed(),
+                            epoch,
+                            setup.batchSize(),
+                            setup.batchesPerEpoch(),
+                            epoch < mosaicFree,
+                            spec.mosaic(),
+                            run.settings().effectiveWorkers());
         }
-        Prepared prepared = next.join();
-        next = batch + 1 < setup.batchesPerEpoch() ? prepare(batch + 1, epoch) : null;
-        return prepared;
-    }
-
-    /** A batch augmented on the pool while the previous one trains. */
-    private CompletableFuture<Prepared> prepare(int batch, int epoch) {
-        int first = batch * setup.batchSize();
-        int count = Math.min(setup.batchSize(), order.length - first);
-        boolean mosaicOn = mosaicOn(epoch);
-        int[] shuffled = order;
-        List<CompletableFuture<DetectionAugmenter.Augmented>> items = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            int position = first + i;
-            items.add(
-                    CompletableFuture.supplyAsync(
-                            () -> {
-                                SplittableRandom random =
-                                        new SplittableRandom(
-                                                BatchLoader.mix(run.seed(), epoch, position));
-                                boolean mosaic = mosaicOn && random.nextDouble() < spec.mosaic();
-                                return augmenter.augment(train, shuffled[position], mosaic, random);
-                            },
-                            pool));
-        }
-        return CompletableFuture.allOf(items.toArray(CompletableFuture[]::new))
-                .thenApply(
-                        ignored -> {
-                            int plane = 3 * size * size;
-                            float[] pixels = new float[count * plane];
-                            List<ImageTruth> truths = new ArrayList<>();
-                            for (int i = 0; i < count; i++) {
-                                DetectionAugmenter.Augmented one = items.get(i).join();
-                                System.arraycopy(one.pixels(), 0, pixels, i * plane, plane);
-                                truths.add(truth(one.boxes()));
-                            }
-                            return new Prepared(pixels, count, truths);
-                        });
-    }
-
-    static ImageTruth truth(List<Box> boxes) {
-        return new ImageTruth(
-                new int[boxes.size()],
-                boxes.stream()
-                        .map(b -> new double[] {b.x1(), b.y1(), b.x2(), b.y2()})
-                        .toArray(double[][]::new));
+        return batches.get(batch);
     }
 
     @Override
@@ -241,8 +182,7 @@ final class DetectorTask
 
     @Override
     public void endOfData() {
-        order = null;
-        next = null;
+        batches = null;
     }
 
     /** Batches trained since the last optimizer step, their gradients still accumulating. */

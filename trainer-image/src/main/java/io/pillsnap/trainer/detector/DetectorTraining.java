@@ -6,12 +6,8 @@ import io.pillsnap.api.v1alpha1.spec.DetectorSpec;
 import io.pillsnap.api.v1alpha1.spec.Optimizer;
 import io.pillsnap.api.v1alpha1.spec.TrainingSpec;
 import io.pillsnap.trainer.config.ConfigException;
-import io.pillsnap.trainer.data.DataException;
-import io.pillsnap.trainer.data.DecodeProgress;
-import io.pillsnap.trainer.data.LabelledImage;
-import io.pillsnap.trainer.data.SkipReport;
 import io.pillsnap.trainer.data.StageSample;
-import io.pillsnap.trainer.data.TestSet;
+import io.pillsnap.trainer.detector.data.AugmentedBatches;
 import io.pillsnap.trainer.detector.data.BoxedPhoto;
 import io.pillsnap.trainer.detector.data.DetectionPhotos;
 import io.pillsnap.trainer.detector.yolo.Yolo11Config;
@@ -27,13 +23,9 @@ import io.pillsnap.trainer.engine.WeightAverage;
 import io.pillsnap.trainer.report.DetectionMetrics;
 import io.pillsnap.trainer.runtime.Devices;
 import io.pillsnap.trainer.weights.DetectorPretrainedImport;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,9 +57,9 @@ public final class DetectorTraining {
         this.size = spec.imageSize();
         if (size % 32 != 0) {
             throw new ConfigException(
-                    "spec.model.detector.imageSize is "
-                            + size
-                            + ": it must be a multiple of 32 (the detector's largest stride)");
+                    "spec.model.detector.imageSize is %d: it must be a multiple of 32 (the detector's"
+                                    .formatted(size)
+                            + " largest stride)");
         }
         this.architecture = Yolo11Config.of(spec);
     }
@@ -82,7 +74,7 @@ public final class DetectorTraining {
 
     /** Trains, scores and exports the detector of a run. */
     public DetectorOutcome run(StageSample sample) {
-        try (EpochLoop<DetectorState, DetectorTask.Prepared, DetectionMetrics> loop =
+        try (EpochLoop<DetectorState, AugmentedBatches.Prepared, DetectionMetrics> loop =
                 start(sample)) {
             Interleaving.alone(loop, run.stop());
             return finish(loop);
@@ -93,17 +85,16 @@ public final class DetectorTraining {
      * Reads the photos, builds (or resumes) the detector and returns its training loop, ready to be
      * driven alone or interleaved with the classifier's.
      */
-    public EpochLoop<DetectorState, DetectorTask.Prepared, DetectionMetrics> start(
+    public EpochLoop<DetectorState, AugmentedBatches.Prepared, DetectionMetrics> start(
             StageSample sample) {
         started = System.nanoTime();
-        Photos photos = photos(sample);
+        DetectionPhotos.TrainAndVal photos =
+                DetectionPhotos.trainAndVal(
+                        run.config(), sample, new Letterbox(size), run.images().get());
         List<BoxedPhoto> train = photos.train();
         List<BoxedPhoto> val = photos.val();
         int batchSize = training.fixedBatchSize().orElse(DetectorRecipe.DEFAULT_BATCH);
-        int batches = (train.size() + batchSize - 1) / batchSize;
-        if (run.config().maxBatches() != null) {
-            batches = Math.min(batches, run.config().maxBatches());
-        }
+        int batches = LoopSetup.batchesPerEpoch(train.size(), batchSize, run.config().maxBatches());
         Optimizer optimizer =
                 DetectorRecipe.chooseOptimizer(spec, training.epochs(), train.size(), batchSize);
         double rate = DetectorRecipe.peakRate(spec, optimizer);
@@ -149,7 +140,14 @@ public final class DetectorTraining {
                                     : new AdamW(model.trainable(), weightDecay),
                             new WeightAverage(
                                     model.parameters(), (float) DetectorRecipe.EMA_DECAY));
-            DetectorState state = resume(weights, train.size());
+            Path resumeFrom = run.config().resumeFrom();
+            DetectorState state =
+                    weights.resumeOr(
+                            DetectorState.start(run.config().runId(), train.size()),
+                            resumeFrom == null ? null : resumeFrom.resolveSibling(LAST),
+                            "detector",
+                            (folder, saved) -> requireSamePhotos(folder, saved, train.size()),
+                            DetectorState::optimizerSteps);
             LoopSetup setup =
                     LoopSetup.builder()
                             .task("detector")
@@ -162,81 +160,18 @@ public final class DetectorTraining {
                             .lastCheckpoint(run.dir().checkpoint(LAST))
                             .bestCheckpoint(run.dir().checkpoint(BEST))
                             .build();
-            ExecutorService pool =
-                    Executors.newFixedThreadPool(
-                            run.settings().effectiveWorkers(),
-                            r -> {
-                                Thread thread = new Thread(r, "detector-augment");
-                                thread.setDaemon(true);
-                                return thread;
-                            });
             DetectorRecipe.Schedule schedule =
                     new DetectorRecipe.Schedule(
                             rate,
                             warmupBiasRate,
                             DetectorRecipe.warmupSteps(batches),
                             training.epochs());
-            task = new DetectorTask(run, setup, train, val, schedule, pool);
-            return new EpochLoop<>(run, task, state, pool::shutdownNow);
+            task = new DetectorTask(run, setup, train, val, schedule);
+            return new EpochLoop<>(run, task, state);
         } catch (RuntimeException e) {
             model.close();
             throw e;
         }
-    }
-
-    private record Photos(List<BoxedPhoto> train, List<BoxedPhoto> val) {}
-
-    /** The training and validation photos, letterboxed; refused when there is nothing to learn. */
-    private Photos photos(StageSample sample) {
-        Letterbox letterbox = new Letterbox(size);
-        int threads = run.settings().effectiveWorkers();
-        SkipReport skipped = new SkipReport();
-        List<LabelledImage> trainPhotos =
-                DetectionPhotos.forTraining(spec, sample, run.config().spec().dataset().seed());
-        List<BoxedPhoto> train =
-                DetectionPhotos.load(
-                        trainPhotos,
-                        DetectionPhotos.Use.TRAINING,
-                        letterbox,
-                        run.images().get(),
-                        threads,
-                        skipped,
-                        DecodeProgress.logged("detector training", trainPhotos.size()));
-        List<BoxedPhoto> val =
-                DetectionPhotos.load(
-                        sample.combinationVal(),
-                        DetectionPhotos.Use.SCORING,
-                        letterbox,
-                        run.images().get(),
-                        threads,
-                        skipped,
-                        DecodeProgress.logged(
-                                "detector validation", sample.combinationVal().size()));
-        long negatives = val.stream().filter(photo -> photo.truth().isEmpty()).count();
-        if (train.isEmpty() || val.size() == negatives) {
-            throw new DataException(
-                    "detection needs combination photos with boxes to train ("
-                            + train.size()
-                            + ") and validate ("
-                            + (val.size() - negatives)
-                            + ") on, found under "
-                            + run.config().data()
-                            + " in {train,val}/labels/combination/...; skipped: "
-                            + skipped
-                            + ". Add combination photos (synthetic: dataset.combinationFraction)"
-                            + " or remove detection from spec.tasks");
-        }
-        if (skipped.total() > 0) {
-            log.warn("detector photos skipped: {}", skipped);
-        }
-        if (negatives > 0) {
-            log.info(
-                    "detector validation: {} of {} photos hold no labelled pill and are kept as"
-                            + " negatives (boxes found on them count as false positives)",
-                    negatives,
-                    val.size());
-        }
-        return new Photos(train, val);
     }
 
     /**
@@ -244,31 +179,17 @@ public final class DetectorTraining {
      * with its check, once the loop is finished.
      */
     public DetectorOutcome finish(
-            EpochLoop<DetectorState, DetectorTask.Prepared, DetectionMetrics> loop) {
+            EpochLoop<DetectorState, AugmentedBatches.Prepared, DetectionMetrics> loop) {
         DetectorModel model = task.model();
         List<BoxedPhoto> val = task.validation();
         DetectorState state = loop.state();
-        int threads = run.settings().effectiveWorkers();
         Path best = loop.loadBest();
         DetectorEvaluation.Scored validation = evaluate(model, val, run.settings().evalBatchSize());
-        List<LabelledImage> testPhotos =
-                TestSet.findCombinations(
-                        run.config().spec().dataset(), run.config().data(), threads);
-        DetectorEvaluation.Scored test = null;
-        if (!testPhotos.isEmpty()) {
-            SkipReport testSkipped = new SkipReport();
-            List<BoxedPhoto> boxed =
-                    DetectionPhotos.load(
-                            testPhotos,
-                            DetectionPhotos.Use.SCORING,
-                            new Letterbox(size),
-                            threads,
-                            testSkipped,
-                            DecodeProgress.logged("detector test", testPhotos.size()));
-            if (!boxed.isEmpty()) {
-                test = evaluate(model, boxed, run.settings().evalBatchSize());
-            }
-        }
+        List<BoxedPhoto> testPhotos = DetectionPhotos.test(run.config(), new Letterbox(size));
+        DetectorEvaluation.Scored test =
+                testPhotos.isEmpty()
+                        ? null
+                        : evaluate(model, testPhotos, run.settings().evalBatchSize());
         log.info(
                 "detector, best epoch {} of {}: validation {}",
                 state.bestEpoch(),
@@ -326,49 +247,12 @@ public final class DetectorTraining {
                 spec.pretrainedSha256());
     }
 
-    private DetectorState resume(TrainingWeights weights, int trainPhotos) {
-        DetectorState fresh = DetectorState.start(run.config().runId(), trainPhotos);
-        if (run.config().resumeFrom() == null) {
-            return fresh;
-        }
-        Optional<TrainingWeights.Resumed<DetectorState>> resumed =
-                weights.resume(
-                        run.config().resumeFrom().resolveSibling(LAST),
-                        DetectorState.class,
-                        "detector",
-                        (folder, saved) -> requireSamePhotos(folder, saved, trainPhotos),
-                        DetectorState::optimizerSteps);
-        if (resumed.isEmpty()) {
-            return fresh;
-        }
-        Path folder = resumed.get().folder();
-        DetectorState state = resumed.get().state();
-        if (state.pendingBatches() > 0) {
-            Path gradients = folder.resolve(Checkpoints.GRADIENTS);
-            if (!Files.exists(gradients)) {
-                throw new ConfigException(
-                        "detector checkpoint "
-                                + folder
-                                + " was saved between two optimizer steps but has no "
-                                + Checkpoints.GRADIENTS
-                                + ": it is incomplete; resume from an earlier copy or start over");
-            }
-            DetectorModel model = (DetectorModel) weights.model();
-            model.restorePendingGradients(Checkpoints.read(gradients, model.manager()));
-        }
-        return state;
-    }
-
     private static void requireSamePhotos(Path folder, DetectorState saved, int trainPhotos) {
         if (saved.trainPhotos() != trainPhotos) {
             throw new ConfigException(
-                    "detector checkpoint "
-                            + folder
-                            + " was trained on "
-                            + saved.trainPhotos()
-                            + " photos, this run has "
-                            + trainPhotos
-                            + ": resume only the same stage and dataset");
+                    "detector checkpoint %s was trained on %d photos, this run has %d: resume only"
+                                    .formatted(folder, saved.trainPhotos(), trainPhotos)
+                            + " the same stage and dataset");
         }
     }
 

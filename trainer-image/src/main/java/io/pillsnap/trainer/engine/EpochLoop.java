@@ -26,7 +26,6 @@ public final class EpochLoop<S extends LoopState, B, E> implements TaskLoop {
     private final TrainingTask<S, B, E> task;
     private final LoopSetup setup;
     private final StepTimes times = new StepTimes();
-    private final AutoCloseable resources;
     private S state;
     private int nextBatch;
     private long step;
@@ -36,15 +35,10 @@ public final class EpochLoop<S extends LoopState, B, E> implements TaskLoop {
     private double rate;
     private double lastEvalSeconds;
 
-    /**
-     * @param resources closed with the loop after the task's model (a task's worker pool); may be
-     *     null
-     */
-    public EpochLoop(RunContext run, TrainingTask<S, B, E> task, S state, AutoCloseable resources) {
+    public EpochLoop(RunContext run, TrainingTask<S, B, E> task, S state) {
         this.run = run;
         this.task = task;
         this.setup = task.setup();
-        this.resources = resources;
         begin(state);
     }
 
@@ -271,13 +265,6 @@ public final class EpochLoop<S extends LoopState, B, E> implements TaskLoop {
     @Override
     public void close() {
         closeData();
-        if (resources != null) {
-            try {
-                resources.close();
-            } catch (Exception e) {
-                log.warn("{}: closing {} failed: {}", setup.task(), resources, e.toString());
-            }
-        }
         setup.model().close();
     }
 }

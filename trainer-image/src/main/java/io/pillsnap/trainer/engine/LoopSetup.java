@@ -29,6 +29,12 @@ public record LoopSetup(
         return LoopSetupBuilder.builder();
     }
 
+    /** Batches of {@code batchSize} covering the training set, at most {@code maxBatches}. */
+    public static int batchesPerEpoch(int trainSize, int batchSize, Integer maxBatches) {
+        int all = (trainSize + batchSize - 1) / batchSize;
+        return maxBatches == null ? all : Math.min(all, maxBatches);
+    }
+
     public TrainableModel<?> model() {
         return weights.model();
     }

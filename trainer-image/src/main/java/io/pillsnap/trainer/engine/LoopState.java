@@ -20,4 +20,9 @@ public interface LoopState {
 
     /** Whether the last epoch set the best validation score (its checkpoint is the best). */
     boolean improvedLastEpoch();
+
+    /** Batches whose gradients are accumulated but not yet applied by an optimizer step. */
+    default int pendingBatches() {
+        return 0;
+    }
 }

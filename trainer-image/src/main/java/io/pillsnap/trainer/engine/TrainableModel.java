@@ -1,6 +1,7 @@
 package io.pillsnap.trainer.engine;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -39,6 +40,15 @@ public interface TrainableModel<N extends Block> extends AutoCloseable {
 
     default Map<String, Parameter> trainable() {
         return tensors().trainable();
+    }
+
+    /**
+     * Gradients a checkpoint saved between two optimizer steps, added to the next ones; only a task
+     * that accumulates gradients over batches saves them.
+     */
+    default void restorePendingGradients(Map<String, NDArray> gradients) {
+        throw new UnsupportedOperationException(
+                getClass().getSimpleName() + " does not accumulate gradients over batches");
     }
 
     @Override

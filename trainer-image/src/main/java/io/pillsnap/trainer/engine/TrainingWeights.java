@@ -2,6 +2,7 @@ package io.pillsnap.trainer.engine;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.pillsnap.trainer.config.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -20,9 +21,6 @@ public record TrainingWeights(
         TrainableModel<?> model, TrainingOptimizer optimizer, WeightAverage average) {
 
     private static final Logger log = LoggerFactory.getLogger(TrainingWeights.class);
-
-    /** A checkpoint read back: its folder and the state saved with it. */
-    public record Resumed<S>(Path folder, S state) {}
 
     /**
      * The last checkpoint: every tensor, the optimizer, the average and, between two optimizer
@@ -46,25 +44,28 @@ public record TrainingWeights(
     }
 
     /**
-     * Continues from the checkpoint in {@code folder}, if one is there: reads its state (refused by
-     * {@code requireSameData}, told the folder read, when it was trained on other data), then the
-     * weights, the optimizer at {@code optimizerSteps} of that state, and the weight average.
+     * The state to train on from: {@code fresh} without a checkpoint in {@code folder} (or without
+     * a folder), else the checkpoint's, with its weights, the optimizer at {@code optimizerSteps}
+     * of its state, the weight average and the gradients accumulated since the last optimizer step.
+     * {@code requireSameData}, told the folder read, refuses a checkpoint of other data.
      *
      * @param task names the task in the log lines ("classifier", "detector")
-     * @return the checkpoint read, empty when there is none yet
      */
-    public <S extends LoopState> Optional<Resumed<S>> resume(
+    public <S extends LoopState> S resumeOr(
+            S fresh,
             Path folder,
-            Class<S> type,
             String task,
             BiConsumer<Path, S> requireSameData,
             ToLongFunction<S> optimizerSteps) {
-        Optional<Path> found = Checkpoints.find(folder);
+        Optional<Path> found = folder == null ? Optional.empty() : Checkpoints.find(folder);
         if (found.isEmpty()) {
-            log.warn("no {} checkpoint at {} yet: starting from the first epoch", task, folder);
-            return Optional.empty();
+            if (folder != null) {
+                log.warn("no {} checkpoint at {} yet: starting from the first epoch", task, folder);
+            }
+            return fresh;
         }
-        S state = Checkpoints.readState(found.get(), type);
+        @SuppressWarnings("unchecked")
+        S state = (S) Checkpoints.readState(found.get(), fresh.getClass());
         requireSameData.accept(found.get(), state);
         Checkpoints.loadWeights(found.get(), model.parameters(), false, model.manager());
         try (NDManager scope = model.manager().newSubManager()) {
@@ -76,6 +77,10 @@ public record TrainingWeights(
                 average.restore(Checkpoints.read(ema, scope));
             }
         }
+        if (state.pendingBatches() > 0) {
+            model.restorePendingGradients(
+                    Checkpoints.read(pendingGradients(found.get(), task), model.manager()));
+        }
         log.info(
                 "{} resumed from {} at epoch {}, batch {} (step {})",
                 task,
@@ -83,6 +88,17 @@ public record TrainingWeights(
                 state.epochsDone() + 1,
                 state.nextBatch(),
                 state.step());
-        return Optional.of(new Resumed<>(found.get(), state));
+        return state;
+    }
+
+    private static Path pendingGradients(Path folder, String task) {
+        Path gradients = folder.resolve(Checkpoints.GRADIENTS);
+        if (!Files.exists(gradients)) {
+            throw new ConfigException(
+                    "%s checkpoint %s was saved between two optimizer steps but has no %s: it is"
+                                    .formatted(task, folder, Checkpoints.GRADIENTS)
+                            + " incomplete; resume from an earlier copy or start over");
+        }
+        return gradients;
     }
 }

@@ -12,6 +12,7 @@ import io.pillsnap.trainer.data.AihubLayout;
 import io.pillsnap.trainer.data.AihubScanner;
 import io.pillsnap.trainer.data.LabelledImage;
 import io.pillsnap.trainer.detector.data.DetectionAugmenter;
+import io.pillsnap.trainer.detector.data.ImageTruth;
 import io.pillsnap.trainer.detector.yolo.Yolo11Config;
 import io.pillsnap.trainer.engine.AdamW;
 import io.pillsnap.trainer.report.DetectionMetrics;

@@ -6,12 +6,16 @@ import io.pillsnap.api.artifact.RgbImage;
 import io.pillsnap.api.detection.Box;
 import io.pillsnap.api.detection.Letterbox;
 import io.pillsnap.api.v1alpha1.spec.DetectorSpec;
+import io.pillsnap.trainer.config.TrainConfig;
+import io.pillsnap.trainer.data.DataException;
+import io.pillsnap.trainer.data.DecodeProgress;
 import io.pillsnap.trainer.data.ImageStore;
 import io.pillsnap.trainer.data.LabelledImage;
 import io.pillsnap.trainer.data.LoaderPool;
 import io.pillsnap.trainer.data.Sample;
 import io.pillsnap.trainer.data.SkipReport;
 import io.pillsnap.trainer.data.StageSample;
+import io.pillsnap.trainer.data.TestSet;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -177,5 +181,79 @@ public final class DetectionPhotos {
                 photos.size(),
                 sample.combinationTrain().size());
         return photos;
+    }
+
+    /** A detector's training and validation photos, letterboxed. */
+    public record TrainAndVal(List<BoxedPhoto> train, List<BoxedPhoto> val) {}
+
+    /**
+     * The training and validation photos of a run, letterboxed (through the image store when the
+     * run has one); refused when there is nothing to learn.
+     */
+    public static TrainAndVal trainAndVal(
+            TrainConfig config, StageSample sample, Letterbox letterbox, ImageStore store) {
+        int threads = config.settings().effectiveWorkers();
+        SkipReport skipped = new SkipReport();
+        List<LabelledImage> trainPhotos =
+                forTraining(
+                        config.spec().model().detector(), sample, config.spec().dataset().seed());
+        List<BoxedPhoto> train =
+                load(
+                        trainPhotos,
+                        Use.TRAINING,
+                        letterbox,
+                        store,
+                        threads,
+                        skipped,
+                        DecodeProgress.logged("detector training", trainPhotos.size()));
+        List<LabelledImage> valPhotos = sample.combinationVal();
+        List<BoxedPhoto> val =
+                load(
+                        valPhotos,
+                        Use.SCORING,
+                        letterbox,
+                        store,
+                        threads,
+                        skipped,
+                        DecodeProgress.logged("detector validation", valPhotos.size()));
+        long negatives = val.stream().filter(photo -> photo.truth().isEmpty()).count();
+        if (train.isEmpty() || val.size() == negatives) {
+            throw new DataException(
+                    ("detection needs combination photos with boxes to train (%d) and validate (%d)"
+                                    + " on, found under %s in {train,val}/labels/combination/...;"
+                                    + " skipped: %s. Add combination photos (synthetic:"
+                                    + " dataset.combinationFraction) or remove detection from"
+                                    + " spec.tasks")
+                            .formatted(
+                                    train.size(), val.size() - negatives, config.data(), skipped));
+        }
+        if (skipped.total() > 0) {
+            log.warn("detector photos skipped: {}", skipped);
+        }
+        if (negatives > 0) {
+            log.info(
+                    "detector validation: {} of {} photos hold no labelled pill and are kept as"
+                            + " negatives (boxes found on them count as false positives)",
+                    negatives,
+                    val.size());
+        }
+        return new TrainAndVal(train, val);
+    }
+
+    /** The held-out combination photos of the test set, letterboxed; empty when there are none. */
+    public static List<BoxedPhoto> test(TrainConfig config, Letterbox letterbox) {
+        int threads = config.settings().effectiveWorkers();
+        List<LabelledImage> photos =
+                TestSet.findCombinations(config.spec().dataset(), config.data(), threads);
+        if (photos.isEmpty()) {
+            return List.of();
+        }
+        return load(
+                photos,
+                Use.SCORING,
+                letterbox,
+                threads,
+                new SkipReport(),
+                DecodeProgress.logged("detector test", photos.size()));
     }
 }

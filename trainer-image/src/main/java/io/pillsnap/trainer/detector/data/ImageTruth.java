@@ -1,4 +1,4 @@
-package io.pillsnap.trainer.detector;
+package io.pillsnap.trainer.detector.data;
 
 /**
  * The true boxes of one training image, in input pixels.
