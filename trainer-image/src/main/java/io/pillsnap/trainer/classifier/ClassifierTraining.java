@@ -40,6 +40,9 @@ public final class ClassifierTraining {
 
     public static final String CLASSIFIER_FILE = ClassifierExport.FILE;
 
+    static final LoopSetup.TaskNames NAMES =
+            new LoopSetup.TaskNames("classifier", "", "", Checkpoints.LAST, Checkpoints.BEST);
+
     private static final Logger log = LoggerFactory.getLogger(ClassifierTraining.class);
 
     private final RunContext run;
@@ -81,13 +84,7 @@ public final class ClassifierTraining {
         Preprocessing preprocessing = architecture.flavour().preprocessing(config.imageSize());
         ImageSource train = ClassifierPictures.load(run, sample, budget * 4 / 5);
         ImageSource val =
-                HeldOut.load(
-                        "validation",
-                        sample.val(),
-                        preprocessing,
-                        settings,
-                        budget / 5,
-                        sample.skipped());
+                HeldOut.validation(sample, preprocessing, settings, budget / 5, sample.skipped());
         dir.writeJson(dir.report("skipped.json"), sample.skipped().toJson());
         if (train.size() == 0 || val.size() == 0) {
             throw new DataException(
@@ -143,18 +140,7 @@ public final class ClassifierTraining {
                             (long) training.epochs() * batchesPerEpoch,
                             training.schedule()
                                     == io.pillsnap.api.v1alpha1.spec.LearningRateSchedule.COSINE);
-            LoopSetup setup =
-                    LoopSetup.builder()
-                            .task("classifier")
-                            .logPrefix("")
-                            .boardPrefix("")
-                            .epochs(training.epochs())
-                            .batchesPerEpoch(batchesPerEpoch)
-                            .batchSize(batchSize)
-                            .weights(weights)
-                            .lastCheckpoint(dir.checkpoint(Checkpoints.LAST))
-                            .bestCheckpoint(dir.checkpoint(Checkpoints.BEST))
-                            .build();
+            LoopSetup setup = LoopSetup.of(run, NAMES, batchesPerEpoch, batchSize, weights);
             task = new ClassifierTask(run, setup, schedule, train, val, sample.classes().size());
             return new EpochLoop<>(run, task, state);
         } catch (RuntimeException e) {

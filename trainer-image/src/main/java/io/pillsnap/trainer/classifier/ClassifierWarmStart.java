@@ -76,13 +76,11 @@ final class ClassifierWarmStart {
         String before = previous == null ? ModelFlavour.timm().name() : previous.name();
         if (!before.equals(flavour.name())) {
             throw new ConfigException(
-                    "--init-from "
-                            + initFrom
-                            + " was trained with flavour "
-                            + before
-                            + ", this stage's spec.model.classifier.flavour is "
-                            + flavour.name()
-                            + ": set the same flavour as the stage it starts from");
+                    "--init-from %s was trained with flavour %s, this stage's"
+                                    .formatted(initFrom, before)
+                            + " spec.model.classifier.flavour is %s: set the same flavour as the"
+                                    .formatted(flavour.name())
+                            + " stage it starts from");
         }
     }
 

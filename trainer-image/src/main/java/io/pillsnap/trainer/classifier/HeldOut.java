@@ -48,6 +48,16 @@ public final class HeldOut {
                 DecodeProgress.logged(name, samples.size()));
     }
 
+    /** The stage's validation split at the model's input size. */
+    public static ImageSource validation(
+            StageSample sample,
+            Preprocessing preprocessing,
+            TrainerSettings settings,
+            long memoryBudget,
+            SkipReport skipped) {
+        return load("validation", sample.val(), preprocessing, settings, memoryBudget, skipped);
+    }
+
     /**
      * The chosen checkpoint on the test set, once; null when the dataset has none. Writes
      * report/skipped.json: the training data's skipped files, and the test set's under "test".

@@ -40,6 +40,9 @@ public final class DetectorTraining {
     public static final String LAST = "detector-last";
     public static final String BEST = "detector-best";
 
+    static final LoopSetup.TaskNames NAMES =
+            new LoopSetup.TaskNames("detector", "detector ", "detector/", LAST, BEST);
+
     private static final Logger log = LoggerFactory.getLogger(DetectorTraining.class);
 
     private final RunContext run;
@@ -148,18 +151,7 @@ public final class DetectorTraining {
                             "detector",
                             (folder, saved) -> requireSamePhotos(folder, saved, train.size()),
                             DetectorState::optimizerSteps);
-            LoopSetup setup =
-                    LoopSetup.builder()
-                            .task("detector")
-                            .logPrefix("detector ")
-                            .boardPrefix("detector/")
-                            .epochs(training.epochs())
-                            .batchesPerEpoch(batches)
-                            .batchSize(batchSize)
-                            .weights(weights)
-                            .lastCheckpoint(run.dir().checkpoint(LAST))
-                            .bestCheckpoint(run.dir().checkpoint(BEST))
-                            .build();
+            LoopSetup setup = LoopSetup.of(run, NAMES, batches, batchSize, weights);
             DetectorRecipe.Schedule schedule =
                     new DetectorRecipe.Schedule(
                             rate,

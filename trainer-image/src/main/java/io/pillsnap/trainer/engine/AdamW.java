@@ -77,10 +77,7 @@ public final class AdamW implements TrainingOptimizer {
     /** Moments to save: m.name and v.name for every parameter. */
     @Override
     public Map<String, NDArray> state() {
-        Map<String, NDArray> state = new LinkedHashMap<>();
-        means.forEach((name, array) -> state.put("m." + name, array));
-        variances.forEach((name, array) -> state.put("v." + name, array));
-        return state;
+        return TrainingOptimizer.named("v.", variances, TrainingOptimizer.named("m.", means, null));
     }
 
     @Override

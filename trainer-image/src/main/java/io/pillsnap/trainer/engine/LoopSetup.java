@@ -29,6 +29,38 @@ public record LoopSetup(
         return LoopSetupBuilder.builder();
     }
 
+    /**
+     * What a task is called in log lines, TensorBoard tags and checkpoint folders.
+     *
+     * @param lastCheckpoint the folder name of its last checkpoint in the run's checkpoints
+     */
+    public record TaskNames(
+            String task,
+            String logPrefix,
+            String boardPrefix,
+            String lastCheckpoint,
+            String bestCheckpoint) {}
+
+    /** The loop of a run's task over the stage's epochs, its checkpoints in the run's folder. */
+    public static LoopSetup of(
+            RunContext run,
+            TaskNames names,
+            int batchesPerEpoch,
+            int batchSize,
+            TrainingWeights weights) {
+        return builder()
+                .task(names.task())
+                .logPrefix(names.logPrefix())
+                .boardPrefix(names.boardPrefix())
+                .epochs(run.config().spec().training().epochs())
+                .batchesPerEpoch(batchesPerEpoch)
+                .batchSize(batchSize)
+                .weights(weights)
+                .lastCheckpoint(run.dir().checkpoint(names.lastCheckpoint()))
+                .bestCheckpoint(run.dir().checkpoint(names.bestCheckpoint()))
+                .build();
+    }
+
     /** Batches of {@code batchSize} covering the training set, at most {@code maxBatches}. */
     public static int batchesPerEpoch(int trainSize, int batchSize, Integer maxBatches) {
         int all = (trainSize + batchSize - 1) / batchSize;

@@ -57,9 +57,7 @@ public final class NesterovSgd implements TrainingOptimizer {
 
     @Override
     public Map<String, NDArray> state() {
-        Map<String, NDArray> state = new LinkedHashMap<>();
-        buffers.forEach((name, array) -> state.put("momentum." + name, array));
-        return state;
+        return TrainingOptimizer.named("momentum.", buffers, null);
     }
 
     @Override

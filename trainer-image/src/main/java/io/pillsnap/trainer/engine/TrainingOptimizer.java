@@ -2,6 +2,7 @@ package io.pillsnap.trainer.engine;
 
 import ai.djl.ndarray.NDArray;
 import io.pillsnap.trainer.runtime.Tensors;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -29,6 +30,17 @@ public interface TrainingOptimizer {
     }
 
     long stepCount();
+
+    /**
+     * {@code into} (a new ordered map when null) with every buffer added under {@code prefix} and
+     * its parameter's name.
+     */
+    static Map<String, NDArray> named(
+            String prefix, Map<String, NDArray> buffers, Map<String, NDArray> into) {
+        Map<String, NDArray> state = into == null ? new LinkedHashMap<>() : into;
+        buffers.forEach((name, array) -> state.put(prefix + name, array));
+        return state;
+    }
 
     /** The state to save, by name. */
     Map<String, NDArray> state();

@@ -122,13 +122,8 @@ public final class CheckpointEvaluation {
                 EfficientNetV2Config.of(stage.getSpec().model().classifier());
         Preprocessing preprocessing = architecture.flavour().preprocessing(size);
         ImageSource val =
-                HeldOut.load(
-                        "validation",
-                        sample.val(),
-                        preprocessing,
-                        settings,
-                        Long.MAX_VALUE,
-                        new SkipReport());
+                HeldOut.validation(
+                        sample, preprocessing, settings, Long.MAX_VALUE, new SkipReport());
         List<Sample> testPhotos =
                 TestSet.find(stage.getSpec().dataset(), data, trained, settings.effectiveWorkers());
         try (ClassifierModel model =
