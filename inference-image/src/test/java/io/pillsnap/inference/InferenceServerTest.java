@@ -203,7 +203,7 @@ class InferenceServerTest {
         TestClient.Response page = served.client().withKey(null).get("/");
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.body())
-                .contains("<input", "/v1/predict", "X-API-Key")
+                .contains("<input", "/v1/predict", "X-API-Key", "not_sure", "pharmacist")
                 .doesNotContain("https://");
     }
 
@@ -238,6 +238,7 @@ class InferenceServerTest {
                         file,
                         manifest.preprocessing().imageSize(),
                         manifest.classes().size(),
+                        1.0,
                         1)) {
             float[] input =
                     Predictor.input(

@@ -135,7 +135,8 @@ final class LegacyRoutes {
                                 V1Routes.round(
                                         prediction.preprocessMs() + prediction.inferenceMs()),
                                 V1Routes.round(V1Routes.millisSince(started))),
-                        prediction.manifest().version()));
+                        prediction.manifest().version(),
+                        prediction.images().get(0).decision().wireName()));
     }
 
     private void batch(Context ctx) {
@@ -178,7 +179,8 @@ final class LegacyRoutes {
                                                     best.drug().index(),
                                                     best.probability(),
                                                     drugMetadata(best.drug()),
-                                                    hint(best.probability(), threshold)));
+                                                    hint(best.probability(), threshold),
+                                                    image.decision().wireName()));
                                 })
                         .toList();
         ctx.json(
@@ -214,7 +216,8 @@ final class LegacyRoutes {
                             pill.confidence(),
                             best.drug().index(),
                             best.probability(),
-                            drugMetadata(best.drug())));
+                            drugMetadata(best.drug()),
+                            pill.decision().wireName()));
         }
         return detections;
     }
@@ -343,6 +346,11 @@ final class LegacyRoutes {
 
     record TimeMs(double classification, double total) {}
 
+    /**
+     * @param decision ours, added to the original's fields: {@code identified}, or {@code not_sure}
+     *     when {@code confidence} is under the run's answer threshold (independent of {@code
+     *     conf_threshold}, which keeps its meaning for {@code hint})
+     */
     record SingleResp(
             @JsonProperty("class_id") int classId,
             double confidence,
@@ -350,22 +358,32 @@ final class LegacyRoutes {
             String hint,
             @JsonProperty("classification_engine") String classificationEngine,
             @JsonProperty("time_ms") TimeMs timeMs,
-            @JsonProperty("version_tag") String versionTag) {}
+            @JsonProperty("version_tag") String versionTag,
+            String decision) {}
 
+    /**
+     * @param decision ours, as in {@link SingleResp}
+     */
     record BatchResult(
             @JsonProperty("class_id") int classId,
             double confidence,
             @JsonProperty("drug_metadata") Map<String, Object> drugMetadata,
-            String hint) {}
+            String hint,
+            String decision) {}
 
     record BatchItem(String mode, Object result) {}
 
+    /**
+     * @param decision ours: {@code identified}, or {@code not_sure} when {@code class_confidence}
+     *     is under the run's answer threshold
+     */
     record DetectionResult(
             List<Double> bbox,
             double confidence,
             @JsonProperty("class_id") int classId,
             @JsonProperty("class_confidence") double classConfidence,
-            @JsonProperty("drug_metadata") Map<String, Object> drugMetadata) {}
+            @JsonProperty("drug_metadata") Map<String, Object> drugMetadata,
+            String decision) {}
 
     record ComboTimeMs(double detection, double classification, double total) {
         static ComboTimeMs of(ComboPrediction combo, long started) {

@@ -68,6 +68,7 @@ final class V1Routes {
                             combo.manifest().version(),
                             mode.wireName(),
                             ImageInfo.of(photo),
+                            combo.calibration().threshold(),
                             photo.pills().size(),
                             pills(photo),
                             ComboLatency.of(combo, started)));
@@ -80,6 +81,8 @@ final class V1Routes {
                         prediction.manifest().version(),
                         mode.wireName(),
                         ImageInfo.of(image),
+                        image.decision().wireName(),
+                        prediction.calibration().threshold(),
                         items(image.top()),
                         new Latency(
                                 round(prediction.preprocessMs()),
@@ -110,6 +113,7 @@ final class V1Routes {
                     new ComboBatchResponse(
                             combo.manifest().version(),
                             mode.wireName(),
+                            combo.calibration().threshold(),
                             results.size(),
                             results,
                             ComboLatency.of(combo, started)));
@@ -121,12 +125,17 @@ final class V1Routes {
             Prediction.ImageResult image = prediction.images().get(i);
             results.add(
                     new BatchItem(
-                            i, image.upload().filename(), ImageInfo.of(image), items(image.top())));
+                            i,
+                            image.upload().filename(),
+                            ImageInfo.of(image),
+                            image.decision().wireName(),
+                            items(image.top())));
         }
         ctx.json(
                 new BatchResponse(
                         prediction.manifest().version(),
                         mode.wireName(),
+                        prediction.calibration().threshold(),
                         results.size(),
                         results,
                         new Latency(
@@ -159,6 +168,7 @@ final class V1Routes {
                         manifest.preprocessing(),
                         manifest.metrics(),
                         manifest.exportCheck(),
+                        manifest.calibration(),
                         manifest.lineage(),
                         manifest.models()));
     }
@@ -183,6 +193,7 @@ final class V1Routes {
                                 new PillItem(
                                         PixelBox.of(pill.box()),
                                         round(pill.confidence()),
+                                        pill.decision().wireName(),
                                         items(pill.top())))
                 .toList();
     }
@@ -195,7 +206,7 @@ final class V1Routes {
         return (System.nanoTime() - start) / 1e6;
     }
 
-    /** A drug the classifier proposes. */
+    /** A drug the classifier proposes, with its calibrated probability. */
     record PredictionItem(
             int classIndex, String ediCode, String kCode, String name, double probability) {}
 
@@ -221,8 +232,12 @@ final class V1Routes {
         }
     }
 
-    /** A pill found in combination mode: its box, the detector's confidence, its likely drugs. */
-    record PillItem(PixelBox box, double confidence, List<PredictionItem> predictions) {}
+    /**
+     * A pill found in combination mode: its box, the detector's confidence, whether its first drug
+     * is named ({@code identified}) or only guessed ({@code not_sure}), its likely drugs.
+     */
+    record PillItem(
+            PixelBox box, double confidence, String decision, List<PredictionItem> predictions) {}
 
     /**
      * Milliseconds spent in combination mode: preprocess (decoding), detection (the detector and
@@ -238,10 +253,14 @@ final class V1Routes {
         }
     }
 
+    /**
+     * @param answerThreshold the calibrated confidence from which a pill's drug is named
+     */
     record ComboResponse(
             String modelVersion,
             String mode,
             ImageInfo image,
+            double answerThreshold,
             int count,
             List<PillItem> pills,
             ComboLatency latencyMs) {}
@@ -252,6 +271,7 @@ final class V1Routes {
     record ComboBatchResponse(
             String modelVersion,
             String mode,
+            double answerThreshold,
             int count,
             List<ComboBatchItem> results,
             ComboLatency latencyMs) {}
@@ -262,19 +282,32 @@ final class V1Routes {
      */
     record Latency(double preprocess, double inference, double total) {}
 
+    /**
+     * @param decision {@code identified} when the first prediction's probability reaches {@code
+     *     answerThreshold}, {@code not_sure} below it
+     * @param answerThreshold the calibrated confidence from which the run names a drug: chosen on
+     *     validation for the stage's answer precision; 0 for a run without calibration
+     */
     record PredictResponse(
             String modelVersion,
             String mode,
             ImageInfo image,
+            String decision,
+            double answerThreshold,
             List<PredictionItem> predictions,
             Latency latencyMs) {}
 
     record BatchItem(
-            int index, String filename, ImageInfo image, List<PredictionItem> predictions) {}
+            int index,
+            String filename,
+            ImageInfo image,
+            String decision,
+            List<PredictionItem> predictions) {}
 
     record BatchResponse(
             String modelVersion,
             String mode,
+            double answerThreshold,
             int count,
             List<BatchItem> results,
             Latency latencyMs) {}
@@ -295,6 +328,7 @@ final class V1Routes {
             Preprocessing preprocessing,
             Map<String, Double> metrics,
             ExportCheck exportCheck,
+            ArtifactManifest.Calibration calibration,
             ArtifactManifest.Lineage lineage,
             List<ModelFile> models) {}
 }

@@ -3,7 +3,9 @@ package io.pillsnap.inference.metrics;
 import io.pillsnap.api.artifact.ModelFile;
 import io.pillsnap.inference.model.LoadedModel;
 import io.pillsnap.inference.model.ModelRegistry;
+import io.pillsnap.inference.predict.Decision;
 import io.pillsnap.inference.predict.InferenceSlots;
+import io.pillsnap.inference.predict.Mode;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -24,6 +26,7 @@ public final class ServingMetrics {
     public static final String REQUEST_DURATION = "pillsnap_inference_request_duration_seconds";
     public static final String STEP_DURATION = "pillsnap_inference_step_duration_seconds";
     public static final String IMAGES = "pillsnap_inference_images";
+    public static final String ANSWERS = "pillsnap_inference_answers";
     public static final String REJECTIONS = "pillsnap_inference_rejections";
     public static final String INFLIGHT = "pillsnap_inference_inflight";
     public static final String SLOTS = "pillsnap_inference_slots";
@@ -40,6 +43,7 @@ public final class ServingMetrics {
     private final Histogram requestDuration;
     private final Histogram stepDuration;
     private final Counter images;
+    private final Counter answers;
     private final Counter rejections;
     private final Counter reloads;
     private final Info modelInfo;
@@ -75,6 +79,21 @@ public final class ServingMetrics {
                                 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
                         .register(registry);
         images = Counter.builder().name(IMAGES).help("Images classified").register(registry);
+        answers =
+                Counter.builder()
+                        .name(ANSWERS)
+                        .help(
+                                "Answers by mode (single: one per photo, combo: one per pill"
+                                        + " found) and decision (identified, or not_sure below the"
+                                        + " model's answer threshold)")
+                        .labelNames("mode", "decision")
+                        .register(registry);
+        // every series from the start, so that a rate of not_sure answers reads 0, not nothing
+        for (Mode mode : Mode.values()) {
+            for (Decision decision : Decision.values()) {
+                answers.initLabelValues(mode.wireName(), decision.wireName());
+            }
+        }
         rejections =
                 Counter.builder()
                         .name(REJECTIONS)
@@ -125,6 +144,10 @@ public final class ServingMetrics {
         images.inc(count);
         stepDuration.labelValues("preprocess").observe(preprocessMs / 1000);
         stepDuration.labelValues("inference").observe(inferenceMs / 1000);
+    }
+
+    public void answered(Mode mode, Decision decision) {
+        answers.labelValues(mode.wireName(), decision.wireName()).inc();
     }
 
     public void rejected(String code) {

@@ -1,6 +1,7 @@
 package io.pillsnap.inference.model;
 
 import io.pillsnap.api.artifact.ArtifactManifest;
+import io.pillsnap.api.artifact.ArtifactManifest.Calibration;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
@@ -13,6 +14,7 @@ public final class LoadedModel {
 
     private final Path directory;
     private final ArtifactManifest manifest;
+    private final Calibration calibration;
     private final Classifier classifier;
     private final Detector detector;
     private final Instant loadedAt;
@@ -20,9 +22,14 @@ public final class LoadedModel {
     private boolean retired;
 
     LoadedModel(
-            Path directory, ArtifactManifest manifest, Classifier classifier, Detector detector) {
+            Path directory,
+            ArtifactManifest manifest,
+            Calibration calibration,
+            Classifier classifier,
+            Detector detector) {
         this.directory = directory;
         this.manifest = manifest;
+        this.calibration = calibration;
         this.classifier = classifier;
         this.detector = detector;
         this.loadedAt = Instant.now();
@@ -34,6 +41,14 @@ public final class LoadedModel {
 
     public ArtifactManifest manifest() {
         return manifest;
+    }
+
+    /**
+     * The temperature the classifier applies and the threshold answers are held to: the manifest's
+     * calibration, or {@link Calibration#NONE} for a run without one.
+     */
+    public Calibration calibration() {
+        return calibration;
     }
 
     public Classifier classifier() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pillsnap.api.artifact.ArtifactManifest;
+import io.pillsnap.api.artifact.ArtifactManifest.Calibration;
 import io.pillsnap.api.artifact.DetectorExportCheck;
 import io.pillsnap.api.artifact.Digests;
 import io.pillsnap.api.artifact.ExportCheck;
@@ -55,12 +56,15 @@ public final class ManifestLoader {
         if (manifest.model(ModelFile.DETECTOR).isPresent()) {
             checkDetectorExport(manifest);
         }
+        Calibration calibration =
+                manifest.calibration() == null ? Calibration.NONE : manifest.calibration();
         OnnxClassifier classifier =
                 OnnxClassifier.open(
                         dir.resolve(classifierFile.file()),
                         classifierFile,
                         manifest.preprocessing().imageSize(),
                         manifest.classes().size(),
+                        calibration.temperature(),
                         intraOpThreads);
         log.info(
                 "loaded {} from {}: {} classes, input {} px, {} (sha256 {})",
@@ -70,6 +74,19 @@ public final class ManifestLoader {
                 manifest.preprocessing().imageSize(),
                 classifierFile.file(),
                 classifierFile.sha256());
+        if (manifest.calibration() == null) {
+            log.info(
+                    "{}: the manifest has no calibration: raw softmax, every photo answered",
+                    manifest.version());
+        } else {
+            log.info(
+                    "{}: temperature {}; a drug is named from confidence {} on (answer precision"
+                            + " {} on validation), 'not sure' below",
+                    manifest.version(),
+                    calibration.temperature(),
+                    calibration.threshold(),
+                    calibration.answerPrecision());
+        }
         // the detector opens with the classifier, not on the first combination request as the
         // original did: a broken detector.onnx then fails the load (and a reload keeps the old
         // model) instead of failing users' requests later, and the first combo answer is as
@@ -92,7 +109,7 @@ public final class ManifestLoader {
                     detector.imageSize(),
                     detectorFile.sha256());
         }
-        return new LoadedModel(dir, manifest, classifier, detector);
+        return new LoadedModel(dir, manifest, calibration, classifier, detector);
     }
 
     /** The manifest of a run folder, checked for the parts serving needs. */
@@ -151,7 +168,23 @@ public final class ManifestLoader {
                             + ": the model card was edited or written by a broken trainer; export"
                             + " the run again");
         }
+        checkCalibration(file, manifest.calibration());
         return manifest;
+    }
+
+    private static void checkCalibration(Path file, Calibration calibration)
+            throws ModelLoadException {
+        // a threshold just over 1 is the trainer's way of saying nothing reached the precision
+        if (calibration != null
+                && !(calibration.threshold() >= 0 && calibration.threshold() <= Math.nextUp(1.0))) {
+            throw new ModelLoadException(
+                    file
+                            + " has calibration.threshold "
+                            + calibration.threshold()
+                            + ", which is not a confidence (0 to 1, or just over 1 when nothing is"
+                            + " answered): the model card was edited or written by a broken"
+                            + " trainer; export the run again");
+        }
     }
 
     private static void checkExport(ArtifactManifest manifest) throws ModelLoadException {

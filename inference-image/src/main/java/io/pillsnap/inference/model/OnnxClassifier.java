@@ -17,8 +17,8 @@ import java.util.stream.IntStream;
 
 /**
  * The exported classifier in an ONNX Runtime session: logits for a batch of preprocessed images,
- * softmax, top-k. ONNX Runtime sessions are safe to run from several threads at once, so one
- * session serves every request.
+ * softmax of the logits divided by the run's calibration temperature, top-k. ONNX Runtime sessions
+ * are safe to run from several threads at once, so one session serves every request.
  */
 public final class OnnxClassifier implements Classifier {
 
@@ -27,24 +27,38 @@ public final class OnnxClassifier implements Classifier {
     private final String outputName;
     private final int imageSize;
     private final int classes;
+    private final double temperature;
 
     private OnnxClassifier(
-            OrtSession session, String inputName, String outputName, int imageSize, int classes) {
+            OrtSession session,
+            String inputName,
+            String outputName,
+            int imageSize,
+            int classes,
+            double temperature) {
         this.session = session;
         this.inputName = inputName;
         this.outputName = outputName;
         this.imageSize = imageSize;
         this.classes = classes;
+        this.temperature = temperature;
     }
 
     /**
      * Opens the model and checks it against its manifest entry: input and output names, the input's
      * image size and the number of classes.
      *
+     * @param temperature the manifest's calibration temperature (1 without calibration): the
+     *     probabilities are {@code softmax(logits / temperature)}
      * @param intraOpThreads threads one inference may use; 0 lets ONNX Runtime pick (all cores)
      */
     public static OnnxClassifier open(
-            Path file, ModelFile model, int imageSize, int classes, int intraOpThreads)
+            Path file,
+            ModelFile model,
+            int imageSize,
+            int classes,
+            double temperature,
+            int intraOpThreads)
             throws ModelLoadException {
         OrtSession session = OnnxSessions.open(file, intraOpThreads);
         OnnxClassifier classifier;
@@ -52,7 +66,12 @@ public final class OnnxClassifier implements Classifier {
             checkSignature(session, file, model, imageSize, classes);
             classifier =
                     new OnnxClassifier(
-                            session, model.inputName(), model.outputName(), imageSize, classes);
+                            session,
+                            model.inputName(),
+                            model.outputName(),
+                            imageSize,
+                            classes,
+                            temperature);
             classifier.classify(new float[3 * imageSize * imageSize], 1, 1);
         } catch (ModelLoadException e) {
             close(session);
@@ -72,10 +91,22 @@ public final class OnnxClassifier implements Classifier {
         for (int i = 0; i < images; i++) {
             out.add(
                     top(
-                            softmax(Arrays.copyOfRange(logits, i * classes, (i + 1) * classes)),
+                            softmax(logits, i * classes, classes, temperature),
                             Math.min(topK, classes)));
         }
         return out;
+    }
+
+    @Override
+    public float[] calibratedLogits(float[] batch, int images) {
+        float[] logits = logits(batch, images);
+        if (temperature != 1) {
+            float inverse = (float) (1 / temperature);
+            for (int i = 0; i < logits.length; i++) {
+                logits[i] *= inverse;
+            }
+        }
+        return logits;
     }
 
     @Override
@@ -112,15 +143,21 @@ public final class OnnxClassifier implements Classifier {
         close(session);
     }
 
-    static double[] softmax(float[] logits) {
+    /**
+     * {@code softmax(logits / temperature)} of the row of {@code classes} logits at {@code offset}.
+     * The division is one multiply per logit, folded into the shift by the row's largest logit
+     * (which a positive temperature keeps the largest).
+     */
+    static double[] softmax(float[] logits, int offset, int classes, double temperature) {
+        double inverse = 1 / temperature;
         double max = Double.NEGATIVE_INFINITY;
-        for (float v : logits) {
-            max = Math.max(max, v);
+        for (int i = offset; i < offset + classes; i++) {
+            max = Math.max(max, logits[i]);
         }
-        double[] p = new double[logits.length];
+        double[] p = new double[classes];
         double sum = 0;
-        for (int i = 0; i < logits.length; i++) {
-            p[i] = Math.exp(logits[i] - max);
+        for (int i = 0; i < classes; i++) {
+            p[i] = Math.exp((logits[offset + i] - max) * inverse);
             sum += p[i];
         }
         for (int i = 0; i < p.length; i++) {

@@ -1,6 +1,7 @@
 package io.pillsnap.inference.predict;
 
 import io.pillsnap.api.artifact.ArtifactManifest;
+import io.pillsnap.api.artifact.ArtifactManifest.Calibration;
 import io.pillsnap.api.artifact.ImageDecoder;
 import io.pillsnap.api.artifact.ImageDecoder.UnreadableImageException;
 import io.pillsnap.api.artifact.Preprocessing;
@@ -20,7 +21,8 @@ import java.util.Locale;
 
 /**
  * Photo bytes to ranked drugs: decode (by content, pixel limit checked from the header), the
- * manifest's preprocessing, one ONNX Runtime call for all images of the request, top-k.
+ * manifest's preprocessing, one ONNX Runtime call for all images of the request, top-k with
+ * calibrated probabilities, and the decision to name the first or to answer "not sure".
  */
 public final class Predictor {
 
@@ -41,6 +43,7 @@ public final class Predictor {
         try (InferenceSlots.Slot slot = slots.acquire();
                 LoadedModel.Lease lease = models.lease()) {
             ArtifactManifest manifest = lease.model().manifest();
+            Calibration calibration = lease.model().calibration();
             Preprocessing preprocessing = manifest.preprocessing();
             int tensorSize = 3 * preprocessing.imageSize() * preprocessing.imageSize();
             float[] batch = new float[uploads.size() * tensorSize];
@@ -76,11 +79,19 @@ public final class Predictor {
                                                         manifest.classes().get(s.classIndex()),
                                                         s.probability()))
                                 .toList();
+                Decision decision = Decision.of(calibration, top.get(0).probability());
+                metrics.answered(Mode.SINGLE, decision);
                 results.add(
                         new Prediction.ImageResult(
-                                d.upload, d.format, d.width, d.height, d.preprocessMs, top));
+                                d.upload,
+                                d.format,
+                                d.width,
+                                d.height,
+                                d.preprocessMs,
+                                top,
+                                decision));
             }
-            return new Prediction(manifest, results, preprocessMs, inferenceMs);
+            return new Prediction(manifest, calibration, results, preprocessMs, inferenceMs);
         }
     }
 
@@ -97,6 +108,7 @@ public final class Predictor {
                 LoadedModel.Lease lease = models.lease()) {
             LoadedModel model = lease.model();
             ArtifactManifest manifest = model.manifest();
+            Calibration calibration = model.calibration();
             Detector detector = model.detector().orElseThrow(() -> noDetector(model.version()));
             Classifier classifier = model.classifier();
             ComboPipeline pipeline =
@@ -127,10 +139,15 @@ public final class Predictor {
                 preprocessMs += millisSince(t0);
                 long t1 = System.nanoTime();
                 List<ComboPrediction.FoundPill> pills =
-                        pipeline.predict(photo, timedDetector, classifier::logits).stream()
-                                .map(pill -> found(pill, manifest))
+                        pipeline
+                                .predict(photo, timedDetector, classifier::calibratedLogits)
+                                .stream()
+                                .map(pill -> found(pill, manifest, calibration))
                                 .toList();
                 pipelineMs += millisSince(t1);
+                for (ComboPrediction.FoundPill pill : pills) {
+                    metrics.answered(Mode.COMBO, pill.decision());
+                }
                 photos.add(
                         new ComboPrediction.PhotoResult(
                                 upload, header.format(), photo.width(), photo.height(), pills));
@@ -141,19 +158,23 @@ public final class Predictor {
             double classificationMs = Math.max(0, pipelineMs - detectionMs);
             metrics.imagesClassified(uploads.size(), preprocessMs, detectionMs + classificationMs);
             return new ComboPrediction(
-                    manifest, photos, preprocessMs, detectionMs, classificationMs);
+                    manifest, calibration, photos, preprocessMs, detectionMs, classificationMs);
         }
     }
 
     private static ComboPrediction.FoundPill found(
-            ComboPipeline.Pill pill, ArtifactManifest manifest) {
+            ComboPipeline.Pill pill, ArtifactManifest manifest, Calibration calibration) {
         List<RankedClass> top = new ArrayList<>(pill.top().size());
         for (ComboPipeline.Ranked ranked : pill.top()) {
             top.add(
                     new RankedClass(
                             manifest.classes().get(ranked.classIndex()), ranked.probability()));
         }
-        return new ComboPrediction.FoundPill(pill.box(), pill.confidence(), top);
+        return new ComboPrediction.FoundPill(
+                pill.box(),
+                pill.confidence(),
+                top,
+                Decision.of(calibration, top.get(0).probability()));
     }
 
     /** The refusal of mode=combo by a model without a detector. */

@@ -212,6 +212,7 @@ class ComboModeTest {
                                 classifierFile,
                                 manifest.preprocessing().imageSize(),
                                 manifest.classes().size(),
+                                1.0,
                                 1);
                 OnnxDetector detector =
                         OnnxDetector.open(

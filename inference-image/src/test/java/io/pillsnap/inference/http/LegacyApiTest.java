@@ -75,7 +75,8 @@ class LegacyApiTest {
                         "hint",
                         "classification_engine",
                         "time_ms",
-                        "version_tag");
+                        "version_tag",
+                        "decision");
         int classId = body.path("class_id").asInt();
         var drug = served.run().manifest().classes().get(classId);
         assertThat(body.path("drug_metadata").path("di_edi_code").asText())
@@ -122,7 +123,8 @@ class LegacyApiTest {
         assertThat(first.path("mode").asText()).isEqualTo("single");
         assertThat(first.path("result").fieldNames())
                 .toIterable()
-                .containsExactlyInAnyOrder("class_id", "confidence", "drug_metadata", "hint");
+                .containsExactlyInAnyOrder(
+                        "class_id", "confidence", "drug_metadata", "hint", "decision");
     }
 
     @Test

@@ -149,6 +149,48 @@ class ManifestLoaderTest {
                 .hasMessageContaining((TrainedRun.CLASSES - 1) + " classes");
     }
 
+    @Test
+    void theManifestsCalibrationIsServedAndARunWithoutOneGetsNone() throws Exception {
+        Path calibrated = run.copyAs("loader-calibrated");
+        Manifests.edit(
+                calibrated,
+                m ->
+                        m.putObject("calibration")
+                                .put("temperature", 1.5)
+                                .put("answerPrecision", 0.99)
+                                .put("threshold", 0.8));
+        Path plain = run.copyAs("loader-uncalibrated");
+        Manifests.edit(plain, m -> m.remove("calibration"));
+
+        LoadedModel withCalibration = loader.load(calibrated);
+        LoadedModel without = loader.load(plain);
+        try {
+            assertThat(withCalibration.calibration())
+                    .isEqualTo(new ArtifactManifest.Calibration(1.5, 0.99, 0.8));
+            assertThat(without.calibration()).isEqualTo(ArtifactManifest.Calibration.NONE);
+        } finally {
+            withCalibration.retire();
+            without.retire();
+        }
+    }
+
+    @Test
+    void aCalibrationThresholdThatIsNotAConfidenceIsRefused() {
+        Path copy = run.copyAs("threshold-over-one");
+        Manifests.edit(
+                copy,
+                m ->
+                        m.putObject("calibration")
+                                .put("temperature", 1.5)
+                                .put("answerPrecision", 0.99)
+                                .put("threshold", 1.5));
+
+        assertThatThrownBy(() -> loader.load(copy))
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("calibration.threshold 1.5")
+                .hasMessageContaining("export the run again");
+    }
+
     /**
      * A copy of the two-stage run (classifier.onnx and detector.onnx), its detector export check
      * passed or edited to a failed one.
