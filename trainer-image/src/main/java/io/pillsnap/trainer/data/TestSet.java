@@ -11,13 +11,15 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The final test set of a stage: the single-pill photos of the stage's classes in the dataset's
- * {@code val/} folder, AIHub's own validation set, which no stage samples from. A run scores its
- * chosen checkpoint on it once, at the end; it never picks a checkpoint or stops training.
+ * {@code val/} folder, AIHub's own validation set, which no stage samples from, and a sample of
+ * other drugs' photos there as unknowns. A run scores its chosen checkpoint on it once, at the end;
+ * it never picks a checkpoint or stops training.
  */
 public final class TestSet {
 
@@ -33,10 +35,68 @@ public final class TestSet {
     /** As above, the files the scan of val/ skipped added to {@code skipped}. */
     public static List<Sample> find(
             DatasetSpec dataset, Path data, ClassMap classes, int threads, SkipReport skipped) {
+        return scanVal(dataset, data, threads, skipped)
+                .map(scan -> known(scan, data, classes))
+                .orElse(List.of());
+    }
+
+    /**
+     * The test photos of {@code classes} as {@link #find} returns them, and as unknowns a sample of
+     * the single-pill photos of other drugs in val/: at most {@code dataset.unknownFraction()} of
+     * the whole test set, spread over the drugs, drawn with {@code dataset.seed()} (see {@link
+     * UnknownDrugs#sample}). Empty when there is no val/; no unknowns when val/ holds no other
+     * drug.
+     */
+    public static TestPhotos findWithUnknowns(
+            DatasetSpec dataset, Path data, ClassMap classes, int threads) {
+        return findWithUnknowns(dataset, data, classes, threads, new SkipReport());
+    }
+
+    /** As above, the files the scan of val/ skipped added to {@code skipped}. */
+    public static TestPhotos findWithUnknowns(
+            DatasetSpec dataset, Path data, ClassMap classes, int threads, SkipReport skipped) {
+        Optional<ScanResult> scan = scanVal(dataset, data, threads, skipped);
+        if (scan.isEmpty()) {
+            return TestPhotos.none();
+        }
+        List<Sample> known = known(scan.get(), data, classes);
+        double fraction = dataset.unknownFraction();
+        if (!(fraction > 0)) {
+            log.info("test set: no unknown drugs (spec.dataset.unknownFraction is {})", fraction);
+            return new TestPhotos(known, List.of());
+        }
+        UnknownDrugs unknownDrugs = new UnknownDrugs(classes);
+        Map<String, List<Path>> candidates = unknownDrugs.byDrug(scan.get().singles());
+        if (candidates.isEmpty()) {
+            log.info(
+                    "test set: no unknown drugs: {} holds no single-pill photo of a drug outside the"
+                            + " {} classes, so the test set cannot say how the model answers on"
+                            + " drugs it never saw (AIHub's val/ holds every drug: copy it whole)",
+                    data.resolve(AihubLayout.Split.VAL.folder()),
+                    classes.size());
+            return new TestPhotos(known, List.of());
+        }
+        List<TestPhotos.UnknownPhoto> unknown =
+                unknownDrugs.sample(scan.get().singles(), known.size(), fraction, dataset.seed());
+        log.info(
+                "test set: {} unknown photos of {} drugs outside the classes (at most {} of the test"
+                        + " set, spec.dataset.unknownFraction; val/ holds {} photos of {} such"
+                        + " drugs)",
+                unknown.size(),
+                unknown.stream().map(TestPhotos.UnknownPhoto::kCode).distinct().count(),
+                fraction,
+                UnknownDrugs.count(candidates),
+                candidates.size());
+        return new TestPhotos(known, unknown);
+    }
+
+    /** The scan of val/, or empty (logged) when the dataset has none. */
+    private static Optional<ScanResult> scanVal(
+            DatasetSpec dataset, Path data, int threads, SkipReport skipped) {
         if (dataset.format() == DatasetFormat.IMAGEFOLDER) {
             log.info(
                     "no test set: an imagefolder dataset has no val/ split; the gate reads validation");
-            return List.of();
+            return Optional.empty();
         }
         Path labels = AihubLayout.labelsRoot(data, AihubLayout.Split.VAL, AihubLayout.SINGLE);
         if (!Files.isDirectory(labels)) {
@@ -44,10 +104,14 @@ public final class TestSet {
                     "no test set: {} does not exist (AIHub's validation set goes there); the gate"
                             + " reads validation metrics",
                     labels);
-            return List.of();
+            return Optional.empty();
         }
         ScanResult scan = AihubScanner.scan(data, AihubLayout.Split.VAL, threads);
         skipped.addAll(scan.skipped());
+        return Optional.of(scan);
+    }
+
+    private static List<Sample> known(ScanResult scan, Path data, ClassMap classes) {
         Map<String, Integer> index = new HashMap<>();
         for (DrugClass drug : classes.classes()) {
             index.put(drug.kCode(), drug.index());

@@ -37,6 +37,31 @@ class StageSamplerTest {
     }
 
     @Test
+    void neverTakesADrugThatIsOnlyInVal(@TempDir Path scratch) {
+        // 4 drugs of 5 photos (one in val/), and 1 unknown drug (4 x 0.2 rounded up) in val/ only
+        Path withUnknowns = TinyDatasets.generate(scratch.resolve("data"), 4, 5, 0, 0.2);
+        List<String> valCodes =
+                AihubScanner.scan(withUnknowns, AihubLayout.Split.VAL, 1).singles().stream()
+                        .map(LabelledImage::kCode)
+                        .distinct()
+                        .toList();
+
+        StageSample all =
+                StageSampler.sample(
+                        withUnknowns,
+                        AihubScanner.scan(withUnknowns, AihubLayout.Split.TRAIN, 1),
+                        5,
+                        null,
+                        42,
+                        0.2);
+
+        List<String> classes = all.classes().classes().stream().map(c -> c.kCode()).toList();
+        assertThat(valCodes).hasSize(5);
+        assertThat(classes).hasSize(4);
+        assertThat(valCodes).containsAll(classes);
+    }
+
+    @Test
     void anotherSeedSamplesOtherPictures() {
         assertThat(StageSampler.sample(data, scan, 5, 40, 7, 0.2).manifestSha256())
                 .isNotEqualTo(StageSampler.sample(data, scan, 5, 40, 42, 0.2).manifestSha256());

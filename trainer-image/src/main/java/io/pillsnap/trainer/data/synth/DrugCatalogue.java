@@ -56,20 +56,53 @@ public final class DrugCatalogue {
     public static DrugCatalogue create(int classes, int familySize, long seed) {
         SynthOptions.requireRange("classes", classes, 1, SynthOptions.MAX_CLASSES);
         SynthOptions.requireRange("familySize", familySize, 1, SynthOptions.MAX_FAMILY_SIZE);
+        return new DrugCatalogue(
+                families(0, 0, classes, familySize, seed, Seeds.Purpose.CATALOGUE));
+    }
+
+    /**
+     * The drugs of a dataset's {@code val/} folder that are not among its {@code classes} known
+     * ones: numbered, coded and named after them, with the next families' looks (other looks than
+     * the known drugs' while the shape-colour combinations last), drawn from a stream of their own
+     * so that the known drugs do not change.
+     */
+    public static DrugCatalogue unknown(int classes, int drugs, int familySize, long seed) {
+        SynthOptions.requireRange("classes", classes, 1, SynthOptions.MAX_CLASSES);
+        SynthOptions.requireRange("unknown drugs", drugs, 0, SynthOptions.MAX_CLASSES);
+        SynthOptions.requireRange("familySize", familySize, 1, SynthOptions.MAX_FAMILY_SIZE);
+        int knownFamilies = (classes + familySize - 1) / familySize;
+        return new DrugCatalogue(
+                families(
+                        knownFamilies,
+                        classes,
+                        drugs,
+                        familySize,
+                        seed,
+                        Seeds.Purpose.UNKNOWN_CATALOGUE));
+    }
+
+    private static List<SyntheticDrug> families(
+            int firstFamily,
+            int firstClassIndex,
+            int count,
+            int familySize,
+            long seed,
+            Seeds.Purpose purpose) {
         List<Look> looks = shuffledLooks(Seeds.random(seed, Seeds.Purpose.CATALOGUE, -1));
-        List<SyntheticDrug> drugs = new ArrayList<>(classes);
-        int families = (classes + familySize - 1) / familySize;
-        for (int family = 0; family < families; family++) {
-            SplittableRandom random = Seeds.random(seed, Seeds.Purpose.CATALOGUE, family);
+        List<SyntheticDrug> drugs = new ArrayList<>(count);
+        int families = (count + familySize - 1) / familySize;
+        for (int drawn = 0; drawn < families; drawn++) {
+            int family = firstFamily + drawn;
+            SplittableRandom random = Seeds.random(seed, purpose, family);
             Look look = looks.get(family % looks.size());
             double size = 0.78 + 0.22 * random.nextDouble();
             String stem = nameStem(family);
             String company = COMPANIES[random.nextInt(COMPANIES.length)];
-            int members = Math.min(familySize, classes - family * familySize);
+            int members = Math.min(familySize, count - drawn * familySize);
             int firstDose = random.nextInt(DOSES.length - members + 1);
             Set<String> takenFaces = new HashSet<>();
             for (int member = 0; member < members; member++) {
-                int classIndex = family * familySize + member;
+                int classIndex = firstClassIndex + drawn * familySize + member;
                 Faces faces = distinctFaces(look.shape(), random, takenFaces);
                 // the K-code draws from the family's generator before the EDI code
                 drugs.add(
@@ -90,15 +123,19 @@ public final class DrugCatalogue {
                                 .build());
             }
         }
-        return new DrugCatalogue(drugs);
+        return drugs;
     }
 
     public List<SyntheticDrug> drugs() {
         return drugs;
     }
 
-    public SyntheticDrug drug(int classIndex) {
-        return drugs.get(classIndex);
+    /**
+     * The {@code position}-th drug of this catalogue (its class index in a catalogue of known
+     * drugs).
+     */
+    public SyntheticDrug drug(int position) {
+        return drugs.get(position);
     }
 
     public int size() {

@@ -42,7 +42,7 @@ final class PhotoWriter {
     long write(PlannedPhoto photo) throws IOException {
         int width = options.width();
         int height = options.height();
-        SplittableRandom random = Seeds.random(options.seed(), Seeds.Purpose.PHOTO, photo.index());
+        SplittableRandom random = Seeds.random(options.seed(), photo.stream(), photo.index());
         PhotoScene scene =
                 photo.isCombination()
                         ? PhotoScene.combination(

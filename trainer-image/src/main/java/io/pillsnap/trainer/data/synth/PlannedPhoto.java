@@ -8,14 +8,16 @@ import java.util.Locale;
 /**
  * One photo to write and where it goes in the AIHub layout.
  *
- * @param index position in the whole dataset; seeds the photo's random stream
+ * @param stream the random streams the photo draws from: the known drugs' or the unknown ones'
+ * @param index position among the photos of its stream; seeds the photo's random stream
  * @param kind {@link AihubLayout#SINGLE} or {@link AihubLayout#COMBINATION}
  * @param part number of the TS_n / TL_n part folder
  * @param codeFolder K-code folder, hyphen-joined codes for a combination
- * @param drugs one drug for a single photo, two to four for a combination, by class index
+ * @param drugs one drug for a single photo, two to six for a combination, sorted by K-code
  * @param number the photo's number in its file name, unique within its folder
  */
 record PlannedPhoto(
+        Seeds.Purpose stream,
         long index,
         AihubLayout.Split split,
         String kind,

@@ -8,11 +8,19 @@ import java.util.SplittableRandom;
  */
 final class Seeds {
 
-    /** What a stream is used for; streams of different purposes never share values. */
+    /**
+     * What a stream is used for; streams of different purposes never share values. New purposes go
+     * last: a purpose's streams derive from its position, and the known drugs' photos must not
+     * move.
+     */
     enum Purpose {
         CATALOGUE,
         COMBINATION_SET,
-        PHOTO
+        PHOTO,
+        /** The drugs written only to val/, which no stage can train on. */
+        UNKNOWN_CATALOGUE,
+        UNKNOWN_COMBINATION_SET,
+        UNKNOWN_PHOTO
     }
 
     private Seeds() {}

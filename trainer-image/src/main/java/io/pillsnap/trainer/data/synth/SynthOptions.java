@@ -12,6 +12,11 @@ import java.util.Locale;
  * @param combinationFraction combination photos per single photo (the real data has about 0.01)
  * @param testFraction share of each folder's photos written to {@code val/}, AIHub's validation set
  *     that serves as the final test set; every folder keeps at least one training photo
+ * @param unknownDrugRatio unknown drugs per known drug, rounded up (0: none): drugs written only to
+ *     {@code val/}, with as many photos each as a known drug has there, and as pills (beside
+ *     others) in extra {@code val/} combination photos, this ratio of the known drugs' ones there;
+ *     so that the test set holds drugs no stage trained on. None without a test split. A builder
+ *     that does not set it gets {@value #DEFAULT_UNKNOWN_DRUG_RATIO}
  * @param width image width in pixels (the real photos are 976 x 1280)
  * @param height image height in pixels
  * @param familySize drugs per look-alike family; 1 makes every drug look different
@@ -24,6 +29,7 @@ public record SynthOptions(
         int imagesPerClass,
         double combinationFraction,
         double testFraction,
+        @RecordBuilder.Initializer("DEFAULT_UNKNOWN_DRUG_RATIO") double unknownDrugRatio,
         int width,
         int height,
         int familySize,
@@ -39,11 +45,15 @@ public record SynthOptions(
     public static final int MAX_SIDE = 4096;
     public static final int MAX_THREADS = 64;
 
+    /** About a fifth as many unknown drugs as known ones. */
+    public static final double DEFAULT_UNKNOWN_DRUG_RATIO = 0.2;
+
     public SynthOptions {
         requireRange("classes", classes, 1, MAX_CLASSES);
         requireRange("imagesPerClass", imagesPerClass, 1, MAX_IMAGES_PER_CLASS);
         requireRange("combinationFraction", combinationFraction, 0, 1);
         requireRange("testFraction", testFraction, 0, 0.5);
+        requireRange("unknownDrugRatio", unknownDrugRatio, 0, 1);
         requireRange("width", width, MIN_SIDE, MAX_SIDE);
         requireRange("height", height, MIN_SIDE, MAX_SIDE);
         requireRange("familySize", familySize, 1, MAX_FAMILY_SIZE);
@@ -56,7 +66,7 @@ public record SynthOptions(
 
     /**
      * 50 classes of 20 photos at a quarter of the real resolution, families of 4, 2% combination
-     * photos, no test split, at most 2 threads.
+     * photos, no test split (a fifth as many unknown drugs once there is one), at most 2 threads.
      */
     public static SynthOptions defaults() {
         return SynthOptionsBuilder.builder()
@@ -64,6 +74,7 @@ public record SynthOptions(
                 .imagesPerClass(20)
                 .combinationFraction(0.02)
                 .testFraction(0)
+                .unknownDrugRatio(DEFAULT_UNKNOWN_DRUG_RATIO)
                 .width(244)
                 .height(320)
                 .familySize(4)

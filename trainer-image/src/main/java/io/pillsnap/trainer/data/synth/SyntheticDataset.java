@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes a synthetic pill dataset in the on-disk format of AIHub dataset 576 (see {@link
  * io.pillsnap.trainer.data.AihubLayout}), so that tests and demos run the real loaders. The same
- * options give byte-identical files whatever the thread count.
+ * options give byte-identical files whatever the thread count, and the known drugs' files do not
+ * depend on how many unknown drugs (val/ only) are written beside them.
  */
 public final class SyntheticDataset {
 
@@ -33,12 +34,23 @@ public final class SyntheticDataset {
 
     /** How many photos {@link #generate} writes, for progress displays. */
     public static int plannedImages(SynthOptions options) {
-        return DatasetPlan.singles(options) + DatasetPlan.combinations(options);
+        return DatasetPlan.singles(options)
+                + DatasetPlan.combinations(options)
+                + DatasetPlan.unknownPhotos(options);
     }
 
-    /** The drugs {@link #generate} draws for these options. */
+    /** The drugs {@link #generate} draws for these options, in train/ and val/. */
     public static DrugCatalogue catalogue(SynthOptions options) {
         return DrugCatalogue.create(options.classes(), options.familySize(), options.seed());
+    }
+
+    /** The drugs {@link #generate} writes to val/ only, never to train/: unknown to any stage. */
+    public static DrugCatalogue unknownDrugs(SynthOptions options) {
+        return DrugCatalogue.unknown(
+                options.classes(),
+                DatasetPlan.unknownDrugs(options),
+                options.familySize(),
+                options.seed());
     }
 
     /**
@@ -50,13 +62,18 @@ public final class SyntheticDataset {
         options.requireConsistent();
         requireEmpty(root);
         long start = System.nanoTime();
-        DatasetPlan plan = new DatasetPlan(options, catalogue(options));
+        DrugCatalogue unknown = unknownDrugs(options);
+        DatasetPlan plan = new DatasetPlan(options, catalogue(options), unknown);
         LOG.info(
-                "Generating {} single and {} combination images of {} classes into {} with {}"
+                "Generating {} single and {} combination images of {} classes, and {} single and {}"
+                        + " combination images of {} unknown drugs (val/ only), into {} with {}"
                         + " threads",
                 plan.singles(),
                 plan.combinations(),
                 options.classes(),
+                plan.unknownSingles(),
+                plan.unknownCombinations(),
+                unknown.size(),
                 root,
                 options.threads());
         PhotoWriter writer = new PhotoWriter(root, options);
@@ -84,8 +101,10 @@ public final class SyntheticDataset {
         SynthReport report =
                 new SynthReport(
                         options.classes(),
-                        plan.singles(),
-                        plan.combinations(),
+                        plan.singles() + plan.unknownSingles(),
+                        plan.combinations() + plan.unknownCombinations(),
+                        unknown.size(),
+                        plan.unknownSingles() + plan.unknownCombinations(),
                         bytes,
                         (System.nanoTime() - start) / 1e9);
         LOG.info("Synthetic dataset at {}: {}", root, report);

@@ -132,6 +132,41 @@ class DrugCatalogueTest {
                 .isNotEqualTo(DrugCatalogue.create(60, 4, 10).drugs());
     }
 
+    @Test
+    void unknownDrugsAreOtherDrugsNumberedAfterTheKnownOnesWithLooksOfTheirOwn() {
+        DrugCatalogue known = DrugCatalogue.create(42, 4, 42);
+        DrugCatalogue unknown = DrugCatalogue.unknown(42, 9, 4, 42);
+
+        // 11 known families (the last of 2), then 3 unknown ones (the last of 1)
+        assertThat(unknown.drugs())
+                .extracting(SyntheticDrug::classIndex)
+                .containsExactly(42, 43, 44, 45, 46, 47, 48, 49, 50);
+        assertThat(unknown.drugs())
+                .extracting(SyntheticDrug::family)
+                .containsExactly(11, 11, 11, 11, 12, 12, 12, 12, 13);
+        assertThat(unknown.drugs())
+                .extracting(SyntheticDrug::kCode)
+                .allMatch(code -> code.matches("K-\\d{6}"))
+                .doesNotContainAnyElementsOf(codes(known, SyntheticDrug::kCode));
+        assertThat(codes(unknown, SyntheticDrug::ediCode))
+                .doesNotContainAnyElementsOf(codes(known, SyntheticDrug::ediCode));
+        assertThat(codes(unknown, SyntheticDrug::name))
+                .doesNotContainAnyElementsOf(codes(known, SyntheticDrug::name));
+        // 14 families, far fewer than the shape-colour combinations: no unknown looks like a known
+        assertThat(codes(unknown, DrugCatalogueTest::look))
+                .doesNotContainAnyElementsOf(codes(known, DrugCatalogueTest::look));
+        assertThat(DrugCatalogue.unknown(42, 0, 4, 42).drugs()).isEmpty();
+    }
+
+    private static List<String> codes(
+            DrugCatalogue catalogue, java.util.function.Function<SyntheticDrug, String> field) {
+        return catalogue.drugs().stream().map(field).toList();
+    }
+
+    private static String look(SyntheticDrug drug) {
+        return drug.shape() + "/" + drug.color1() + "/" + drug.color2();
+    }
+
     private static Map<Integer, List<SyntheticDrug>> byFamily(DrugCatalogue catalogue) {
         return catalogue.drugs().stream().collect(Collectors.groupingBy(SyntheticDrug::family));
     }

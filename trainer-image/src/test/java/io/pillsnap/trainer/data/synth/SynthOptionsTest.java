@@ -20,6 +20,7 @@ class SynthOptionsTest {
         assertThat(defaults.height()).isEqualTo(320);
         assertThat(defaults.familySize()).isEqualTo(4);
         assertThat(defaults.testFraction()).isZero();
+        assertThat(defaults.unknownDrugRatio()).isEqualTo(0.2);
         assertThat(defaults.threads()).isBetween(1, 2);
         assertThat(defaults.difficulty()).isEqualTo(Difficulty.standard());
     }
@@ -36,6 +37,9 @@ class SynthOptionsTest {
                 bad(
                         "testFraction must be between 0 and 0.5 (was 0.6)",
                         o -> o.withTestFraction(0.6)),
+                bad(
+                        "unknownDrugRatio must be between 0 and 1 (was 1.5)",
+                        o -> o.withUnknownDrugRatio(1.5)),
                 bad(
                         "testFraction must be between 0 and 0.5 (was NaN)",
                         o -> o.withTestFraction(Double.NaN)),
@@ -59,6 +63,25 @@ class SynthOptionsTest {
         assertThatThrownBy(() -> change.apply(SynthOptions.defaults()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(message);
+    }
+
+    @Test
+    void aBuilderThatDoesNotNameTheUnknownDrugRatioGetsTheDefault() {
+        SynthOptions built =
+                SynthOptionsBuilder.builder()
+                        .classes(10)
+                        .imagesPerClass(5)
+                        .combinationFraction(0)
+                        .testFraction(0.2)
+                        .width(64)
+                        .height(80)
+                        .familySize(2)
+                        .seed(1)
+                        .difficulty(Difficulty.easy())
+                        .threads(1)
+                        .build();
+
+        assertThat(built.unknownDrugRatio()).isEqualTo(0.2);
     }
 
     @Test

@@ -9,6 +9,8 @@ import io.pillsnap.trainer.data.AihubLabel.Annotation;
 import io.pillsnap.trainer.data.AihubLayout;
 import io.pillsnap.trainer.data.AihubLayout.Split;
 import io.pillsnap.trainer.data.AihubScanner;
+import io.pillsnap.trainer.data.LabelledImage;
+import io.pillsnap.trainer.data.ScanResult;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -184,13 +186,99 @@ class SyntheticDatasetTest {
         Map<String, Long> trainPerCode =
                 countByCode(labels(AihubLayout.labelsRoot(root, Split.TRAIN, AihubLayout.SINGLE)));
 
-        assertThat(valPerCode).hasSize(tiny().classes()).containsOnlyKeys(trainPerCode.keySet());
-        assertThat(valPerCode.values()).containsOnly(1L);
+        assertThat(trainPerCode).containsOnlyKeys(codes(SyntheticDataset.catalogue(tiny())));
         assertThat(trainPerCode.values()).containsOnly(2L);
+        // the known drugs' folders, and the unknown drugs' with as many photos each
+        assertThat(valPerCode)
+                .hasSize(tiny().classes() + 2)
+                .containsKeys(trainPerCode.keySet().toArray(String[]::new))
+                .containsKeys(codes(SyntheticDataset.unknownDrugs(tiny())).toArray(String[]::new));
+        assertThat(valPerCode.values()).containsOnly(1L);
         assertThat(
                         AihubLayout.labelsRoot(root, Split.VAL, AihubLayout.SINGLE)
                                 .resolve("VL_1_single"))
                 .isDirectory();
+    }
+
+    @Test
+    void unknownDrugsAreOnlyInValWhereTheScannerReadsThemAsDrugsOfTheirOwn() {
+        List<String> known = codes(SyntheticDataset.catalogue(tiny()));
+        DrugCatalogue unknown = SyntheticDataset.unknownDrugs(tiny());
+        List<String> unknownCodes = codes(unknown);
+        ScanResult train = AihubScanner.scan(root, Split.TRAIN, 2);
+        ScanResult val = AihubScanner.scan(root, Split.VAL, 2);
+
+        assertThat(unknownCodes).hasSize(2).doesNotContainAnyElementsOf(known);
+        assertThat(train.singles()).extracting(LabelledImage::kCode).containsAll(known);
+        assertThat(pillCodes(train.singles())).doesNotContainAnyElementsOf(unknownCodes);
+        assertThat(pillCodes(train.combinations())).doesNotContainAnyElementsOf(unknownCodes);
+        assertThat(train.skipped().total()).isZero();
+        assertThat(val.skipped().total()).isZero();
+        for (SyntheticDrug drug : unknown.drugs()) {
+            assertThat(val.singles())
+                    .filteredOn(photo -> photo.kCode().equals(drug.kCode()))
+                    .singleElement()
+                    .satisfies(
+                            photo -> {
+                                assertThat(photo.drug().ediCode()).isEqualTo(drug.ediCode());
+                                assertThat(photo.drug().drugName()).isEqualTo(drug.name());
+                                assertThat(photo.boxes())
+                                        .singleElement()
+                                        .extracting(LabelledImage.Box::kCode)
+                                        .isEqualTo(drug.kCode());
+                            });
+        }
+        // ceil(0.2 x 2 val combination photos): one more, with an unknown pill among others
+        assertThat(val.combinations()).hasSize(3);
+        assertThat(val.combinations())
+                .filteredOn(
+                        photo ->
+                                photo.boxes().stream()
+                                        .anyMatch(box -> unknownCodes.contains(box.kCode())))
+                .singleElement()
+                .satisfies(photo -> assertThat(pillCodes(List.of(photo))).hasSizeGreaterThan(1));
+    }
+
+    @Test
+    void knownDrugsFilesAreTheSameWithAndWithoutUnknownDrugs() {
+        Path without = scratch.resolve("without");
+        SyntheticDataset.generate(tiny().withUnknownDrugRatio(0), without, written -> {});
+        List<String> unknownCodes = codes(SyntheticDataset.unknownDrugs(tiny()));
+
+        Map<String, String> withUnknowns = hashes(root);
+        Map<String, String> withoutUnknowns = hashes(without);
+
+        assertThat(withUnknowns).containsAllEntriesOf(withoutUnknowns);
+        List<String> added =
+                withUnknowns.keySet().stream()
+                        .filter(file -> !withoutUnknowns.containsKey(file))
+                        .toList();
+        // 2 single photos and 1 combination photo, each a PNG and its label(s)
+        assertThat(added)
+                .isNotEmpty()
+                .allSatisfy(
+                        file ->
+                                assertThat(file)
+                                        .startsWith("val/")
+                                        .containsAnyOf(
+                                                unknownCodes.stream()
+                                                        .map(code -> code.substring(2))
+                                                        .toArray(String[]::new)));
+        assertThat(added).filteredOn(file -> file.endsWith(".png")).hasSize(3);
+    }
+
+    @Test
+    void writesAFifthAsManyUnknownDrugsAsKnownOnesWhenThereIsATestSplit() {
+        SynthOptions withTestSplit = SynthOptions.defaults().withTestFraction(0.2);
+
+        assertThat(SyntheticDataset.unknownDrugs(withTestSplit).size()).isEqualTo(10);
+        // 2.4 rounded up
+        assertThat(SyntheticDataset.unknownDrugs(withTestSplit.withClasses(12)).size())
+                .isEqualTo(3);
+        assertThat(SyntheticDataset.unknownDrugs(withTestSplit.withUnknownDrugRatio(0)).size())
+                .isZero();
+        // no val/, so no photo to write them in
+        assertThat(SyntheticDataset.unknownDrugs(SynthOptions.defaults()).size()).isZero();
     }
 
     @Test
@@ -201,11 +289,16 @@ class SyntheticDatasetTest {
         }
 
         assertThat(report.classes()).isEqualTo(6);
-        assertThat(report.singleImages()).isEqualTo(18);
-        assertThat(report.combinationImages()).isEqualTo(6);
+        // 6 x 3 known, and 2 unknown drugs (6 x 0.2 rounded up) with 1 val/ photo each
+        assertThat(report.singleImages()).isEqualTo(20);
+        // 18 x 0.34 in sets of 3, one of each set in val/, and ceil(0.2 x 2) more there
+        assertThat(report.combinationImages()).isEqualTo(7);
+        assertThat(report.unknownDrugs()).isEqualTo(2);
+        assertThat(report.unknownImages()).isEqualTo(3);
         assertThat(report.images()).isEqualTo(SyntheticDataset.plannedImages(tiny()));
         assertThat(report.bytes()).isEqualTo(bytes);
-        assertThat(report.toString()).contains("18 single and 6 combination images");
+        assertThat(report.toString())
+                .contains("20 single and 7 combination images (3 of them of 2 unknown drugs");
     }
 
     @Test
@@ -237,7 +330,8 @@ class SyntheticDatasetTest {
 
         SyntheticDataset.generate(options, scratch.resolve("progress"), progress::add);
 
-        assertThat(progress).containsExactly(1, 2, 3, 4, 5, 6);
+        // 2 x 3 photos, and 1 of the 1 unknown drug (2 x 0.2 rounded up)
+        assertThat(progress).containsExactly(1, 2, 3, 4, 5, 6, 7);
     }
 
     @Test
@@ -294,7 +388,10 @@ class SyntheticDatasetTest {
         assertThat(scratch.toFile().list()).isEmpty();
     }
 
-    /** 6 classes of 3 photos at an eighth of the real resolution, one photo each to val. */
+    /**
+     * 6 classes of 3 photos at an eighth of the real resolution, one photo each to val, and the
+     * default share of unknown drugs there.
+     */
     private static SynthOptions tiny() {
         return SynthOptions.defaults()
                 .withClasses(6)
@@ -361,6 +458,18 @@ class SyntheticDatasetTest {
         assertThat(bbox.get(3)).isPositive();
         assertThat(bbox.get(0) + bbox.get(2)).isLessThanOrEqualTo(tiny().width());
         assertThat(bbox.get(1) + bbox.get(3)).isLessThanOrEqualTo(tiny().height());
+    }
+
+    private static List<String> codes(DrugCatalogue catalogue) {
+        return catalogue.drugs().stream().map(SyntheticDrug::kCode).toList();
+    }
+
+    private static List<String> pillCodes(List<LabelledImage> photos) {
+        return photos.stream()
+                .flatMap(photo -> photo.boxes().stream())
+                .map(LabelledImage.Box::kCode)
+                .distinct()
+                .toList();
     }
 
     private static Map<String, Long> countByCode(List<Path> labels) {
