@@ -2,6 +2,7 @@ package io.pillsnap.trainer.cli;
 
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.pillsnap.api.v1alpha1.spec.DatasetSpec;
+import io.pillsnap.trainer.config.ConfigException;
 import io.pillsnap.trainer.config.TrainConfig;
 import io.pillsnap.trainer.config.TrainerSettings;
 import io.pillsnap.trainer.data.DatasetPreparation;
@@ -57,9 +58,18 @@ final class SyntheticData implements DatasetPreparation.SyntheticSource {
         Path marker = data.resolve(MARKER);
         try {
             String wanted = JsonMapper.builder().build().writeValueAsString(options);
-            if (Files.isRegularFile(marker) && Files.readString(marker).equals(wanted)) {
-                log.info("synthetic dataset already in {}", data);
-                return;
+            if (Files.isRegularFile(marker)) {
+                String found = Files.readString(marker);
+                if (found.equals(wanted)) {
+                    log.info("synthetic dataset already in {}", data);
+                    return;
+                }
+                throw new ConfigException(
+                        "the synthetic dataset in %s was generated with other options (%s) than"
+                                        .formatted(data, found)
+                                + " this stage and trainer ask for (%s), perhaps by an older"
+                                        .formatted(wanted)
+                                + " trainer: delete the folder to generate it again");
             }
             log.info("generating a synthetic dataset in {}: {}", data, options);
             SynthReport report =
