@@ -25,7 +25,10 @@ public record Answers(double[] confidence, boolean[] correct) {
         }
     }
 
-    /** The calibrated top-1 confidences of {@code logits} and whether their top-1 is right. */
+    /**
+     * The calibrated top-1 confidences of {@code logits} and whether their top-1 is right; a label
+     * outside the classes (a photo of a drug the stage does not know) is never right.
+     */
     public static Answers of(Logits logits, int[] labels, double temperature) {
         if (labels.length != logits.images()) {
             throw new IllegalArgumentException(
