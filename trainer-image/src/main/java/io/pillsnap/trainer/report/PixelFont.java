@@ -4,9 +4,9 @@ import java.awt.Graphics2D;
 import java.util.Map;
 
 /**
- * Digits and the few capitals the confusion picture's axes need, as 3 x 5 pixel glyphs. Java2D text
- * needs fontconfig and a system font, which the trainer images (JRE-only, CUDA base) do not have;
- * these glyphs draw the same everywhere.
+ * Capitals, digits and a few signs for the report pictures' labels, as 3 x 5 pixel glyphs. Java2D
+ * text needs fontconfig and a system font, which the trainer images (JRE-only, CUDA base) do not
+ * have; these glyphs draw the same everywhere.
  */
 final class PixelFont {
 
@@ -16,6 +16,10 @@ final class PixelFont {
 
     private static final Map<Character, String> GLYPHS =
             Map.ofEntries(
+                    Map.entry(' ', "000000000000000"),
+                    Map.entry('%', "101001010100101"),
+                    Map.entry('-', "000000111000000"),
+                    Map.entry('.', "000000000000010"),
                     Map.entry('0', "111101101101111"),
                     Map.entry('1', "010110010010111"),
                     Map.entry('2', "111001111100111"),
@@ -26,14 +30,34 @@ final class PixelFont {
                     Map.entry('7', "111001001010010"),
                     Map.entry('8', "111101111101111"),
                     Map.entry('9', "111101111001111"),
+                    Map.entry(':', "000010000010000"),
+                    Map.entry('=', "000111000111000"),
+                    Map.entry('A', "010101111101101"),
+                    Map.entry('B', "110101110101110"),
                     Map.entry('C', "111100100100111"),
                     Map.entry('D', "110101101101110"),
                     Map.entry('E', "111100110100111"),
+                    Map.entry('F', "111100110100100"),
+                    Map.entry('G', "011100101101011"),
+                    Map.entry('H', "101101111101101"),
                     Map.entry('I', "111010010010111"),
+                    Map.entry('J', "001001001101010"),
+                    Map.entry('K', "101101110101101"),
+                    Map.entry('L', "100100100100111"),
+                    Map.entry('M', "101111111101101"),
+                    Map.entry('N', "111101101101101"),
+                    Map.entry('O', "010101101101010"),
                     Map.entry('P', "110101110100100"),
+                    Map.entry('Q', "010101101110011"),
                     Map.entry('R', "110101110101101"),
+                    Map.entry('S', "011100010001110"),
                     Map.entry('T', "111010010010010"),
-                    Map.entry('U', "101101101101111"));
+                    Map.entry('U', "101101101101111"),
+                    Map.entry('V', "101101101101010"),
+                    Map.entry('W', "101101111111101"),
+                    Map.entry('X', "101101010101101"),
+                    Map.entry('Y', "101101010010010"),
+                    Map.entry('Z', "111001010100111"));
 
     private PixelFont() {}
 
