@@ -1,6 +1,7 @@
 package io.pillsnap.api.gate;
 
 import io.pillsnap.api.v1alpha1.spec.EvaluationSet;
+import io.pillsnap.api.v1alpha1.spec.Metric;
 import io.pillsnap.api.v1alpha1.spec.SuccessCriterion;
 import io.pillsnap.api.v1alpha1.status.CriterionResult;
 import io.pillsnap.api.v1alpha1.status.GateResult;
@@ -63,7 +64,7 @@ public final class GateEvaluator {
             if (set == EvaluationSet.TEST && !metrics.hasTest()) {
                 needTestSet.add(criterion.metric().key());
             } else if (actual.isEmpty()) {
-                missing.add(criterion.metric().key() + onSet);
+                missing.add(criterion.metric().key() + onSet + whyMissing(criterion.metric()));
             } else if (!met) {
                 unmet.add(
                         "%s %s is not %s %s%s"
@@ -111,6 +112,15 @@ public final class GateEvaluator {
             return null;
         }
         return criterion.set() != null ? criterion.set() : EvaluationSet.TEST;
+    }
+
+    /** What a run needs to produce a metric that its data, not its trainer, can leave out. */
+    private static String whyMissing(Metric metric) {
+        return metric == Metric.UNKNOWN_REJECTION
+                ? " (it is measured on photos of drugs outside the stage's classes, which the"
+                        + " test set holds when spec.dataset.unknownFraction is above 0 and the"
+                        + " dataset's val/ folder has other drugs)"
+                : "";
     }
 
     private static StageMetrics source(EvaluationSet set, RunMetrics metrics) {

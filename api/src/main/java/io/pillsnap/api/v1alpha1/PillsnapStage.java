@@ -36,6 +36,16 @@ import io.pillsnap.api.ApiConstants;
         jsonPath = ".status.metrics.pipelineTop1",
         type = Type.NUMBER,
         priority = 1)
+@AdditionalPrinterColumn(
+        name = "ECE",
+        jsonPath = ".status.metrics.ece",
+        type = Type.NUMBER,
+        priority = 1)
+@AdditionalPrinterColumn(
+        name = "COVERAGE",
+        jsonPath = ".status.metrics.coverage",
+        type = Type.NUMBER,
+        priority = 1)
 @AdditionalPrinterColumn(name = "EVALUATED-ON", jsonPath = ".status.metrics.set", priority = 1)
 @AdditionalPrinterColumn(name = "GATE", jsonPath = ".status.gate.result")
 @AdditionalPrinterColumn(name = "SERVING", jsonPath = ".status.serving.state", priority = 1)

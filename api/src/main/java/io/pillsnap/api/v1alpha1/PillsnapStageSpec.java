@@ -42,13 +42,8 @@ import java.util.stream.Stream;
                         + " spec.tasks: add them, or remove that criterion",
         fieldPath = ".tasks")
 @ValidationRule(
-        value =
-                "!has(self.tasks) || 'classification' in self.tasks"
-                        + " || !self.successCriteria.exists(c, c.metric in ['top1', 'top5',"
-                        + " 'macroF1', 'latencyP95Ms', 'throughput'])",
-        message =
-                "criteria on top1, top5, macroF1, latencyP95Ms or throughput need"
-                        + " 'classification' in spec.tasks: add it, or remove those criteria",
+        value = ValidationMessages.CLASSIFIER_CRITERIA_NEED_CLASSIFICATION,
+        message = ValidationMessages.CLASSIFIER_CRITERIA_MESSAGE,
         fieldPath = ".tasks")
 @ValidationRule(
         value = ValidationMessages.UNCHANGED_STAGE,

@@ -37,7 +37,8 @@ public record PillsnapStageStatus(
         @JsonPropertyDescription(
                         "Metrics of the run's best checkpoint on held-out data: on the test set"
                                 + " when the run reported one, else on the validation split; set"
-                                + " says which. The TOP1 and MACRO-F1 columns show them.")
+                                + " says which. The TOP1 and MACRO-F1 columns show them, and"
+                                + " -o wide adds ECE and COVERAGE among others.")
                 StageMetrics metrics,
         @JsonPropertyDescription(
                         "The same checkpoint on the validation split (which chose it, so its"

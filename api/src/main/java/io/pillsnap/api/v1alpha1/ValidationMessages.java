@@ -19,5 +19,16 @@ final class ValidationMessages {
     static final String UNCHANGED_TRAINING = "self.training == oldSelf.training";
     static final String UNCHANGED_ARTIFACTS = "self.artifacts == oldSelf.artifacts";
 
+    // every Metric#isClassification() metric; CrdRulesTest checks the two lists against the enum
+    static final String CLASSIFIER_CRITERIA_NEED_CLASSIFICATION =
+            "!has(self.tasks) || 'classification' in self.tasks"
+                    + " || !self.successCriteria.exists(c, c.metric in ['top1', 'top5', 'macroF1',"
+                    + " 'ece', 'coverage', 'answeredPrecision', 'unknownRejection',"
+                    + " 'worstClassRecall', 'latencyP95Ms', 'throughput'])";
+    static final String CLASSIFIER_CRITERIA_MESSAGE =
+            "criteria on top1, top5, macroF1, ece, coverage, answeredPrecision, unknownRejection,"
+                    + " worstClassRecall, latencyP95Ms or throughput need 'classification' in"
+                    + " spec.tasks: add it, or remove those criteria";
+
     private ValidationMessages() {}
 }

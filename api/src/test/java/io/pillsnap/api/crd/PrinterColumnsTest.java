@@ -1,6 +1,7 @@
 package io.pillsnap.api.crd;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pillsnap.api.testing.RepoFiles;
@@ -30,11 +31,13 @@ class PrinterColumnsTest {
     }
 
     @Test
-    void wideOutputAddsDetectionAndPipelineAccuracyEvaluatedSetServingRunAttemptAndMessage() {
+    void wideOutputAddsDetectionPipelineCalibrationCoverageEvaluatedSetServingRunAndMessage() {
         assertThat(names(1))
                 .containsExactly(
                         "MAP50-95",
                         "PIPELINE-TOP1",
+                        "ECE",
+                        "COVERAGE",
                         "EVALUATED-ON",
                         "SERVING",
                         "RUN",
@@ -53,6 +56,19 @@ class PrinterColumnsTest {
                                     .isEqualTo(".status.metrics.set");
                             assertThat(column.get("type").asText()).isEqualTo("string");
                         });
+    }
+
+    @Test
+    void calibrationErrorAndCoverageColumnsShowTheHeadlineMetricsAsNumbers() {
+        assertThat(VERSION.get("additionalPrinterColumns"))
+                .filteredOn(
+                        column -> List.of("ECE", "COVERAGE").contains(column.get("name").asText()))
+                .extracting(
+                        column -> column.get("jsonPath").asText(),
+                        column -> column.get("type").asText())
+                .containsExactly(
+                        tuple(".status.metrics.ece", "number"),
+                        tuple(".status.metrics.coverage", "number"));
     }
 
     @Test

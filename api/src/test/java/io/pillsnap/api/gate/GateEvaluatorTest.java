@@ -2,10 +2,15 @@ package io.pillsnap.api.gate;
 
 import static io.pillsnap.api.v1alpha1.spec.EvaluationSet.TEST;
 import static io.pillsnap.api.v1alpha1.spec.EvaluationSet.VALIDATION;
+import static io.pillsnap.api.v1alpha1.spec.Metric.ANSWERED_PRECISION;
+import static io.pillsnap.api.v1alpha1.spec.Metric.COVERAGE;
+import static io.pillsnap.api.v1alpha1.spec.Metric.ECE;
 import static io.pillsnap.api.v1alpha1.spec.Metric.LATENCY_P95_MS;
 import static io.pillsnap.api.v1alpha1.spec.Metric.MACRO_F1;
 import static io.pillsnap.api.v1alpha1.spec.Metric.MAP50;
 import static io.pillsnap.api.v1alpha1.spec.Metric.TOP1;
+import static io.pillsnap.api.v1alpha1.spec.Metric.UNKNOWN_REJECTION;
+import static io.pillsnap.api.v1alpha1.spec.Metric.WORST_CLASS_RECALL;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -20,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class GateEvaluatorTest {
 
@@ -266,6 +273,125 @@ class GateEvaluatorTest {
 
             assertThat(evaluate(criteria, Map.of(LATENCY_P95_MS, 12.0), Map.of()).result())
                     .isEqualTo(GateResult.Passed);
+        }
+    }
+
+    @Nested
+    class CalibrationAndNotSureAnswers {
+
+        @Test
+        void eceAtMostPassesAWellCalibratedModel() {
+            List<SuccessCriterion> criteria = List.of(SuccessCriterion.atMost(ECE, 0.05));
+
+            GateStatus gate = evaluate(criteria, Map.of(TOP1, 0.8, ECE, 0.031));
+
+            assertThat(gate.result()).isEqualTo(GateResult.Passed);
+            assertThat(gate.criteria())
+                    .containsExactly(
+                            new CriterionResult(
+                                    ECE, ComparisonOperator.AT_MOST, 0.05, 0.031, true, TEST));
+            assertThat(gate.summary()).isEqualTo("the criterion is met on the test set");
+        }
+
+        @Test
+        void eceAtMostFailsAnOverconfidentModelAndSaysByHowMuch() {
+            List<SuccessCriterion> criteria = List.of(SuccessCriterion.atMost(ECE, 0.05));
+
+            GateStatus gate = evaluate(criteria, Map.of(TOP1, 0.8, ECE, 0.082));
+
+            assertThat(gate.result()).isEqualTo(GateResult.Failed);
+            assertThat(gate.summary()).isEqualTo("ece 0.08200 is not <= 0.05000 on the test set");
+        }
+
+        @Test
+        void eceAtTheThresholdPasses() {
+            List<SuccessCriterion> criteria = List.of(SuccessCriterion.atMost(ECE, 0.05));
+
+            assertThat(evaluate(criteria, Map.of(ECE, 0.05)).result()).isEqualTo(GateResult.Passed);
+        }
+
+        @Test
+        void aCriterionOnEceWithoutAComparisonAsksForAtMost() {
+            List<SuccessCriterion> criteria = List.of(new SuccessCriterion(ECE, null, 0.05));
+
+            assertThat(criteria.get(0).op()).isEqualTo(ComparisonOperator.AT_MOST);
+            assertThat(evaluate(criteria, Map.of(ECE, 0.04)).result()).isEqualTo(GateResult.Passed);
+            assertThat(evaluate(criteria, Map.of(ECE, 0.06)).result()).isEqualTo(GateResult.Failed);
+        }
+
+        @Test
+        void eceIsReadFromTheTestSetNotTheValidationSplitThatWasCalibratedOn() {
+            List<SuccessCriterion> criteria = List.of(SuccessCriterion.atMost(ECE, 0.05));
+
+            GateStatus gate = evaluate(criteria, Map.of(ECE, 0.01), Map.of(ECE, 0.09));
+
+            assertThat(gate.result()).isEqualTo(GateResult.Failed);
+            assertThat(gate.criteria().get(0).actual()).isEqualTo(0.09);
+        }
+
+        @ParameterizedTest
+        @EnumSource(
+                value = Metric.class,
+                names = {
+                    "COVERAGE",
+                    "ANSWERED_PRECISION",
+                    "UNKNOWN_REJECTION",
+                    "WORST_CLASS_RECALL"
+                })
+        void higherIsBetterMetricsPassAtTheThresholdAndFailBelowIt(Metric metric) {
+            List<SuccessCriterion> criteria = List.of(new SuccessCriterion(metric, null, 0.80));
+
+            GateStatus atThreshold = evaluate(criteria, Map.of(TOP1, 0.9, metric, 0.80));
+            GateStatus below = evaluate(criteria, Map.of(TOP1, 0.9, metric, 0.79));
+
+            assertThat(criteria.get(0).op()).isEqualTo(ComparisonOperator.AT_LEAST);
+            assertThat(atThreshold.result()).isEqualTo(GateResult.Passed);
+            assertThat(below.result()).isEqualTo(GateResult.Failed);
+            assertThat(below.summary())
+                    .isEqualTo(metric.key() + " 0.7900 is not >= 0.8000 on the test set");
+        }
+
+        @Test
+        void allFiveTogetherPassAWellBehavedRun() {
+            List<SuccessCriterion> criteria =
+                    List.of(
+                            SuccessCriterion.atMost(ECE, 0.05),
+                            SuccessCriterion.atLeast(COVERAGE, 0.70),
+                            SuccessCriterion.atLeast(ANSWERED_PRECISION, 0.97),
+                            SuccessCriterion.atLeast(UNKNOWN_REJECTION, 0.90),
+                            SuccessCriterion.atLeast(WORST_CLASS_RECALL, 0.20));
+
+            GateStatus gate =
+                    evaluate(
+                            criteria,
+                            Map.of(TOP1, 0.9),
+                            Map.of(
+                                    ECE, 0.021,
+                                    COVERAGE, 0.74,
+                                    ANSWERED_PRECISION, 0.985,
+                                    UNKNOWN_REJECTION, 0.93,
+                                    WORST_CLASS_RECALL, 0.25));
+
+            assertThat(gate.result()).isEqualTo(GateResult.Passed);
+            assertThat(gate.criteria())
+                    .extracting(CriterionResult::actual)
+                    .containsExactly(0.021, 0.74, 0.985, 0.93, 0.25);
+            assertThat(gate.summary()).isEqualTo("all 5 criteria are met on the test set");
+        }
+
+        @Test
+        void missingUnknownRejectionIsInconclusiveAndSaysWhereItComesFrom() {
+            List<SuccessCriterion> criteria =
+                    List.of(SuccessCriterion.atLeast(UNKNOWN_REJECTION, 0.9));
+
+            GateStatus gate = evaluate(criteria, Map.of(TOP1, 0.8, COVERAGE, 0.7));
+
+            assertThat(gate.result()).isEqualTo(GateResult.Inconclusive);
+            assertThat(gate.summary())
+                    .startsWith("the trainer did not report unknownRejection on the test set (")
+                    .contains("photos of drugs outside the stage's classes")
+                    .contains("spec.dataset.unknownFraction is above 0")
+                    .endsWith("a missing metric or check never passes a gate");
         }
     }
 

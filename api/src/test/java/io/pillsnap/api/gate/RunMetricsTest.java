@@ -5,6 +5,7 @@ import static io.pillsnap.api.v1alpha1.spec.EvaluationSet.VALIDATION;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pillsnap.api.trainer.TrainerResult;
+import io.pillsnap.api.v1alpha1.spec.Metric;
 import io.pillsnap.api.v1alpha1.status.StageMetrics;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,14 @@ class RunMetricsTest {
         StageMetrics headline = RunMetrics.of(result(TEST_METRICS)).statusMetrics();
 
         assertThat(headline)
-                .isEqualTo(new StageMetrics(TEST, 0.74, null, 0.70, null, null, null, 4.2, 310.0));
+                .isEqualTo(
+                        StageMetrics.builder()
+                                .set(TEST)
+                                .top1(0.74)
+                                .macroF1(0.70)
+                                .latencyP95Ms(4.2)
+                                .throughput(310.0)
+                                .build());
     }
 
     @Test
@@ -29,9 +37,7 @@ class RunMetricsTest {
         StageMetrics validation = RunMetrics.of(result(TEST_METRICS)).statusValidationMetrics();
 
         assertThat(validation)
-                .isEqualTo(
-                        new StageMetrics(
-                                VALIDATION, 0.81, null, 0.78, null, null, null, null, null));
+                .isEqualTo(StageMetrics.builder().set(VALIDATION).top1(0.81).macroF1(0.78).build());
     }
 
     @Test
@@ -41,8 +47,13 @@ class RunMetricsTest {
         assertThat(run.hasTest()).isFalse();
         assertThat(run.statusMetrics())
                 .isEqualTo(
-                        new StageMetrics(
-                                VALIDATION, 0.81, null, 0.78, null, null, null, 4.2, 310.0));
+                        StageMetrics.builder()
+                                .set(VALIDATION)
+                                .top1(0.81)
+                                .macroF1(0.78)
+                                .latencyP95Ms(4.2)
+                                .throughput(310.0)
+                                .build());
         assertThat(run.statusValidationMetrics()).isNull();
     }
 
@@ -57,8 +68,60 @@ class RunMetricsTest {
     }
 
     @Test
+    void calibrationAndNotSureMetricsReachBothSetsOfTheStatusAndReadBack() {
+        Map<String, Double> validation = new java.util.HashMap<>(VALIDATION_METRICS);
+        validation.putAll(Map.of("ece", 0.018, "coverage", 0.91, "answeredPrecision", 0.99));
+        Map<String, Double> test =
+                Map.of(
+                        "top1", 0.74,
+                        "ece", 0.034,
+                        "coverage", 0.83,
+                        "answeredPrecision", 0.987,
+                        "unknownRejection", 0.92,
+                        "worstClassRecall", 0.31);
+        RunMetrics run = RunMetrics.of(result(validation, test));
+
+        assertThat(run.statusMetrics())
+                .isEqualTo(
+                        StageMetrics.builder()
+                                .set(TEST)
+                                .top1(0.74)
+                                .ece(0.034)
+                                .coverage(0.83)
+                                .answeredPrecision(0.987)
+                                .unknownRejection(0.92)
+                                .worstClassRecall(0.31)
+                                .latencyP95Ms(4.2)
+                                .throughput(310.0)
+                                .build());
+        assertThat(run.statusValidationMetrics())
+                .isEqualTo(
+                        StageMetrics.builder()
+                                .set(VALIDATION)
+                                .top1(0.81)
+                                .macroF1(0.78)
+                                .ece(0.018)
+                                .coverage(0.91)
+                                .answeredPrecision(0.99)
+                                .build());
+        assertThat(RunMetrics.fromStatus(run.statusMetrics(), run.statusValidationMetrics()))
+                .isEqualTo(run);
+    }
+
+    @Test
+    void aRunWithoutCalibrationLeavesItsMetricsAbsent() {
+        StageMetrics headline = RunMetrics.of(result(TEST_METRICS)).statusMetrics();
+
+        assertThat(headline.ece()).isNull();
+        assertThat(headline.coverage()).isNull();
+        assertThat(headline.unknownRejection()).isNull();
+        assertThat(headline.worstClassRecall()).isNull();
+        assertThat(headline.asMap()).doesNotContainKeys(Metric.ECE, Metric.COVERAGE);
+    }
+
+    @Test
     void aStatusWrittenBeforeTestSetsReadsAsValidation() {
-        StageMetrics old = new StageMetrics(null, 0.81, null, null, null, null, null, null, null);
+        StageMetrics old = StageMetrics.builder().top1(0.81).build();
 
         RunMetrics run = RunMetrics.fromStatus(old, null);
 
@@ -67,13 +130,17 @@ class RunMetricsTest {
     }
 
     private static TrainerResult result(Map<String, Double> test) {
+        return result(VALIDATION_METRICS, test);
+    }
+
+    private static TrainerResult result(Map<String, Double> validation, Map<String, Double> test) {
         return new TrainerResult(
                 TrainerResult.SCHEMA,
                 TrainerResult.Outcome.Succeeded,
                 "r1",
                 3,
                 3,
-                VALIDATION_METRICS,
+                validation,
                 test,
                 null,
                 null,

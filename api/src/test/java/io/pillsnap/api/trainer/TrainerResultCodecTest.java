@@ -1,5 +1,6 @@
 package io.pillsnap.api.trainer;
 
+import static java.util.Map.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -49,20 +50,30 @@ class TrainerResultCodecTest {
                 "r12-0a1b2c3d",
                 120,
                 117,
-                Map.of(
-                        "top1", 0.8123456789,
-                        "top5", 0.9712345678,
-                        "macroF1", 0.7812345678,
-                        "mAP50", 0.9012345678,
-                        "mAP50-95", 0.7012345678,
-                        "latencyP95Ms", 14.123456789,
-                        "throughput", 812.123456789),
-                Map.of(
-                        "top1", 0.7423456789,
-                        "top5", 0.9512345678,
-                        "macroF1", 0.7012345678,
-                        "mAP50", 0.8812345678,
-                        "mAP50-95", 0.6812345678),
+                Map.ofEntries(
+                        entry("top1", 0.8123456789),
+                        entry("top5", 0.9712345678),
+                        entry("macroF1", 0.7812345678),
+                        entry("mAP50", 0.9012345678),
+                        entry("mAP50-95", 0.7012345678),
+                        entry("ece", 0.0212345678),
+                        entry("coverage", 0.8812345678),
+                        entry("answeredPrecision", 0.9912345678),
+                        entry("unknownRejection", 0.9412345678),
+                        entry("worstClassRecall", 0.3312345678),
+                        entry("latencyP95Ms", 14.123456789),
+                        entry("throughput", 812.123456789)),
+                Map.ofEntries(
+                        entry("top1", 0.7423456789),
+                        entry("top5", 0.9512345678),
+                        entry("macroF1", 0.7012345678),
+                        entry("mAP50", 0.8812345678),
+                        entry("mAP50-95", 0.6812345678),
+                        entry("ece", 0.0312345678),
+                        entry("coverage", 0.8412345678),
+                        entry("answeredPrecision", 0.9812345678),
+                        entry("unknownRejection", 0.9112345678),
+                        entry("worstClassRecall", 0.2512345678)),
                 new TrainerResult.Artifacts(
                         run,
                         List.of(
@@ -104,8 +115,13 @@ class TrainerResultCodecTest {
         assertThat(result.knownTestMetrics())
                 .containsEntry(Metric.TOP1, 0.7423456789)
                 .containsEntry(Metric.MAP50_95, 0.6812345678)
-                .hasSize(5);
-        assertThat(result.knownMetrics()).containsEntry(Metric.TOP1, 0.8123456789).hasSize(7);
+                .containsEntry(Metric.ECE, 0.0312345678)
+                .containsEntry(Metric.COVERAGE, 0.8412345678)
+                .containsEntry(Metric.ANSWERED_PRECISION, 0.9812345678)
+                .containsEntry(Metric.UNKNOWN_REJECTION, 0.9112345678)
+                .containsEntry(Metric.WORST_CLASS_RECALL, 0.2512345678)
+                .hasSize(10);
+        assertThat(result.knownMetrics()).containsEntry(Metric.TOP1, 0.8123456789).hasSize(12);
         assertThat(result.data().testImages()).isEqualTo(260_000);
     }
 
@@ -226,6 +242,15 @@ class TrainerResultCodecTest {
         assertThat(unreadableReason("{\"schema\":2,\"outcome\":\"Succeeded\"}"))
                 .contains("schema 2")
                 .contains("use a trainer image of the operator's version");
+    }
+
+    @Test
+    void calibrationMetricAboveOneIsUnreadable() {
+        assertThat(
+                        unreadableReason(
+                                "{\"schema\":1,\"outcome\":\"Succeeded\",\"metrics\":{\"top1\":0.8},"
+                                        + "\"test\":{\"ece\":3.5}}"))
+                .isEqualTo("trainer result reports test ece = 3.5, outside [0, 1]");
     }
 
     @Test

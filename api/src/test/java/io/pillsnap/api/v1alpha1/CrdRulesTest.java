@@ -2,12 +2,16 @@ package io.pillsnap.api.v1alpha1;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pillsnap.api.testing.CelRuleEvaluator;
 import io.pillsnap.api.testing.CrdSchemaValidator;
 import io.pillsnap.api.testing.RepoFiles;
+import io.pillsnap.api.v1alpha1.spec.Metric;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The CRD's CEL rules, run by a CEL engine as the API server runs them. */
@@ -171,8 +175,106 @@ class CrdRulesTest {
                 .singleElement()
                 .asString()
                 .startsWith(
-                        ".spec.tasks: criteria on top1, top5, macroF1, latencyP95Ms or throughput"
-                                + " need 'classification'");
+                        ".spec.tasks: criteria on top1, top5, macroF1, ece, coverage,"
+                                + " answeredPrecision, unknownRejection, worstClassRecall,"
+                                + " latencyP95Ms or throughput need 'classification'");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Metric.class)
+    void withoutAClassifierExactlyTheClassifierMetricsAreRefused(Metric metric) {
+        ObjectNode stage = stage2();
+        spec(stage).putArray("tasks").add("detection");
+        spec(stage)
+                .putArray("successCriteria")
+                .addObject()
+                .put("metric", metric.key())
+                .put("op", metric.defaultOperator().symbol())
+                .put("threshold", metric.isFraction() ? 0.5 : 30.0);
+
+        List<String> refusals =
+                RULES.onCreate(stage).stream()
+                        .filter(message -> message.contains("need 'classification'"))
+                        .toList();
+
+        if (metric.isClassification()) {
+            assertThat(refusals).singleElement().asString().contains(metric.key());
+        } else {
+            assertThat(refusals).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Metric.class)
+    void everyFractionMetricRefusesAPercentThresholdAndNamesItself(Metric metric) {
+        ObjectNode stage = stage2();
+        ObjectNode criterion = (ObjectNode) stage.at("/spec/successCriteria/0");
+        criterion.put("metric", metric.key()).put("threshold", 60.0).remove("op");
+
+        List<String> refusals =
+                RULES.onCreate(stage).stream()
+                        .filter(message -> message.contains("is a fraction within [0, 1]"))
+                        .toList();
+
+        if (metric.isFraction()) {
+            assertThat(refusals).singleElement().asString().contains(metric.key());
+        } else {
+            assertThat(refusals).isEmpty();
+        }
+    }
+
+    @Test
+    void eceCriterionComparesAtMostOrLeavesTheComparisonToItsDefault() {
+        ObjectNode atMost = stage2();
+        ((ObjectNode) atMost.at("/spec/successCriteria/0"))
+                .put("metric", "ece")
+                .put("op", "<=")
+                .put("threshold", 0.05);
+        ObjectNode withoutOp = stage2();
+        ((ObjectNode) withoutOp.at("/spec/successCriteria/0"))
+                .put("metric", "ece")
+                .put("threshold", 0.05)
+                .remove("op");
+
+        assertThat(RULES.onCreate(atMost)).isEmpty();
+        assertThat(RULES.onCreate(withoutOp)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {">=", ">"})
+    void eceCriterionThatWouldPassTheWorseCalibratedModelIsRefused(String op) {
+        ObjectNode stage = stage2();
+        ((ObjectNode) stage.at("/spec/successCriteria/0"))
+                .put("metric", "ece")
+                .put("op", op)
+                .put("threshold", 0.05);
+
+        assertThat(RULES.onCreate(stage))
+                .containsExactly(
+                        ".spec.successCriteria[0].op: ece is an error, lower is better: compare"
+                                + " it with <= (the default when op is left out) or <, e.g."
+                                + " {metric: ece, op: \"<=\", threshold: 0.05}");
+    }
+
+    @Test
+    void notSureCriteriaOnBothSetsPassEveryRule() {
+        ObjectNode stage = stage2();
+        ArrayNode criteria = spec(stage).putArray("successCriteria");
+        criteria.addObject().put("metric", "coverage").put("threshold", 0.7);
+        criteria.addObject()
+                .put("metric", "answeredPrecision")
+                .put("op", ">=")
+                .put("threshold", 0.97);
+        criteria.addObject()
+                .put("metric", "unknownRejection")
+                .put("threshold", 0.9)
+                .put("set", "test");
+        criteria.addObject()
+                .put("metric", "worstClassRecall")
+                .put("threshold", 0.2)
+                .put("set", "validation");
+
+        assertThat(RULES.onCreate(stage)).isEmpty();
     }
 
     @Test

@@ -168,7 +168,7 @@ public final class PhasePlanner {
                                 + " detection])");
             } else if (metric.isDetection() && !detects) {
                 problems.add(metric.key() + " needs a detector (detection in spec.tasks)");
-            } else if (!metric.isDetection() && !metric.needsBothTasks() && !classifies) {
+            } else if (metric.isClassification() && !classifies) {
                 problems.add(metric.key() + " needs a classifier (classification in spec.tasks)");
             }
         }

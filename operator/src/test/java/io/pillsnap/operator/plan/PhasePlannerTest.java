@@ -1,8 +1,13 @@
 package io.pillsnap.operator.plan;
 
+import static io.pillsnap.api.v1alpha1.spec.Metric.ANSWERED_PRECISION;
+import static io.pillsnap.api.v1alpha1.spec.Metric.COVERAGE;
+import static io.pillsnap.api.v1alpha1.spec.Metric.ECE;
 import static io.pillsnap.api.v1alpha1.spec.Metric.LATENCY_P95_MS;
 import static io.pillsnap.api.v1alpha1.spec.Metric.MAP50;
 import static io.pillsnap.api.v1alpha1.spec.Metric.TOP1;
+import static io.pillsnap.api.v1alpha1.spec.Metric.UNKNOWN_REJECTION;
+import static io.pillsnap.api.v1alpha1.spec.Metric.WORST_CLASS_RECALL;
 import static io.pillsnap.operator.testing.Snapshots.attempts;
 import static io.pillsnap.operator.testing.Snapshots.failed;
 import static io.pillsnap.operator.testing.Snapshots.running;
@@ -461,28 +466,17 @@ class PhasePlannerTest {
                             });
             assertThat(plan.metrics())
                     .isEqualTo(
-                            new StageMetrics(
-                                    EvaluationSet.TEST,
-                                    0.35,
-                                    null,
-                                    null,
-                                    null,
-                                    null,
-                                    null,
-                                    5.0,
-                                    null));
+                            StageMetrics.builder()
+                                    .set(EvaluationSet.TEST)
+                                    .top1(0.35)
+                                    .latencyP95Ms(5.0)
+                                    .build());
             assertThat(plan.validationMetrics())
                     .isEqualTo(
-                            new StageMetrics(
-                                    EvaluationSet.VALIDATION,
-                                    0.70,
-                                    null,
-                                    null,
-                                    null,
-                                    null,
-                                    null,
-                                    null,
-                                    null));
+                            StageMetrics.builder()
+                                    .set(EvaluationSet.VALIDATION)
+                                    .top1(0.70)
+                                    .build());
 
             applyPlan(stage, plan);
             assertThat(stage.getStatus().metrics().evaluatedOn()).isEqualTo(EvaluationSet.TEST);
@@ -534,6 +528,93 @@ class PhasePlannerTest {
         }
 
         @Test
+        void calibrationAndNotSureMetricsAreShownAndGatedOnTheTestSet() {
+            PillsnapStage stage =
+                    started(
+                            TestStages.stage("stage2", 2)
+                                    .criterion(ECE, ComparisonOperator.AT_MOST, 0.05)
+                                    .criterion(COVERAGE, 0.80)
+                                    .criterion(WORST_CLASS_RECALL, 0.25));
+
+            StagePlan plan =
+                    plan(
+                            stage,
+                            attempts(
+                                    succeeded(
+                                            JOB1,
+                                            1,
+                                            TestResults.succeeded(
+                                                    RUN1,
+                                                    Map.of(
+                                                            TOP1, 0.90,
+                                                            ECE, 0.012,
+                                                            COVERAGE, 0.93,
+                                                            LATENCY_P95_MS, 5.0),
+                                                    Map.of(
+                                                            TOP1, 0.85,
+                                                            ECE, 0.034,
+                                                            COVERAGE, 0.82,
+                                                            ANSWERED_PRECISION, 0.988,
+                                                            UNKNOWN_REJECTION, 0.91,
+                                                            WORST_CLASS_RECALL, 0.30)))));
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Promoted);
+            assertThat(plan.gate().criteria())
+                    .extracting(CriterionResult::op, CriterionResult::actual, CriterionResult::met)
+                    .containsExactly(
+                            tuple(ComparisonOperator.AT_MOST, 0.034, true),
+                            tuple(ComparisonOperator.AT_LEAST, 0.82, true),
+                            tuple(ComparisonOperator.AT_LEAST, 0.30, true));
+            assertThat(plan.metrics())
+                    .isEqualTo(
+                            StageMetrics.builder()
+                                    .set(EvaluationSet.TEST)
+                                    .top1(0.85)
+                                    .ece(0.034)
+                                    .coverage(0.82)
+                                    .answeredPrecision(0.988)
+                                    .unknownRejection(0.91)
+                                    .worstClassRecall(0.30)
+                                    .latencyP95Ms(5.0)
+                                    .build());
+            assertThat(plan.validationMetrics())
+                    .isEqualTo(
+                            StageMetrics.builder()
+                                    .set(EvaluationSet.VALIDATION)
+                                    .top1(0.90)
+                                    .ece(0.012)
+                                    .coverage(0.93)
+                                    .build());
+
+            applyPlan(stage, plan);
+            assertThat(stage.getStatus().metrics().ece()).isEqualTo(0.034);
+            assertThat(stage.getStatus().validationMetrics().unknownRejection()).isNull();
+        }
+
+        @Test
+        void overconfidentModelIsRejectedOnItsCalibrationError() {
+            PillsnapStage stage =
+                    started(
+                            TestStages.stage("stage2", 2)
+                                    .criterion(TOP1, 0.40)
+                                    .criterion(ECE, ComparisonOperator.AT_MOST, 0.05));
+
+            StagePlan plan =
+                    plan(
+                            stage,
+                            attempts(
+                                    succeeded(
+                                            JOB1,
+                                            1,
+                                            TestResults.succeeded(
+                                                    RUN1, Map.of(TOP1, 0.85, ECE, 0.11)))));
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Rejected);
+            assertThat(plan.message())
+                    .isEqualTo("gate failed: ece 0.1100 is not <= 0.05000 on the test set");
+        }
+
+        @Test
         void changedCriteriaAreEvaluatedAgainOnBothSetsFromTheStatus() {
             PillsnapStage stage = started();
             applyPlan(
@@ -564,6 +645,33 @@ class PhasePlannerTest {
                     .extracting(CriterionResult::actual, CriterionResult::set)
                     .containsExactly(tuple(0.70, EvaluationSet.VALIDATION), tuple(5.0, null));
             assertThat(plan.metrics().evaluatedOn()).isEqualTo(EvaluationSet.TEST);
+        }
+    }
+
+    @Nested
+    class CriteriaTheTasksCannotProduce {
+
+        @Test
+        void calibrationCriterionOnAStageWithoutAClassifierStartsNoRun() {
+            PillsnapStage stage =
+                    TestStages.stage("stage3", 3)
+                            .detectionOnly()
+                            .criterion(MAP50, 0.5)
+                            .criterion(ECE, ComparisonOperator.AT_MOST, 0.05)
+                            .criterion(UNKNOWN_REJECTION, 0.9)
+                            .buildStored();
+
+            StagePlan plan = plan(stage, ObservedRun.none());
+
+            assertThat(plan.phase()).isEqualTo(StagePhase.Failed);
+            assertThat(plan.needsTrainer()).isFalse();
+            assertThat(plan.message())
+                    .isEqualTo(
+                            "spec.successCriteria cannot be met by spec.tasks [detection]: ece"
+                                    + " needs a classifier (classification in spec.tasks);"
+                                    + " unknownRejection needs a classifier (classification in"
+                                    + " spec.tasks). Add the task or drop the criterion; no run"
+                                    + " is started until then");
         }
     }
 

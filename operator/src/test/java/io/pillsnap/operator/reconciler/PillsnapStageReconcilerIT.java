@@ -2,9 +2,14 @@ package io.pillsnap.operator.reconciler;
 
 import static io.pillsnap.api.v1alpha1.spec.EvaluationSet.TEST;
 import static io.pillsnap.api.v1alpha1.spec.EvaluationSet.VALIDATION;
+import static io.pillsnap.api.v1alpha1.spec.Metric.ANSWERED_PRECISION;
+import static io.pillsnap.api.v1alpha1.spec.Metric.COVERAGE;
+import static io.pillsnap.api.v1alpha1.spec.Metric.ECE;
 import static io.pillsnap.api.v1alpha1.spec.Metric.MACRO_F1;
 import static io.pillsnap.api.v1alpha1.spec.Metric.MAP50;
 import static io.pillsnap.api.v1alpha1.spec.Metric.TOP1;
+import static io.pillsnap.api.v1alpha1.spec.Metric.UNKNOWN_REJECTION;
+import static io.pillsnap.api.v1alpha1.spec.Metric.WORST_CLASS_RECALL;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
@@ -14,6 +19,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.pillsnap.api.ApiConstants;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
+import io.pillsnap.api.v1alpha1.spec.ComparisonOperator;
 import io.pillsnap.api.v1alpha1.status.ConditionType;
 import io.pillsnap.api.v1alpha1.status.CriterionResult;
 import io.pillsnap.api.v1alpha1.status.GateResult;
@@ -154,6 +160,59 @@ class PillsnapStageReconcilerIT {
                         "pillsnap_stage_quality{metric=\"top1\",namespace=\"pillsnap\",set=\"test\",stage=\"stage2\"} 0.57")
                 .contains(
                         "pillsnap_stage_quality{metric=\"top1\",namespace=\"pillsnap\",set=\"validation\",stage=\"stage2\"} 0.72");
+    }
+
+    @Test
+    void calibrationAndNotSureMetricsReachTheStatusAndAnOverconfidentModelIsRejected() {
+        cluster.apply(
+                TestStages.stage("stage2", 2)
+                        .criterion(TOP1, 0.60)
+                        .criterion(ECE, ComparisonOperator.AT_MOST, 0.05)
+                        .criterion(COVERAGE, 0.70)
+                        .build());
+
+        kubelet.trainAndSucceed(
+                kubelet.awaitJob("stage2", 1, 1),
+                Map.of(TOP1, 0.80, ECE, 0.021, COVERAGE, 0.88),
+                Map.of(
+                        TOP1, 0.74,
+                        ECE, 0.063,
+                        COVERAGE, 0.76,
+                        ANSWERED_PRECISION, 0.985,
+                        UNKNOWN_REJECTION, 0.88,
+                        WORST_CLASS_RECALL, 0.35));
+
+        PillsnapStage stage = cluster.awaitStage("stage2", phase(StagePhase.Rejected));
+        assertThat(stage.getStatus().message())
+                .isEqualTo("gate failed: ece 0.06300 is not <= 0.05000 on the test set");
+        assertThat(stage.getStatus().gate().criteria())
+                .extracting(CriterionResult::metric, CriterionResult::op, CriterionResult::met)
+                .containsExactly(
+                        tuple(TOP1, ComparisonOperator.AT_LEAST, true),
+                        tuple(ECE, ComparisonOperator.AT_MOST, false),
+                        tuple(COVERAGE, ComparisonOperator.AT_LEAST, true));
+        assertThat(stage.getStatus().metrics())
+                .satisfies(
+                        headline -> {
+                            assertThat(headline.set()).isEqualTo(TEST);
+                            assertThat(headline.ece()).isEqualTo(0.063);
+                            assertThat(headline.coverage()).isEqualTo(0.76);
+                            assertThat(headline.answeredPrecision()).isEqualTo(0.985);
+                            assertThat(headline.unknownRejection()).isEqualTo(0.88);
+                            assertThat(headline.worstClassRecall()).isEqualTo(0.35);
+                        });
+        assertThat(stage.getStatus().validationMetrics())
+                .satisfies(
+                        validation -> {
+                            assertThat(validation.ece()).isEqualTo(0.021);
+                            assertThat(validation.coverage()).isEqualTo(0.88);
+                            assertThat(validation.unknownRejection()).isNull();
+                        });
+        assertThat(cluster.http("/metrics").body())
+                .contains(
+                        "pillsnap_stage_quality{metric=\"ece\",namespace=\"pillsnap\",set=\"test\",stage=\"stage2\"} 0.063")
+                .contains(
+                        "pillsnap_stage_quality{metric=\"worstClassRecall\",namespace=\"pillsnap\",set=\"test\",stage=\"stage2\"} 0.35");
     }
 
     @Test

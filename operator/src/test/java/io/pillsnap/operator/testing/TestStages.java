@@ -88,6 +88,13 @@ public final class TestStages {
             return this;
         }
 
+        /** spec.tasks: [detection], a stage that trains no classifier. */
+        public Builder detectionOnly() {
+            tasks.clear();
+            tasks.add(Task.DETECTION);
+            return this;
+        }
+
         public Builder manualPromotion() {
             this.promotion = PromotionPolicy.MANUAL;
             return this;
