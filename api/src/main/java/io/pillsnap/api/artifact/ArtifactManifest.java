@@ -78,7 +78,8 @@ public record ArtifactManifest(
      * @param answerPrecision the precision the answered validation photos had to reach
      *     (spec.serving.answerPrecision)
      * @param threshold the lowest calibrated top-1 confidence whose answered validation photos
-     *     reach {@code answerPrecision}; 1.0 when no threshold reaches it (nothing is answered)
+     *     reach {@code answerPrecision}; {@code Math.nextUp(1.0)}, above every probability, when
+     *     none reaches it (nothing is answered)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Calibration(double temperature, double answerPrecision, double threshold) {
