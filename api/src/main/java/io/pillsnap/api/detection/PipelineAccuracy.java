@@ -45,28 +45,46 @@ public final class PipelineAccuracy {
         for (int i = 0; i < truths.size(); i++) {
             List<TruePill> truth = truths.get(i);
             pills += truth.size();
-            List<ComboPipeline.Pill> predicted = new ArrayList<>(predictions.get(i));
-            predicted.sort((a, b) -> Double.compare(b.confidence(), a.confidence()));
-            boolean[] taken = new boolean[truth.size()];
-            for (ComboPipeline.Pill pill : predicted) {
-                int best = -1;
-                double bestIou = MIN_IOU;
-                for (int t = 0; t < truth.size(); t++) {
-                    double iou = taken[t] ? -1 : pill.box().iou(truth.get(t).box());
-                    if (iou >= bestIou) {
-                        best = t;
-                        bestIou = iou;
-                    }
-                }
-                if (best >= 0) {
-                    taken[best] = true;
-                    if (!pill.top().isEmpty()
-                            && pill.top().get(0).classIndex() == truth.get(best).classIndex()) {
-                        correct++;
-                    }
+            ComboPipeline.Pill[] matched = match(truth, predictions.get(i));
+            for (int t = 0; t < truth.size(); t++) {
+                if (namedRight(matched[t], truth.get(t).classIndex())) {
+                    correct++;
                 }
             }
         }
         return new Score(correct, pills);
+    }
+
+    /**
+     * For each true pill, the prediction detecting it, null when missed: the most confident
+     * predictions first, each to the free pill it overlaps most at IoU >= {@link #MIN_IOU}.
+     */
+    public static ComboPipeline.Pill[] match(
+            List<TruePill> truth, List<ComboPipeline.Pill> predictions) {
+        List<ComboPipeline.Pill> predicted = new ArrayList<>(predictions);
+        predicted.sort((a, b) -> Double.compare(b.confidence(), a.confidence()));
+        ComboPipeline.Pill[] matched = new ComboPipeline.Pill[truth.size()];
+        for (ComboPipeline.Pill pill : predicted) {
+            int best = -1;
+            double bestIou = MIN_IOU;
+            for (int t = 0; t < truth.size(); t++) {
+                double iou = matched[t] != null ? -1 : pill.box().iou(truth.get(t).box());
+                if (iou >= bestIou) {
+                    best = t;
+                    bestIou = iou;
+                }
+            }
+            if (best >= 0) {
+                matched[best] = pill;
+            }
+        }
+        return matched;
+    }
+
+    /** Whether a matched prediction names {@code classIndex} at top-1. */
+    public static boolean namedRight(ComboPipeline.Pill pill, int classIndex) {
+        return pill != null
+                && !pill.top().isEmpty()
+                && pill.top().get(0).classIndex() == classIndex;
     }
 }

@@ -25,6 +25,15 @@ public final class ClassificationEvaluator {
 
     public static Evaluation evaluate(
             Iterator<Batch> batches, Function<Batch, float[]> logits, int numClasses) {
+        return evaluate(batches, logits, numClasses, null);
+    }
+
+    /** As above, handing each image's logits to {@code kept} (null: none) for calibration. */
+    public static Evaluation evaluate(
+            Iterator<Batch> batches,
+            Function<Batch, float[]> logits,
+            int numClasses,
+            KeptLogits kept) {
         long start = System.nanoTime();
         int images = 0;
         int top1 = 0;
@@ -41,6 +50,9 @@ public final class ClassificationEvaluator {
             float[] scores = logits.apply(batch);
             for (int i = 0; i < batch.size(); i++) {
                 int truth = (int) batch.labels()[i];
+                if (kept != null) {
+                    kept.offer(images, scores, i * numClasses, truth);
+                }
                 int[] best = topK(scores, i * numClasses, numClasses, 5);
                 loss += crossEntropy(scores, i * numClasses, numClasses, truth);
                 support[truth]++;

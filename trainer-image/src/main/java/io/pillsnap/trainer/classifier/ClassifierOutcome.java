@@ -12,6 +12,7 @@ import java.util.List;
  *
  * @param test the best checkpoint on the test set; null when the dataset has none
  * @param metrics the classifier's part of metrics.json
+ * @param calibration the temperature, the answer threshold and what they do on each set
  */
 @RecordBuilder
 public record ClassifierOutcome(
@@ -23,4 +24,5 @@ public record ClassifierOutcome(
         List<ModelFile> models,
         PretrainedImport.Imported pretrained,
         double trainImagesPerSecond,
-        ClassifierMetrics metrics) {}
+        ClassifierMetrics metrics,
+        ClassifierCalibration calibration) {}

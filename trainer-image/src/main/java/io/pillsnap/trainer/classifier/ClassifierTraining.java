@@ -160,8 +160,21 @@ public final class ClassifierTraining {
         ClassifierState state = loop.state();
         Path best = loop.loadBest();
         int classes = sample.classes().size();
-        Evaluation evaluation = HeldOut.evaluate(model, val, preprocessing, settings, classes);
-        EvaluatedSet test = HeldOut.test(run, sample, model, budget / 5);
+        KeptLogits validationLogits =
+                new KeptLogits(val.size(), classes, KeptLogits.DEFAULT_MAX_VALUES);
+        Evaluation evaluation =
+                HeldOut.evaluate(model, val, preprocessing, settings, classes, validationLogits);
+        HeldOut.Tested tested = HeldOut.test(run, sample, model, budget / 5);
+        EvaluatedSet test = tested == null ? null : tested.set();
+        ClassifierCalibration calibration =
+                ClassifierCalibration.measure(
+                        validationLogits,
+                        evaluation,
+                        tested == null ? null : tested.known(),
+                        test == null ? null : test.evaluation(),
+                        tested == null ? null : tested.unknown(),
+                        config.spec().serving().answerPrecision());
+        calibration.describe().forEach(log::info);
         float[] oneImage = HeldOut.firstInput(val, preprocessing);
         LatencyMeter.Latency latency =
                 LatencyMeter.measure(model::logits, oneImage, settings.latencySamples());
@@ -173,6 +186,7 @@ public final class ClassifierTraining {
                         test,
                         state,
                         latency,
+                        calibration,
                         run.board());
         loop.exporting();
         ClassifierExport.Exported export =
@@ -201,6 +215,7 @@ public final class ClassifierTraining {
                                 .average()
                                 .orElse(0))
                 .metrics(metrics)
+                .calibration(calibration)
                 .build();
     }
 

@@ -5,6 +5,7 @@ import io.pillsnap.trainer.data.ImageSource;
 import io.pillsnap.trainer.data.Sample;
 import io.pillsnap.trainer.engine.RunDirectory;
 import io.pillsnap.trainer.progress.TensorBoardWriter;
+import io.pillsnap.trainer.report.CalibrationReport;
 import io.pillsnap.trainer.report.EvaluatedSet;
 import io.pillsnap.trainer.report.Evaluation;
 import io.pillsnap.trainer.report.EvaluationReport;
@@ -30,15 +31,41 @@ public final class Reports {
             EvaluatedSet test,
             ClassifierState state,
             LatencyMeter.Latency latency,
+            ClassifierCalibration calibration,
             TensorBoardWriter board) {
         List<EvaluatedSet> sets = test == null ? List.of(validation) : List.of(validation, test);
-        EvaluationReport.write(dir.reportFolder(), classes, sets, board, state.step());
+        EvaluationReport.write(
+                dir.reportFolder(),
+                classes,
+                sets,
+                board,
+                state.step(),
+                null,
+                figures(calibration, test == null ? "validation" : "test"));
+        dir.writeJson(dir.report("calibration.json"), calibration);
         ClassifierMetrics.Final chosen =
                 finalMetrics(
                         validation.evaluation(), test == null ? null : test.evaluation(), latency);
         dir.writeJson(dir.report("evaluation.json"), chosen);
         return new ClassifierMetrics(
                 chosen, state.bestEpoch(), state.epochsDone(), state.history());
+    }
+
+    private static CalibrationReport.Figures figures(
+            ClassifierCalibration calibration, String gateSet) {
+        ClassifierCalibration.SetCalibration set = calibration.gateSet();
+        return new CalibrationReport.Figures(
+                calibration.fit().temperature(),
+                calibration.answerPrecision(),
+                calibration.threshold(),
+                gateSet,
+                set.before(),
+                set.after(),
+                set.answers(),
+                calibration.riskCoverage(),
+                calibration.knownConfidence(),
+                calibration.unknownConfidence(),
+                calibration.unknown());
     }
 
     /** A held-out set with its photos in evaluation order, as the report shows them. */

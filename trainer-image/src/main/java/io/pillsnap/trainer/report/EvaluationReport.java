@@ -56,6 +56,18 @@ public final class EvaluationReport {
             TensorBoardWriter board,
             long step,
             String warning) {
+        write(reportFolder, classes, sets, board, step, warning, null);
+    }
+
+    /** As above, with the section on calibration and "not sure" answers (null: none). */
+    public static void write(
+            Path reportFolder,
+            ClassMap classes,
+            List<EvaluatedSet> sets,
+            TensorBoardWriter board,
+            long step,
+            String warning,
+            CalibrationReport.Figures calibration) {
         if (sets.isEmpty()) {
             throw new IllegalArgumentException("an evaluation report needs at least one set");
         }
@@ -85,10 +97,15 @@ public final class EvaluationReport {
             }
             sections.add(new ReportPage.Section(set, pairs, examples, picture, pictureFile));
         }
+        String calibrationHtml =
+                calibration == null
+                        ? null
+                        : CalibrationReport.write(reportFolder, calibration, board, step);
         Path page = reportFolder.resolve("index.html");
         writeFile(
                 page,
-                ReportPage.html(classes, sections, step, warning).getBytes(StandardCharsets.UTF_8));
+                ReportPage.html(classes, sections, step, warning, calibrationHtml)
+                        .getBytes(StandardCharsets.UTF_8));
         log.info(
                 "evaluation report of the {} set(s) at step {}: {}",
                 String.join(" and ", sets.stream().map(EvaluatedSet::name).toList()),

@@ -46,6 +46,16 @@ final class ReportPage {
      *     scored for a checkpoint the run did not choose
      */
     static String html(ClassMap classes, List<Section> sections, long step, String warning) {
+        return html(classes, sections, step, warning, null);
+    }
+
+    /** As above, with the calibration section's HTML after the headline metrics (null: none). */
+    static String html(
+            ClassMap classes,
+            List<Section> sections,
+            long step,
+            String warning,
+            String calibrationHtml) {
         ReportPage page = new ReportPage(classes, sections);
         page.head(step);
         if (warning != null) {
@@ -55,6 +65,9 @@ final class ReportPage {
                     .append("</p>\n");
         }
         page.headline();
+        if (calibrationHtml != null) {
+            page.html.append(calibrationHtml);
+        }
         page.tabs();
         SetSection setSection = new SetSection(classes, page.html);
         for (Section section : sections) {

@@ -54,7 +54,9 @@ public final class ManifestWriter {
                                         ? null
                                         : result.pretrained().file().toString(),
                                 result.pretrained() == null ? null : result.pretrained().sha256()),
-                        null);
+                        result.classifier() == null || result.classifier().calibration() == null
+                                ? null
+                                : result.classifier().calibration().manifest());
         dir.writeJson(dir.file(ArtifactManifest.FILE), manifest);
         return manifest;
     }

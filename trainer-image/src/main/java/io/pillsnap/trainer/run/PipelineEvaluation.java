@@ -3,10 +3,12 @@ package io.pillsnap.trainer.run;
 import ai.djl.Device;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import io.pillsnap.api.artifact.ArtifactManifest;
 import io.pillsnap.api.artifact.ClassMap;
 import io.pillsnap.api.artifact.ImageDecoder;
 import io.pillsnap.api.artifact.Preprocessing;
 import io.pillsnap.api.artifact.RgbImage;
+import io.pillsnap.api.detection.Box;
 import io.pillsnap.api.detection.ComboPipeline;
 import io.pillsnap.api.detection.PipelineAccuracy;
 import io.pillsnap.trainer.classifier.ClassifierModel;
@@ -15,6 +17,7 @@ import io.pillsnap.trainer.data.Batch;
 import io.pillsnap.trainer.data.LabelledImage;
 import io.pillsnap.trainer.data.StageSample;
 import io.pillsnap.trainer.data.TestSet;
+import io.pillsnap.trainer.data.UnknownDrugs;
 import io.pillsnap.trainer.detector.DetectorModel;
 import io.pillsnap.trainer.detector.DetectorTraining;
 import io.pillsnap.trainer.engine.Checkpoints;
@@ -43,8 +46,9 @@ public final class PipelineEvaluation {
      */
     public record Scored(SetScore validation, SetScore test) {}
 
-    /** One set's score and what its labelled boxes held. */
-    public record SetScore(PipelineAccuracy.Score score, PipelineTruth.Counts boxes) {
+    /** One set's score, its "not sure" answers per pill and what its labelled boxes held. */
+    public record SetScore(
+            PipelineAccuracy.Score score, PipelineAnswers answers, PipelineTruth.Counts boxes) {
 
         /** As {@code metrics.json} writes it: pipelineTop1 is null when no pill was scored. */
         public Figures figures() {
@@ -52,6 +56,7 @@ public final class PipelineEvaluation {
                     score.pills() == 0 ? null : score.accuracy(),
                     score.correct(),
                     score.pills(),
+                    answers,
                     boxes);
         }
     }
@@ -61,6 +66,7 @@ public final class PipelineEvaluation {
             Double pipelineTop1,
             int correct,
             int pills,
+            PipelineAnswers answers,
             @JsonUnwrapped PipelineTruth.Counts boxes) {}
 
     /** The pipeline's part of {@code metrics.json}. */
@@ -82,9 +88,29 @@ public final class PipelineEvaluation {
                 scored.score().correct(),
                 scored.score().pills(),
                 scored.boxes());
+        PipelineAnswers answers = scored.answers();
+        log.info(
+                "two-stage pipeline: {} per pill at the answer threshold: {} of {} answered"
+                        + " (coverage {}), precision of the answered {}; unknown drugs: {} of {}"
+                        + " detected pills answered not sure ({} pills in all)",
+                set,
+                answers.answered(),
+                answers.pills(),
+                fmt(answers.coverage()),
+                answers.answeredPrecision() == null
+                        ? "undefined"
+                        : fmt(answers.answeredPrecision()),
+                answers.unknownRejected(),
+                answers.unknownDetected(),
+                answers.unknownPills());
     }
 
-    static Scored run(RunContext run, StageSample sample) {
+    /**
+     * @param calibration the classifier's temperature (applied to the crops' logits, as the server
+     *     does) and answer threshold
+     */
+    static Scored run(
+            RunContext run, StageSample sample, ArtifactManifest.Calibration calibration) {
         var spec = run.config().spec();
         EfficientNetV2Config classifierArchitecture =
                 EfficientNetV2Config.of(spec.model().classifier());
@@ -126,20 +152,34 @@ public final class PipelineEvaluation {
                     detector.parameters(),
                     false,
                     detector.manager());
+            float scale = (float) (1 / calibration.temperature());
             ComboPipeline.Classifier names =
-                    (images, batch) ->
-                            classifier.logits(new Batch(0, images, new long[batch], batch));
+                    (images, batch) -> {
+                        float[] logits =
+                                classifier.logits(new Batch(0, images, new long[batch], batch));
+                        for (int i = 0; i < logits.length; i++) {
+                            logits[i] *= scale;
+                        }
+                        return logits;
+                    };
             SetScore validation =
                     score(
                             pipeline,
                             detector::head,
                             names,
                             sample.combinationVal(),
-                            sample.classes());
+                            sample.classes(),
+                            calibration.threshold());
             SetScore test =
                     testPhotos.isEmpty()
                             ? null
-                            : score(pipeline, detector::head, names, testPhotos, sample.classes());
+                            : score(
+                                    pipeline,
+                                    detector::head,
+                                    names,
+                                    testPhotos,
+                                    sample.classes(),
+                                    calibration.threshold());
             logScore("validation", validation);
             if (test != null && test.score().pills() == 0) {
                 log.warn(
@@ -160,8 +200,11 @@ public final class PipelineEvaluation {
             ComboPipeline.Detector detector,
             ComboPipeline.Classifier classifier,
             List<LabelledImage> photos,
-            ClassMap classes) {
+            ClassMap classes,
+            double threshold) {
         PipelineTruth truth = new PipelineTruth(classes);
+        UnknownDrugs unknown = new UnknownDrugs(classes);
+        PipelineAnswers.Tally answers = new PipelineAnswers.Tally(threshold);
         List<List<PipelineAccuracy.TruePill>> truths = new ArrayList<>();
         List<List<ComboPipeline.Pill>> predictions = new ArrayList<>();
         for (LabelledImage photo : photos) {
@@ -172,10 +215,19 @@ public final class PipelineEvaluation {
                 log.warn("pipeline evaluation skips {}: {}", photo.image(), e.getMessage());
                 continue;
             }
-            truths.add(truth.pillsOf(photo));
-            predictions.add(pipeline.predict(image, detector, classifier));
+            List<PipelineAccuracy.TruePill> pills = truth.pillsOf(photo);
+            List<ComboPipeline.Pill> predicted = pipeline.predict(image, detector, classifier);
+            truths.add(pills);
+            predictions.add(predicted);
+            answers.add(
+                    pills,
+                    unknown.pillsOf(photo).stream()
+                            .map(b -> Box.ofXywh(b.x(), b.y(), b.width(), b.height()))
+                            .toList(),
+                    predicted);
         }
-        return new SetScore(PipelineAccuracy.score(truths, predictions), truth.counts());
+        return new SetScore(
+                PipelineAccuracy.score(truths, predictions), answers.answers(), truth.counts());
     }
 
     private static String fmt(double value) {

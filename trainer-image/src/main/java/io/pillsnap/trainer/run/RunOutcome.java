@@ -50,6 +50,9 @@ public record RunOutcome(
                 metrics.put(Metric.LATENCY_P95_MS.key(), classifier.latency().p95Ms());
             }
             metrics.put(Metric.THROUGHPUT.key(), evaluation.imagesPerSecond());
+            if (classifier.calibration() != null) {
+                metrics.putAll(classifier.calibration().validation().metrics());
+            }
         }
         if (detector != null) {
             putDetection(metrics, detector.validation());
@@ -67,6 +70,9 @@ public record RunOutcome(
             metrics.put(Metric.TOP1.key(), test().top1());
             metrics.put(Metric.TOP5.key(), test().top5());
             metrics.put(Metric.MACRO_F1.key(), test().macroF1());
+            if (classifier.calibration() != null) {
+                metrics.putAll(classifier.calibration().testMetrics());
+            }
         }
         if (detector != null && detector.test() != null) {
             putDetection(metrics, detector.test());

@@ -134,7 +134,8 @@ public final class TrainingRun {
 
         PipelineEvaluation.Scored pipeline =
                 classifier != null && detector != null
-                        ? PipelineEvaluation.run(context, sample)
+                        ? PipelineEvaluation.run(
+                                context, sample, classifier.calibration().manifest())
                         : null;
 
         MetricsFile metrics =

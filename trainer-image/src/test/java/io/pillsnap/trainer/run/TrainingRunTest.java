@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import io.pillsnap.api.artifact.ArtifactManifest;
 import io.pillsnap.api.artifact.Preprocessing;
+import io.pillsnap.trainer.classifier.ClassifierCalibration;
 import io.pillsnap.trainer.classifier.ClassifierEpoch;
 import io.pillsnap.trainer.classifier.ClassifierModel;
 import io.pillsnap.trainer.classifier.ClassifierState;
@@ -25,6 +27,7 @@ import io.pillsnap.trainer.data.StageSample;
 import io.pillsnap.trainer.data.StageSampler;
 import io.pillsnap.trainer.engine.AdamW;
 import io.pillsnap.trainer.engine.Checkpoints;
+import io.pillsnap.trainer.engine.RunDirectory;
 import io.pillsnap.trainer.engine.StopSignal;
 import io.pillsnap.trainer.engine.StoppedException;
 import io.pillsnap.trainer.testing.TestStageFiles;
@@ -278,7 +281,19 @@ class TrainingRunTest {
         assertThat(without.test()).isNull();
         assertThat(without.testMetrics()).isEmpty();
         assertThat(with.test().images()).isEqualTo(CLASSES * 3);
-        assertThat(with.testMetrics()).containsOnlyKeys("top1", "top5", "macroF1");
+        // the calibrated answers (issue 25): this barely trained model answers nothing at the
+        // stage's answer precision, so the precision of its answered photos is undefined
+        assertThat(with.testMetrics())
+                .containsOnlyKeys(
+                        "top1",
+                        "top5",
+                        "macroF1",
+                        "ece",
+                        "coverage",
+                        "worstClassRecall",
+                        "unknownRejection");
+        assertThat(with.testMetrics().get("coverage")).isZero();
+        assertThat(with.testMetrics().get("unknownRejection")).isEqualTo(1.0);
         assertThat(with.testMetrics().get("top1")).isEqualTo(with.test().top1());
         // training, checkpoint choice and validation are the same with or without the test set
         assertThat(with.bestEpoch()).isEqualTo(without.bestEpoch());
@@ -292,6 +307,29 @@ class TrainingRunTest {
         assertThat(report.resolve("per_class-test.csv")).isRegularFile();
         assertThat(report.resolve("evaluation.json")).content().contains("\"test\"");
         assertThat(without.runDirectory().resolve("report/confusion-test.png")).doesNotExist();
+        // calibration: the pictures beside the page, the figures, and the manifest's temperature
+        // and threshold (the server's), which the gate's metrics were measured with
+        for (String picture : List.of("reliability", "risk-coverage", "unknown-confidence")) {
+            assertThat(report.resolve("calibration-" + picture + ".png")).isRegularFile();
+        }
+        assertThat(report.resolve("index.html"))
+                .content()
+                .contains("Confidence and \"not sure\" answers")
+                .contains("calibration-reliability.png");
+        ClassifierCalibration calibration = with.classifier().calibration();
+        assertThat(calibration.test().photos()).isEqualTo(CLASSES * 3);
+        assertThat(calibration.unknown().unknown()).isPositive();
+        assertThat(with.testMetrics().get("ece")).isEqualTo(calibration.test().after().ece());
+        ArtifactManifest manifest =
+                ManifestWriter.write(
+                        new RunDirectory(with.runDirectory()),
+                        config(stage, folder.resolve("with-test"), null, withTest),
+                        with,
+                        with.classMapSha256(),
+                        with.models());
+        assertThat(manifest.calibration().temperature()).isEqualTo(calibration.fit().temperature());
+        assertThat(manifest.calibration().threshold()).isEqualTo(calibration.threshold());
+        assertThat(manifest.calibration().answerPrecision()).isEqualTo(0.99);
         assertThat(report.resolve("skipped.json"))
                 .content()
                 .contains("\"test\"")
