@@ -1,12 +1,17 @@
 package io.pillsnap.local;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.pillsnap.api.gate.RunMetrics;
 import io.pillsnap.api.trainer.TrainerResult;
 import io.pillsnap.api.v1alpha1.spec.Metric;
 import io.pillsnap.api.v1alpha1.status.CriterionResult;
 import io.pillsnap.api.v1alpha1.status.GateStatus;
 import io.pillsnap.api.v1alpha1.status.StageMetrics;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -69,6 +74,64 @@ final class GateReport {
                     detector.passed() ? "passed" : "FAILED");
         }
         out.printf("gate: %s (%s)%n", gate.result(), gate.summary());
+    }
+
+    /**
+     * The classifier's calibration as report/calibration.json records it: temperature, ECE before
+     * and after it, the answers at the threshold, and the unknown drugs; nothing without the file.
+     */
+    static void printCalibration(PrintWriter out, Path run) {
+        Path file = run.resolve("report/calibration.json");
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        JsonNode calibration;
+        try {
+            calibration = JsonMapper.builder().build().readTree(file.toFile());
+        } catch (IOException e) {
+            out.printf("calibration: cannot read %s: %s%n", file, e.getMessage());
+            return;
+        }
+        double threshold = calibration.path("threshold").asDouble();
+        out.printf(
+                Locale.ROOT,
+                "calibration: temperature %.3f fitted on validation; answer threshold %s for an"
+                        + " answered precision of %.3f%n",
+                calibration.path("fit").path("temperature").asDouble(),
+                threshold > 1 ? "above 1 (nothing answered)" : number(threshold),
+                calibration.path("answerPrecision").asDouble());
+        for (String set : List.of("validation", "test")) {
+            JsonNode figures = calibration.path(set);
+            if (figures.isMissingNode() || figures.isNull()) {
+                continue;
+            }
+            JsonNode answers = figures.path("answers");
+            JsonNode precision = answers.path("answeredPrecision");
+            out.printf(
+                    Locale.ROOT,
+                    "  %-10s ECE %s -> %s; %d of %d answered (coverage %s), precision of the"
+                            + " answered %s; worst class recall %s%n",
+                    set,
+                    number(figures.path("before").path("ece").asDouble()),
+                    number(figures.path("after").path("ece").asDouble()),
+                    answers.path("answered").asInt(),
+                    answers.path("images").asInt(),
+                    number(answers.path("coverage").asDouble()),
+                    precision.isNumber() ? number(precision.asDouble()) : "undefined",
+                    number(figures.path("worstClass").path("recall").asDouble()));
+        }
+        JsonNode unknown = calibration.path("unknown");
+        if (unknown.isObject()) {
+            out.printf(
+                    Locale.ROOT,
+                    "  unknown    %d photos of drugs outside the stage against %d known: AUROC %s,"
+                            + " %s answered not sure (known answered: %s)%n",
+                    unknown.path("unknown").asInt(),
+                    unknown.path("known").asInt(),
+                    number(unknown.path("auroc").asDouble()),
+                    number(unknown.path("unknownRejection").asDouble()),
+                    number(unknown.path("knownAnswered").asDouble()));
+        }
     }
 
     private static String quality(StageMetrics metrics) {

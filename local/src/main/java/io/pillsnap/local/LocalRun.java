@@ -170,6 +170,7 @@ public final class LocalRun implements Callable<Integer> {
                                 ? 1
                                 : stage.getMetadata().getGeneration());
         GateReport.print(out, gate, result);
+        GateReport.printCalibration(out, run);
         Path report = run.resolve("report/index.html");
         if (Files.isRegularFile(report)) {
             out.printf("evaluation report: %s%n", report.toUri());
