@@ -188,18 +188,7 @@ public final class TemperatureScaling {
                                 + ": the model's outputs are not finite (did training diverge?)");
             }
         }
-        for (int i = 0; i < labels.length; i++) {
-            if (labels[i] < 0 || labels[i] >= logits.classes()) {
-                throw new IllegalArgumentException(
-                        "label "
-                                + labels[i]
-                                + " of image "
-                                + i
-                                + " is not one of the "
-                                + logits.classes()
-                                + " classes");
-            }
-        }
+        ClassRecall.requireClassLabels(labels, logits.classes());
     }
 
     private static void checkTemperature(double temperature) {

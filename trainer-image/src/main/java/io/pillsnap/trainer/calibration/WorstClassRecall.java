@@ -20,19 +20,10 @@ public final class WorstClassRecall {
             throw new IllegalArgumentException(
                     labels.length + " labels but " + predictions.length + " predictions");
         }
+        ClassRecall.requireClassLabels(labels, classes);
         int[] support = new int[classes];
         int[] correct = new int[classes];
         for (int i = 0; i < labels.length; i++) {
-            if (labels[i] < 0 || labels[i] >= classes) {
-                throw new IllegalArgumentException(
-                        "label "
-                                + labels[i]
-                                + " of image "
-                                + i
-                                + " is not one of the "
-                                + classes
-                                + " classes");
-            }
             support[labels[i]]++;
             if (predictions[i] == labels[i]) {
                 correct[labels[i]]++;

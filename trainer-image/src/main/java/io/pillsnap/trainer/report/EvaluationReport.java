@@ -45,21 +45,14 @@ public final class EvaluationReport {
             List<EvaluatedSet> sets,
             TensorBoardWriter board,
             long step) {
-        write(reportFolder, classes, sets, board, step, null);
+        write(reportFolder, classes, sets, board, step, null, null);
     }
 
-    /** As above, with a caution shown above the metrics (null: none). */
-    public static void write(
-            Path reportFolder,
-            ClassMap classes,
-            List<EvaluatedSet> sets,
-            TensorBoardWriter board,
-            long step,
-            String warning) {
-        write(reportFolder, classes, sets, board, step, warning, null);
-    }
-
-    /** As above, with the section on calibration and "not sure" answers (null: none). */
+    /**
+     * As above, with a caution shown above the metrics ({@code warning}, e.g. that the test set was
+     * scored for a checkpoint the run did not choose) and the section on calibration and "not sure"
+     * answers ({@code calibration}); null for none.
+     */
     public static void write(
             Path reportFolder,
             ClassMap classes,

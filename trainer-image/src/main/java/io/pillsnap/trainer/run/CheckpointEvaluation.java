@@ -177,7 +177,8 @@ public final class CheckpointEvaluation {
                     sets,
                     null,
                     0,
-                    warning);
+                    warning,
+                    null);
             return asMap(summary);
         }
     }

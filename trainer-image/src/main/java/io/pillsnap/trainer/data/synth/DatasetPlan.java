@@ -26,19 +26,11 @@ final class DatasetPlan {
     private final SynthOptions options;
     private final DrugCatalogue catalogue;
     private final DrugCatalogue unknown;
-    private final int singles;
-    private final int combinations;
-    private final int unknownSingles;
-    private final int unknownCombinations;
 
     DatasetPlan(SynthOptions options, DrugCatalogue catalogue, DrugCatalogue unknown) {
         this.options = options;
         this.catalogue = catalogue;
         this.unknown = unknown;
-        this.singles = singles(options);
-        this.combinations = combinations(options);
-        this.unknownSingles = unknownSingles(options);
-        this.unknownCombinations = unknownCombinations(options);
     }
 
     static int singles(SynthOptions options) {
@@ -85,26 +77,29 @@ final class DatasetPlan {
     }
 
     int singles() {
-        return singles;
+        return singles(options);
     }
 
     int combinations() {
-        return combinations;
+        return combinations(options);
     }
 
     int unknownSingles() {
-        return unknownSingles;
+        return unknownSingles(options);
     }
 
     int unknownCombinations() {
-        return unknownCombinations;
+        return unknownCombinations(options);
     }
 
     int size() {
-        return singles + combinations + unknownSingles + unknownCombinations;
+        return singles() + combinations() + unknownPhotos(options);
     }
 
     PlannedPhoto photo(int index) {
+        int singles = singles();
+        int combinations = combinations();
+        int unknownSingles = unknownSingles();
         if (index < singles) {
             return single(index);
         }
@@ -139,7 +134,7 @@ final class DatasetPlan {
         int perSet = options.imagesPerClass();
         int set = combinationIndex / perSet;
         int inSet = combinationIndex % perSet;
-        int setSize = Math.min(perSet, combinations - set * perSet);
+        int setSize = Math.min(perSet, combinations() - set * perSet);
         List<SyntheticDrug> drugs = combinationDrugs(set);
         return new PlannedPhoto(
                 Seeds.Purpose.PHOTO,
@@ -176,17 +171,17 @@ final class DatasetPlan {
     private PlannedPhoto unknownCombination(int unknownIndex) {
         int perSet = Math.max(1, testPhotos(options, options.imagesPerClass()));
         int set = unknownIndex / perSet;
-        int knownSets = (combinations + options.imagesPerClass() - 1) / options.imagesPerClass();
+        int knownSets = (combinations() + options.imagesPerClass() - 1) / options.imagesPerClass();
         List<SyntheticDrug> drugs = unknownCombinationDrugs(set);
         return new PlannedPhoto(
                 Seeds.Purpose.UNKNOWN_PHOTO,
-                unknownSingles + unknownIndex,
+                unknownSingles() + unknownIndex,
                 Split.VAL,
                 AihubLayout.COMBINATION,
                 (knownSets + set) / COMBINATION_FOLDERS_PER_PART + 1,
                 folderName(drugs),
                 drugs,
-                combinations + unknownIndex);
+                combinations() + unknownIndex);
     }
 
     /** The last photos of a folder go to the test split; at least one stays for training. */
