@@ -211,7 +211,21 @@ public final class TrainerJobFactory {
         return path.isEmpty() ? RunNames.DATA_MOUNT : RunNames.DATA_MOUNT + "/" + path;
     }
 
+    /**
+     * libtorch reads it when it loads: matrix multiplies in TF32 on Ampere and newer GPUs, as the
+     * original turned on; DJL has no call for it.
+     */
+    static final String TF32_OVERRIDE = "TORCH_ALLOW_TF32_CUBLAS_OVERRIDE";
+
     private static List<EnvVar> env(PillsnapStage stage) {
+        List<EnvVar> env = new ArrayList<>(fixedEnv(stage));
+        if (stage.getSpec().resources().gpus() > 0 && !stage.getSpec().training().deterministic()) {
+            env.add(new EnvVar(TF32_OVERRIDE, "1", null));
+        }
+        return env;
+    }
+
+    private static List<EnvVar> fixedEnv(PillsnapStage stage) {
         return List.of(
                 new EnvVarBuilder()
                         .withName("POD_NAME")

@@ -27,6 +27,7 @@ import io.pillsnap.operator.testing.Snapshots;
 import io.pillsnap.operator.testing.TestStages;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -222,6 +223,49 @@ class TrainerJobFactoryTest {
                 .containsExactly("amd.com/gpu");
         assertThat(TrainerJobFactory.resources(amd).getLimits())
                 .containsEntry("amd.com/gpu", new Quantity("2"));
+    }
+
+    @Test
+    void aGpuJobMultipliesMatricesInTf32UnlessTheStageIsDeterministic() {
+        assertThat(env(stage(1, false))).containsEntry(TrainerJobFactory.TF32_OVERRIDE, "1");
+        assertThat(env(stage(1, true))).doesNotContainKey(TrainerJobFactory.TF32_OVERRIDE);
+    }
+
+    private static PillsnapStage stage(int gpus, boolean deterministic) {
+        PillsnapStage stage =
+                Serialization.unmarshal(
+                        """
+                        apiVersion: pillsnap.io/v1alpha1
+                        kind: PillsnapStage
+                        metadata: {name: demo, namespace: ns, uid: 11111111-2222-3333-4444-555555555555, generation: 1}
+                        spec:
+                          stage: 2
+                          dataset: {format: synthetic, images: 500, classes: 10}
+                          resources: {gpus: %d}
+                          training: {deterministic: %s}
+                          successCriteria: [{metric: top1, threshold: 0.4}]
+                        """
+                                .formatted(gpus, deterministic),
+                        PillsnapStage.class);
+        return started(stage, "ns");
+    }
+
+    @Test
+    void aCpuJobLeavesTf32Alone() {
+        assertThat(env(stage(0, false))).doesNotContainKey(TrainerJobFactory.TF32_OVERRIDE);
+    }
+
+    private static Map<String, String> env(PillsnapStage stage) {
+        Map<String, String> env = new LinkedHashMap<>();
+        TrainerJobFactory.create(stage, CONFIG)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getEnv()
+                .forEach(variable -> env.put(variable.getName(), variable.getValue()));
+        return env;
     }
 
     @Test

@@ -7,9 +7,10 @@ import java.util.List;
 /**
  * The GPU speed switches the original turned on, as far as DJL 0.36 reaches them. cuDNN autotuning
  * (benchmark mode: the fastest convolution algorithm chosen per input shape, which is fixed here)
- * is set; TF32, autocast and torch.compile have no DJL equivalent and stay libtorch's defaults
- * (matmul in full float32, cuDNN convolutions allowed TF32 on Ampere and newer; no mixed precision;
- * eager execution) - said in the run log instead of pretended.
+ * is set; TF32 matrix multiplies come from libtorch's {@code TORCH_ALLOW_TF32_CUBLAS_OVERRIDE},
+ * which the operator sets on GPU Jobs (a process cannot set it for itself once libtorch is loaded);
+ * autocast and torch.compile have no DJL equivalent (no mixed precision; eager execution) - said in
+ * the run log instead of pretended.
  */
 public final class GpuSwitches {
 
@@ -38,6 +39,13 @@ public final class GpuSwitches {
     }
 
     static List<String> describe(boolean gpu, boolean deterministic) {
+        return describe(gpu, deterministic, System.getenv(TF32_OVERRIDE));
+    }
+
+    /** The variable libtorch reads when it loads; the operator sets it on GPU Jobs. */
+    static final String TF32_OVERRIDE = "TORCH_ALLOW_TF32_CUBLAS_OVERRIDE";
+
+    static List<String> describe(boolean gpu, boolean deterministic, String tf32Override) {
         String benchmark;
         if (deterministic) {
             benchmark =
@@ -48,8 +56,15 @@ public final class GpuSwitches {
         }
         return List.of(
                 "cuDNN benchmark (autotuning): " + benchmark,
-                "TF32: libtorch's default (matmul float32; cuDNN convolutions may use TF32 on"
-                        + " Ampere and newer): DJL 0.36 cannot set it",
+                "1".equals(tf32Override)
+                        ? "TF32: on for matrix multiplies ("
+                                + TF32_OVERRIDE
+                                + "=1, set on GPU Jobs unless spec.training.deterministic) and"
+                                + " cuDNN convolutions, on Ampere and newer"
+                        : "TF32: libtorch's default (matmul float32; cuDNN convolutions may use"
+                                + " TF32 on Ampere and newer): "
+                                + TF32_OVERRIDE
+                                + "=1 turns it on for matrix multiplies",
                 "autocast (mixed precision) and torch.compile: not available through DJL; training"
                         + " runs in float32, eagerly");
     }
