@@ -232,6 +232,13 @@ class TrainerJobFactoryTest {
     }
 
     private static PillsnapStage stage(int gpus, boolean deterministic) {
+        return syntheticStage(
+                "resources: {gpus: %d}\n  training: {deterministic: %s}"
+                        .formatted(gpus, deterministic));
+    }
+
+    /** A started synthetic stage 1 in namespace ns, with {@code moreSpec} lines under spec. */
+    private static PillsnapStage syntheticStage(String moreSpec) {
         PillsnapStage stage =
                 Serialization.unmarshal(
                         """
@@ -239,13 +246,12 @@ class TrainerJobFactoryTest {
                         kind: PillsnapStage
                         metadata: {name: demo, namespace: ns, uid: 11111111-2222-3333-4444-555555555555, generation: 1}
                         spec:
-                          stage: 2
+                          stage: 1
                           dataset: {format: synthetic, images: 500, classes: 10}
-                          resources: {gpus: %d}
-                          training: {deterministic: %s}
                           successCriteria: [{metric: top1, threshold: 0.4}]
+                          %s
                         """
-                                .formatted(gpus, deterministic),
+                                .formatted(moreSpec),
                         PillsnapStage.class);
         return started(stage, "ns");
     }
@@ -291,23 +297,8 @@ class TrainerJobFactoryTest {
 
     @Test
     void syntheticDatasetIsGeneratedIntoAWritableEmptyDir() {
-        PillsnapStage stage =
-                Serialization.unmarshal(
-                        """
-                        apiVersion: pillsnap.io/v1alpha1
-                        kind: PillsnapStage
-                        metadata: {name: demo, namespace: ns, uid: 11111111-2222-3333-4444-555555555555, generation: 1}
-                        spec:
-                          stage: 1
-                          dataset: {format: synthetic, images: 500, classes: 10}
-                          successCriteria: [{metric: top1, threshold: 0.4}]
-                        """,
-                        PillsnapStage.class);
-        PodSpec pod =
-                TrainerJobFactory.create(started(stage, "ns"), CONFIG)
-                        .getSpec()
-                        .getTemplate()
-                        .getSpec();
+        PillsnapStage stage = syntheticStage("");
+        PodSpec pod = TrainerJobFactory.create(stage, CONFIG).getSpec().getTemplate().getSpec();
 
         assertThat(volume(pod, "data").getEmptyDir()).isNotNull();
         assertThat(mount(pod.getContainers().get(0), "data").getReadOnly()).isFalse();
