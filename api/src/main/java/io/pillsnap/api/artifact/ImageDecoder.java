@@ -80,6 +80,25 @@ public final class ImageDecoder {
      */
     public static RgbImage decode(byte[] bytes, long maxPixels, int shorterSide)
             throws UnreadableImageException {
+        Mat bgr = decodeBgr(bytes, maxPixels, shorterSide);
+        try {
+            Imgproc.cvtColor(bgr, bgr, Imgproc.COLOR_BGR2RGB);
+            byte[] rgb = new byte[bgr.cols() * bgr.rows() * 3];
+            bgr.get(0, 0, rgb);
+            return new RgbImage(bgr.cols(), bgr.rows(), rgb);
+        } finally {
+            bgr.release();
+        }
+    }
+
+    /**
+     * The photo as OpenCV decodes it: 3 channels of 8 bits in BGR order, reduced as {@link
+     * #decode(byte[], long, int)} reduces it. The caller releases the matrix. For code that works
+     * on the decoded pixels in OpenCV (the inference input), sparing the swap to RGB and the
+     * copies.
+     */
+    static Mat decodeBgr(byte[] bytes, long maxPixels, int shorterSide)
+            throws UnreadableImageException {
         Header header = header(bytes);
         if (header.width() <= 0 || header.height() <= 0 || header.pixels() > maxPixels) {
             throw new UnreadableImageException(
@@ -97,21 +116,18 @@ public final class ImageDecoder {
                         : 1;
         NativeImaging.load();
         MatOfByte encoded = new MatOfByte(bytes);
-        Mat bgr = Imgcodecs.imdecode(encoded, flags(reduction));
         try {
+            Mat bgr = Imgcodecs.imdecode(encoded, flags(reduction));
             if (bgr.empty()) {
+                bgr.release();
                 throw new UnreadableImageException(
                         "not a readable image: its "
                                 + header.format()
                                 + " data cannot be decoded (truncated or corrupt?)");
             }
-            Imgproc.cvtColor(bgr, bgr, Imgproc.COLOR_BGR2RGB);
-            byte[] rgb = new byte[bgr.cols() * bgr.rows() * 3];
-            bgr.get(0, 0, rgb);
-            return new RgbImage(bgr.cols(), bgr.rows(), rgb);
+            return bgr;
         } finally {
             encoded.release();
-            bgr.release();
         }
     }
 

@@ -3,6 +3,7 @@ package io.pillsnap.api.artifact;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
+import org.opencv.core.Mat;
 
 /**
  * How a photo becomes the classifier's input, written once and used by the trainer (evaluation and
@@ -44,33 +45,80 @@ public record Preprocessing(
 
     /** Writes the input tensor of one decoded photo into {@code out} from {@code offset}. */
     public void toTensor(RgbImage image, float[] out, int offset) {
-        normalise(square(image).pixels(), out, offset);
+        normalise(square(image).pixels(), false, out, offset);
+    }
+
+    /**
+     * Writes the input tensor of a photo file's bytes into {@code out} from {@code offset}: the
+     * same floats as {@code toTensor(ImageDecoder.decode(photo, maxPixels, decodeSide()), out,
+     * offset)}, computed on the decoder's own BGR matrix, so the decoded photo is neither swapped
+     * to RGB nor copied whole (the request path of the inference server).
+     *
+     * @throws ImageDecoder.UnreadableImageException as {@link ImageDecoder#decode(byte[], long,
+     *     int)} does
+     */
+    public void toTensor(byte[] photo, long maxPixels, float[] out, int offset)
+            throws ImageDecoder.UnreadableImageException {
+        Mat bgr = ImageDecoder.decodeBgr(photo, maxPixels, decodeSide());
+        try {
+            Square square = Square.of(bgr.cols(), bgr.rows());
+            byte[] pixels =
+                    Resampler.resample(
+                            bgr,
+                            square.x0(),
+                            square.y0(),
+                            square.side(),
+                            square.side(),
+                            imageSize,
+                            imageSize);
+            normalise(pixels, true, out, offset);
+        } finally {
+            bgr.release();
+        }
     }
 
     /** The centre square of the picture at the input size: the geometric part of the recipe. */
     public RgbImage square(RgbImage rgb) {
-        int side = Math.min(rgb.width(), rgb.height());
-        int x0 = (rgb.width() - side) / 2;
-        int y0 = (rgb.height() - side) / 2;
+        Square square = Square.of(rgb.width(), rgb.height());
         return new RgbImage(
                 imageSize,
                 imageSize,
-                Resampler.resample(rgb, x0, y0, side, side, imageSize, imageSize));
+                Resampler.resample(
+                        rgb,
+                        square.x0(),
+                        square.y0(),
+                        square.side(),
+                        square.side(),
+                        imageSize,
+                        imageSize));
     }
 
     /** Interleaved RGB bytes of a {@code imageSize} square to normalised CHW floats. */
     public void normalise(byte[] rgb, float[] out, int offset) {
-        int pixels = imageSize * imageSize;
-        float[] scale = new float[3];
-        float[] shift = new float[3];
+        normalise(rgb, false, out, offset);
+    }
+
+    /**
+     * Interleaved RGB (or BGR) bytes of a {@code imageSize} square to normalised RGB CHW floats.
+     */
+    private void normalise(byte[] pixels, boolean bgr, float[] out, int offset) {
+        int count = imageSize * imageSize;
         for (int c = 0; c < 3; c++) {
-            scale[c] = (float) (1.0 / (255.0 * std.get(c)));
-            shift[c] = (float) (mean.get(c) / std.get(c));
-        }
-        for (int p = 0; p < pixels; p++) {
-            for (int c = 0; c < 3; c++) {
-                out[offset + c * pixels + p] = (rgb[p * 3 + c] & 0xff) * scale[c] - shift[c];
+            float scale = (float) (1.0 / (255.0 * std.get(c)));
+            float shift = (float) (mean.get(c) / std.get(c));
+            int source = bgr ? 2 - c : c;
+            int base = offset + c * count;
+            for (int p = 0; p < count; p++) {
+                out[base + p] = (pixels[p * 3 + source] & 0xff) * scale - shift;
             }
+        }
+    }
+
+    /** The largest centred square of a {@code width x height} picture. */
+    private record Square(int x0, int y0, int side) {
+        static Square of(int width, int height) {
+            int side = Math.min(width, height);
+            return new Square((width - side) / 2, (height - side) / 2, side);
         }
     }
 }

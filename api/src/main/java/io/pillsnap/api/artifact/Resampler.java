@@ -33,10 +33,24 @@ public final class Resampler {
         }
         NativeImaging.load();
         Mat image = toMat(source);
+        try {
+            return resample(image, x0, y0, width, height, outWidth, outHeight);
+        } finally {
+            image.release();
+        }
+    }
+
+    /**
+     * {@link #resample(RgbImage, int, int, int, int, int, int)} on an OpenCV matrix of 3 channels
+     * of 8 bits, in whatever channel order it holds (each channel is resampled on its own, so BGR
+     * in gives the same bytes as RGB in, channels swapped); the rectangle is not checked.
+     */
+    static byte[] resample(
+            Mat image, int x0, int y0, int width, int height, int outWidth, int outHeight) {
         Mat out = new Mat();
         try {
             Mat part =
-                    x0 == 0 && y0 == 0 && width == source.width() && height == source.height()
+                    x0 == 0 && y0 == 0 && width == image.cols() && height == image.rows()
                             ? image
                             : image.submat(y0, y0 + height, x0, x0 + width);
             boolean shrinking = outWidth <= width && outHeight <= height;
@@ -51,7 +65,6 @@ public final class Resampler {
             out.get(0, 0, pixels);
             return pixels;
         } finally {
-            image.release();
             out.release();
         }
     }

@@ -1,7 +1,6 @@
 package io.pillsnap.inference.model;
 
 import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
@@ -23,6 +22,7 @@ import java.util.stream.IntStream;
 public final class OnnxClassifier implements Classifier {
 
     private final OrtSession session;
+    private final InputBuffers buffers = new InputBuffers();
     private final String inputName;
     private final String outputName;
     private final int imageSize;
@@ -111,9 +111,9 @@ public final class OnnxClassifier implements Classifier {
 
     @Override
     public float[] logits(float[] batch, int images) {
-        try (OnnxTensor input = OnnxSessions.images(batch, images, imageSize);
+        try (OnnxSessions.Input input = OnnxSessions.images(buffers, batch, images, imageSize);
                 OrtSession.Result result =
-                        session.run(Map.of(inputName, input), Set.of(outputName))) {
+                        session.run(Map.of(inputName, input.tensor()), Set.of(outputName))) {
             float[][] rows = (float[][]) result.get(0).getValue();
             float[] logits = new float[images * classes];
             for (int i = 0; i < rows.length; i++) {

@@ -20,6 +20,7 @@ import java.util.Set;
 public final class OnnxDetector implements Detector {
 
     private final OrtSession session;
+    private final InputBuffers buffers = new InputBuffers();
     private final String inputName;
     private final String outputName;
     private final int imageSize;
@@ -74,9 +75,9 @@ public final class OnnxDetector implements Detector {
 
     @Override
     public float[] head(float[] images, int batch) {
-        try (OnnxTensor input = OnnxSessions.images(images, batch, imageSize);
+        try (OnnxSessions.Input input = OnnxSessions.images(buffers, images, batch, imageSize);
                 OrtSession.Result result =
-                        session.run(Map.of(inputName, input), Set.of(outputName))) {
+                        session.run(Map.of(inputName, input.tensor()), Set.of(outputName))) {
             OnnxTensor output = (OnnxTensor) result.get(0);
             long[] shape = output.getInfo().getShape();
             int rows = 4 * HeadDecoder.BINS + 1;

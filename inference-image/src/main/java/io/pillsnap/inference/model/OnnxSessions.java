@@ -69,19 +69,40 @@ final class OnnxSessions {
     }
 
     /**
-     * The first {@code count} square CHW pictures of {@code pixels} as the model's input tensor,
-     * after checking that they are there.
+     * The first {@code count} square CHW pictures of {@code pixels} as the model's input tensor, in
+     * a direct buffer of {@code buffers}, after checking that they are there. Closing it frees the
+     * tensor and gives the buffer back.
      */
-    static OnnxTensor images(float[] pixels, int count, int size) throws OrtException {
-        int each = 3 * size * size;
-        if (pixels.length < count * each) {
+    static Input images(InputBuffers buffers, float[] pixels, int count, int size)
+            throws OrtException {
+        int floats = count * 3 * size * size;
+        if (pixels.length < floats) {
             throw new IllegalArgumentException(
-                    count + " pictures need " + count * each + " floats, got " + pixels.length);
+                    count + " pictures need " + floats + " floats, got " + pixels.length);
         }
-        return OnnxTensor.createTensor(
-                OrtEnvironment.getEnvironment(),
-                FloatBuffer.wrap(pixels, 0, count * each),
-                new long[] {count, 3, size, size});
+        FloatBuffer buffer = buffers.fill(pixels, floats);
+        try {
+            return new Input(
+                    OnnxTensor.createTensor(
+                            OrtEnvironment.getEnvironment(),
+                            buffer,
+                            new long[] {count, 3, size, size}),
+                    buffer,
+                    buffers);
+        } catch (OrtException | RuntimeException e) {
+            buffers.release(buffer);
+            throw e;
+        }
+    }
+
+    /** An input tensor over a pooled direct buffer. */
+    record Input(OnnxTensor tensor, FloatBuffer buffer, InputBuffers buffers)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            tensor.close();
+            buffers.release(buffer);
+        }
     }
 
     static void close(OrtSession session) {

@@ -135,7 +135,7 @@ public final class Predictor {
                 long t0 = System.nanoTime();
                 ImageDecoder.Header header = header(upload);
                 // whole: the pills are cut from the photo at its own resolution
-                RgbImage photo = decode(upload, header, maxPixels, 0);
+                RgbImage photo = decode(upload, header, maxPixels);
                 preprocessMs += millisSince(t0);
                 long t1 = System.nanoTime();
                 List<ComboPrediction.FoundPill> pills =
@@ -224,13 +224,26 @@ public final class Predictor {
             float[] out,
             int offset) {
         ImageDecoder.Header header = header(upload);
-        preprocessing.toTensor(
-                decode(upload, header, maxPixels, preprocessing.decodeSide()), out, offset);
+        checkPixels(upload, header, maxPixels);
+        try {
+            preprocessing.toTensor(upload.bytes(), maxPixels, out, offset);
+        } catch (UnreadableImageException e) {
+            throw unreadable(upload, header, e);
+        }
         return header;
     }
 
-    private static RgbImage decode(
-            ImageUpload upload, ImageDecoder.Header header, long maxPixels, int decodeSide) {
+    private static RgbImage decode(ImageUpload upload, ImageDecoder.Header header, long maxPixels) {
+        checkPixels(upload, header, maxPixels);
+        try {
+            return ImageDecoder.decode(upload.bytes(), maxPixels);
+        } catch (UnreadableImageException e) {
+            throw unreadable(upload, header, e);
+        }
+    }
+
+    private static void checkPixels(
+            ImageUpload upload, ImageDecoder.Header header, long maxPixels) {
         if (header.pixels() > maxPixels) {
             throw new RequestRejectedException(
                     ErrorCode.IMAGE_TOO_LARGE,
@@ -243,17 +256,17 @@ public final class Predictor {
                             header.height(),
                             maxPixels));
         }
-        try {
-            return ImageDecoder.decode(upload.bytes(), maxPixels, decodeSide);
-        } catch (UnreadableImageException e) {
-            throw new RequestRejectedException(
-                    ErrorCode.UNREADABLE_IMAGE,
-                    upload.label()
-                            + " cannot be decoded as "
-                            + header.format()
-                            + " (truncated or corrupt?): "
-                            + e.getMessage());
-        }
+    }
+
+    private static RequestRejectedException unreadable(
+            ImageUpload upload, ImageDecoder.Header header, UnreadableImageException e) {
+        return new RequestRejectedException(
+                ErrorCode.UNREADABLE_IMAGE,
+                upload.label()
+                        + " cannot be decoded as "
+                        + header.format()
+                        + " (truncated or corrupt?): "
+                        + e.getMessage());
     }
 
     private static double millisSince(long start) {
