@@ -120,12 +120,14 @@ build_jars() {
 }
 
 base_image() {
-  if podman image exists "$BASE_IMAGE"; then
+  # libturbojpeg0: the inference server's JPEG decoder (an older base without it is made again)
+  if podman image exists "$BASE_IMAGE" \
+      && "${PODMAN_RUN[@]}" --rm "$BASE_IMAGE" sh -c 'ls /usr/lib/*/libturbojpeg.so.0' >/dev/null 2>&1; then
     echo "$BASE_IMAGE exists"
   else
     command -v mmdebstrap >/dev/null || fail "$BASE_IMAGE is missing and mmdebstrap is not installed: apt-get install mmdebstrap"
     # (no dpkg path-exclude for man pages: the JRE's update-alternatives links them)
-    mmdebstrap --quiet --variant=minbase --include=openjdk-17-jre-headless bookworm "$WORK/base.tar"
+    mmdebstrap --quiet --variant=minbase --include=openjdk-17-jre-headless,libturbojpeg0 bookworm "$WORK/base.tar"
     # PATH and a UTF-8 locale, as the Temurin images set them
     podman import --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
       --change 'ENV LANG=C.UTF-8' "$WORK/base.tar" "$BASE_IMAGE" >/dev/null
@@ -246,6 +248,9 @@ inference() {
   local served="http://$ip:8000"
   await_ok "$served/readyz" 120 || fail_container "$container" "/readyz did not turn 200 within 120 s"
   echo "/readyz 200 after $((SECONDS - start)) s at $served"
+  podman logs "$container" 2>&1 | grep -q "decoded by the system's libturbojpeg" \
+    || fail_container "$container" "the image's server does not decode JPEGs with libturbojpeg"
+  echo "JPEG photos decoded by libturbojpeg in the image"
 
   # the same run served outside a container, for comparison
   java -Djava.library.path=inference-image/target/native -jar inference-image/target/pillsnap-inference.jar \

@@ -62,6 +62,7 @@ public final class InferenceServer implements AutoCloseable {
                 settings.threads() == 0 ? "all" : settings.threads(),
                 settings.maxUploadBytes(),
                 settings.rateLimitPerMinute() == 0 ? "unlimited" : settings.rateLimitPerMinute());
+        log.info(Predictor.jpegDecoder());
         if (settings.apiKeys().enabled()) {
             log.info("API key authentication on: {} key(s)", settings.apiKeys().size());
         } else {

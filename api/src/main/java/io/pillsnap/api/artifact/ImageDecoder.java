@@ -110,10 +110,7 @@ public final class ImageDecoder {
                             + maxPixels
                             + " pixels");
         }
-        int reduction =
-                header.format().equals("jpeg")
-                        ? reduction(Math.min(header.width(), header.height()), shorterSide)
-                        : 1;
+        int reduction = reduction(header, shorterSide);
         NativeImaging.load();
         MatOfByte encoded = new MatOfByte(bytes);
         try {
@@ -180,6 +177,16 @@ public final class ImageDecoder {
                                     ? e.getClass().getSimpleName()
                                     : e.getMessage()));
         }
+    }
+
+    /**
+     * The DCT-domain reduction a photo is decoded at when {@code shorterSide} pixels are needed:
+     * see {@link #decode(byte[], long, int)}; 1 for formats other than JPEG.
+     */
+    public static int reduction(Header header, int shorterSide) {
+        return header.format().equals("jpeg")
+                ? reduction(Math.min(header.width(), header.height()), shorterSide)
+                : 1;
     }
 
     /** The largest of 8, 4, 2 (else 1) that keeps the shorter side at least {@code needed}. */

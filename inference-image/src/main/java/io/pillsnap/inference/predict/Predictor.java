@@ -26,6 +26,8 @@ import java.util.Locale;
  */
 public final class Predictor {
 
+    private static final TurboJpeg JPEG = TurboJpeg.load();
+
     private final ModelRegistry models;
     private final InferenceSlots slots;
     private final long maxPixels;
@@ -37,6 +39,11 @@ public final class Predictor {
         this.slots = slots;
         this.maxPixels = maxPixels;
         this.metrics = metrics;
+    }
+
+    /** What decodes JPEG photos (the system's libturbojpeg or OpenCV), for the start-up log. */
+    public static String jpegDecoder() {
+        return JPEG.describe();
     }
 
     public Prediction classify(List<ImageUpload> uploads, int topK) {
@@ -225,6 +232,16 @@ public final class Predictor {
             int offset) {
         ImageDecoder.Header header = header(upload);
         checkPixels(upload, header, maxPixels);
+        RgbImage decoded =
+                decodeJpeg(
+                        upload,
+                        header,
+                        maxPixels,
+                        ImageDecoder.reduction(header, preprocessing.decodeSide()));
+        if (decoded != null) {
+            preprocessing.toTensor(decoded, out, offset);
+            return header;
+        }
         try {
             preprocessing.toTensor(upload.bytes(), maxPixels, out, offset);
         } catch (UnreadableImageException e) {
@@ -235,11 +252,23 @@ public final class Predictor {
 
     private static RgbImage decode(ImageUpload upload, ImageDecoder.Header header, long maxPixels) {
         checkPixels(upload, header, maxPixels);
+        RgbImage decoded = decodeJpeg(upload, header, maxPixels, 1);
+        if (decoded != null) {
+            return decoded;
+        }
         try {
             return ImageDecoder.decode(upload.bytes(), maxPixels);
         } catch (UnreadableImageException e) {
             throw unreadable(upload, header, e);
         }
+    }
+
+    /** A JPEG by the system's libturbojpeg, or null where OpenCV decodes. */
+    private static RgbImage decodeJpeg(
+            ImageUpload upload, ImageDecoder.Header header, long maxPixels, int reduction) {
+        return header.format().equals("jpeg")
+                ? JPEG.decode(upload.bytes(), reduction, maxPixels)
+                : null;
     }
 
     private static void checkPixels(
