@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pillsnap.api.ApiConstants;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
@@ -266,30 +267,46 @@ class ServingAutoscalingIT {
 
     private void editSpec(TestStages.Builder stage) {
         PillsnapStage edited = stage.build();
-        cluster.client()
-                .resources(PillsnapStage.class)
-                .inNamespace(MockCluster.NAMESPACE)
-                .withName(edited.getMetadata().getName())
-                .edit(
-                        s -> {
-                            s.setSpec(edited.getSpec());
-                            return s;
-                        });
+        retryOnConflict(
+                () ->
+                        cluster.client()
+                                .resources(PillsnapStage.class)
+                                .inNamespace(MockCluster.NAMESPACE)
+                                .withName(edited.getMetadata().getName())
+                                .edit(
+                                        s -> {
+                                            s.setSpec(edited.getSpec());
+                                            return s;
+                                        }));
     }
 
     /** What the HPA controller does: it sets the Deployment's replicas, and the pods come up. */
     private void scaleAsTheAutoscalerDoes(String deployment, int replicas) {
-        cluster.client()
-                .apps()
-                .deployments()
-                .inNamespace(MockCluster.NAMESPACE)
-                .withName(deployment)
-                .edit(
-                        d -> {
-                            d.getSpec().setReplicas(replicas);
-                            return d;
-                        });
+        retryOnConflict(
+                () ->
+                        cluster.client()
+                                .apps()
+                                .deployments()
+                                .inNamespace(MockCluster.NAMESPACE)
+                                .withName(deployment)
+                                .edit(
+                                        d -> {
+                                            d.getSpec().setReplicas(replicas);
+                                            return d;
+                                        }));
         kubelet.deploymentReady(deployment);
+    }
+
+    /** An edit locked on the version read, tried again when the operator wrote in between. */
+    private static void retryOnConflict(Runnable edit) {
+        await().atMost(Duration.ofSeconds(10))
+                .ignoreExceptionsMatching(
+                        e -> e instanceof KubernetesClientException k && k.getCode() == 409)
+                .until(
+                        () -> {
+                            edit.run();
+                            return true;
+                        });
     }
 
     /**
