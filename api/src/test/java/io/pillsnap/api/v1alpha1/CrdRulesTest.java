@@ -388,6 +388,75 @@ class CrdRulesTest {
         assertThat(RULES.onUpdate(before, after)).isEmpty();
     }
 
+    @Test
+    void autoscalingOnEitherTargetPassesEveryRule() {
+        ObjectNode onCpu = stage2();
+        autoscaling(onCpu).put("maxReplicas", 4).put("targetCpuUtilizationPercent", 70);
+        ObjectNode onInflight = stage2();
+        autoscaling(onInflight)
+                .put("minReplicas", 2)
+                .put("maxReplicas", 2)
+                .put("targetInflightRequestsPerPod", 1.5);
+
+        assertThat(RULES.onCreate(onCpu)).isEmpty();
+        assertThat(RULES.onCreate(onInflight)).isEmpty();
+    }
+
+    @Test
+    void autoscalingMinimumAboveItsMaximumIsRefused() {
+        ObjectNode stage = stage2();
+        autoscaling(stage)
+                .put("minReplicas", 5)
+                .put("maxReplicas", 3)
+                .put("targetCpuUtilizationPercent", 70);
+
+        assertThat(RULES.onCreate(stage))
+                .containsExactly(
+                        ".spec.serving.autoscaling.minReplicas: minReplicas is more than"
+                                + " maxReplicas: raise maxReplicas or lower minReplicas");
+    }
+
+    @Test
+    void autoscalingWithoutMinimumIsCheckedAgainstTheDefaultOfOne() {
+        ObjectNode stage = stage2();
+        autoscaling(stage).put("maxReplicas", 1).put("targetCpuUtilizationPercent", 70);
+
+        assertThat(RULES.onCreate(stage)).isEmpty();
+    }
+
+    @Test
+    void autoscalingNeedsExactlyOneTarget() {
+        ObjectNode neither = stage2();
+        autoscaling(neither).put("maxReplicas", 3);
+        ObjectNode both = stage2();
+        autoscaling(both)
+                .put("maxReplicas", 3)
+                .put("targetCpuUtilizationPercent", 70)
+                .put("targetInflightRequestsPerPod", 1.0);
+
+        String expected =
+                ".spec.serving.autoscaling: autoscaling needs exactly one target:"
+                        + " targetCpuUtilizationPercent (needs only metrics-server) or"
+                        + " targetInflightRequestsPerPod (needs a custom-metrics adapter, see"
+                        + " docs/serving.md#autoscaling)";
+        assertThat(RULES.onCreate(neither)).containsExactly(expected);
+        assertThat(RULES.onCreate(both)).containsExactly(expected);
+    }
+
+    @Test
+    void autoscalingMayBeAddedAndRemovedOnAServingStage() {
+        ObjectNode fixed = stage2();
+        ObjectNode autoscaled = stage2();
+        autoscaling(autoscaled).put("maxReplicas", 4).put("targetCpuUtilizationPercent", 70);
+
+        assertThat(RULES.onUpdate(fixed, autoscaled)).isEmpty();
+        assertThat(RULES.onUpdate(autoscaled, fixed)).isEmpty();
+    }
+
+    private static ObjectNode autoscaling(ObjectNode stage) {
+        return ((ObjectNode) spec(stage).get("serving")).putObject("autoscaling");
+    }
+
     private static ObjectNode stage2() {
         return StageYaml.sample("stage2.yaml");
     }

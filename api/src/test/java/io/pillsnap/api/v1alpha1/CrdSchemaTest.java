@@ -95,6 +95,35 @@ class CrdSchemaTest {
                         s -> ((ObjectNode) spec(s).get("dataset")).put("imageStore", "/etc"),
                         "$.spec.dataset.imageStore"),
                 invalid(
+                        "autoscaling without a maximum",
+                        s ->
+                                autoscaling(s)
+                                        .put("minReplicas", 2)
+                                        .put("targetCpuUtilizationPercent", 70),
+                        "maxReplicas"),
+                invalid(
+                        "autoscaling to no pods",
+                        s ->
+                                autoscaling(s)
+                                        .put("minReplicas", 0)
+                                        .put("maxReplicas", 3)
+                                        .put("targetCpuUtilizationPercent", 70),
+                        "$.spec.serving.autoscaling.minReplicas"),
+                invalid(
+                        "CPU target above 100 percent of the request",
+                        s ->
+                                autoscaling(s)
+                                        .put("maxReplicas", 3)
+                                        .put("targetCpuUtilizationPercent", 150),
+                        "$.spec.serving.autoscaling.targetCpuUtilizationPercent"),
+                invalid(
+                        "in-flight target of zero",
+                        s ->
+                                autoscaling(s)
+                                        .put("maxReplicas", 3)
+                                        .put("targetInflightRequestsPerPod", 0),
+                        "$.spec.serving.autoscaling.targetInflightRequestsPerPod"),
+                invalid(
                         "misspelt field",
                         s -> spec(s).set("traning", spec(s).get("training")),
                         "traning"));
@@ -120,6 +149,10 @@ class CrdSchemaTest {
 
     private static ObjectNode spec(JsonNode stage) {
         return (ObjectNode) stage.get("spec");
+    }
+
+    private static ObjectNode autoscaling(JsonNode stage) {
+        return ((ObjectNode) spec(stage).get("serving")).putObject("autoscaling");
     }
 
     private static ObjectNode criterion(JsonNode stage) {

@@ -24,9 +24,13 @@ public final class InferenceDeploymentFactory {
 
     private InferenceDeploymentFactory() {}
 
-    /** The Deployment of model {@code version} (stage/run) of {@code stage}. */
+    /**
+     * The Deployment of model {@code version} (stage/run) of {@code stage}.
+     *
+     * @param replicas null: left as they are, to the model's HorizontalPodAutoscaler
+     */
     public static Deployment create(
-            PillsnapStage stage, String version, OperatorConfig config, int replicas) {
+            PillsnapStage stage, String version, OperatorConfig config, Integer replicas) {
         ServingSpec serving = stage.getSpec().serving();
         Map<String, String> labels = ServingNames.labels(stage, version);
         Map<String, String> podLabels = ServingNames.podLabels(stage, version);

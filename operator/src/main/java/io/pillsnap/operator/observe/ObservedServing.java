@@ -4,22 +4,36 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * What serves a stage's track: the stage's own inference Deployments, the track's Service and the
- * other stages that serve the same track.
+ * What serves a stage's track: the stage's own inference Deployments with their autoscalers and
+ * disruption budgets, the track's Service and the other stages that serve the same track.
  *
  * @param deployments the stage's inference Deployments by name
  * @param service the track's Service; null when there is none
  * @param peers the other stages of the namespace with a promoted model on this track
  * @param foreignServiceSeenAt when a Service of the track's name that is not the operator's was
  *     last found; null when none was
+ * @param autoscalers names of the stage's HorizontalPodAutoscalers (each its Deployment's name)
+ * @param disruptionBudgets names of the stage's PodDisruptionBudgets (each its Deployment's name)
  */
 public record ObservedServing(
         Map<String, Deployment> deployments,
         TrackService service,
         List<TrackPeer> peers,
-        Instant foreignServiceSeenAt) {
+        Instant foreignServiceSeenAt,
+        Set<String> autoscalers,
+        Set<String> disruptionBudgets) {
+
+    /** Without autoscalers or disruption budgets. */
+    public ObservedServing(
+            Map<String, Deployment> deployments,
+            TrackService service,
+            List<TrackPeer> peers,
+            Instant foreignServiceSeenAt) {
+        this(deployments, service, peers, foreignServiceSeenAt, Set.of(), Set.of());
+    }
 
     /** One of the stage's inference Deployments. */
     public record Deployment(

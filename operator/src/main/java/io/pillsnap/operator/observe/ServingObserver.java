@@ -1,11 +1,14 @@
 package io.pillsnap.operator.observe;
 
 import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.PillsnapStageStatus;
 import io.pillsnap.api.v1alpha1.status.ConditionType;
@@ -22,7 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /** Reads what serves a stage's track from the informer caches. Read-only. */
 public final class ServingObserver {
@@ -36,6 +41,9 @@ public final class ServingObserver {
      * @param podsOf the pods of a Deployment, read only while it is not Ready (to say why)
      * @param foreignServiceSeenAt when the last switch found a Service of the track's name that is
      *     not the operator's; null when it did not
+     * @param autoscalers inference HorizontalPodAutoscalers of the namespace (only the stage's own
+     *     count)
+     * @param budgets inference PodDisruptionBudgets of the namespace (only the stage's own count)
      */
     public static ObservedServing observe(
             PillsnapStage stage,
@@ -44,6 +52,8 @@ public final class ServingObserver {
             Collection<PillsnapStage> trackStages,
             Function<Deployment, List<Pod>> podsOf,
             Instant foreignServiceSeenAt,
+            Collection<HorizontalPodAutoscaler> autoscalers,
+            Collection<PodDisruptionBudget> budgets,
             Instant now) {
         Map<String, ObservedServing.Deployment> own = new LinkedHashMap<>();
         for (Deployment d : deployments) {
@@ -67,7 +77,17 @@ public final class ServingObserver {
                 own,
                 trackService.map(ServingObserver::trackService).orElse(null),
                 peers,
-                foreignServiceSeenAt);
+                foreignServiceSeenAt,
+                ownNames(stage, autoscalers),
+                ownNames(stage, budgets));
+    }
+
+    private static Set<String> ownNames(
+            PillsnapStage stage, Collection<? extends HasMetadata> objects) {
+        return objects.stream()
+                .filter(o -> RunObserver.ownedBy(o, stage.getMetadata().getUid()))
+                .map(o -> o.getMetadata().getName())
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /**

@@ -5,7 +5,9 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -20,8 +22,9 @@ import java.util.Optional;
 
 /**
  * Takes one observation of a stage: its trainer Jobs and pods, its predecessors, what serves its
- * track and its trainer's newest /progress, all from caches the informers and the progress poller
- * keep: observing makes no request of its own.
+ * track (with its models' autoscalers and disruption budgets) and its trainer's newest /progress,
+ * all from caches the informers and the progress poller keep: observing makes no request of its
+ * own.
  */
 public final class StageObserver {
 
@@ -82,6 +85,8 @@ public final class StageObserver {
                         trackConflicts
                                 .since(namespace, stage.getSpec().serving().track())
                                 .orElse(null),
+                        context.getSecondaryResources(HorizontalPodAutoscaler.class),
+                        context.getSecondaryResources(PodDisruptionBudget.class),
                         now);
         return new StageSnapshot(
                 stage, run, predecessors, serving, progress(stage, jobs, pods), now);

@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Plans a whole pass: training (the phase state machine), then serving of what the planned status
@@ -64,7 +66,8 @@ public final class ReconcilePlanner {
     /**
      * Whether the cluster already holds what this pass plans, so that the generation it was planned
      * for has been acted on: the attempt's Job and the result reader exist, the models run at their
-     * planned replicas, nothing is to be switched and no Job of an earlier run is left.
+     * planned replicas with their autoscalers and disruption budgets, nothing is to be switched and
+     * no Job of an earlier run is left.
      */
     static boolean actedOn(
             StageSnapshot s,
@@ -86,7 +89,14 @@ public final class ReconcilePlanner {
                         || s.run().resultReader().read() != training.run().reads())) {
             return false;
         }
-        if (serving.serviceSwitch() != null || !serving.deleteDeployments().isEmpty()) {
+        if (serving.serviceSwitch() != null
+                || !serving.deleteDeployments().isEmpty()
+                || !serving.deleteAutoscalers().isEmpty()
+                || !serving.deleteDisruptionBudgets().isEmpty()) {
+            return false;
+        }
+        if (!names(serving.autoscaled()).equals(s.serving().autoscalers())
+                || !names(serving.disruptionBudgets()).equals(s.serving().disruptionBudgets())) {
             return false;
         }
         for (var replicas : serving.replicas().entrySet()) {
@@ -97,6 +107,11 @@ public final class ReconcilePlanner {
             }
         }
         return deletions.stream().noneMatch(TrainerJobsPlanner.Deletion::stale);
+    }
+
+    /** The names of the objects of model versions: their Deployments' names. */
+    private static Set<String> names(Set<String> versions) {
+        return versions.stream().map(ServingNames::deploymentName).collect(Collectors.toSet());
     }
 
     /** The sooner of two delays, either of which may be null (no need to look again). */

@@ -6,6 +6,7 @@ import io.pillsnap.operator.event.StageEvent;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What serving needs for a stage in this pass.
@@ -19,6 +20,13 @@ import java.util.Map;
  *     their scale-down time); null: no need
  * @param holdsTrack the stage's pods serve the track until another model takes it, or still answer
  *     requests routed to them before a switch: deleting the stage must wait
+ * @param autoscaled model versions whose HorizontalPodAutoscaler is created or updated before the
+ *     switch and owns their Deployment's replicas: the operator sets those only to create the
+ *     Deployment or to raise it to minReplicas (their entry in {@code replicas})
+ * @param disruptionBudgets model versions whose pods a PodDisruptionBudget keeps through drains
+ * @param deleteAutoscalers the stage's HorizontalPodAutoscalers that go: their model's pods stop,
+ *     or spec.serving.autoscaling was removed
+ * @param deleteDisruptionBudgets the stage's PodDisruptionBudgets that go
  */
 public record ServingPlan(
         ServingStatus status,
@@ -28,9 +36,15 @@ public record ServingPlan(
         InferenceServiceFactory.Switch serviceSwitch,
         List<StageEvent> events,
         Duration recheckAfter,
-        boolean holdsTrack) {
+        boolean holdsTrack,
+        Set<String> autoscaled,
+        Set<String> disruptionBudgets,
+        List<String> deleteAutoscalers,
+        List<String> deleteDisruptionBudgets) {
 
     public static ServingPlan none() {
-        return new ServingPlan(null, null, Map.of(), List.of(), null, List.of(), null, false);
+        return new ServingPlan(
+                null, null, Map.of(), List.of(), null, List.of(), null, false, Set.of(), Set.of(),
+                List.of(), List.of());
     }
 }

@@ -6,8 +6,10 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.pillsnap.api.ApiConstants;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.PillsnapStageStatus;
+import io.pillsnap.api.v1alpha1.spec.AutoscalingSpec;
 import io.pillsnap.api.v1alpha1.spec.ServingSpec;
 import io.pillsnap.api.v1alpha1.status.ServingStatus;
+import io.pillsnap.operator.desired.InferenceDisruptionBudgetFactory;
 import io.pillsnap.operator.desired.InferenceServiceFactory;
 import io.pillsnap.operator.desired.Owners;
 import io.pillsnap.operator.desired.ServingNames;
@@ -22,10 +24,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -36,7 +41,10 @@ import java.util.stream.Stream;
  * previous model keeps its pods for the scale-down delay, as endpoints and proxies still route to
  * them for a while. A model that does not become Ready in time is given up until its serving spec
  * changes. Disabling or deleting the serving stage hands the track back to the previous model: the
- * rollback. Pure.
+ * rollback. Every model whose pods run has its HorizontalPodAutoscaler (when
+ * spec.serving.autoscaling is set) and its PodDisruptionBudget (when it runs at least two pods)
+ * from its rollout on, so a new model scales by its own before traffic moves to it; both go when
+ * its pods do. Pure.
  */
 public final class ServingPlanner {
 
@@ -118,7 +126,7 @@ public final class ServingPlanner {
     }
 
     private ServingPlan serving(String message, InferenceServiceFactory.Switch change) {
-        return plan(ServingStatus.SERVING, message, spec.replicas(), change, null);
+        return plan(ServingStatus.SERVING, message, replicas(), change, null);
     }
 
     /** This model still serves; another is promoted (or this one disabled) and rolls out. */
@@ -129,7 +137,7 @@ public final class ServingPlanner {
         return plan(
                 ServingStatus.SERVING,
                 why + "serving until " + next + " is ready to take track " + spec.track(),
-                spec.replicas(),
+                replicas(),
                 null,
                 settings.rolloutCheckInterval());
     }
@@ -163,7 +171,7 @@ public final class ServingPlanner {
         return plan(
                 ServingStatus.TRACK_CONFLICT,
                 message,
-                spec.replicas(),
+                replicas(),
                 null,
                 Duration.between(now, retryAt));
     }
@@ -200,7 +208,7 @@ public final class ServingPlanner {
         return plan(
                 ServingStatus.ROLLING_OUT,
                 message,
-                spec.replicas(),
+                replicas(),
                 change,
                 settings.rolloutCheckInterval());
     }
@@ -283,7 +291,7 @@ public final class ServingPlanner {
         String served = servedVersion();
         String message =
                 "waiting for "
-                        + spec.replicas()
+                        + spec.minimumReplicas()
                         + " Ready inference pods of "
                         + version
                         + waiting()
@@ -291,7 +299,7 @@ public final class ServingPlanner {
         return plan(
                 ServingStatus.ROLLING_OUT,
                 message,
-                spec.replicas(),
+                replicas(),
                 null,
                 settings.rolloutCheckInterval());
     }
@@ -307,12 +315,21 @@ public final class ServingPlanner {
             scale.put(version, replicas);
         }
         List<String> delete = new ArrayList<>();
+        // the models whose pods run after this pass: each keeps its autoscaler and budget
+        Set<String> running = new LinkedHashSet<>();
+        if (replicas != null && replicas > 0) {
+            running.add(version);
+        }
         Duration recheck = recheckAfter;
         for (ObservedServing.Deployment other : observed.deployments().values()) {
             if (other == deployment || other.version() == null) {
                 continue;
             }
             Instant keepUntil = keepPodsUntil(other.version());
+            if (other.replicas() > 0
+                    && (keepUntil != null || other.version().equals(servedVersion()))) {
+                running.add(other.version());
+            }
             if (other.version().equals(servedVersion()) && change == null) {
                 continue;
             }
@@ -347,6 +364,11 @@ public final class ServingPlanner {
                         : ConditionUpdate.isFalse(Serving, state, message);
         boolean takerWaits = desired.isPresent() && desired.get() != self;
         boolean holdsTrack = servedAfter && takerWaits || keepPodsUntil(version) != null;
+        Set<String> autoscaled = spec.autoscaling() == null ? Set.of() : Set.copyOf(running);
+        Set<String> budgets =
+                InferenceDisruptionBudgetFactory.protects(spec.minimumReplicas())
+                        ? Set.copyOf(running)
+                        : Set.of();
         return new ServingPlan(
                 status,
                 condition,
@@ -355,7 +377,18 @@ public final class ServingPlanner {
                 change,
                 List.copyOf(events),
                 recheck,
-                holdsTrack);
+                holdsTrack,
+                autoscaled,
+                budgets,
+                unwanted(observed.autoscalers(), autoscaled),
+                unwanted(observed.disruptionBudgets(), budgets));
+    }
+
+    /** The stage's objects (named after their Deployments) of models not in {@code wanted}. */
+    private static List<String> unwanted(Set<String> existing, Set<String> wanted) {
+        Set<String> names = new HashSet<>();
+        wanted.forEach(v -> names.add(ServingNames.deploymentName(v)));
+        return existing.stream().filter(name -> !names.contains(name)).sorted().toList();
     }
 
     /**
@@ -384,11 +417,25 @@ public final class ServingPlanner {
         return service.previousScaleDownAt();
     }
 
+    /** All its pods Ready; when autoscaled, at least minReplicas of them. */
     private boolean ready() {
+        int wanted = spec.minimumReplicas();
         return deployment != null
-                && spec.replicas() > 0
-                && deployment.replicas() >= spec.replicas()
-                && deployment.readyReplicas() >= spec.replicas();
+                && wanted > 0
+                && deployment.replicas() >= wanted
+                && deployment.readyReplicas() >= wanted;
+    }
+
+    /**
+     * The replicas of this model while it runs: the fixed count, or, when autoscaled, the count its
+     * HorizontalPodAutoscaler set, raised to minReplicas (a new Deployment starts there).
+     */
+    private int replicas() {
+        if (spec.autoscaling() == null) {
+            return spec.replicas();
+        }
+        int min = spec.autoscaling().minReplicas();
+        return deployment == null ? min : Math.max(min, deployment.replicas());
     }
 
     private boolean rolloutTimedOut() {
@@ -413,7 +460,15 @@ public final class ServingPlanner {
 
     private String readyText() {
         int ready = deployment == null ? 0 : deployment.readyReplicas();
-        return ready + "/" + spec.replicas() + " Ready pods";
+        AutoscalingSpec autoscaling = spec.autoscaling();
+        return autoscaling == null
+                ? ready + "/" + spec.replicas() + " Ready pods"
+                : ready
+                        + " Ready pods (autoscaled from "
+                        + autoscaling.minReplicas()
+                        + " to "
+                        + autoscaling.maxReplicas()
+                        + ")";
     }
 
     private String waiting() {

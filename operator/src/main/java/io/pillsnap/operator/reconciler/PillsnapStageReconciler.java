@@ -22,7 +22,9 @@ import io.pillsnap.api.text.Texts;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.PillsnapStageStatus;
 import io.pillsnap.operator.config.OperatorConfig;
+import io.pillsnap.operator.dependent.InferenceAutoscalerDependentResource;
 import io.pillsnap.operator.dependent.InferenceDeploymentDependentResource;
+import io.pillsnap.operator.dependent.InferenceDisruptionBudgetDependentResource;
 import io.pillsnap.operator.dependent.KueueWorkloadEvents;
 import io.pillsnap.operator.dependent.TrackServices;
 import io.pillsnap.operator.dependent.TrainerConfigMapDependentResource;
@@ -85,6 +87,10 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage>, Clean
     private final TrainerConfigMapDependentResource trainerConfigMaps =
             new TrainerConfigMapDependentResource();
     private final InferenceDeploymentDependentResource inferenceDeployments;
+    private final InferenceAutoscalerDependentResource inferenceAutoscalers =
+            new InferenceAutoscalerDependentResource();
+    private final InferenceDisruptionBudgetDependentResource inferenceBudgets =
+            new InferenceDisruptionBudgetDependentResource();
     private final TrackConflicts trackConflicts = new TrackConflicts();
     private final TrackServices trackServices;
     private final PlanActuator actuator;
@@ -111,6 +117,8 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage>, Clean
                         trainerConfigMaps,
                         trainerJobs,
                         inferenceDeployments,
+                        inferenceAutoscalers,
+                        inferenceBudgets,
                         trackServices,
                         new StageStatusRecorder(config.serverSideApply(), NAME),
                         events,
@@ -127,7 +135,12 @@ public class PillsnapStageReconciler implements Reconciler<PillsnapStage>, Clean
         List<EventSource<?, PillsnapStage>> sources =
                 new ArrayList<>(
                         EventSourceUtils.dependentEventSources(
-                                context, trainerJobs, trainerConfigMaps, inferenceDeployments));
+                                context,
+                                trainerJobs,
+                                trainerConfigMaps,
+                                inferenceDeployments,
+                                inferenceAutoscalers,
+                                inferenceBudgets));
         sources.add(trackServices.eventSource(context, stages));
         sources.add(progress);
         if (Boolean.TRUE.equals(config.kueueWorkloads())) {

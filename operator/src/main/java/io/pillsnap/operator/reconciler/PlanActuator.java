@@ -7,7 +7,9 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.PillsnapStageStatus;
 import io.pillsnap.operator.config.OperatorConfig;
+import io.pillsnap.operator.dependent.InferenceAutoscalerDependentResource;
 import io.pillsnap.operator.dependent.InferenceDeploymentDependentResource;
+import io.pillsnap.operator.dependent.InferenceDisruptionBudgetDependentResource;
 import io.pillsnap.operator.dependent.TrackServices;
 import io.pillsnap.operator.dependent.TrainerConfigMapDependentResource;
 import io.pillsnap.operator.dependent.TrainerJobDependentResource;
@@ -32,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * Carries out a reconcile plan, recording before it acts: first the status (optimistically locked
  * on the stage's resourceVersion), which names the run, attempt, spec and model every action of the
  * pass is for; only once that write succeeded, the actions, in the order that keeps a track served:
- * creating the trainer's objects, scaling a model up, the track switch (optimistically locked),
+ * creating the trainer's objects, scaling a model up with its autoscaler and disruption budget, the
+ * track switch (optimistically locked), removing the autoscalers and budgets of models that stop,
  * scaling down and deleting; then the Events of what was done. Their outcome is observed and
  * recorded by the next pass.
  */
@@ -52,6 +55,8 @@ final class PlanActuator {
     private final TrainerConfigMapDependentResource trainerConfigMaps;
     private final TrainerJobDependentResource trainerJobs;
     private final InferenceDeploymentDependentResource inferenceDeployments;
+    private final InferenceAutoscalerDependentResource inferenceAutoscalers;
+    private final InferenceDisruptionBudgetDependentResource inferenceBudgets;
     private final TrackServices trackServices;
     private final StageStatusRecorder statusRecorder;
     private final EventRecorder events;
@@ -62,6 +67,8 @@ final class PlanActuator {
             TrainerConfigMapDependentResource trainerConfigMaps,
             TrainerJobDependentResource trainerJobs,
             InferenceDeploymentDependentResource inferenceDeployments,
+            InferenceAutoscalerDependentResource inferenceAutoscalers,
+            InferenceDisruptionBudgetDependentResource inferenceBudgets,
             TrackServices trackServices,
             StageStatusRecorder statusRecorder,
             EventRecorder events,
@@ -70,6 +77,8 @@ final class PlanActuator {
         this.trainerConfigMaps = trainerConfigMaps;
         this.trainerJobs = trainerJobs;
         this.inferenceDeployments = inferenceDeployments;
+        this.inferenceAutoscalers = inferenceAutoscalers;
+        this.inferenceBudgets = inferenceBudgets;
         this.trackServices = trackServices;
         this.statusRecorder = statusRecorder;
         this.events = events;
@@ -97,6 +106,8 @@ final class PlanActuator {
             createTrainerObjects(planned, plan, context);
         }
         scaleDeployments(planned, snapshot, plan, context, true);
+        // a new model's autoscaler and budget exist before traffic moves to it
+        createAutoscalersAndBudgets(planned, plan, context);
         if (plan.serving().serviceSwitch() != null) {
             TrackServices.Switched switched =
                     trackServices.switchTo(
@@ -115,6 +126,8 @@ final class PlanActuator {
                 return Outcome.STALE;
             }
         }
+        // before scaling down, so that no autoscaler scales up what stops
+        deleteAutoscalersAndBudgets(stage, plan, context);
         scaleDeployments(planned, snapshot, plan, context, false);
         deleteDeployments(stage, plan, context);
         if (!deleting) {
@@ -137,7 +150,8 @@ final class PlanActuator {
 
     /**
      * Applies the planned replicas: {@code growing} applies the ones that create or scale up (safe
-     * before the status write), otherwise the ones that scale down.
+     * before the status write), otherwise the ones that scale down. An autoscaled model's replicas
+     * are its HPA's once its Deployment has reached minReplicas: they are left out.
      */
     private void scaleDeployments(
             PillsnapStage planned,
@@ -151,12 +165,66 @@ final class PlanActuator {
                             .deployments()
                             .get(ServingNames.deploymentName(entry.getKey()));
             boolean grows = current == null || entry.getValue() >= current.replicas();
+            boolean leftToAutoscaler =
+                    current != null
+                            && plan.serving().autoscaled().contains(entry.getKey())
+                            && current.replicas() >= entry.getValue();
             if (grows == growing) {
                 var values = context.managedWorkflowAndDependentResourceContext();
                 values.put(InferenceDeploymentDependentResource.VERSION, entry.getKey());
-                values.put(InferenceDeploymentDependentResource.REPLICAS, entry.getValue());
+                values.put(
+                        InferenceDeploymentDependentResource.REPLICAS,
+                        leftToAutoscaler ? null : entry.getValue());
                 inferenceDeployments.reconcile(planned, context);
             }
+        }
+    }
+
+    private void createAutoscalersAndBudgets(
+            PillsnapStage planned, ReconcilePlan plan, Context<PillsnapStage> context) {
+        var values = context.managedWorkflowAndDependentResourceContext();
+        for (String version : plan.serving().autoscaled()) {
+            values.put(InferenceDeploymentDependentResource.VERSION, version);
+            inferenceAutoscalers.reconcile(planned, context);
+        }
+        for (String version : plan.serving().disruptionBudgets()) {
+            values.put(InferenceDeploymentDependentResource.VERSION, version);
+            inferenceBudgets.reconcile(planned, context);
+        }
+    }
+
+    private void deleteAutoscalersAndBudgets(
+            PillsnapStage stage, ReconcilePlan plan, Context<PillsnapStage> context) {
+        String namespace = stage.getMetadata().getNamespace();
+        for (String name : plan.serving().deleteAutoscalers()) {
+            context.getClient()
+                    .autoscaling()
+                    .v2()
+                    .horizontalPodAutoscalers()
+                    .inNamespace(namespace)
+                    .withName(name)
+                    .delete();
+            log.info(
+                    "stage {}/{}: deleted HorizontalPodAutoscaler {} (its model stops, or"
+                            + " autoscaling is off)",
+                    namespace,
+                    stage.getMetadata().getName(),
+                    name);
+        }
+        for (String name : plan.serving().deleteDisruptionBudgets()) {
+            context.getClient()
+                    .policy()
+                    .v1()
+                    .podDisruptionBudget()
+                    .inNamespace(namespace)
+                    .withName(name)
+                    .delete();
+            log.info(
+                    "stage {}/{}: deleted PodDisruptionBudget {} (its model stops, or runs fewer"
+                            + " than 2 pods)",
+                    namespace,
+                    stage.getMetadata().getName(),
+                    name);
         }
     }
 

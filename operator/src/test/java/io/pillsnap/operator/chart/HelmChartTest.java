@@ -64,18 +64,31 @@ class HelmChartTest {
      * Every verb the operator calls, by resource[.group]; the chart must grant these and no more.
      */
     private static final Map<String, Set<String>> OPERATOR_VERBS =
-            Map.of(
-                    "pillsnapstages.pillsnap.io", Set.of("get", "list", "watch", "patch"),
-                    "pillsnapstages/status.pillsnap.io", Set.of("get", "patch", "update"),
-                    "pillsnapstages/finalizers.pillsnap.io", Set.of("update"),
-                    "jobs.batch", Set.of("get", "list", "watch", "create", "patch", "delete"),
-                    "configmaps", Set.of("get", "list", "watch", "create", "patch"),
-                    "pods", Set.of("get", "list", "watch"),
-                    "services", Set.of("get", "list", "watch", "create", "patch", "delete"),
-                    "deployments.apps",
-                            Set.of("get", "list", "watch", "create", "update", "patch", "delete"),
-                    "events", Set.of("list", "watch", "create", "patch"),
-                    "workloads.kueue.x-k8s.io", Set.of("list", "watch"));
+            Map.ofEntries(
+                    Map.entry(
+                            "pillsnapstages.pillsnap.io", Set.of("get", "list", "watch", "patch")),
+                    Map.entry(
+                            "pillsnapstages/status.pillsnap.io", Set.of("get", "patch", "update")),
+                    Map.entry("pillsnapstages/finalizers.pillsnap.io", Set.of("update")),
+                    Map.entry(
+                            "jobs.batch",
+                            Set.of("get", "list", "watch", "create", "patch", "delete")),
+                    Map.entry("configmaps", Set.of("get", "list", "watch", "create", "patch")),
+                    Map.entry("pods", Set.of("get", "list", "watch")),
+                    Map.entry(
+                            "services",
+                            Set.of("get", "list", "watch", "create", "patch", "delete")),
+                    Map.entry(
+                            "deployments.apps",
+                            Set.of("get", "list", "watch", "create", "update", "patch", "delete")),
+                    Map.entry(
+                            "horizontalpodautoscalers.autoscaling",
+                            Set.of("list", "watch", "create", "update", "patch", "delete")),
+                    Map.entry(
+                            "poddisruptionbudgets.policy",
+                            Set.of("list", "watch", "create", "update", "patch", "delete")),
+                    Map.entry("events", Set.of("list", "watch", "create", "patch")),
+                    Map.entry("workloads.kueue.x-k8s.io", Set.of("list", "watch")));
 
     private static final String LEASES = "leases.coordination.k8s.io";
 

@@ -7,8 +7,10 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pillsnap.api.ApiConstants;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
+import io.pillsnap.api.v1alpha1.spec.AutoscalingSpec;
 import io.pillsnap.operator.config.OperatorConfig;
 import io.pillsnap.operator.testing.TestStages;
 import org.junit.jupiter.api.Test;
@@ -60,6 +62,20 @@ class InferenceDeploymentFactoryTest {
                 .singleElement()
                 .satisfies(m -> assertThat(m.getReadOnly()).isTrue());
         assertThat(pod.getVolumes()).noneMatch(v -> v.getSecret() != null);
+    }
+
+    @Test
+    void replicasLeftToTheAutoscalerAreLeftOut() {
+        PillsnapStage stage =
+                TestStages.stage("stage2", 2)
+                        .serving("pills", 600)
+                        .autoscaling(AutoscalingSpec.onCpu(2, 6, 70))
+                        .buildStored();
+
+        Deployment deployment = InferenceDeploymentFactory.create(stage, VERSION, CONFIG, null);
+
+        assertThat(deployment.getSpec().getReplicas()).isNull();
+        assertThat(Serialization.asJson(deployment.getSpec())).doesNotContain("replicas");
     }
 
     @Test

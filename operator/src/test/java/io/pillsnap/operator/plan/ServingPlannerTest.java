@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.PillsnapStageStatus;
+import io.pillsnap.api.v1alpha1.spec.AutoscalingSpec;
 import io.pillsnap.api.v1alpha1.status.RunStatus;
 import io.pillsnap.api.v1alpha1.status.ServingStatus;
 import io.pillsnap.api.v1alpha1.status.StagePhase;
@@ -20,6 +21,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ServingPlannerTest {
@@ -291,6 +293,189 @@ class ServingPlannerTest {
         assertThat(plan.deleteDeployments()).containsExactly(ServingNames.deploymentName(firstRun));
     }
 
+    @Test
+    void autoscaledModelRollsOutAtMinReplicasWithItsAutoscalerAndBudget() {
+        PillsnapStage stage = stage2(autoscaled(AutoscalingSpec.onCpu(2, 6, 70)), null);
+
+        ServingPlan plan =
+                plan(
+                        stage,
+                        new ObservedServing(
+                                Map.of(),
+                                servedBy(OLD),
+                                List.of(STAGE1),
+                                null,
+                                Set.of(),
+                                Set.of()));
+
+        assertThat(plan.status().state()).isEqualTo(ServingStatus.ROLLING_OUT);
+        assertThat(plan.replicas()).containsExactly(Map.entry(NEW, 2));
+        assertThat(plan.autoscaled()).containsExactly(NEW);
+        assertThat(plan.disruptionBudgets()).containsExactly(NEW);
+        assertThat(plan.serviceSwitch()).isNull();
+        assertThat(plan.status().message()).contains("waiting for 2 Ready inference pods");
+    }
+
+    @Test
+    void autoscaledModelTakesTheTrackOnceMinReplicasAreReadyWithItsAutoscalerInPlace() {
+        PillsnapStage stage =
+                stage2(
+                        autoscaled(AutoscalingSpec.onCpu(2, 6, 70)),
+                        rollingOutSince(NOW.minusSeconds(30)));
+        Set<String> existing = Set.of(NEW_DEPLOYMENT);
+
+        // its HPA already scaled it to 3; 2 of them are Ready
+        ServingPlan plan =
+                plan(
+                        stage,
+                        new ObservedServing(
+                                Map.of(NEW_DEPLOYMENT, deployment(3, 2, null)),
+                                servedBy(OLD),
+                                List.of(STAGE1),
+                                null,
+                                existing,
+                                existing));
+
+        assertThat(plan.serviceSwitch().version()).isEqualTo(NEW);
+        assertThat(plan.autoscaled()).containsExactly(NEW);
+        assertThat(plan.replicas()).containsExactly(Map.entry(NEW, 3));
+        assertThat(plan.deleteAutoscalers()).isEmpty();
+        assertThat(plan.status().message()).contains("2 Ready pods (autoscaled from 2 to 6)");
+    }
+
+    @Test
+    void autoscaledModelBelowItsMinimumIsRaisedToIt() {
+        PillsnapStage stage = stage2(autoscaled(AutoscalingSpec.onCpu(2, 6, 70)), serving(NEW));
+
+        ServingPlan plan =
+                plan(
+                        stage,
+                        new ObservedServing(
+                                Map.of(NEW_DEPLOYMENT, deployment(0, 0, null)),
+                                servedBy(OLD),
+                                List.of(STAGE1),
+                                null,
+                                Set.of(),
+                                Set.of()));
+
+        assertThat(plan.replicas()).containsExactly(Map.entry(NEW, 2));
+        assertThat(plan.autoscaled()).containsExactly(NEW);
+    }
+
+    @Test
+    void supersededAutoscaledModelKeepsItsAutoscalerUntilItsPodsGo() {
+        PillsnapStage stage1 =
+                stage1Serving(
+                        TestStages.stage("stage1", 1)
+                                .serving("pills", 600)
+                                .autoscaling(AutoscalingSpec.onInflightRequests(2, 8, 1.5)));
+        TrackService switched =
+                new TrackService(
+                        NEW, OLD, NOW.minusSeconds(10), NOW.plusSeconds(20), "7", List.of());
+        TrackPeer stage2 = new TrackPeer("stage2", "uid-2", NEW, NOW.minusSeconds(60), true, false);
+        String oldName = ServingNames.deploymentName(OLD);
+        ObservedServing observed =
+                new ObservedServing(
+                        Map.of(oldName, deploymentOf(OLD, 5, 5)),
+                        switched,
+                        List.of(stage2),
+                        null,
+                        Set.of(oldName),
+                        Set.of(oldName));
+
+        ServingPlan waiting =
+                ServingPlanner.plan(stage1, stage1.getStatus(), observed, NOW, SETTINGS);
+
+        assertThat(waiting.replicas()).containsExactly(Map.entry(OLD, 5));
+        assertThat(waiting.autoscaled()).containsExactly(OLD);
+        assertThat(waiting.disruptionBudgets()).containsExactly(OLD);
+        assertThat(waiting.deleteAutoscalers()).isEmpty();
+
+        ServingPlan later =
+                ServingPlanner.plan(
+                        stage1, stage1.getStatus(), observed, NOW.plusSeconds(21), SETTINGS);
+
+        assertThat(later.replicas()).containsExactly(Map.entry(OLD, 0));
+        assertThat(later.autoscaled()).isEmpty();
+        assertThat(later.disruptionBudgets()).isEmpty();
+        assertThat(later.deleteAutoscalers()).containsExactly(oldName);
+        assertThat(later.deleteDisruptionBudgets()).containsExactly(oldName);
+    }
+
+    @Test
+    void removingAutoscalingDeletesTheAutoscalerAndSetsTheFixedReplicasAgain() {
+        PillsnapStage stage = stage2(serving(NEW));
+        Set<String> existing = Set.of(NEW_DEPLOYMENT);
+
+        ServingPlan plan =
+                plan(
+                        stage,
+                        new ObservedServing(
+                                Map.of(NEW_DEPLOYMENT, deployment(4, 4, null)),
+                                servedBy(NEW),
+                                List.of(STAGE1),
+                                null,
+                                existing,
+                                existing));
+
+        assertThat(plan.replicas()).containsExactly(Map.entry(NEW, 1));
+        assertThat(plan.autoscaled()).isEmpty();
+        assertThat(plan.deleteAutoscalers()).containsExactly(NEW_DEPLOYMENT);
+        // one fixed pod: a budget would block every drain of its node
+        assertThat(plan.disruptionBudgets()).isEmpty();
+        assertThat(plan.deleteDisruptionBudgets()).containsExactly(NEW_DEPLOYMENT);
+    }
+
+    @Test
+    void fixedModelGetsADisruptionBudgetOnlyFromTwoPods() {
+        PillsnapStage two =
+                stage2(
+                        TestStages.stage("stage2", 2).serving("pills", 600).servingReplicas(2),
+                        serving(NEW));
+        PillsnapStage one = stage2(serving(NEW));
+
+        ServingPlan withTwo = plan(two, observed(deployment(2, 2, null), servedBy(NEW)));
+        ServingPlan withOne = plan(one, observed(deployment(1, 1, null), servedBy(NEW)));
+
+        assertThat(withTwo.disruptionBudgets()).containsExactly(NEW);
+        assertThat(withTwo.autoscaled()).isEmpty();
+        assertThat(withOne.disruptionBudgets()).isEmpty();
+        assertThat(withOne.autoscaled()).isEmpty();
+    }
+
+    @Test
+    void earlierRunKeepsItsAutoscalerWhileItServesAndTheRerunRollsOut() {
+        String firstRun = "stage2/r1-00000000";
+        String firstName = ServingNames.deploymentName(firstRun);
+        Map<String, ObservedServing.Deployment> deployments = new LinkedHashMap<>();
+        deployments.put(firstName, deploymentOf(firstRun, 4, 4));
+        deployments.put(NEW_DEPLOYMENT, deploymentOf(NEW, 2, 0));
+        PillsnapStage stage =
+                stage2(
+                        autoscaled(AutoscalingSpec.onCpu(2, 6, 70)),
+                        rollingOutSince(NOW.minusSeconds(30)));
+
+        ServingPlan plan =
+                plan(
+                        stage,
+                        new ObservedServing(
+                                deployments,
+                                servedBy(firstRun),
+                                List.of(),
+                                null,
+                                Set.of(firstName, NEW_DEPLOYMENT),
+                                Set.of(firstName, NEW_DEPLOYMENT)));
+
+        assertThat(plan.autoscaled()).containsExactlyInAnyOrder(firstRun, NEW);
+        assertThat(plan.disruptionBudgets()).containsExactlyInAnyOrder(firstRun, NEW);
+        assertThat(plan.deleteAutoscalers()).isEmpty();
+        assertThat(plan.replicas()).containsOnlyKeys(NEW);
+    }
+
+    private static TestStages.Builder autoscaled(AutoscalingSpec autoscaling) {
+        return TestStages.stage("stage2", 2).serving("pills", 600).autoscaling(autoscaling);
+    }
+
     private static ServingPlan plan(PillsnapStage stage, ObservedServing observed) {
         return ServingPlanner.plan(stage, stage.getStatus(), observed, NOW, SETTINGS);
     }
@@ -308,7 +493,11 @@ class ServingPlannerTest {
     }
 
     private static PillsnapStage stage1Serving() {
-        PillsnapStage stage = TestStages.stage("stage1", 1).serving("pills", 600).buildStored();
+        return stage1Serving(TestStages.stage("stage1", 1).serving("pills", 600));
+    }
+
+    private static PillsnapStage stage1Serving(TestStages.Builder builder) {
+        PillsnapStage stage = builder.buildStored();
         stage.getMetadata().setUid("uid-1");
         ServingStatus serving =
                 new ServingStatus(

@@ -3,6 +3,7 @@ package io.pillsnap.operator.testing;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.PillsnapStageSpec;
+import io.pillsnap.api.v1alpha1.spec.AutoscalingSpec;
 import io.pillsnap.api.v1alpha1.spec.ComparisonOperator;
 import io.pillsnap.api.v1alpha1.spec.DatasetFormat;
 import io.pillsnap.api.v1alpha1.spec.DatasetSpec;
@@ -46,6 +47,9 @@ public final class TestStages {
         private String apiKeySecret;
         private Integer scaleDownDelay;
         private boolean servingEnabled = true;
+        private int servingReplicas = 1;
+        private String servingCpu;
+        private AutoscalingSpec autoscaling;
 
         private Builder(String name, int stage) {
             this.name = name;
@@ -152,6 +156,24 @@ public final class TestStages {
             return this;
         }
 
+        /** spec.serving.replicas: a fixed count of inference pods. */
+        public Builder servingReplicas(int replicas) {
+            this.servingReplicas = replicas;
+            return this;
+        }
+
+        /** spec.serving.cpu: CPU request and limit of each inference pod. */
+        public Builder servingCpu(String cpu) {
+            this.servingCpu = cpu;
+            return this;
+        }
+
+        /** spec.serving.autoscaling: an HPA owns the served model's replicas. */
+        public Builder autoscaling(AutoscalingSpec autoscaling) {
+            this.autoscaling = autoscaling;
+            return this;
+        }
+
         public Builder serving(String track, int readyTimeoutSeconds) {
             this.servingTrack = track;
             this.servingReadyTimeout = readyTimeoutSeconds;
@@ -203,16 +225,16 @@ public final class TestStages {
                             promotion,
                             servingTrack == null
                                     ? null
-                                    : new ServingSpec(
-                                            servingEnabled,
-                                            1,
-                                            servingTrack,
-                                            null,
-                                            null,
-                                            servingReadyTimeout,
-                                            apiKeySecret,
-                                            scaleDownDelay,
-                                            null),
+                                    : ServingSpec.builder()
+                                            .enabled(servingEnabled)
+                                            .replicas(servingReplicas)
+                                            .cpu(servingCpu)
+                                            .track(servingTrack)
+                                            .readyTimeoutSeconds(servingReadyTimeout)
+                                            .apiKeySecret(apiKeySecret)
+                                            .scaleDownDelaySeconds(scaleDownDelay)
+                                            .autoscaling(autoscaling)
+                                            .build(),
                             rerunNonce));
             return resource;
         }

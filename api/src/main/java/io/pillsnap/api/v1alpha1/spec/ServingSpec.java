@@ -19,7 +19,10 @@ public record ServingSpec(
         @Default("1")
                 @Min(0)
                 @Max(100)
-                @JsonPropertyDescription("Inference server replicas. Default: 1.")
+                @JsonPropertyDescription(
+                        "Inference server replicas; not used while autoscaling is set. Default:"
+                                + " 1. 2 or more also keeps a pod up during node drains (a"
+                                + " PodDisruptionBudget).")
                 Integer replicas,
         @Default("pillsnap")
                 @Pattern(ApiConstants.DNS_LABEL)
@@ -63,7 +66,14 @@ public record ServingSpec(
                                 + " when its calibrated confidence is at least the threshold chosen"
                                 + " on the validation split for this precision, and answers"
                                 + " not_sure otherwise. Default: 0.99.")
-                Double answerPrecision) {
+                Double answerPrecision,
+        @JsonPropertyDescription(
+                        "Scale the served model with its load: the operator keeps a"
+                                + " HorizontalPodAutoscaler beside each model's Deployment, which"
+                                + " owns its replicas between minReplicas and maxReplicas; a new"
+                                + " model gets its own before traffic moves to it. Unset: a fixed"
+                                + " count of spec.serving.replicas.")
+                AutoscalingSpec autoscaling) {
 
     public static final double DEFAULT_ANSWER_PRECISION = 0.99;
 
@@ -79,6 +89,95 @@ public record ServingSpec(
     }
 
     public static ServingSpec defaults() {
-        return new ServingSpec(null, null, null, null, null, null, null, null, null);
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The fewest pods the model runs with: minReplicas when autoscaled, otherwise the replicas. */
+    public int minimumReplicas() {
+        return autoscaling == null ? replicas : autoscaling.minReplicas();
+    }
+
+    /** Builds a serving spec by name; unset fields take their defaults. */
+    public static final class Builder {
+        private Boolean enabled;
+        private Integer replicas;
+        private String track;
+        private String cpu;
+        private String memory;
+        private Integer readyTimeoutSeconds;
+        private String apiKeySecret;
+        private Integer scaleDownDelaySeconds;
+        private Double answerPrecision;
+        private AutoscalingSpec autoscaling;
+
+        private Builder() {}
+
+        public Builder enabled(Boolean enabled) {
+            this.enabled = enabled;
+            return this;
+        }
+
+        public Builder replicas(Integer replicas) {
+            this.replicas = replicas;
+            return this;
+        }
+
+        public Builder track(String track) {
+            this.track = track;
+            return this;
+        }
+
+        public Builder cpu(String cpu) {
+            this.cpu = cpu;
+            return this;
+        }
+
+        public Builder memory(String memory) {
+            this.memory = memory;
+            return this;
+        }
+
+        public Builder readyTimeoutSeconds(Integer readyTimeoutSeconds) {
+            this.readyTimeoutSeconds = readyTimeoutSeconds;
+            return this;
+        }
+
+        public Builder apiKeySecret(String apiKeySecret) {
+            this.apiKeySecret = apiKeySecret;
+            return this;
+        }
+
+        public Builder scaleDownDelaySeconds(Integer scaleDownDelaySeconds) {
+            this.scaleDownDelaySeconds = scaleDownDelaySeconds;
+            return this;
+        }
+
+        public Builder answerPrecision(Double answerPrecision) {
+            this.answerPrecision = answerPrecision;
+            return this;
+        }
+
+        public Builder autoscaling(AutoscalingSpec autoscaling) {
+            this.autoscaling = autoscaling;
+            return this;
+        }
+
+        public ServingSpec build() {
+            return new ServingSpec(
+                    enabled,
+                    replicas,
+                    track,
+                    cpu,
+                    memory,
+                    readyTimeoutSeconds,
+                    apiKeySecret,
+                    scaleDownDelaySeconds,
+                    answerPrecision,
+                    autoscaling);
+        }
     }
 }
