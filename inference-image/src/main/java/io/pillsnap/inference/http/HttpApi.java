@@ -16,7 +16,6 @@ import io.pillsnap.inference.predict.Predictor;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -197,7 +196,7 @@ public final class HttpApi {
                 ctx.method(),
                 ctx.path(),
                 ctx.statusCode(),
-                String.format(Locale.ROOT, "%.1f", millis),
+                Math.round(millis * 10) / 10.0,
                 orDash(ctx.attribute(MODE_ATTRIBUTE)),
                 orDash(ctx.attribute(KEY_ATTRIBUTE)),
                 ctx.ip(),
