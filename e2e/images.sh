@@ -248,7 +248,9 @@ inference() {
   local served="http://$ip:8000"
   await_ok "$served/readyz" 120 || fail_container "$container" "/readyz did not turn 200 within 120 s"
   echo "/readyz 200 after $((SECONDS - start)) s at $served"
-  podman logs "$container" 2>&1 | grep -q "decoded by the system's libturbojpeg" \
+  # (into a file first: grep -q would end the pipe early, and pipefail would fail the check)
+  podman logs "$container" >"$WORK/inference-start.log" 2>&1
+  grep -q "decoded by the system's libturbojpeg" "$WORK/inference-start.log" \
     || fail_container "$container" "the image's server does not decode JPEGs with libturbojpeg"
   echo "JPEG photos decoded by libturbojpeg in the image"
 
