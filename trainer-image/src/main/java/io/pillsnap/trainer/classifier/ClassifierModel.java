@@ -16,6 +16,8 @@ import io.pillsnap.trainer.classifier.net.EfficientNetV2Config;
 import io.pillsnap.trainer.data.Batch;
 import io.pillsnap.trainer.engine.AdamW;
 import io.pillsnap.trainer.engine.ModelTensors;
+import io.pillsnap.trainer.engine.StepPhases;
+import io.pillsnap.trainer.engine.StepPhases.Phase;
 import io.pillsnap.trainer.engine.TrainableModel;
 import io.pillsnap.trainer.engine.WeightAverage;
 import io.pillsnap.trainer.runtime.Devices;
@@ -42,6 +44,7 @@ public final class ClassifierModel implements TrainableModel<EfficientNetV2> {
     private final Preprocessing preprocessing;
     private final ModelTensors<EfficientNetV2> tensors;
     private volatile int failAbove;
+    private StepPhases phases = StepPhases.off();
 
     public ClassifierModel(
             EfficientNetV2Config config, int numClasses, int imageSize, Device device, long seed) {
@@ -90,6 +93,7 @@ public final class ClassifierModel implements TrainableModel<EfficientNetV2> {
             float clipNorm) {
         ParameterStore store = new ParameterStore(manager, false);
         float loss = 0;
+        phases.start();
         try (NDManager scope = manager.newSubManager();
                 ai.djl.ndarray.NDScope arrays = new ai.djl.ndarray.NDScope()) {
             arrays.suppressNotUsedWarning();
@@ -106,10 +110,12 @@ public final class ClassifierModel implements TrainableModel<EfficientNetV2> {
                                 network.forward(store, new NDList(images), true).singletonOrThrow();
                         NDArray value = smoothedCrossEntropy(logits, labels, labelSmoothing);
                         float share = (float) part.size() / batch.size();
+                        phases.end(Phase.FORWARD);
                         // gradients add up over the backward passes until the optimizer step
                         collector.backward(
                                 share == 1f ? value : value.mul(Tensors.scalar(value, share)));
                         loss += value.getFloat() * share;
+                        phases.end(Phase.BACKWARD);
                     }
                 }
             } catch (RuntimeException e) {
@@ -122,6 +128,7 @@ public final class ClassifierModel implements TrainableModel<EfficientNetV2> {
                         "the training loss is " + loss + ": lower spec.training.learningRate");
             }
             double norm = tensors.gradientNorm();
+            phases.end(Phase.CLIPPING);
             if (!Double.isFinite(norm)) {
                 throw new IllegalStateException(
                         "non-finite gradients (global norm "
@@ -133,10 +140,13 @@ public final class ClassifierModel implements TrainableModel<EfficientNetV2> {
             optimizer.step(
                     learningRate,
                     clipNorm > 0 && norm > clipNorm ? (float) (clipNorm / (norm + 1e-6)) : 1f);
+            phases.end(Phase.OPTIMIZER);
             if (average != null) {
                 average.update();
             }
+            phases.end(Phase.WEIGHT_AVERAGE);
         }
+        phases.stepDone();
         return loss;
     }
 
@@ -304,6 +314,11 @@ public final class ClassifierModel implements TrainableModel<EfficientNetV2> {
                         .mul(1 - smoothing)
                         .add(smoothing / classes);
         return logProbabilities.mul(target).sum(new int[] {1}).neg().mean();
+    }
+
+    /** Times the phases of the training steps from now on into {@code phases}. */
+    public void timePhases(StepPhases phases) {
+        this.phases = phases;
     }
 
     public Preprocessing preprocessing() {
