@@ -253,6 +253,9 @@ inference() {
   grep -q "decoded by the system's libturbojpeg" "$WORK/inference-start.log" \
     || fail_container "$container" "the image's server does not decode JPEGs with libturbojpeg"
   echo "JPEG photos decoded by libturbojpeg in the image"
+  grep -q "warmed up: 200 requests" "$WORK/inference-start.log" \
+    || fail_container "$container" "the image's server did not warm up before it said ready (see its log)"
+  echo "the server warmed up before it said ready: $(grep -o 'warmed up: 200 requests in [0-9]* ms' "$WORK/inference-start.log")"
 
   # the same run served outside a container, for comparison
   java -Djava.library.path=inference-image/target/native -jar inference-image/target/pillsnap-inference.jar \

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.pillsnap.api.artifact.Preprocessing;
 import io.pillsnap.api.artifact.RgbImage;
+import io.pillsnap.inference.warmup.SyntheticPhoto;
 import io.pillsnap.trainer.classifier.DeviceAugmentation;
 import io.pillsnap.trainer.data.Augmentation;
 import io.pillsnap.trainer.data.Augmenter;

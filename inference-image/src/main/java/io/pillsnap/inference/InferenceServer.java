@@ -9,6 +9,7 @@ import io.pillsnap.inference.model.ManifestLoader;
 import io.pillsnap.inference.model.ModelRegistry;
 import io.pillsnap.inference.predict.InferenceSlots;
 import io.pillsnap.inference.predict.Predictor;
+import io.pillsnap.inference.warmup.Warmup;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,13 +47,27 @@ public final class InferenceServer implements AutoCloseable {
                 new InferenceSlots(settings.maxConcurrentInferences(), settings.queueTimeout());
         metrics.watch(models, slots);
         Predictor predictor = new Predictor(models, slots, settings.maxPixels(), metrics);
+        Warmup warmup = new Warmup(settings.warmupRequests());
+        // the warm-up's photos go through a predictor whose metrics are read by no one
+        Predictor warmupPredictor =
+                new Predictor(
+                        models,
+                        slots,
+                        settings.maxPixels(),
+                        new ServingMetrics(new PrometheusRegistry()));
         Path spool;
         try {
             spool = Files.createTempDirectory("pillsnap-uploads");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a folder for spooled uploads", e);
         }
-        Javalin app = HttpApi.create(settings, models, predictor, metrics, spool);
+        Javalin app =
+                HttpApi.create(
+                        settings,
+                        models,
+                        new HttpApi.Predictors(predictor, warmupPredictor, warmup),
+                        metrics,
+                        spool);
         app.start(settings.port());
         log.info(
                 "listening on port {}: {} inference slot(s), {} ONNX Runtime thread(s) each,"
@@ -72,7 +87,10 @@ public final class InferenceServer implements AutoCloseable {
                             + " can use the model and /reload",
                     app.port());
         }
-        models.loadInitial(settings.modelDir());
+        models.loadInitial(settings.modelDir())
+                .ifPresentOrElse(
+                        model -> warmup.run(app.port(), model.detector().isPresent()),
+                        warmup::skip);
         return new InferenceServer(app, models, spool);
     }
 

@@ -57,6 +57,15 @@ public final class ServerCommand implements Callable<Integer> {
     int topK;
 
     @Option(
+            names = "--warmup-requests",
+            defaultValue = "${env:PILLSNAP_WARMUP_REQUESTS:-200}",
+            description =
+                    "Photos the server sends itself before /readyz says ready, so that users'"
+                            + " first requests find the code compiled; 0: none (env"
+                            + " PILLSNAP_WARMUP_REQUESTS, default ${DEFAULT-VALUE})")
+    int warmupRequests;
+
+    @Option(
             names = "--api-keys-file",
             defaultValue = "${env:PILLSNAP_API_KEYS_FILE}",
             paramLabel = "FILE",
@@ -167,6 +176,7 @@ public final class ServerCommand implements Callable<Integer> {
                 .rateLimitPerMinute(rateLimit)
                 .reloadRoot(reloadRoot)
                 .gitSha(System.getenv("GIT_SHA"))
+                .warmupRequests(warmupRequests)
                 .build();
     }
 

@@ -17,6 +17,8 @@ import java.time.Duration;
  * @param queueTimeout longest a request waits for an inference slot before a 503
  * @param rateLimitPerMinute requests per API key (client address when auth is off); 0: off
  * @param reloadRoot folder under which {@code POST /reload} may load runs
+ * @param warmupRequests photos the server sends itself before it reports ready ({@link
+ *     io.pillsnap.inference.warmup.Warmup}); 0: none
  */
 public record ServerSettings(
         int port,
@@ -33,7 +35,8 @@ public record ServerSettings(
         Duration queueTimeout,
         int rateLimitPerMinute,
         Path reloadRoot,
-        String gitSha) {
+        String gitSha,
+        int warmupRequests) {
 
     public static final int DEFAULT_PORT = 8000;
     public static final int DEFAULT_TOP_K = 5;
@@ -42,6 +45,7 @@ public record ServerSettings(
     public static final int MAX_BATCH_IMAGES = 16;
     public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
     public static final int DEFAULT_RATE_LIMIT = 60;
+    public static final int DEFAULT_WARMUP_REQUESTS = 200;
 
     public ServerSettings {
         require(port >= 0 && port <= 65535, "port", port, "0..65535");
@@ -58,6 +62,7 @@ public record ServerSettings(
                 maxConcurrentInferences,
                 ">= 1");
         require(rateLimitPerMinute >= 0, "rate limit per minute", rateLimitPerMinute, ">= 0");
+        require(warmupRequests >= 0, "warm-up requests", warmupRequests, ">= 0");
         apiKeys = apiKeys == null ? ApiKeys.none() : apiKeys;
         modelDir = modelDir.toAbsolutePath().normalize();
         reloadRoot =
@@ -77,7 +82,10 @@ public record ServerSettings(
         }
     }
 
-    /** Defaults of the command line, for tests and the benchmark. */
+    /**
+     * Defaults of the command line, for tests and the benchmark, except the warm-up: none unless
+     * set (the command line sends {@link #DEFAULT_WARMUP_REQUESTS}).
+     */
     public static final class Builder {
         private int port = DEFAULT_PORT;
         private final Path modelDir;
@@ -93,6 +101,7 @@ public record ServerSettings(
         private int rateLimitPerMinute = DEFAULT_RATE_LIMIT;
         private Path reloadRoot;
         private String gitSha;
+        private int warmupRequests;
 
         private Builder(Path modelDir) {
             this.modelDir = modelDir;
@@ -163,6 +172,11 @@ public record ServerSettings(
             return this;
         }
 
+        public Builder warmupRequests(int warmupRequests) {
+            this.warmupRequests = warmupRequests;
+            return this;
+        }
+
         public ServerSettings build() {
             return new ServerSettings(
                     port,
@@ -179,7 +193,8 @@ public record ServerSettings(
                     queueTimeout,
                     rateLimitPerMinute,
                     reloadRoot,
-                    gitSha);
+                    gitSha,
+                    warmupRequests);
         }
     }
 }

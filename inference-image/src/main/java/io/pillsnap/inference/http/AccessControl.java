@@ -25,6 +25,9 @@ final class AccessControl implements Handler {
 
     @Override
     public void handle(Context ctx) {
+        if (HttpApi.isWarmup(ctx)) {
+            return; // the server's own request (Warmup): no key, no share of any limit
+        }
         String key = presentedKey(ctx);
         ctx.attribute(HttpApi.KEY_ATTRIBUTE, ApiKeys.mask(key));
         String client;

@@ -13,6 +13,7 @@ import io.pillsnap.inference.config.ServerSettings;
 import io.pillsnap.inference.metrics.ServingMetrics;
 import io.pillsnap.inference.model.ModelRegistry;
 import io.pillsnap.inference.predict.Predictor;
+import io.pillsnap.inference.warmup.Warmup;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -30,6 +31,7 @@ public final class HttpApi {
 
     static final String KEY_ATTRIBUTE = "pillsnap.key";
     static final String MODE_ATTRIBUTE = "pillsnap.mode";
+    static final String WARMUP_ATTRIBUTE = "pillsnap.warmup";
     static final String REQUEST_ID = "X-Request-Id";
 
     /** Room for multipart boundaries and headers around one photo. */
@@ -42,12 +44,28 @@ public final class HttpApi {
 
     private HttpApi() {}
 
+    /**
+     * The predictor users' requests go to, and the one for the server's own warm-up requests (its
+     * metrics read by no one), told apart by the warm-up's token.
+     */
+    public record Predictors(Predictor users, Predictor warmupPredictor, Warmup warmup) {
+
+        Predictor of(Context ctx) {
+            return isWarmup(ctx) ? warmupPredictor : users;
+        }
+    }
+
+    static boolean isWarmup(Context ctx) {
+        return ctx.attribute(WARMUP_ATTRIBUTE) != null;
+    }
+
     public static Javalin create(
             ServerSettings settings,
             ModelRegistry models,
-            Predictor predictor,
+            Predictors predictors,
             ServingMetrics metrics,
             Path spoolDirectory) {
+        Predictor predictor = predictors.users();
         ObjectMapper json = new ObjectMapper();
         Javalin app =
                 Javalin.create(
@@ -71,7 +89,13 @@ public final class HttpApi {
                 new AccessControl(
                         settings.apiKeys(), new RateLimiter(settings.rateLimitPerMinute()));
 
-        app.before(HttpApi::requestId);
+        app.before(
+                ctx -> {
+                    if (predictors.warmup().isWarmup(ctx.header(Warmup.HEADER))) {
+                        ctx.attribute(WARMUP_ATTRIBUTE, Boolean.TRUE);
+                    }
+                    requestId(ctx);
+                });
         for (String path : V1Routes.PROTECTED) {
             app.before(path, access);
         }
@@ -86,9 +110,9 @@ public final class HttpApi {
             app.before(path, ctx -> checkDeclaredLength(ctx, settings.maxBatchBytes()));
         }
 
-        new V1Routes(settings, models, predictor, uploads).register(app);
+        new V1Routes(settings, models, predictors, uploads).register(app);
         new LegacyRoutes(settings, models, predictor, uploads, metrics, json).register(app);
-        new ProbeRoutes(models, metrics).register(app);
+        new ProbeRoutes(models, metrics, predictors.warmup()).register(app);
 
         app.exception(
                 RequestRejectedException.class,
@@ -185,6 +209,9 @@ public final class HttpApi {
     }
 
     private static void requestDone(Context ctx, float millis, ServingMetrics metrics) {
+        if (isWarmup(ctx)) {
+            return;
+        }
         String endpoint = endpoint(ctx);
         metrics.requestServed(endpoint, ctx.method().name(), ctx.statusCode(), millis / 1000.0);
         if (QUIET.contains(endpoint) && ctx.statusCode() < 400) {

@@ -6,6 +6,7 @@ import io.javalin.http.Context;
 import io.pillsnap.inference.ErrorCode;
 import io.pillsnap.inference.metrics.ServingMetrics;
 import io.pillsnap.inference.model.ModelRegistry;
+import io.pillsnap.inference.warmup.Warmup;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,12 +28,14 @@ final class ProbeRoutes {
 
     private final ModelRegistry models;
     private final ServingMetrics metrics;
+    private final Warmup warmup;
     private final byte[] openApi = resource("openapi.json");
     private final byte[] page = resource("index.html");
 
-    ProbeRoutes(ModelRegistry models, ServingMetrics metrics) {
+    ProbeRoutes(ModelRegistry models, ServingMetrics metrics, Warmup warmup) {
         this.models = models;
         this.metrics = metrics;
+        this.warmup = warmup;
     }
 
     void register(Javalin app) {
@@ -43,9 +46,15 @@ final class ProbeRoutes {
         app.get(PAGE, this::page);
     }
 
-    /** 200 while a verified model is served; 503 with the reason (say, a checksum mismatch). */
+    /**
+     * 200 while a verified model is served and the warm-up is over; 503 with the reason (say, a
+     * checksum mismatch).
+     */
     private void ready(Context ctx) {
         String reason = models.unreadyReason();
+        if (reason == null) {
+            reason = warmup.pendingReason();
+        }
         if (reason == null) {
             ctx.json(
                     new Probe(

@@ -15,7 +15,6 @@ import io.pillsnap.inference.predict.ComboPrediction;
 import io.pillsnap.inference.predict.ImageUpload;
 import io.pillsnap.inference.predict.Mode;
 import io.pillsnap.inference.predict.Prediction;
-import io.pillsnap.inference.predict.Predictor;
 import io.pillsnap.inference.predict.RankedClass;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,17 +33,17 @@ final class V1Routes {
 
     private final ServerSettings settings;
     private final ModelRegistry models;
-    private final Predictor predictor;
+    private final HttpApi.Predictors predictors;
     private final ImageUploads uploads;
 
     V1Routes(
             ServerSettings settings,
             ModelRegistry models,
-            Predictor predictor,
+            HttpApi.Predictors predictors,
             ImageUploads uploads) {
         this.settings = settings;
         this.models = models;
-        this.predictor = predictor;
+        this.predictors = predictors;
         this.uploads = uploads;
     }
 
@@ -61,7 +60,7 @@ final class V1Routes {
         RequestParams.requireDetector(mode, models);
         ImageUpload upload = uploads.single(ctx, "image");
         if (mode == Mode.COMBO) {
-            ComboPrediction combo = predictor.combo(List.of(upload), topK);
+            ComboPrediction combo = predictors.of(ctx).combo(List.of(upload), topK);
             ComboPrediction.PhotoResult photo = combo.photos().get(0);
             ctx.json(
                     new ComboResponse(
@@ -74,7 +73,7 @@ final class V1Routes {
                             ComboLatency.of(combo, started)));
             return;
         }
-        Prediction prediction = predictor.classify(List.of(upload), topK);
+        Prediction prediction = predictors.of(ctx).classify(List.of(upload), topK);
         Prediction.ImageResult image = prediction.images().get(0);
         ctx.json(
                 new PredictResponse(
@@ -97,7 +96,7 @@ final class V1Routes {
         RequestParams.requireDetector(mode, models);
         List<ImageUpload> images = uploads.many(ctx, "images", settings.maxBatchImages());
         if (mode == Mode.COMBO) {
-            ComboPrediction combo = predictor.combo(images, topK);
+            ComboPrediction combo = predictors.of(ctx).combo(images, topK);
             List<ComboBatchItem> results = new ArrayList<>();
             for (int i = 0; i < combo.photos().size(); i++) {
                 ComboPrediction.PhotoResult photo = combo.photos().get(i);
@@ -119,7 +118,7 @@ final class V1Routes {
                             ComboLatency.of(combo, started)));
             return;
         }
-        Prediction prediction = predictor.classify(images, topK);
+        Prediction prediction = predictors.of(ctx).classify(images, topK);
         List<BatchItem> results = new ArrayList<>();
         for (int i = 0; i < prediction.images().size(); i++) {
             Prediction.ImageResult image = prediction.images().get(i);

@@ -1,4 +1,4 @@
-package io.pillsnap.bench;
+package io.pillsnap.inference.warmup;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -14,19 +14,29 @@ import javax.imageio.ImageIO;
 
 /**
  * A photo-like picture of one pill at the size of the AIHub pictures (976 x 1280): a lit background
- * with noise, an ellipse with an imprint. What matters here is its decoding cost, not its class.
+ * with noise, an ellipse with an imprint. What matters here is its decoding cost, not its class:
+ * the server warms up on it ({@link Warmup}) and the serving benchmark sends it.
  */
-final class SyntheticPhoto {
+public final class SyntheticPhoto {
 
     private SyntheticPhoto() {}
 
-    static byte[] jpeg(int width, int height) throws IOException {
-        return encode(draw(width, height, 42), "jpeg");
+    public static byte[] jpeg(int width, int height) throws IOException {
+        return encode(draw(width, height, 42, true), "jpeg");
+    }
+
+    /**
+     * The photo without its imprint: no text, so no fonts needed (a slim container's JRE may have
+     * none), for the server's warm-up.
+     */
+    public static byte[] jpegWithoutImprint(int width, int height) throws IOException {
+        return encode(draw(width, height, 42, false), "jpeg");
     }
 
     /** The photo in {@code format} (png, jpeg); other seeds move the noise. */
-    static byte[] encoded(int width, int height, long seed, String format) throws IOException {
-        return encode(draw(width, height, seed), format);
+    public static byte[] encoded(int width, int height, long seed, String format)
+            throws IOException {
+        return encode(draw(width, height, seed, true), format);
     }
 
     private static byte[] encode(BufferedImage image, String format) throws IOException {
@@ -35,7 +45,7 @@ final class SyntheticPhoto {
         return out.toByteArray();
     }
 
-    private static BufferedImage draw(int width, int height, long seed) {
+    private static BufferedImage draw(int width, int height, long seed, boolean imprint) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Random random = new Random(seed);
         for (int y = 0; y < height; y++) {
@@ -56,9 +66,13 @@ final class SyntheticPhoto {
         g.setColor(new Color(150, 130, 60));
         g.setStroke(new BasicStroke(Math.max(1, width / 200f)));
         g.draw(pill);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, (int) (pillHeight / 3)));
-        g.drawString(
-                "PS 10", (int) (width / 2 - pillWidth / 4), (int) (height / 2 + pillHeight / 10));
+        if (imprint) {
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, (int) (pillHeight / 3)));
+            g.drawString(
+                    "PS 10",
+                    (int) (width / 2 - pillWidth / 4),
+                    (int) (height / 2 + pillHeight / 10));
+        }
         g.dispose();
         return image;
     }
