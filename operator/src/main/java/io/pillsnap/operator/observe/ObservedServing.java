@@ -43,6 +43,8 @@ public record ObservedServing(
      * The track's Service and the switch it records.
      *
      * @param previousScaleDownAt until when the model served before keeps its pods
+     * @param servedReplicas the pods the served model's Deployment has now, whichever stage it is
+     *     of (an autoscaled one's are its HorizontalPodAutoscaler's); 0 when none is found
      */
     public record TrackService(
             String servedVersion,
@@ -50,7 +52,38 @@ public record ObservedServing(
             Instant switchedAt,
             Instant previousScaleDownAt,
             String resourceVersion,
-            List<OwnerReference> owners) {}
+            List<OwnerReference> owners,
+            int servedReplicas) {
+
+        /** Without the served model's pods counted. */
+        public TrackService(
+                String servedVersion,
+                String previousVersion,
+                Instant switchedAt,
+                Instant previousScaleDownAt,
+                String resourceVersion,
+                List<OwnerReference> owners) {
+            this(
+                    servedVersion,
+                    previousVersion,
+                    switchedAt,
+                    previousScaleDownAt,
+                    resourceVersion,
+                    owners,
+                    0);
+        }
+
+        public TrackService withServedReplicas(int replicas) {
+            return new TrackService(
+                    servedVersion,
+                    previousVersion,
+                    switchedAt,
+                    previousScaleDownAt,
+                    resourceVersion,
+                    owners,
+                    replicas);
+        }
+    }
 
     /**
      * A stage with a promoted model on the track.

@@ -44,6 +44,8 @@ public final class ServingObserver {
      * @param autoscalers inference HorizontalPodAutoscalers of the namespace (only the stage's own
      *     count)
      * @param budgets inference PodDisruptionBudgets of the namespace (only the stage's own count)
+     * @param servedReplicas the pods of the Deployment the track's Service serves, whichever stage
+     *     it is of; 0 when there is none
      */
     public static ObservedServing observe(
             PillsnapStage stage,
@@ -54,6 +56,7 @@ public final class ServingObserver {
             Instant foreignServiceSeenAt,
             Collection<HorizontalPodAutoscaler> autoscalers,
             Collection<PodDisruptionBudget> budgets,
+            int servedReplicas,
             Instant now) {
         Map<String, ObservedServing.Deployment> own = new LinkedHashMap<>();
         for (Deployment d : deployments) {
@@ -75,7 +78,10 @@ public final class ServingObserver {
         }
         return new ObservedServing(
                 own,
-                trackService.map(ServingObserver::trackService).orElse(null),
+                trackService
+                        .map(ServingObserver::trackService)
+                        .map(s -> s.withServedReplicas(servedReplicas))
+                        .orElse(null),
                 peers,
                 foreignServiceSeenAt,
                 ownNames(stage, autoscalers),

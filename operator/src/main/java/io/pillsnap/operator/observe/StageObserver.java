@@ -11,13 +11,17 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.status.ProgressStatus;
 import io.pillsnap.api.v1alpha1.status.RunStatus;
+import io.pillsnap.operator.desired.InferenceServiceFactory;
+import io.pillsnap.operator.desired.ServingNames;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -87,9 +91,31 @@ public final class StageObserver {
                                 .orElse(null),
                         context.getSecondaryResources(HorizontalPodAutoscaler.class),
                         context.getSecondaryResources(PodDisruptionBudget.class),
+                        servedReplicas(context, namespace, trackService),
                         now);
         return new StageSnapshot(
                 stage, run, predecessors, serving, progress(stage, jobs, pods), now);
+    }
+
+    /**
+     * The pods of the Deployment the track's Service serves now, whichever stage it is of: from the
+     * cache of the inference Deployments' informer, which holds every stage's (the stage's
+     * secondary resources are its own only). 0 when none is served or found.
+     */
+    @SuppressWarnings("unchecked")
+    private static int servedReplicas(
+            Context<PillsnapStage> context, String namespace, Optional<Service> trackService) {
+        String served = trackService.map(InferenceServiceFactory::servedVersion).orElse(null);
+        if (served == null) {
+            return 0;
+        }
+        var deployments =
+                (InformerEventSource<Deployment, PillsnapStage>)
+                        context.eventSourceRetriever().getEventSourceFor(Deployment.class);
+        return deployments
+                .get(new ResourceID(ServingNames.deploymentName(served), namespace))
+                .map(d -> Objects.requireNonNullElse(d.getSpec().getReplicas(), 0))
+                .orElse(0);
     }
 
     /**

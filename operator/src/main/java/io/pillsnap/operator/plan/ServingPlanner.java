@@ -291,7 +291,7 @@ public final class ServingPlanner {
         String served = servedVersion();
         String message =
                 "waiting for "
-                        + spec.minimumReplicas()
+                        + wantedPods()
                         + " Ready inference pods of "
                         + version
                         + waiting()
@@ -417,25 +417,48 @@ public final class ServingPlanner {
         return service.previousScaleDownAt();
     }
 
-    /** All its pods Ready; when autoscaled, at least minReplicas of them. */
+    /**
+     * All its pods Ready: as many as its Deployment has (an autoscaled one may start above
+     * minReplicas, {@link #replicas()}), and at least the spec's count (minReplicas when
+     * autoscaled).
+     */
     private boolean ready() {
-        int wanted = spec.minimumReplicas();
+        int wanted = wantedPods();
         return deployment != null
                 && wanted > 0
                 && deployment.replicas() >= wanted
                 && deployment.readyReplicas() >= wanted;
     }
 
+    private int wantedPods() {
+        int minimum = spec.minimumReplicas();
+        if (spec.autoscaling() == null) {
+            return minimum;
+        }
+        return Math.max(minimum, deployment == null ? replicas() : deployment.replicas());
+    }
+
     /**
      * The replicas of this model while it runs: the fixed count, or, when autoscaled, the count its
-     * HorizontalPodAutoscaler set, raised to minReplicas (a new Deployment starts there).
+     * HorizontalPodAutoscaler set, raised to minReplicas. A new autoscaled Deployment starts at the
+     * size of the model that serves the track now (within minReplicas..maxReplicas), so the traffic
+     * it takes at the switch finds as many pods as served it a moment before: started at
+     * minReplicas, it would meet the load of a model its autoscaler had grown, and answer slowly or
+     * 503 until its own autoscaler caught up.
      */
     private int replicas() {
         if (spec.autoscaling() == null) {
             return spec.replicas();
         }
         int min = spec.autoscaling().minReplicas();
-        return deployment == null ? min : Math.max(min, deployment.replicas());
+        if (deployment == null) {
+            int serving =
+                    service == null || version.equals(servedVersion())
+                            ? 0
+                            : service.servedReplicas();
+            return Math.max(min, Math.min(spec.autoscaling().maxReplicas(), serving));
+        }
+        return Math.max(min, deployment.replicas());
     }
 
     private boolean rolloutTimedOut() {

@@ -317,19 +317,32 @@ class ServingPlannerTest {
     }
 
     @Test
-    void autoscaledModelTakesTheTrackOnceMinReplicasAreReadyWithItsAutoscalerInPlace() {
+    void autoscaledModelTakesTheTrackOnceAllItsPodsAreReadyWithItsAutoscalerInPlace() {
         PillsnapStage stage =
                 stage2(
                         autoscaled(AutoscalingSpec.onCpu(2, 6, 70)),
                         rollingOutSince(NOW.minusSeconds(30)));
         Set<String> existing = Set.of(NEW_DEPLOYMENT);
 
-        // its HPA already scaled it to 3; 2 of them are Ready
-        ServingPlan plan =
+        // it has 3 pods (the served model's size, or its HPA's count); 2 Ready are not enough
+        ServingPlan waiting =
                 plan(
                         stage,
                         new ObservedServing(
                                 Map.of(NEW_DEPLOYMENT, deployment(3, 2, null)),
+                                servedBy(OLD),
+                                List.of(STAGE1),
+                                null,
+                                existing,
+                                existing));
+        assertThat(waiting.serviceSwitch()).isNull();
+        assertThat(waiting.status().message()).contains("waiting for 3 Ready inference pods");
+
+        ServingPlan plan =
+                plan(
+                        stage,
+                        new ObservedServing(
+                                Map.of(NEW_DEPLOYMENT, deployment(3, 3, null)),
                                 servedBy(OLD),
                                 List.of(STAGE1),
                                 null,
@@ -340,7 +353,42 @@ class ServingPlannerTest {
         assertThat(plan.autoscaled()).containsExactly(NEW);
         assertThat(plan.replicas()).containsExactly(Map.entry(NEW, 3));
         assertThat(plan.deleteAutoscalers()).isEmpty();
-        assertThat(plan.status().message()).contains("2 Ready pods (autoscaled from 2 to 6)");
+        assertThat(plan.status().message()).contains("3 Ready pods (autoscaled from 2 to 6)");
+    }
+
+    @Test
+    void newAutoscaledModelStartsAtTheServedModelsSizeWithinItsBounds() {
+        PillsnapStage stage = stage2(autoscaled(AutoscalingSpec.onCpu(2, 6, 70)), null);
+
+        // the served model's autoscaler grew it to 5: the new one starts at 5, and waits for them
+        ServingPlan five = plan(stage, startingAgainst(5));
+        assertThat(five.replicas()).containsExactly(Map.entry(NEW, 5));
+        assertThat(five.status().message()).contains("waiting for 5 Ready inference pods");
+        // never over its own maxReplicas, never under its minReplicas
+        assertThat(plan(stage, startingAgainst(9)).replicas()).containsExactly(Map.entry(NEW, 6));
+        assertThat(plan(stage, startingAgainst(1)).replicas()).containsExactly(Map.entry(NEW, 2));
+        assertThat(plan(stage, startingAgainst(0)).replicas()).containsExactly(Map.entry(NEW, 2));
+    }
+
+    @Test
+    void aFixedModelKeepsItsOwnCountWhateverTheServedModelRuns() {
+        PillsnapStage stage =
+                stage2(
+                        TestStages.stage("stage2", 2).serving("pills", 600).servingReplicas(2),
+                        null);
+
+        assertThat(plan(stage, startingAgainst(5)).replicas()).containsExactly(Map.entry(NEW, 2));
+    }
+
+    /** stage2's first look: no Deployment yet, stage1's model serves with {@code pods} pods. */
+    private static ObservedServing startingAgainst(int pods) {
+        return new ObservedServing(
+                Map.of(),
+                servedBy(OLD).withServedReplicas(pods),
+                List.of(STAGE1),
+                null,
+                Set.of(),
+                Set.of());
     }
 
     @Test

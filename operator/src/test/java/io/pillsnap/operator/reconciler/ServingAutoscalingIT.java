@@ -145,6 +145,8 @@ class ServingAutoscalingIT {
         String second = promote("stage2");
         String secondName = ServingNames.deploymentName(second);
         kubelet.awaitDeployment(secondName);
+        // it starts at the 3 pods the served model's autoscaler had grown it to (bounds 2..8)
+        assertThat(kubelet.deployment(secondName).getSpec().getReplicas()).isEqualTo(3);
 
         // rolling out: its own autoscaler and budget are there while the old model has the traffic
         HorizontalPodAutoscaler hpa = awaitAutoscaler(secondName);

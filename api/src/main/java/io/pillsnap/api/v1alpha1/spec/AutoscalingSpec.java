@@ -29,9 +29,11 @@ public record AutoscalingSpec(
                 @Min(1)
                 @Max(100)
                 @JsonPropertyDescription(
-                        "Fewest inference pods of the served model; a new model's rollout waits"
-                                + " for this many Ready pods. 2 or more also keeps a pod up"
-                                + " during node drains (a PodDisruptionBudget). Default: 1.")
+                        "Fewest inference pods of the served model. A new model starts at the"
+                                + " pod count of the model it replaces, within minReplicas and"
+                                + " maxReplicas, and its rollout waits for all of them Ready. 2"
+                                + " or more also keeps a pod up during node drains (a"
+                                + " PodDisruptionBudget). Default: 1.")
                 Integer minReplicas,
         @Required
                 @Min(1)
