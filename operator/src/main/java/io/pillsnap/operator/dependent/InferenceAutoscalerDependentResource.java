@@ -11,6 +11,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.operator.desired.InferenceAutoscalerFactory;
 import io.pillsnap.operator.desired.ServingNames;
+import io.pillsnap.operator.observe.ServingObserver;
 
 /**
  * The HorizontalPodAutoscaler of one of a stage's inference Deployments, for the model version the
@@ -30,9 +31,20 @@ public class InferenceAutoscalerDependentResource
                         .withKubernetesDependentInformerConfig(
                                 InformerConfiguration.builder(HorizontalPodAutoscaler.class)
                                         .withLabelSelector(ServingNames.SELECTOR)
-                                        .withOnUpdateFilter(new NotOnlyStatusChanged<>())
+                                        .withOnUpdateFilter(
+                                                InferenceAutoscalerDependentResource::wakesTheStage)
                                         .build())
                         .build());
+    }
+
+    /**
+     * As {@link NotOnlyStatusChanged}, and when the HPA's verdict on itself changed (it could scale
+     * and now cannot, or the other way round): the stage's status names the problem. Its current
+     * metrics, rewritten all the time, wake nothing.
+     */
+    static boolean wakesTheStage(HorizontalPodAutoscaler now, HorizontalPodAutoscaler before) {
+        return new NotOnlyStatusChanged<HorizontalPodAutoscaler>().accept(now, before)
+                || !ServingObserver.problem(now).equals(ServingObserver.problem(before));
     }
 
     @Override

@@ -17,6 +17,8 @@ import java.util.Set;
  *     last found; null when none was
  * @param autoscalers names of the stage's HorizontalPodAutoscalers (each its Deployment's name)
  * @param disruptionBudgets names of the stage's PodDisruptionBudgets (each its Deployment's name)
+ * @param autoscalerProblems why an autoscaler of the stage cannot scale, by its name: the reason
+ *     and message of its AbleToScale or ScalingActive condition when false (say, no metric)
  */
 public record ObservedServing(
         Map<String, Deployment> deployments,
@@ -24,7 +26,26 @@ public record ObservedServing(
         List<TrackPeer> peers,
         Instant foreignServiceSeenAt,
         Set<String> autoscalers,
-        Set<String> disruptionBudgets) {
+        Set<String> disruptionBudgets,
+        Map<String, String> autoscalerProblems) {
+
+    /** Autoscalers without problems. */
+    public ObservedServing(
+            Map<String, Deployment> deployments,
+            TrackService service,
+            List<TrackPeer> peers,
+            Instant foreignServiceSeenAt,
+            Set<String> autoscalers,
+            Set<String> disruptionBudgets) {
+        this(
+                deployments,
+                service,
+                peers,
+                foreignServiceSeenAt,
+                autoscalers,
+                disruptionBudgets,
+                Map.of());
+    }
 
     /** Without autoscalers or disruption budgets. */
     public ObservedServing(

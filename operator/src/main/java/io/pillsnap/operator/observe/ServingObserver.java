@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerCondition;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.pillsnap.api.v1alpha1.PillsnapStage;
 import io.pillsnap.api.v1alpha1.PillsnapStageStatus;
@@ -85,7 +86,43 @@ public final class ServingObserver {
                 peers,
                 foreignServiceSeenAt,
                 ownNames(stage, autoscalers),
-                ownNames(stage, budgets));
+                ownNames(stage, budgets),
+                autoscalerProblems(stage, autoscalers));
+    }
+
+    private static Map<String, String> autoscalerProblems(
+            PillsnapStage stage, Collection<HorizontalPodAutoscaler> autoscalers) {
+        Map<String, String> problems = new LinkedHashMap<>();
+        for (HorizontalPodAutoscaler hpa : autoscalers) {
+            if (RunObserver.ownedBy(hpa, stage.getMetadata().getUid())) {
+                problem(hpa).ifPresent(p -> problems.put(hpa.getMetadata().getName(), p));
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * Why an autoscaler cannot scale, from its status: its AbleToScale or ScalingActive condition
+     * false, as "reason: message" (FailedGetPodsMetric when no custom-metrics adapter serves the
+     * in-flight gauge, FailedGetResourceMetric without metrics-server or CPU requests). Empty while
+     * it scales, or before the controller has looked at it.
+     */
+    public static Optional<String> problem(HorizontalPodAutoscaler hpa) {
+        if (hpa.getStatus() == null || hpa.getStatus().getConditions() == null) {
+            return Optional.empty();
+        }
+        for (String type : List.of("AbleToScale", "ScalingActive")) {
+            for (HorizontalPodAutoscalerCondition c : hpa.getStatus().getConditions()) {
+                if (type.equals(c.getType()) && "False".equals(c.getStatus())) {
+                    String reason = Objects.requireNonNullElse(c.getReason(), type + " false");
+                    return Optional.of(
+                            c.getMessage() == null || c.getMessage().isBlank()
+                                    ? reason
+                                    : reason + ": " + c.getMessage().strip());
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private static Set<String> ownNames(

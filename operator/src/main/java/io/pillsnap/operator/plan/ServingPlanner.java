@@ -295,6 +295,7 @@ public final class ServingPlanner {
                         + " Ready inference pods of "
                         + version
                         + waiting()
+                        + autoscalerProblem()
                         + (served == null ? "" : "; " + served + " serves meanwhile");
         return plan(
                 ServingStatus.ROLLING_OUT,
@@ -491,7 +492,22 @@ public final class ServingPlanner {
                         + autoscaling.minReplicas()
                         + " to "
                         + autoscaling.maxReplicas()
+                        + autoscalerProblem()
                         + ")";
+    }
+
+    /** Why this model's autoscaler cannot scale, with where to look; empty while it can. */
+    private String autoscalerProblem() {
+        String name = ServingNames.deploymentName(version);
+        String problem = observed.autoscalerProblems().get(name);
+        return problem == null
+                ? ""
+                : "; its HorizontalPodAutoscaler cannot scale, "
+                        + problem
+                        + " (kubectl describe hpa "
+                        + name
+                        + "; the target needs metrics-server for CPU, a custom-metrics adapter"
+                        + " for in-flight requests: docs/serving.md#autoscaling-and-disruption)";
     }
 
     private String waiting() {

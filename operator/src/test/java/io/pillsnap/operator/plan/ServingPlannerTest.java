@@ -357,6 +357,35 @@ class ServingPlannerTest {
     }
 
     @Test
+    void anAutoscalerThatCannotScaleIsNamedInTheStatusWithWhereToLook() {
+        PillsnapStage stage = stage2(autoscaled(AutoscalingSpec.onCpu(2, 6, 70)), serving(NEW));
+        String problem =
+                "FailedGetResourceMetric: failed to get cpu utilization: unable to get metrics for"
+                        + " resource cpu";
+
+        ServingPlan plan =
+                plan(
+                        stage,
+                        new ObservedServing(
+                                Map.of(NEW_DEPLOYMENT, deployment(2, 2, null)),
+                                servedBy(NEW),
+                                List.of(STAGE1),
+                                null,
+                                Set.of(NEW_DEPLOYMENT),
+                                Set.of(NEW_DEPLOYMENT),
+                                Map.of(NEW_DEPLOYMENT, problem)));
+
+        assertThat(plan.status().state()).isEqualTo(ServingStatus.SERVING);
+        assertThat(plan.status().message())
+                .contains("2 Ready pods (autoscaled from 2 to 6; its HorizontalPodAutoscaler")
+                .contains("cannot scale, " + problem)
+                .contains("kubectl describe hpa " + NEW_DEPLOYMENT)
+                .contains("docs/serving.md#autoscaling-and-disruption");
+        // it keeps serving: the pods are there, only their count is stuck
+        assertThat(plan.autoscaled()).containsExactly(NEW);
+    }
+
+    @Test
     void newAutoscaledModelStartsAtTheServedModelsSizeWithinItsBounds() {
         PillsnapStage stage = stage2(autoscaled(AutoscalingSpec.onCpu(2, 6, 70)), null);
 

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerStatusBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -106,6 +107,61 @@ class ServingAutoscalingIT {
         assertThat(serving.getStatus().serving().message())
                 .contains("2 Ready pods (autoscaled from 2 to 5)");
         assertThat(selectedVersion(trackService())).isEqualTo(ServingNames.versionLabel(version));
+    }
+
+    @Test
+    void anAutoscalerThatCannotReadItsMetricIsNamedInTheStageStatus() {
+        cluster.apply(stage("stage1", 1).autoscaling(ON_CPU).build());
+        String name = ServingNames.deploymentName(promote("stage1"));
+        kubelet.awaitDeployment(name);
+        awaitAutoscaler(name);
+        kubelet.deploymentReady(name);
+        cluster.awaitStage("stage1", servingState(ServingStatus.SERVING));
+
+        // what the HPA controller writes on a cluster without metrics-server
+        retryOnConflict(
+                () ->
+                        cluster.client()
+                                .autoscaling()
+                                .v2()
+                                .horizontalPodAutoscalers()
+                                .inNamespace(MockCluster.NAMESPACE)
+                                .withName(name)
+                                .editStatus(
+                                        hpa -> {
+                                            hpa.setStatus(
+                                                    new HorizontalPodAutoscalerStatusBuilder()
+                                                            .withCurrentReplicas(2)
+                                                            .withDesiredReplicas(2)
+                                                            .addNewCondition()
+                                                            .withType("ScalingActive")
+                                                            .withStatus("False")
+                                                            .withReason("FailedGetResourceMetric")
+                                                            .withMessage(
+                                                                    "the HPA was unable to compute"
+                                                                            + " the replica count:"
+                                                                            + " unable to get metrics"
+                                                                            + " for resource cpu")
+                                                            .endCondition()
+                                                            .build());
+                                            return hpa;
+                                        }));
+
+        PillsnapStage stuck =
+                cluster.awaitStage(
+                        "stage1",
+                        s ->
+                                s.getStatus() != null
+                                        && s.getStatus().serving() != null
+                                        && s.getStatus()
+                                                .serving()
+                                                .message()
+                                                .contains("cannot scale"));
+        assertThat(stuck.getStatus().serving().state()).isEqualTo(ServingStatus.SERVING);
+        assertThat(stuck.getStatus().serving().message())
+                .contains(
+                        "FailedGetResourceMetric: the HPA was unable to compute the replica count")
+                .contains("kubectl describe hpa " + name);
     }
 
     @Test
