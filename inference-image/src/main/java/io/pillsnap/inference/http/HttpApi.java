@@ -111,7 +111,7 @@ public final class HttpApi {
         }
 
         new V1Routes(settings, models, predictors, uploads).register(app);
-        new LegacyRoutes(settings, models, predictor, uploads, metrics, json).register(app);
+        new LegacyRoutes(settings, models, predictors, uploads, metrics, json).register(app);
         new ProbeRoutes(models, metrics, predictors.warmup()).register(app);
 
         app.exception(

@@ -17,7 +17,6 @@ import io.pillsnap.inference.predict.ComboPrediction;
 import io.pillsnap.inference.predict.ImageUpload;
 import io.pillsnap.inference.predict.Mode;
 import io.pillsnap.inference.predict.Prediction;
-import io.pillsnap.inference.predict.Predictor;
 import io.pillsnap.inference.predict.RankedClass;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,7 +45,7 @@ final class LegacyRoutes {
 
     private final ServerSettings settings;
     private final ModelRegistry models;
-    private final Predictor predictor;
+    private final HttpApi.Predictors predictors;
     private final ImageUploads uploads;
     private final ServingMetrics metrics;
     private final ObjectMapper json;
@@ -55,13 +54,13 @@ final class LegacyRoutes {
     LegacyRoutes(
             ServerSettings settings,
             ModelRegistry models,
-            Predictor predictor,
+            HttpApi.Predictors predictors,
             ImageUploads uploads,
             ServingMetrics metrics,
             ObjectMapper json) {
         this.settings = settings;
         this.models = models;
-        this.predictor = predictor;
+        this.predictors = predictors;
         this.uploads = uploads;
         this.metrics = metrics;
         this.json = json;
@@ -108,7 +107,7 @@ final class LegacyRoutes {
         RequestParams.requireDetector(mode, models);
         ImageUpload upload = uploads.single(ctx, "image");
         if (mode == Mode.COMBO) {
-            ComboPrediction combo = predictor.combo(List.of(upload), TOP_K);
+            ComboPrediction combo = predictors.of(ctx).combo(List.of(upload), TOP_K);
             List<DetectionResult> detections = detections(combo.photos().get(0), threshold);
             ctx.json(
                     new ComboResp(
@@ -122,7 +121,7 @@ final class LegacyRoutes {
                             mode.wireName()));
             return;
         }
-        Prediction prediction = predictor.classify(List.of(upload), TOP_K);
+        Prediction prediction = predictors.of(ctx).classify(List.of(upload), TOP_K);
         RankedClass best = prediction.images().get(0).top().get(0);
         ctx.json(
                 new SingleResp(
@@ -146,7 +145,7 @@ final class LegacyRoutes {
         RequestParams.requireDetector(mode, models);
         List<ImageUpload> images = uploads.many(ctx, "images", settings.maxBatchImages());
         if (mode == Mode.COMBO) {
-            ComboPrediction combo = predictor.combo(images, TOP_K);
+            ComboPrediction combo = predictors.of(ctx).combo(images, TOP_K);
             List<BatchItem> results = new ArrayList<>();
             int total = 0;
             for (ComboPrediction.PhotoResult photo : combo.photos()) {
@@ -167,7 +166,7 @@ final class LegacyRoutes {
                             total));
             return;
         }
-        Prediction prediction = predictor.classify(images, TOP_K);
+        Prediction prediction = predictors.of(ctx).classify(images, TOP_K);
         List<BatchItem> results =
                 prediction.images().stream()
                         .map(

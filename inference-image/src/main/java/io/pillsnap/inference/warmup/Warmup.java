@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * took 28 ms in the server (48 ms at the client) and the next ones 8-16 ms, where a warm server
  * answers in about 4 (bench/README.md, "Warm-up"). So {@code /readyz} says "warming up" until
  * {@code --warmup-requests} photos have gone the whole way (HTTP, multipart, decoding, ONNX
- * Runtime, JSON; combination mode too when the model has a detector), and the pod joins its Service
- * warm.
+ * Runtime, JSON), in turn through {@code /v1/predict}, combination mode when the model has a
+ * detector, and the original API's {@code /predict}; and the pod joins its Service warm.
  *
  * <p>They carry a token that only this process knows ({@link #HEADER}), which spares them the API
  * key, the rate limit, the request log and every metric: dashboards count users' photos only. A
@@ -50,7 +51,7 @@ public final class Warmup {
         byte[] random = new byte[16];
         new SecureRandom().nextBytes(random);
         this.token = HexFormat.of().formatHex(random).getBytes(StandardCharsets.US_ASCII);
-        this.pending = requests > 0 ? "warming up: " + requests + " requests to send" : null;
+        this.pending = requests > 0 ? "warming up: 0 of " + requests + " requests sent" : null;
     }
 
     /** Whether a request's header value is this process's token. */
@@ -86,12 +87,15 @@ public final class Warmup {
             byte[] body = multipart(SyntheticPhoto.jpegWithoutImprint(976, 1280));
             HttpClient client =
                     HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            List<String> paths =
+                    combo
+                            ? List.of("/v1/predict", "/v1/predict?mode=combo", "/predict")
+                            : List.of("/v1/predict", "/predict");
             for (; sent < requests; sent++) {
-                String mode = combo && sent % 2 == 1 ? "?mode=combo" : "";
+                pending = "warming up: " + sent + " of " + requests + " requests sent";
+                String path = paths.get(sent % paths.size());
                 HttpRequest request =
-                        HttpRequest.newBuilder(
-                                        URI.create(
-                                                "http://127.0.0.1:" + port + "/v1/predict" + mode))
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                                 .timeout(Duration.ofSeconds(30))
                                 .header(HEADER, new String(token, StandardCharsets.US_ASCII))
                                 .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
@@ -101,9 +105,10 @@ public final class Warmup {
                         client.send(request, HttpResponse.BodyHandlers.ofString());
                 if (answer.statusCode() != 200) {
                     log.warn(
-                            "warm-up stopped after {} of {} requests: {} {}",
+                            "warm-up stopped after {} of {} requests: {} answered {} {}",
                             sent,
                             requests,
+                            path,
                             answer.statusCode(),
                             answer.body());
                     return;

@@ -65,7 +65,7 @@ class WarmupTest {
     @Test
     void readinessWaitsUntilTheWarmupIsOverOrGivenUp() {
         Warmup warmup = new Warmup(3);
-        assertThat(warmup.pendingReason()).isEqualTo("warming up: 3 requests to send");
+        assertThat(warmup.pendingReason()).isEqualTo("warming up: 0 of 3 requests sent");
         assertThat(warmup.isWarmup(null)).isFalse();
         assertThat(warmup.isWarmup("")).isFalse();
         warmup.skip();
