@@ -65,7 +65,6 @@ public final class HttpApi {
             Predictors predictors,
             ServingMetrics metrics,
             Path spoolDirectory) {
-        Predictor predictor = predictors.users();
         ObjectMapper json = new ObjectMapper();
         Javalin app =
                 Javalin.create(

@@ -74,8 +74,8 @@ public final class Warmup {
      * Sends the warm-up requests to the server on {@code port} and then lets readiness follow the
      * model alone.
      *
-     * @param combo whether the served model has a detector (every other request then in combination
-     *     mode)
+     * @param combo whether the served model has a detector (one request in three then in
+     *     combination mode)
      */
     public void run(int port, boolean combo) {
         if (requests == 0) {
