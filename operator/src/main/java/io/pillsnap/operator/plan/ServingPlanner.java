@@ -441,18 +441,18 @@ public final class ServingPlanner {
 
     /**
      * The replicas of this model while it runs: the fixed count, or, when autoscaled, the count its
-     * HorizontalPodAutoscaler set, raised to minReplicas. A new autoscaled Deployment starts at the
-     * size of the model that serves the track now (within minReplicas..maxReplicas), so the traffic
-     * it takes at the switch finds as many pods as served it a moment before: started at
-     * minReplicas, it would meet the load of a model its autoscaler had grown, and answer slowly or
-     * 503 until its own autoscaler caught up.
+     * HorizontalPodAutoscaler set, raised to minReplicas. A new autoscaled Deployment, or one at 0
+     * (a model rolled back to), starts at the size of the model that serves the track now (within
+     * minReplicas..maxReplicas), so the traffic it takes at the switch finds as many pods as served
+     * it a moment before: started at minReplicas, it would meet the load of a model its autoscaler
+     * had grown, and answer slowly or 503 until its own autoscaler caught up.
      */
     private int replicas() {
         if (spec.autoscaling() == null) {
             return spec.replicas();
         }
         int min = spec.autoscaling().minReplicas();
-        if (deployment == null) {
+        if (deployment == null || deployment.replicas() == 0) {
             int serving =
                     service == null || version.equals(servedVersion())
                             ? 0

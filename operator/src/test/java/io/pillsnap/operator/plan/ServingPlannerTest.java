@@ -397,6 +397,19 @@ class ServingPlannerTest {
         assertThat(plan(stage, startingAgainst(9)).replicas()).containsExactly(Map.entry(NEW, 6));
         assertThat(plan(stage, startingAgainst(1)).replicas()).containsExactly(Map.entry(NEW, 2));
         assertThat(plan(stage, startingAgainst(0)).replicas()).containsExactly(Map.entry(NEW, 2));
+
+        // a model rolled back to, its Deployment at 0 since its switch away, starts there too
+        ServingPlan rolledBack =
+                plan(
+                        stage2(autoscaled(AutoscalingSpec.onCpu(2, 6, 70)), serving(NEW)),
+                        new ObservedServing(
+                                Map.of(NEW_DEPLOYMENT, deployment(0, 0, null)),
+                                servedBy(OLD).withServedReplicas(5),
+                                List.of(STAGE1),
+                                null,
+                                Set.of(),
+                                Set.of()));
+        assertThat(rolledBack.replicas()).containsExactly(Map.entry(NEW, 5));
     }
 
     @Test
