@@ -38,6 +38,7 @@ public final class Warmup {
 
     private final int requests;
     private final byte[] token;
+    private final String tokenText;
     private volatile String pending;
 
     /**
@@ -50,7 +51,8 @@ public final class Warmup {
         this.requests = requests;
         byte[] random = new byte[16];
         new SecureRandom().nextBytes(random);
-        this.token = HexFormat.of().formatHex(random).getBytes(StandardCharsets.US_ASCII);
+        this.tokenText = HexFormat.of().formatHex(random);
+        this.token = tokenText.getBytes(StandardCharsets.US_ASCII);
         this.pending = requests > 0 ? "warming up: 0 of " + requests + " requests sent" : null;
     }
 
@@ -97,7 +99,7 @@ public final class Warmup {
                 HttpRequest request =
                         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                                 .timeout(Duration.ofSeconds(30))
-                                .header(HEADER, new String(token, StandardCharsets.US_ASCII))
+                                .header(HEADER, tokenText)
                                 .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
                                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                                 .build();

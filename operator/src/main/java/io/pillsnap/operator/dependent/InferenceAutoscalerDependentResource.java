@@ -24,6 +24,9 @@ public class InferenceAutoscalerDependentResource
                 Updater<HorizontalPodAutoscaler, PillsnapStage>,
                 GarbageCollected<PillsnapStage> {
 
+    private static final NotOnlyStatusChanged<HorizontalPodAutoscaler> NOT_ONLY_STATUS =
+            new NotOnlyStatusChanged<>();
+
     public InferenceAutoscalerDependentResource() {
         super(HorizontalPodAutoscaler.class);
         configureWith(
@@ -43,7 +46,7 @@ public class InferenceAutoscalerDependentResource
      * metrics, rewritten all the time, wake nothing.
      */
     static boolean wakesTheStage(HorizontalPodAutoscaler now, HorizontalPodAutoscaler before) {
-        return new NotOnlyStatusChanged<HorizontalPodAutoscaler>().accept(now, before)
+        return NOT_ONLY_STATUS.accept(now, before)
                 || !ServingObserver.problem(now).equals(ServingObserver.problem(before));
     }
 

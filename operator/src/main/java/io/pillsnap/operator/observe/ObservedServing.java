@@ -93,17 +93,6 @@ public record ObservedServing(
                     owners,
                     0);
         }
-
-        public TrackService withServedReplicas(int replicas) {
-            return new TrackService(
-                    servedVersion,
-                    previousVersion,
-                    switchedAt,
-                    previousScaleDownAt,
-                    resourceVersion,
-                    owners,
-                    replicas);
-        }
     }
 
     /**

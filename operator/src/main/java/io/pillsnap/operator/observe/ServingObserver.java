@@ -79,10 +79,7 @@ public final class ServingObserver {
         }
         return new ObservedServing(
                 own,
-                trackService
-                        .map(ServingObserver::trackService)
-                        .map(s -> s.withServedReplicas(servedReplicas))
-                        .orElse(null),
+                trackService.map(s -> trackService(s, servedReplicas)).orElse(null),
                 peers,
                 foreignServiceSeenAt,
                 ownNames(stage, autoscalers),
@@ -208,7 +205,7 @@ public final class ServingObserver {
                 && ServingNames.specHash(stage.getSpec().serving()).equals(serving.specHash());
     }
 
-    static ObservedServing.TrackService trackService(Service service) {
+    static ObservedServing.TrackService trackService(Service service, int servedReplicas) {
         return new ObservedServing.TrackService(
                 InferenceServiceFactory.servedVersion(service),
                 InferenceServiceFactory.annotation(
@@ -221,7 +218,8 @@ public final class ServingObserver {
                                 service,
                                 InferenceServiceFactory.ANNOTATION_PREVIOUS_SCALE_DOWN_AT)),
                 service.getMetadata().getResourceVersion(),
-                Objects.requireNonNullElse(service.getMetadata().getOwnerReferences(), List.of()));
+                Objects.requireNonNullElse(service.getMetadata().getOwnerReferences(), List.of()),
+                servedReplicas);
     }
 
     private static Instant instant(String value) {

@@ -291,7 +291,7 @@ public final class ServingPlanner {
         String served = servedVersion();
         String message =
                 "waiting for "
-                        + wantedPods()
+                        + replicas()
                         + " Ready inference pods of "
                         + version
                         + waiting()
@@ -419,24 +419,15 @@ public final class ServingPlanner {
     }
 
     /**
-     * All its pods Ready: as many as its Deployment has (an autoscaled one may start above
-     * minReplicas, {@link #replicas()}), and at least the spec's count (minReplicas when
-     * autoscaled).
+     * All its pods Ready: {@link #replicas()} of them, which an autoscaled model may start above
+     * minReplicas.
      */
     private boolean ready() {
-        int wanted = wantedPods();
+        int wanted = replicas();
         return deployment != null
                 && wanted > 0
                 && deployment.replicas() >= wanted
                 && deployment.readyReplicas() >= wanted;
-    }
-
-    private int wantedPods() {
-        int minimum = spec.minimumReplicas();
-        if (spec.autoscaling() == null) {
-            return minimum;
-        }
-        return Math.max(minimum, deployment == null ? replicas() : deployment.replicas());
     }
 
     /**

@@ -404,12 +404,13 @@ class ServingPlannerTest {
                         stage2(autoscaled(AutoscalingSpec.onCpu(2, 6, 70)), serving(NEW)),
                         new ObservedServing(
                                 Map.of(NEW_DEPLOYMENT, deployment(0, 0, null)),
-                                servedBy(OLD).withServedReplicas(5),
+                                servedBy(OLD, 5),
                                 List.of(STAGE1),
                                 null,
                                 Set.of(),
                                 Set.of()));
         assertThat(rolledBack.replicas()).containsExactly(Map.entry(NEW, 5));
+        assertThat(rolledBack.status().message()).contains("waiting for 5 Ready inference pods");
     }
 
     @Test
@@ -425,12 +426,7 @@ class ServingPlannerTest {
     /** stage2's first look: no Deployment yet, stage1's model serves with {@code pods} pods. */
     private static ObservedServing startingAgainst(int pods) {
         return new ObservedServing(
-                Map.of(),
-                servedBy(OLD).withServedReplicas(pods),
-                List.of(STAGE1),
-                null,
-                Set.of(),
-                Set.of());
+                Map.of(), servedBy(OLD, pods), List.of(STAGE1), null, Set.of(), Set.of());
     }
 
     @Test
@@ -671,7 +667,12 @@ class ServingPlannerTest {
     }
 
     private static TrackService servedBy(String version) {
-        return new TrackService(version, null, NOW.minusSeconds(3000), null, "1", List.of());
+        return servedBy(version, 0);
+    }
+
+    /** {@code version} serves the track with {@code pods} pods. */
+    private static TrackService servedBy(String version, int pods) {
+        return new TrackService(version, null, NOW.minusSeconds(3000), null, "1", List.of(), pods);
     }
 
     private static ObservedServing.Deployment deployment(int replicas, int ready, String waiting) {
