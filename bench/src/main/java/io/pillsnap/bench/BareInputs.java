@@ -95,9 +95,9 @@ final class BareInputs implements AutoCloseable {
         return description;
     }
 
-    /** The sessions run in turn on their inputs, one call after the other. */
-    LatencySummary latency(int warmup, int runs) {
-        return BareSession.timeAll(inputs, warmup, runs);
+    /** The milliseconds of each of {@code runs} calls of the sessions in turn, none untimed. */
+    double[] timeEach(int runs) {
+        return BareSession.timeEach(inputs, runs);
     }
 
     /** Calls per second of the sessions in turn, from {@code concurrency} threads. */

@@ -61,27 +61,19 @@ final class BareSession implements AutoCloseable {
         }
     }
 
-    /** Latency of {@code runs} inferences one after the other, after {@code warmup} untimed. */
-    LatencySummary time(float[] input, long[] shape, int warmup, int runs) {
-        return timeAll(List.of(Input.of(this, input, shape)), warmup, runs);
-    }
-
     /**
-     * Latency of running each input's session in turn, as one call: the floor of a request that
-     * needs several models (the detector, then the classifier on the crops).
+     * The milliseconds of each of {@code runs} calls of the inputs' sessions in turn, as one call:
+     * the floor of a request that needs several models (the detector, then the classifier on the
+     * crops).
      */
-    static LatencySummary timeAll(List<Input> inputs, int warmup, int runs) {
-        for (int i = 0; i < warmup; i++) {
-            inputs.forEach(Input::run);
-        }
+    static double[] timeEach(List<Input> inputs, int runs) {
         double[] millis = new double[runs];
-        long started = System.nanoTime();
         for (int i = 0; i < runs; i++) {
             long t0 = System.nanoTime();
             inputs.forEach(Input::run);
             millis[i] = (System.nanoTime() - t0) / 1e6;
         }
-        return LatencySummary.of(millis, (System.nanoTime() - started) / 1e6);
+        return millis;
     }
 
     /**

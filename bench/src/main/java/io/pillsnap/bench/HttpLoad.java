@@ -88,11 +88,18 @@ final class HttpLoad {
             pool.shutdownNow();
         }
         double wall = (System.nanoTime() - started) / 1e6;
-        return new Result(LatencySummary.of(millis, wall), bodies, statuses);
+        return new Result(LatencySummary.of(millis, wall), millis, bodies, statuses);
     }
 
-    /** Client-side latencies, the 200 answers (for the server's own timings), answers by status. */
-    record Result(LatencySummary latency, List<String> bodies, Map<Integer, Integer> statuses) {}
+    /**
+     * Client-side latencies (summed up, and each request's in the order they were sent), the 200
+     * answers (for the server's own timings), answers by status.
+     */
+    record Result(
+            LatencySummary latency,
+            double[] millis,
+            List<String> bodies,
+            Map<Integer, Integer> statuses) {}
 
     private static byte[] multipart(byte[] photo) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -37,6 +37,9 @@ import picocli.CommandLine.Option;
         })
 public final class ServingBench implements Callable<Integer> {
 
+    /** Blocks of the overhead's measurement, server and bare sessions in turn. */
+    private static final int OVERHEAD_BLOCKS = 10;
+
     /** What is sent: one pill per photo, or a photo of several pills (mode=combo). */
     enum BenchMode {
         single,
@@ -179,6 +182,7 @@ public final class ServingBench implements Callable<Integer> {
                             .warmupRequests(serverWarmup)
                             .build();
             List<Row> rows = new ArrayList<>();
+            Overhead overhead = null;
             try (InferenceServer server = InferenceServer.start(settings)) {
                 if (server.models().current().isEmpty()) {
                     System.err.println(
@@ -198,40 +202,57 @@ public final class ServingBench implements Callable<Integer> {
                         rows.add(new Row(c, result, probe.summary()));
                     }
                 }
+                if (!sweep) {
+                    overhead = Overhead.measure(load, bare, requests, warmup, OVERHEAD_BLOCKS);
+                }
             }
-            LatencySummary floor = bare.latency(warmup, requests);
             lines.add(header(mode));
             for (Row row : rows) {
                 double bareRate = bare.throughput(row.concurrency(), requests);
                 lines.add(row.format(mode, bareRate));
             }
-            lines.add(
-                    String.format(
-                            Locale.ROOT,
-                            "bare ONNX Runtime %s, same preprocessed input: p50 %.3f ms, p99 %.3f ms",
-                            mode == BenchMode.combo
-                                    ? "sessions (detector, then classifier on the crops)"
-                                    : "session",
-                            floor.p50Ms(),
-                            floor.p99Ms()));
-            rows.stream()
-                    .filter(r -> r.concurrency() == 1)
-                    .findFirst()
-                    .ifPresent(
-                            r ->
-                                    lines.add(
-                                            String.format(
-                                                    Locale.ROOT,
-                                                    "overhead at concurrency 1: server p50 - bare"
-                                                            + " p50 = %.2f ms (goal: at most %d ms);"
-                                                            + " server p50 / bare p50 = %.1fx",
-                                                    r.result().latency().p50Ms() - floor.p50Ms(),
-                                                    mode == BenchMode.combo ? 3 : 2,
-                                                    r.result().latency().p50Ms() / floor.p50Ms())));
+            if (overhead != null) {
+                lines.addAll(overhead(mode, overhead));
+            }
         }
         System.out.println();
         lines.forEach(System.out::println);
         return 0;
+    }
+
+    /**
+     * The overhead lines: the server at concurrency 1 and the bare sessions, measured in blocks
+     * taken in turn.
+     */
+    private static List<String> overhead(BenchMode mode, Overhead overhead) {
+        double[] range = overhead.blockRange();
+        return List.of(
+                String.format(
+                        Locale.ROOT,
+                        "overhead at concurrency 1, the server and the bare ONNX Runtime %s"
+                                + " timed in turn, %d blocks of %d requests and %d runs:",
+                        mode == BenchMode.combo
+                                ? "sessions (detector, then classifier on the crops)"
+                                : "session",
+                        overhead.blockDifferences().length,
+                        overhead.perBlock(),
+                        overhead.perBlock()),
+                String.format(
+                        Locale.ROOT,
+                        "  server p50 %.2f ms, p99 %.2f ms; bare p50 %.3f ms, p99 %.3f ms",
+                        overhead.server().p50Ms(),
+                        overhead.server().p99Ms(),
+                        overhead.bare().p50Ms(),
+                        overhead.bare().p99Ms()),
+                String.format(
+                        Locale.ROOT,
+                        "  server p50 - bare p50 = %.2f ms (goal: at most %d ms; blocks %.2f to"
+                                + " %.2f ms); server p50 / bare p50 = %.1fx",
+                        overhead.p50Difference(),
+                        mode == BenchMode.combo ? 3 : 2,
+                        range[0],
+                        range[1],
+                        overhead.server().p50Ms() / overhead.bare().p50Ms()));
     }
 
     /** 1, 2, 4, ... up to four times the slots (the last level exactly that). */
