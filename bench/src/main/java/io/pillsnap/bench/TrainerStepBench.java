@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -212,7 +213,8 @@ public final class TrainerStepBench implements Callable<Integer> {
                     Engine.getInstance().getVersion(),
                     JniUtils.getNumThreads(),
                     spec.flavour().name().toLowerCase(Locale.ROOT),
-                    NativeDefaults.effective("ONEDNN_MAX_CPU_ISA"),
+                    Objects.requireNonNullElse(
+                            NativeDefaults.effective("ONEDNN_MAX_CPU_ISA"), "the CPU's full set"),
                     model.network().parameterCount() / 1e6);
             for (int i = 0; i < warmup; i++) {
                 model.trainStep(input, optimizer, average, learningRate, smoothing, clip);
