@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -213,8 +212,7 @@ public final class TrainerStepBench implements Callable<Integer> {
                     Engine.getInstance().getVersion(),
                     JniUtils.getNumThreads(),
                     spec.flavour().name().toLowerCase(Locale.ROOT),
-                    Objects.requireNonNullElse(
-                            NativeDefaults.effective("ONEDNN_MAX_CPU_ISA"), "the CPU's full set"),
+                    NativeDefaults.effective("ONEDNN_MAX_CPU_ISA"),
                     model.network().parameterCount() / 1e6);
             for (int i = 0; i < warmup; i++) {
                 model.trainStep(input, optimizer, average, learningRate, smoothing, clip);

@@ -135,9 +135,7 @@ public final class ClassifierModel implements TrainableModel<EfficientNetV2> {
                                 + norm
                                 + ") at a finite loss "
                                 + loss
-                                + "; on a CPU, a warning that libtorch's tensors cannot be"
-                                + " zero-filled earlier in the log names a cause (see"
-                                + " NativeDefaults)");
+                                + ": on AVX-512 CPUs keep ONEDNN_MAX_CPU_ISA=AVX (see NativeDefaults)");
             }
             optimizer.step(
                     learningRate,

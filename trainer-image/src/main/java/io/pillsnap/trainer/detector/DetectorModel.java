@@ -17,7 +17,6 @@ import io.pillsnap.trainer.engine.ModelTensors;
 import io.pillsnap.trainer.engine.TrainableModel;
 import io.pillsnap.trainer.engine.TrainingOptimizer;
 import io.pillsnap.trainer.engine.WeightAverage;
-import io.pillsnap.trainer.runtime.NativeDefaults;
 import io.pillsnap.trainer.runtime.Tensors;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +26,6 @@ import java.util.Map;
  * step on a batch (loss, gradient clipping, optimizer, weight average) and the raw head of a batch.
  */
 public final class DetectorModel implements TrainableModel<Yolo11> {
-
-    static {
-        NativeDefaults.loadLibtorch();
-    }
 
     /** The reference clips the gradients' global norm at 10. */
     static final float CLIP_NORM = 10f;

@@ -170,9 +170,8 @@ final class DetectorTask implements TrainingTask<DetectorState, Prepared, Detect
                                     + " gradients and were skipped, more than the %.0f%% a"
                                     + " healthy run skips; the checkpoint is kept in %s."
                                     + " Lower spec.model.detector.learningRate, look for"
-                                    + " degenerate boxes in the labels; on a CPU, a warning"
-                                    + " that libtorch's tensors cannot be zero-filled earlier"
-                                    + " in this log names another cause (see NativeDefaults)",
+                                    + " degenerate boxes in the labels, and on AVX-512 CPUs"
+                                    + " keep ONEDNN_MAX_CPU_ISA=AVX (see NativeDefaults)",
                             skipped,
                             at.step(),
                             100.0 * skipped / at.step(),
