@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  *       decimals over 25 steps; over a whole run the small differences move its figures as any
  *       change of numerics does. Set the variable to ALL to opt out. The cause (issue 26): the
  *       blocked kernels' backward pass by data reads padding nothing wrote; zero-filling libtorch's
- *       tensors removes the NaNs, but with the full set the full EfficientNetV2-S's forward pass
- *       then disagrees with ONNX Runtime (OnnxExportTest), so the cap stays.
+ *       tensors removes the NaNs, but with that fill the full EfficientNetV2-S then disagrees with
+ *       ONNX Runtime (OnnxExportTest, by 618; why is not known), so the cap stays.
  *   <li>{@code TORCH_CPP_LOG_LEVEL=ERROR}: silences a warning per convolution about NNPACK on CPUs
  *       it does not support. libtorch reads it only in {@code c10::initLogging()}, which Python
  *       calls and DJL does not, so {@link #loadLibtorch()} calls it.
