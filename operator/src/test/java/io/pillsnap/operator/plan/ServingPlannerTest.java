@@ -322,32 +322,13 @@ class ServingPlannerTest {
                 stage2(
                         autoscaled(AutoscalingSpec.onCpu(2, 6, 70)),
                         rollingOutSince(NOW.minusSeconds(30)));
-        Set<String> existing = Set.of(NEW_DEPLOYMENT);
 
         // it has 3 pods (the served model's size, or its HPA's count); 2 Ready are not enough
-        ServingPlan waiting =
-                plan(
-                        stage,
-                        new ObservedServing(
-                                Map.of(NEW_DEPLOYMENT, deployment(3, 2, null)),
-                                servedBy(OLD),
-                                List.of(STAGE1),
-                                null,
-                                existing,
-                                existing));
+        ServingPlan waiting = plan(stage, withAutoscaler(deployment(3, 2, null), servedBy(OLD)));
         assertThat(waiting.serviceSwitch()).isNull();
         assertThat(waiting.status().message()).contains("waiting for 3 Ready inference pods");
 
-        ServingPlan plan =
-                plan(
-                        stage,
-                        new ObservedServing(
-                                Map.of(NEW_DEPLOYMENT, deployment(3, 3, null)),
-                                servedBy(OLD),
-                                List.of(STAGE1),
-                                null,
-                                existing,
-                                existing));
+        ServingPlan plan = plan(stage, withAutoscaler(deployment(3, 3, null), servedBy(OLD)));
 
         assertThat(plan.serviceSwitch().version()).isEqualTo(NEW);
         assertThat(plan.autoscaled()).containsExactly(NEW);
@@ -491,18 +472,8 @@ class ServingPlannerTest {
     @Test
     void removingAutoscalingDeletesTheAutoscalerAndSetsTheFixedReplicasAgain() {
         PillsnapStage stage = stage2(serving(NEW));
-        Set<String> existing = Set.of(NEW_DEPLOYMENT);
 
-        ServingPlan plan =
-                plan(
-                        stage,
-                        new ObservedServing(
-                                Map.of(NEW_DEPLOYMENT, deployment(4, 4, null)),
-                                servedBy(NEW),
-                                List.of(STAGE1),
-                                null,
-                                existing,
-                                existing));
+        ServingPlan plan = plan(stage, withAutoscaler(deployment(4, 4, null), servedBy(NEW)));
 
         assertThat(plan.replicas()).containsExactly(Map.entry(NEW, 1));
         assertThat(plan.autoscaled()).isEmpty();
@@ -683,6 +654,19 @@ class ServingPlannerTest {
             String version, int replicas, int ready) {
         return new ObservedServing.Deployment(
                 ServingNames.deploymentName(version), version, replicas, ready, null);
+    }
+
+    /** stage2's view with its Deployment and its HorizontalPodAutoscaler created. */
+    private static ObservedServing withAutoscaler(
+            ObservedServing.Deployment deployment, TrackService service) {
+        Set<String> existing = Set.of(NEW_DEPLOYMENT);
+        return new ObservedServing(
+                Map.of(NEW_DEPLOYMENT, deployment),
+                service,
+                List.of(STAGE1),
+                null,
+                existing,
+                existing);
     }
 
     /** stage2's view: stage1's model serves the track, stage2's own Deployment as given. */
