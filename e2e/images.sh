@@ -120,14 +120,15 @@ build_jars() {
 }
 
 base_image() {
-  # libturbojpeg0: the inference server's JPEG decoder (an older base without it is made again)
+  # libturbojpeg0 and libdeflate0: the inference server's JPEG decoder and PNG inflate (an older
+  # base without them is made again)
   if podman image exists "$BASE_IMAGE" \
-      && "${PODMAN_RUN[@]}" --rm "$BASE_IMAGE" sh -c 'ls /usr/lib/*/libturbojpeg.so.0' >/dev/null 2>&1; then
+      && "${PODMAN_RUN[@]}" --rm "$BASE_IMAGE" sh -c 'ls /usr/lib/*/libturbojpeg.so.0 /usr/lib/*/libdeflate.so.0' >/dev/null 2>&1; then
     echo "$BASE_IMAGE exists"
   else
     command -v mmdebstrap >/dev/null || fail "$BASE_IMAGE is missing and mmdebstrap is not installed: apt-get install mmdebstrap"
     # (no dpkg path-exclude for man pages: the JRE's update-alternatives links them)
-    mmdebstrap --quiet --variant=minbase --include=openjdk-17-jre-headless,libturbojpeg0 bookworm "$WORK/base.tar"
+    mmdebstrap --quiet --variant=minbase --include=openjdk-17-jre-headless,libturbojpeg0,libdeflate0 bookworm "$WORK/base.tar"
     # PATH and a UTF-8 locale, as the Temurin images set them
     podman import --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
       --change 'ENV LANG=C.UTF-8' "$WORK/base.tar" "$BASE_IMAGE" >/dev/null
@@ -253,6 +254,9 @@ inference() {
   grep -q "decoded by the system's libturbojpeg" "$WORK/inference-start.log" \
     || fail_container "$container" "the image's server does not decode JPEGs with libturbojpeg"
   echo "JPEG photos decoded by libturbojpeg in the image"
+  grep -q "PNG photos are inflated by the system's libdeflate" "$WORK/inference-start.log" \
+    || fail_container "$container" "the image's server does not inflate PNGs with libdeflate"
+  echo "PNG photos inflated by libdeflate in the image"
   grep -q "warmed up: 200 requests" "$WORK/inference-start.log" \
     || fail_container "$container" "the image's server did not warm up before it said ready (see its log)"
   echo "the server warmed up before it said ready: $(grep -o 'warmed up: 200 requests in [0-9]* ms' "$WORK/inference-start.log")"

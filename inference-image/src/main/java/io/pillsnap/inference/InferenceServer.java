@@ -78,6 +78,7 @@ public final class InferenceServer implements AutoCloseable {
                 settings.maxUploadBytes(),
                 settings.rateLimitPerMinute() == 0 ? "unlimited" : settings.rateLimitPerMinute());
         log.info(Predictor.jpegDecoder());
+        log.info(Predictor.pngDecoder());
         if (settings.apiKeys().enabled()) {
             log.info("API key authentication on: {} key(s)", settings.apiKeys().size());
         } else {

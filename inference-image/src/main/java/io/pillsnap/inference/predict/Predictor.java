@@ -27,6 +27,7 @@ import java.util.Locale;
 public final class Predictor {
 
     private static final TurboJpeg JPEG = TurboJpeg.load();
+    private static final LibdeflatePng PNG = LibdeflatePng.load();
 
     private final ModelRegistry models;
     private final InferenceSlots slots;
@@ -44,6 +45,11 @@ public final class Predictor {
     /** What decodes JPEG photos (the system's libturbojpeg or OpenCV), for the start-up log. */
     public static String jpegDecoder() {
         return JPEG.describe();
+    }
+
+    /** What decodes PNG photos (inflated by the system's libdeflate, or OpenCV), for the log. */
+    public static String pngDecoder() {
+        return PNG.describe();
     }
 
     public Prediction classify(List<ImageUpload> uploads, int topK) {
@@ -233,7 +239,7 @@ public final class Predictor {
         ImageDecoder.Header header = header(upload);
         checkPixels(upload, header, maxPixels);
         RgbImage decoded =
-                decodeJpeg(
+                decodeNatively(
                         upload,
                         header,
                         maxPixels,
@@ -252,7 +258,7 @@ public final class Predictor {
 
     private static RgbImage decode(ImageUpload upload, ImageDecoder.Header header, long maxPixels) {
         checkPixels(upload, header, maxPixels);
-        RgbImage decoded = decodeJpeg(upload, header, maxPixels, 1);
+        RgbImage decoded = decodeNatively(upload, header, maxPixels, 1);
         if (decoded != null) {
             return decoded;
         }
@@ -263,12 +269,17 @@ public final class Predictor {
         }
     }
 
-    /** A JPEG by the system's libturbojpeg, or null where OpenCV decodes. */
-    private static RgbImage decodeJpeg(
+    /**
+     * A JPEG by the system's libturbojpeg, a PNG inflated by its libdeflate, or null where OpenCV
+     * decodes (a PNG's reduction is always 1).
+     */
+    private static RgbImage decodeNatively(
             ImageUpload upload, ImageDecoder.Header header, long maxPixels, int reduction) {
-        return header.format().equals("jpeg")
-                ? JPEG.decode(upload.bytes(), reduction, maxPixels)
-                : null;
+        return switch (header.format()) {
+            case "jpeg" -> JPEG.decode(upload.bytes(), reduction, maxPixels);
+            case "png" -> PNG.decode(upload.bytes(), maxPixels);
+            default -> null;
+        };
     }
 
     private static void checkPixels(
