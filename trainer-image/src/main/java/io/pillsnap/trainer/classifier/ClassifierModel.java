@@ -20,6 +20,7 @@ import io.pillsnap.trainer.engine.StepPhases;
 import io.pillsnap.trainer.engine.StepPhases.Phase;
 import io.pillsnap.trainer.engine.TrainableModel;
 import io.pillsnap.trainer.engine.WeightAverage;
+import io.pillsnap.trainer.nn.ConvolutionCheck;
 import io.pillsnap.trainer.runtime.Devices;
 import io.pillsnap.trainer.runtime.NativeDefaults;
 import io.pillsnap.trainer.runtime.Tensors;
@@ -49,6 +50,7 @@ public final class ClassifierModel implements TrainableModel<EfficientNetV2> {
     public ClassifierModel(
             EfficientNetV2Config config, int numClasses, int imageSize, Device device, long seed) {
         this.network = new EfficientNetV2(config, numClasses);
+        ConvolutionCheck.ensureRight(network, device);
         this.device = device;
         this.imageSize = imageSize;
         this.preprocessing = config.flavour().preprocessing(imageSize);

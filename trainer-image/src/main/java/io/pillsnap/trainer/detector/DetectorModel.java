@@ -17,6 +17,7 @@ import io.pillsnap.trainer.engine.ModelTensors;
 import io.pillsnap.trainer.engine.TrainableModel;
 import io.pillsnap.trainer.engine.TrainingOptimizer;
 import io.pillsnap.trainer.engine.WeightAverage;
+import io.pillsnap.trainer.nn.ConvolutionCheck;
 import io.pillsnap.trainer.runtime.Tensors;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,7 @@ public final class DetectorModel implements TrainableModel<Yolo11> {
 
     public DetectorModel(Yolo11Config config, int imageSize, Device device, long seed) {
         this.network = new Yolo11(config, 1);
+        ConvolutionCheck.ensureRight(network, device);
         this.device = device;
         this.imageSize = imageSize;
         this.manager = NDManager.newBaseManager(device);
