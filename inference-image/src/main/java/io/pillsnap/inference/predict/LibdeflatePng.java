@@ -1,7 +1,5 @@
 package io.pillsnap.inference.predict;
 
-import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 import io.pillsnap.api.artifact.ImageDecoder;
@@ -51,15 +49,7 @@ final class LibdeflatePng {
 
     /** The system's library after the check against OpenCV, or the reason it is not used. */
     static LibdeflatePng load() {
-        try {
-            NativeLibrary library;
-            try {
-                library = NativeLibrary.getInstance("deflate");
-            } catch (UnsatisfiedLinkError e) {
-                library = NativeLibrary.getInstance("libdeflate.so.0");
-            }
-            Native.register(Functions.class, library);
-        } catch (UnsatisfiedLinkError | RuntimeException e) {
+        if (!SystemLibraries.register(Functions.class, "deflate", "libdeflate.so.0")) {
             return new LibdeflatePng(
                     false,
                     "PNG photos are decoded by OpenCV (libdeflate not found: install libdeflate0"

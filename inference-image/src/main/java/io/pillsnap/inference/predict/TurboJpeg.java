@@ -1,7 +1,5 @@
 package io.pillsnap.inference.predict;
 
-import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 import io.pillsnap.api.artifact.ImageDecoder;
@@ -38,15 +36,7 @@ final class TurboJpeg {
 
     /** The system's library after the check against OpenCV, or the reason it is not used. */
     static TurboJpeg load() {
-        try {
-            NativeLibrary library;
-            try {
-                library = NativeLibrary.getInstance("turbojpeg");
-            } catch (UnsatisfiedLinkError e) {
-                library = NativeLibrary.getInstance("libturbojpeg.so.0");
-            }
-            Native.register(Functions.class, library);
-        } catch (UnsatisfiedLinkError | RuntimeException e) {
+        if (!SystemLibraries.register(Functions.class, "turbojpeg", "libturbojpeg.so.0")) {
             return new TurboJpeg(
                     false,
                     "JPEG photos are decoded by OpenCV (libturbojpeg not found: install"
