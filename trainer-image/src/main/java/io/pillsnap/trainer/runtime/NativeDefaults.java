@@ -26,12 +26,12 @@ import org.slf4j.LoggerFactory;
  *       YOLO11 steps at tiny widths, all in the first three layers. Limited to AVX, none in 9 such
  *       runs, each identical to the last. The classifier's losses agree with AVX2's to four
  *       decimals over 25 steps; over a whole run the small differences move its figures as any
- *       change of numerics does. Set the variable to ALL to opt out. The cause (issue 26): on
- *       that machine oneDNN computes some 3x3 convolutions wrong, forward and by data in the
- *       backward pass, when channels pass a multiple of its channel block without reaching the
- *       next (the NaNs were memory nothing wrote); limited to AVX, none of the shipped networks'
- *       convolutions is affected, and {@code ConvolutionCheck} checks every network's before it
- *       trains (see docs/detection.md).
+ *       change of numerics does. Set the variable to ALL to opt out. The cause (issue 26): on that
+ *       machine oneDNN computes some 3x3 convolutions wrong, forward and by data in the backward
+ *       pass, when channels pass a multiple of its channel block without reaching the next (the
+ *       NaNs were memory nothing wrote); limited to AVX, none of the shipped networks' convolutions
+ *       is affected, and {@code ConvolutionCheck} checks every network's before it trains (see
+ *       docs/detection.md).
  *   <li>{@code TORCH_CPP_LOG_LEVEL=ERROR}: silences a warning per convolution about NNPACK on CPUs
  *       it does not support. libtorch reads it only in {@code c10::initLogging()}, which Python
  *       calls and DJL does not, so {@link #loadLibtorch()} calls it.
