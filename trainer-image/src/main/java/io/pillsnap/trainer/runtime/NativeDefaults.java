@@ -101,20 +101,15 @@ public final class NativeDefaults {
         return Math.max(1, Math.min(libtorchDefault, availableProcessors));
     }
 
-    /** Calls c10::initLogging() in the libc10 that DJL loaded, found in /proc/self/maps. */
+    /** Calls c10::initLogging() in the libc10 that DJL loaded. */
     private static void initLogging() {
-        try (var lines = Files.lines(Path.of("/proc/self/maps"))) {
-            Optional<String> library =
-                    lines.map(line -> line.substring(line.lastIndexOf(' ') + 1))
-                            .filter(path -> path.endsWith("/libc10.so"))
-                            .findFirst();
+        try {
+            Optional<NativeLibrary> library = mapped("libc10.so");
             if (library.isEmpty()) {
                 log.debug("libc10.so is not mapped; libtorch logs at its default level");
                 return;
             }
-            NativeLibrary.getInstance(library.get())
-                    .getFunction("_ZN3c1011initLoggingEv")
-                    .invokeVoid(new Object[0]);
+            library.get().getFunction("_ZN3c1011initLoggingEv").invokeVoid(new Object[0]);
         } catch (IOException | UnsatisfiedLinkError | RuntimeException e) {
             log.debug("cannot apply TORCH_CPP_LOG_LEVEL to libtorch: {}", e.toString());
         }
@@ -153,14 +148,19 @@ public final class NativeDefaults {
         return libtorchCpu.getFunction("_ZN2at13globalContextEv").invokePointer(new Object[0]);
     }
 
-    /** The libtorch_cpu that DJL loaded, found in /proc/self/maps. */
+    /** The libtorch_cpu that DJL loaded. */
     private static NativeLibrary libtorchCpu() throws IOException {
+        return mapped("libtorch_cpu.so")
+                .orElseThrow(() -> new IOException("libtorch_cpu.so is not mapped"));
+    }
+
+    /** The library of that file name this process has mapped (DJL's copy), from /proc/self/maps. */
+    private static Optional<NativeLibrary> mapped(String fileName) throws IOException {
         try (var lines = Files.lines(Path.of("/proc/self/maps"))) {
             return lines.map(line -> line.substring(line.lastIndexOf(' ') + 1))
-                    .filter(path -> path.endsWith("/libtorch_cpu.so"))
+                    .filter(path -> path.endsWith("/" + fileName))
                     .findFirst()
-                    .map(NativeLibrary::getInstance)
-                    .orElseThrow(() -> new IOException("libtorch_cpu.so is not mapped"));
+                    .map(NativeLibrary::getInstance);
         }
     }
 

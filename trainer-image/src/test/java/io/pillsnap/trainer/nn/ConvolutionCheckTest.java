@@ -1,6 +1,7 @@
 package io.pillsnap.trainer.nn;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.nn.Block;
 import io.pillsnap.trainer.classifier.net.EfficientNetV2;
@@ -145,9 +146,5 @@ class ConvolutionCheckTest {
                     .contains("before: [24 -> 24 channels 3x3 stride 1 (off by")
                     .contains("oneDNN on: false");
         }
-    }
-
-    private static org.assertj.core.data.Offset<Double> within(double offset) {
-        return org.assertj.core.data.Offset.offset(offset);
     }
 }
