@@ -26,7 +26,7 @@ import javax.imageio.ImageIO;
  * photos of each layout; otherwise, and for any PNG it does not decode (other layouts, a CRC or
  * inflate error, an unknown critical chunk), OpenCV decodes, as the trainer does.
  */
-final class LibdeflatePng {
+final class LibdeflatePng extends CheckedNativeDecoder {
 
     private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     private static final int IHDR = type("IHDR");
@@ -39,12 +39,8 @@ final class LibdeflatePng {
     private static final int GRAY_ALPHA = 4;
     private static final int RGBA = 6;
 
-    private final boolean available;
-    private final String description;
-
     private LibdeflatePng(boolean available, String description) {
-        this.available = available;
-        this.description = description;
+        super(available, description);
     }
 
     /** The system's library after the check against OpenCV, or the reason it is not used. */
@@ -70,21 +66,12 @@ final class LibdeflatePng {
                         + " pixels");
     }
 
-    boolean available() {
-        return available;
-    }
-
-    /** What decodes PNG photos, for the start-up log. */
-    String describe() {
-        return description;
-    }
-
     /**
      * The photo as RGB, or null when it is not a PNG decoded here, is damaged, or its header claims
      * more than {@code maxPixels}, and OpenCV should (which refuses what is over the limit).
      */
     RgbImage decode(byte[] png, long maxPixels) {
-        if (!available) {
+        if (!available()) {
             return null;
         }
         Layout layout = Layout.read(png);

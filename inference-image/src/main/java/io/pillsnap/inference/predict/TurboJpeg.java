@@ -20,18 +20,14 @@ import javax.imageio.ImageIO;
  * does not decode cleanly (other colour spaces, warnings on damaged files), OpenCV decodes, as the
  * trainer does.
  */
-final class TurboJpeg {
+final class TurboJpeg extends CheckedNativeDecoder {
 
     private static final int PIXEL_FORMAT_RGB = 0;
     private static final int COLORSPACE_YCBCR = 1;
     private static final int COLORSPACE_GRAY = 2;
 
-    private final boolean available;
-    private final String description;
-
     private TurboJpeg(boolean available, String description) {
-        this.available = available;
-        this.description = description;
+        super(available, description);
     }
 
     /** The system's library after the check against OpenCV, or the reason it is not used. */
@@ -57,22 +53,13 @@ final class TurboJpeg {
                         + " OpenCV's pixels");
     }
 
-    boolean available() {
-        return available;
-    }
-
-    /** What decodes JPEG photos, for the start-up log. */
-    String describe() {
-        return description;
-    }
-
     /**
      * The photo decoded at 1/{@code reduction} of its size (1, 2, 4 or 8), or null when TurboJPEG
      * does not decode it cleanly, or its header claims more than {@code maxPixels}, and OpenCV
      * should (which refuses what is over the limit).
      */
     RgbImage decode(byte[] jpeg, int reduction, long maxPixels) {
-        if (!available) {
+        if (!available()) {
             return null;
         }
         Pointer handle = Functions.tjInitDecompress();
